@@ -1,0 +1,463 @@
+/* api_images.c - /api/v1/pools/{pool}/images and .../images/{image}.
+ *
+ * Reads open images read-only (no lock, no watch); writes open them
+ * read-write only for the call that needs it. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "api.h"
+#include "features.h"
+#include "image_json.h"
+#include "image_list.h"
+#include "json_out.h"
+#include "routes.h"
+
+#define MIN_OBJECT_SIZE (4ull << 10)
+#define MAX_OBJECT_SIZE (32ull << 20)
+#define DEFAULT_OBJECT_SIZE (4ull << 20)
+
+struct image_ref {
+	const char *pool;
+	const char *ns;
+	const char *name;
+	char spec[800];   /* "pool/[ns/]name" for messages */
+};
+
+static void image_ref_init(struct image_ref *ref, const struct request *req, const char *name)
+{
+	ref->pool = request_capture(req, "pool");
+	ref->ns = api_namespace(req);
+	ref->name = name;
+	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
+}
+
+/* Maps an error on an existing image to the contract's message. */
+static int image_fail(struct response *resp, int r, const struct image_ref *ref,
+		      const char *doing)
+{
+	if (r == -ENOENT)
+		return response_fail(resp, r, "image %s does not exist", ref->spec);
+	return response_fail(resp, r, "%s image %s failed: %s (errno %d)", doing, ref->spec,
+			     strerror(-r), -r);
+}
+
+/* Opens the image read-only and renders it with the given status. */
+static int respond_image(struct response *resp, rados_ioctx_t ioctx,
+			 const struct image_ref *ref, int status)
+{
+	struct json_object *body = json_envelope("Image");
+	rbd_image_t image;
+	int r;
+
+	if (!body)
+		return response_fail(resp, -ENOMEM, "out of memory");
+	r = rbd_open_read_only(ioctx, ref->name, &image, NULL);
+	if (r < 0) {
+		json_object_put(body);
+		return image_fail(resp, r, ref, "opening");
+	}
+	r = image_json(image, ioctx, ref->pool, ref->ns, ref->name, body);
+	rbd_close(image);
+	if (r < 0) {
+		json_object_put(body);
+		return image_fail(resp, r, ref, "reading");
+	}
+	response_json(resp, status, body);
+	return 0;
+}
+
+int api_image_get(struct request *req, struct response *resp)
+{
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	int r;
+
+	image_ref_init(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	return respond_image(resp, ioctx, &ref, 200);
+}
+
+int api_images_list(struct request *req, struct response *resp)
+{
+	struct image_list_page page = {0};
+	unsigned long limit;
+	rados_ioctx_t ioctx;
+	int detail;
+	int r;
+
+	r = request_query_bool(req, "detail", 0, &detail, resp);
+	if (r < 0)
+		return r;
+	/* Names are cheap, so by default all come at once; a detail page
+	 * opens every image on it, so it is bounded by default. */
+	r = request_query_uint(req, "limit", detail ? IMAGE_LIST_DETAIL_DEFAULT : 0, 1,
+			       IMAGE_LIST_MAX, &limit, resp);
+	if (r < 0)
+		return r;
+	page.pool = request_capture(req, "pool");
+	page.ns = api_namespace(req);
+	page.detail = detail;
+	page.limit = limit;
+	page.continue_token = request_query(req, "continue");
+	r = api_ioctx(req, resp, page.pool, page.ns, &ioctx);
+	if (r < 0)
+		return r;
+	return image_list_respond(ioctx, &page, resp);
+}
+
+/* Fields and rules of an image create request, checked before any
+ * cluster call. */
+struct create_request {
+	const char *name;
+	uint64_t size;
+	uint64_t object_size;     /* 0 = cluster default */
+	uint64_t features;
+	int has_features;
+	uint64_t stripe_unit;
+	uint64_t stripe_count;
+	const char *data_pool;
+};
+
+static const struct field_spec image_create_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{"size", FIELD_SIZE, 1},
+	{"object_size", FIELD_SIZE, 0},
+	{"features", FIELD_STRING_ARRAY, 0},
+	{"stripe_unit", FIELD_SIZE, 0},
+	{"stripe_count", FIELD_UINT, 0},
+	{"data_pool", FIELD_NAME, 0},
+	{NULL, 0, 0},
+};
+
+static int parse_create(struct json_object *body, struct create_request *c,
+			struct response *resp)
+{
+	struct json_object *features;
+	int has_unit, has_count;
+	char why[128];
+	uint64_t object_size;
+
+	memset(c, 0, sizeof(*c));
+	json_in_string(body, "name", &c->name);
+	json_in_size(body, "size", &c->size);
+	if (json_in_size(body, "object_size", &c->object_size) == 0 &&
+	    (c->object_size < MIN_OBJECT_SIZE || c->object_size > MAX_OBJECT_SIZE ||
+	     (c->object_size & (c->object_size - 1))))
+		return response_fail(resp, -EINVAL,
+				     "field \"object_size\" must be a power of two from 4K to 32M, not %" PRIu64,
+				     c->object_size);
+
+	if (json_object_object_get_ex(body, "features", &features)) {
+		c->has_features = 1;
+		for (size_t i = 0; i < json_object_array_length(features); i++) {
+			const char *name = json_object_get_string(json_object_array_get_idx(features, i));
+			uint64_t bit;
+
+			if (feature_from_name(name, &bit) < 0)
+				return response_fail(resp, -EINVAL,
+						     "field \"features\": unknown feature \"%s\"; known features: %s",
+						     name, FEATURES_SETTABLE_NAMES);
+			c->features |= bit;
+		}
+		if (features_check_dependencies(c->features, why, sizeof(why)) < 0)
+			return response_fail(resp, -EINVAL, "field \"features\": %s", why);
+	}
+
+	has_unit = json_in_size(body, "stripe_unit", &c->stripe_unit) == 0;
+	has_count = json_in_u64(body, "stripe_count", &c->stripe_count) == 0;
+	if (has_unit != has_count)
+		return response_fail(resp, -EINVAL,
+				     "fields \"stripe_unit\" and \"stripe_count\" go together: give both or neither");
+	object_size = c->object_size ? c->object_size : DEFAULT_OBJECT_SIZE;
+	if (has_unit && (c->stripe_unit == 0 || object_size % c->stripe_unit != 0))
+		return response_fail(resp, -EINVAL,
+				     "field \"stripe_unit\" (%" PRIu64 ") must divide object_size (%" PRIu64 ")",
+				     c->stripe_unit, object_size);
+	if (has_count && c->stripe_count == 0)
+		return response_fail(resp, -EINVAL, "field \"stripe_count\" must be at least 1");
+	json_in_string(body, "data_pool", &c->data_pool);
+	return 0;
+}
+
+static int set_create_options(const struct create_request *c, rbd_image_options_t opts)
+{
+	int r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FORMAT, 2);
+
+	if (r == 0 && c->has_features)
+		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FEATURES, c->features);
+	if (r == 0 && c->object_size)
+		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_ORDER,
+						 (uint64_t)__builtin_ctzll(c->object_size));
+	if (r == 0 && c->stripe_unit)
+		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_STRIPE_UNIT, c->stripe_unit);
+	if (r == 0 && c->stripe_count)
+		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_STRIPE_COUNT,
+						 c->stripe_count);
+	if (r == 0 && c->data_pool)
+		r = rbd_image_options_set_string(opts, RBD_IMAGE_OPTION_DATA_POOL, c->data_pool);
+	return r;
+}
+
+int api_image_create(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	struct create_request c;
+	struct image_ref ref;
+	rbd_image_options_t opts = NULL;
+	char pool_enc[ENCODED_NAME_MAX], image_enc[ENCODED_NAME_MAX], ns_enc[ENCODED_NAME_MAX];
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = api_body(req, resp, image_create_fields, &body);
+	if (r < 0)
+		return r;
+	r = parse_create(body, &c, resp);
+	if (r < 0)
+		goto out;
+	image_ref_init(&ref, req, c.name);
+
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		goto out;
+	if (c.data_pool && rados_pool_lookup(rados_ioctx_get_cluster(ioctx), c.data_pool) < 0) {
+		r = response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
+		goto out;
+	}
+	rbd_image_options_create(&opts);
+	r = set_create_options(&c, opts);
+	if (r < 0) {
+		response_fail(resp, r, "cannot set image options: %s", strerror(-r));
+		goto out;
+	}
+	r = rbd_create4(ioctx, c.name, c.size, opts);
+	if (r == -EEXIST) {
+		response_fail(resp, r, "image %s already exists", ref.spec);
+		goto out;
+	}
+	if (r < 0) {
+		/* librbd removes what a failed create made; we add nothing. */
+		response_fail(resp, r, "creating image %s failed: %s (errno %d)", ref.spec,
+			      strerror(-r), -r);
+		goto out;
+	}
+	r = respond_image(resp, ioctx, &ref, 201);
+	if (r < 0)
+		goto out;
+	percent_encode_segment(ref.pool, pool_enc, sizeof(pool_enc));
+	percent_encode_segment(c.name, image_enc, sizeof(image_enc));
+	percent_encode_segment(ref.ns, ns_enc, sizeof(ns_enc));
+	if (*ref.ns)
+		response_set_location(resp, "/api/v1/pools/%s/namespaces/%s/images/%s", pool_enc,
+				      ns_enc, image_enc);
+	else
+		response_set_location(resp, "/api/v1/pools/%s/images/%s", pool_enc, image_enc);
+out:
+	if (opts)
+		rbd_image_options_destroy(opts);
+	json_object_put(body);
+	return r;
+}
+
+static const struct field_spec image_patch_fields[] = {
+	{"size", FIELD_SIZE, 0},
+	{"allow_shrink", FIELD_BOOL, 0},
+	{"name", FIELD_NAME, 0},
+	{NULL, 0, 0},
+};
+
+/* Resizes, refusing to shrink unless allowed, and saying what would be
+ * lost. */
+static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			uint64_t size, int allow_shrink)
+{
+	rbd_image_t image;
+	uint64_t current;
+	int r;
+
+	r = rbd_open(ioctx, ref->name, &image, NULL);
+	if (r < 0)
+		return image_fail(resp, r, ref, "opening");
+	r = rbd_get_size(image, &current);
+	if (r < 0) {
+		image_fail(resp, r, ref, "reading the size of");
+		goto out;
+	}
+	if (size < current && !allow_shrink) {
+		r = response_fail(resp, -EINVAL,
+				  "shrinking image %s from %" PRIu64 " to %" PRIu64
+				  " bytes would discard %" PRIu64
+				  " bytes of data; send \"allow_shrink\": true to do it anyway",
+				  ref->spec, current, size, current - size);
+		goto out;
+	}
+	if (size != current) {
+		/* allow_shrink is passed on, so a shrink racing in between is
+		 * still refused by librbd itself. */
+		r = rbd_resize2(image, size, allow_shrink, NULL, NULL);
+		if (r < 0)
+			image_fail(resp, r, ref, "resizing");
+	}
+out:
+	rbd_close(image);
+	return r;
+}
+
+int api_image_patch(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	struct image_ref ref, renamed;
+	const char *new_name = NULL;
+	uint64_t size = 0;
+	int has_size, has_shrink, allow_shrink = 0;
+	rados_ioctx_t ioctx;
+	rbd_image_t probe;
+	int r;
+
+	r = api_body(req, resp, image_patch_fields, &body);
+	if (r < 0)
+		return r;
+	has_size = json_in_size(body, "size", &size) == 0;
+	has_shrink = json_in_bool(body, "allow_shrink", &allow_shrink) == 0;
+	json_in_string(body, "name", &new_name);
+	if (!has_size && !new_name) {
+		r = response_fail(resp, -EINVAL,
+				  "nothing to change: give \"size\" (resize) and/or \"name\" (rename)");
+		goto out;
+	}
+	if (has_shrink && !has_size) {
+		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
+		goto out;
+	}
+	image_ref_init(&ref, req, request_capture(req, "image"));
+	if (new_name && strcmp(new_name, ref.name) == 0)
+		new_name = NULL;
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		goto out;
+
+	/* A taken name is found before anything changes, so a conflicting
+	 * rename does not leave a resize half of the request applied. */
+	if (new_name) {
+		image_ref_init(&renamed, req, new_name);
+		r = rbd_open_read_only(ioctx, new_name, &probe, NULL);
+		if (r == 0) {
+			rbd_close(probe);
+			r = response_fail(resp, -EEXIST, "cannot rename image %s to %s: %s already exists",
+					  ref.spec, new_name, renamed.spec);
+			goto out;
+		}
+	}
+	if (has_size) {
+		r = resize_image(resp, ioctx, &ref, size, allow_shrink);
+		if (r < 0)
+			goto out;
+	}
+	if (new_name) {
+		r = rbd_rename(ioctx, ref.name, new_name);
+		if (r < 0) {
+			if (r == -ENOENT)
+				image_fail(resp, r, &ref, "renaming");
+			else
+				response_fail(resp, r, "%srenaming image %s to %s failed: %s", has_size
+					      ? "the image was resized, but " : "", ref.spec, new_name,
+					      r == -EEXIST ? "the new name is taken" : strerror(-r));
+			goto out;
+		}
+		ref = renamed;
+	}
+	r = respond_image(resp, ioctx, &ref, 200);
+out:
+	json_object_put(body);
+	return r;
+}
+
+/* Why an image cannot be deleted yet: snapshots or clients, named. */
+static int check_deletable(struct response *resp, rbd_image_t image, const struct image_ref *ref)
+{
+	rbd_snap_info_t snaps[11];
+	rbd_image_watcher_t watchers[8];
+	size_t nwatchers = sizeof(watchers) / sizeof(watchers[0]);
+	int nsnaps = sizeof(snaps) / sizeof(snaps[0]);
+	char names[1024] = "";
+	size_t used = 0;
+	int count, r;
+
+	count = image_snapshot_count(image);
+	if (count > 0) {
+		r = rbd_snap_list(image, snaps, &nsnaps);
+		for (int i = 0; r >= 0 && i < r && i < 10; i++) {
+			int n = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+					 snaps[i].name);
+			if (n > 0 && (size_t)n < sizeof(names) - used)
+				used += (size_t)n;
+		}
+		if (r >= 0)
+			rbd_snap_list_end(snaps);
+		return response_fail(resp, -ENOTEMPTY,
+				     "image %s has %d snapshot%s (%s%s); delete them first", ref->spec,
+				     count, count == 1 ? "" : "s", names, count > 10 ? ", ..." : "");
+	}
+	r = rbd_watchers_list(image, watchers, &nwatchers);
+	if (r == 0 && nwatchers > 0) {
+		for (size_t i = 0; i < nwatchers; i++) {
+			int n = snprintf(names + used, sizeof(names) - used, "%sclient.%" PRId64 " at %s",
+					 i ? ", " : "", watchers[i].id, watchers[i].addr);
+			if (n > 0 && (size_t)n < sizeof(names) - used)
+				used += (size_t)n;
+		}
+		rbd_watchers_list_cleanup(watchers, nwatchers);
+		return response_fail(resp, -EBUSY,
+				     "image %s is open by %zu client%s (%s); unmap or close it first",
+				     ref->spec, nwatchers, nwatchers == 1 ? "" : "s", names);
+	}
+	return 0;
+}
+
+int api_image_delete(struct request *req, struct response *resp)
+{
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r;
+
+	image_ref_init(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	r = rbd_open_read_only(ioctx, ref.name, &image, NULL);
+	if (r == 0) {
+		r = check_deletable(resp, image, &ref);
+		rbd_close(image);
+		if (r < 0)
+			return r;
+	} else if (r != -ENOENT) {
+		return image_fail(resp, r, &ref, "opening");
+	}
+	/* Even when the open found nothing, rbd_remove cleans up a directory
+	 * entry left behind by an interrupted delete. */
+	r = rbd_remove(ioctx, ref.name);
+	switch (r) {
+	case 0:
+		response_json(resp, 204, NULL);
+		return 0;
+	case -ENOTEMPTY:
+		return response_fail(resp, r, "image %s has snapshots; delete them first", ref.spec);
+	case -EBUSY:
+		return response_fail(resp, r,
+				     "image %s is in use: open by a client, or it has clones", ref.spec);
+	case -ESTALE:
+		return response_fail(resp, r,
+				     "image %s changed while it was being deleted; try again", ref.spec);
+	default:
+		return image_fail(resp, r, &ref, "deleting");
+	}
+}

@@ -1,0 +1,59 @@
+/* api_system.c - GET /api/v1/health and GET /api/v1/version. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rbd/librbd.h>
+
+#include "api.h"
+#include "json_out.h"
+#include "routes.h"
+
+/* Answers from this worker's connection state, without a cluster round
+ * trip: a probe must stay fast and must not pile up on a sick monitor. */
+int api_health(struct request *req, struct response *resp)
+{
+	struct json_object *body;
+	rados_t cluster;
+	char fsid[64];
+	int r;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = rados_cluster_fsid(cluster, fsid, sizeof(fsid));
+	if (r < 0)
+		return response_fail(resp, r, "cannot read the cluster fsid: %s", strerror(-r));
+	body = json_envelope("Health");
+	if (!body || json_add_string(body, "status", "ok") < 0 ||
+	    json_add_string(body, "fsid", fsid) < 0 || json_add_i64(body, "pid", getpid()) < 0) {
+		json_object_put(body);
+		return response_fail(resp, -ENOMEM, "out of memory");
+	}
+	response_json(resp, 200, body);
+	return 0;
+}
+
+int api_version(struct request *req, struct response *resp)
+{
+	struct json_object *body = json_envelope("Version");
+	char rados_text[32], rbd_text[32];
+	int major, minor, extra;
+
+	(void)req;
+	rados_version(&major, &minor, &extra);
+	snprintf(rados_text, sizeof(rados_text), "%d.%d.%d", major, minor, extra);
+	rbd_version(&major, &minor, &extra);
+	snprintf(rbd_text, sizeof(rbd_text), "%d.%d.%d", major, minor, extra);
+	if (!body || json_add_string(body, "version", PACKAGE_VERSION) < 0 ||
+	    json_add_string(body, "librados", rados_text) < 0 ||
+	    json_add_string(body, "librbd", rbd_text) < 0) {
+		json_object_put(body);
+		return response_fail(resp, -ENOMEM, "out of memory");
+	}
+	response_json(resp, 200, body);
+	return 0;
+}

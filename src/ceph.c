@@ -1,0 +1,343 @@
+/* ceph.c - per-worker cluster connection (see ceph.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ceph.h"
+#include "conf.h"
+#include "log.h"
+
+#define BACKOFF_FIRST_MS 500
+#define BACKOFF_MAX_MS 30000
+
+static int conf_set_number(rados_t cluster, const char *option, unsigned value)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", value);
+	return rados_conf_set(cluster, option, text);
+}
+
+/* Before connecting, look at the keyring ourselves: librados reports a
+ * missing keyring as a bare ENOENT, which reads like "pool not found". */
+static int check_keyring(rados_t cluster, const struct conf *conf, char *why, size_t whylen)
+{
+	char paths[1024], key[8], auth[64];
+	char tried[512] = "";
+	size_t used = 0;
+	char *save = NULL;
+
+	/* An inline key, or no cephx at all, needs no keyring file. */
+	if ((rados_conf_get(cluster, "key", key, sizeof(key)) == 0 && key[0]) ||
+	    (rados_conf_get(cluster, "keyfile", key, sizeof(key)) == 0 && key[0]))
+		return 0;
+	if (rados_conf_get(cluster, "auth_client_required", auth, sizeof(auth)) == 0 &&
+	    !strstr(auth, "cephx"))
+		return 0;
+	if (rados_conf_get(cluster, "keyring", paths, sizeof(paths)) < 0)
+		return 0;
+
+	for (char *path = strtok_r(paths, ",", &save); path; path = strtok_r(NULL, ",", &save)) {
+		int n;
+
+		while (*path == ' ')
+			path++;
+		if (access(path, R_OK) == 0)
+			return 0;
+		n = snprintf(tried + used, sizeof(tried) - used, "%s%s (%s)", used ? ", " : "", path,
+			     strerror(errno));
+		if (n > 0 && (size_t)n < sizeof(tried) - used)
+			used += (size_t)n;
+	}
+	snprintf(why, whylen,
+		 "no readable keyring for client.%s: tried %s; set keyring in the config or make the file readable by uid %ld",
+		 conf->ceph_id, used ? tried : "nothing", (long)geteuid());
+	return -ENOENT;
+}
+
+static void describe_connect_error(rados_t cluster, const struct conf *conf, int err,
+				   char *why, size_t whylen)
+{
+	char keyring[512] = "", mon_host[256] = "";
+
+	rados_conf_get(cluster, "keyring", keyring, sizeof(keyring));
+	rados_conf_get(cluster, "mon_host", mon_host, sizeof(mon_host));
+	switch (-err) {
+	case EACCES:
+	case EPERM:
+		snprintf(why, whylen,
+			 "the cluster refused cephx authentication for client.%s with keyring %s: the key is wrong or the user does not exist",
+			 conf->ceph_id, keyring);
+		break;
+	case ETIMEDOUT:
+		snprintf(why, whylen, "no monitor answered within %u s (mon_host %s)",
+			 conf->rados_timeout, mon_host[0] ? mon_host : "not set");
+		break;
+	case ENOENT:
+		snprintf(why, whylen,
+			 "connecting as client.%s failed: no keyring or key found (keyring %s)",
+			 conf->ceph_id, keyring);
+		break;
+	default:
+		snprintf(why, whylen, "connecting to the cluster (mon_host %s) as client.%s failed: %s (errno %d)",
+			 mon_host[0] ? mon_host : "not set", conf->ceph_id, strerror(-err), -err);
+		break;
+	}
+}
+
+/* One connection attempt. On success *out is connected. */
+static int connect_once(const struct conf *conf, rados_t *out, char *why, size_t whylen)
+{
+	rados_t cluster = NULL;
+	char user[128], mon_host[8];
+	int r;
+
+	snprintf(user, sizeof(user), "client.%s", conf->ceph_id);
+	r = rados_create2(&cluster, "ceph", user, 0);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot create a rados client for %s: %s", user, strerror(-r));
+		return r;
+	}
+
+	r = rados_conf_read_file(cluster, conf->ceph_conf[0] ? conf->ceph_conf : NULL);
+	if (r < 0 && conf->ceph_conf[0]) {
+		snprintf(why, whylen, "cannot read ceph config %s: %s", conf->ceph_conf, strerror(-r));
+		goto out;
+	}
+	r = rados_conf_parse_env(cluster, NULL);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot parse CEPH_ARGS: %s", strerror(-r));
+		goto out;
+	}
+	if (rados_conf_get(cluster, "mon_host", mon_host, sizeof(mon_host)) == -ENOENT ||
+	    (rados_conf_get(cluster, "mon_host", mon_host, sizeof(mon_host)) == 0 && !mon_host[0])) {
+		r = -ENOENT;
+		snprintf(why, whylen,
+			 "no monitor address: no ceph.conf found (set ceph_conf, or CEPH_CONF, or create /etc/ceph/ceph.conf with mon_host)");
+		goto out;
+	}
+	if (conf->keyring[0]) {
+		r = rados_conf_set(cluster, "keyring", conf->keyring);
+		if (r < 0) {
+			snprintf(why, whylen, "cannot set keyring %s: %s", conf->keyring, strerror(-r));
+			goto out;
+		}
+	}
+	/* A sick cluster must not hang a worker forever: every wait is bounded. */
+	r = conf_set_number(cluster, "rados_mon_op_timeout", conf->rados_timeout);
+	if (r == 0)
+		r = conf_set_number(cluster, "rados_osd_op_timeout", conf->rados_timeout);
+	if (r == 0)
+		r = conf_set_number(cluster, "client_mount_timeout", conf->rados_timeout);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot set rados timeouts: %s", strerror(-r));
+		goto out;
+	}
+	r = check_keyring(cluster, conf, why, whylen);
+	if (r < 0)
+		goto out;
+
+	r = rados_connect(cluster);
+	if (r < 0) {
+		describe_connect_error(cluster, conf, r, why, whylen);
+		goto out;
+	}
+	*out = cluster;
+	cluster = NULL;
+out:
+	if (cluster)
+		rados_shutdown(cluster);
+	return r;
+}
+
+static void *connector_main(void *arg)
+{
+	struct ceph_conn *conn = arg;
+	unsigned backoff_ms = BACKOFF_FIRST_MS;
+	char why[sizeof(conn->why)];
+
+	for (;;) {
+		rados_t cluster = NULL;
+		struct timespec until;
+		int r = connect_once(conn->conf, &cluster, why, sizeof(why));
+
+		pthread_mutex_lock(&conn->lock);
+		conn->attempts++;
+		if (r == 0) {
+			conn->cluster = cluster;
+			conn->state = CEPH_CONNECTED;
+			conn->why[0] = '\0';
+			pthread_cond_broadcast(&conn->changed);
+			pthread_mutex_unlock(&conn->lock);
+			log_info("event=ceph.connected user=client.%s attempts=%u", conn->conf->ceph_id,
+				 conn->attempts);
+			return NULL;
+		}
+		conn->state = CEPH_FAILED;
+		snprintf(conn->why, sizeof(conn->why), "%s", why);
+		pthread_cond_broadcast(&conn->changed);
+		/* Log the first failure and then every tenth: a long outage must
+		 * not flood the journal, but must stay visible. */
+		if (conn->attempts == 1 || conn->attempts % 10 == 0)
+			log_warn("event=ceph.connect_failed attempt=%u retry_ms=%u errno=%d msg=\"%s\"",
+				 conn->attempts, backoff_ms, -r, why);
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += backoff_ms / 1000;
+		until.tv_nsec += (long)(backoff_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!conn->stopping &&
+		       pthread_cond_timedwait(&conn->changed, &conn->lock, &until) == 0)
+			;
+		if (conn->stopping) {
+			pthread_mutex_unlock(&conn->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&conn->lock);
+		backoff_ms = backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff_ms * 2;
+	}
+}
+
+int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf)
+{
+	int r;
+
+	memset(conn, 0, sizeof(*conn));
+	conn->conf = conf;
+	conn->state = CEPH_CONNECTING;
+	snprintf(conn->why, sizeof(conn->why), "still connecting to the cluster");
+	pthread_mutex_init(&conn->lock, NULL);
+	pthread_cond_init(&conn->changed, NULL);
+
+	r = -pthread_create(&conn->thread, NULL, connector_main, conn);
+	if (r < 0)
+		return r;
+	conn->thread_started = true;
+
+	pthread_mutex_lock(&conn->lock);
+	while (conn->state == CEPH_CONNECTING)
+		pthread_cond_wait(&conn->changed, &conn->lock);
+	pthread_mutex_unlock(&conn->lock);
+	return 0;
+}
+
+void ceph_conn_stop(struct ceph_conn *conn)
+{
+	if (conn->thread_started) {
+		pthread_mutex_lock(&conn->lock);
+		conn->stopping = true;
+		pthread_cond_broadcast(&conn->changed);
+		pthread_mutex_unlock(&conn->lock);
+		pthread_join(conn->thread, NULL);
+		conn->thread_started = false;
+	}
+	for (size_t i = 0; i < conn->nioctxs; i++) {
+		rados_ioctx_destroy(conn->ioctxs[i].ioctx);
+		free(conn->ioctxs[i].pool);
+	}
+	free(conn->ioctxs);
+	conn->ioctxs = NULL;
+	conn->nioctxs = 0;
+	if (conn->state == CEPH_CONNECTED)
+		rados_shutdown(conn->cluster);
+	conn->cluster = NULL;
+	pthread_cond_destroy(&conn->changed);
+	pthread_mutex_destroy(&conn->lock);
+}
+
+int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t whylen)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&conn->lock);
+	if (conn->state == CEPH_CONNECTED)
+		*cluster = conn->cluster;
+	else {
+		snprintf(why, whylen, "%s", conn->why);
+		r = -ENOTCONN;
+	}
+	pthread_mutex_unlock(&conn->lock);
+	return r;
+}
+
+static void forget_at(struct ceph_conn *conn, size_t i)
+{
+	rados_ioctx_destroy(conn->ioctxs[i].ioctx);
+	free(conn->ioctxs[i].pool);
+	conn->ioctxs[i] = conn->ioctxs[--conn->nioctxs];
+}
+
+void ceph_ioctx_forget(struct ceph_conn *conn, const char *pool)
+{
+	for (size_t i = 0; i < conn->nioctxs; i++) {
+		if (strcmp(conn->ioctxs[i].pool, pool) == 0) {
+			forget_at(conn, i);
+			return;
+		}
+	}
+}
+
+int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
+	       rados_ioctx_t *ioctx, char *why, size_t whylen)
+{
+	struct pool_ioctx *grown;
+	rados_ioctx_t created = NULL;
+	rados_t cluster;
+	int64_t pool_id;
+	int r;
+
+	r = ceph_cluster(conn, &cluster, why, whylen);
+	if (r < 0)
+		return r;
+	/* The lookup is answered from the local OSD map (refreshed by librados
+	 * when the name is unknown), so it is cheap; it catches a pool that
+	 * was deleted and re-created under the same name since we cached it. */
+	pool_id = rados_pool_lookup(cluster, pool);
+	if (pool_id < 0) {
+		ceph_ioctx_forget(conn, pool);
+		snprintf(why, whylen, "pool %s does not exist", pool);
+		return (int)pool_id;
+	}
+	for (size_t i = 0; i < conn->nioctxs; i++) {
+		if (strcmp(conn->ioctxs[i].pool, pool) != 0)
+			continue;
+		if (conn->ioctxs[i].pool_id == pool_id) {
+			rados_ioctx_set_namespace(conn->ioctxs[i].ioctx, ns);
+			*ioctx = conn->ioctxs[i].ioctx;
+			return 0;
+		}
+		forget_at(conn, i);
+		break;
+	}
+
+	r = rados_ioctx_create2(cluster, pool_id, &created);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot open pool %s: %s", pool, strerror(-r));
+		return r;
+	}
+	grown = realloc(conn->ioctxs, (conn->nioctxs + 1) * sizeof(*grown));
+	if (!grown) {
+		rados_ioctx_destroy(created);
+		return -ENOMEM;
+	}
+	conn->ioctxs = grown;
+	grown[conn->nioctxs].pool = strdup(pool);
+	if (!grown[conn->nioctxs].pool) {
+		rados_ioctx_destroy(created);
+		return -ENOMEM;
+	}
+	grown[conn->nioctxs].pool_id = pool_id;
+	grown[conn->nioctxs].ioctx = created;
+	conn->nioctxs++;
+	rados_ioctx_set_namespace(created, ns);
+	*ioctx = created;
+	return 0;
+}

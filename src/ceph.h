@@ -1,0 +1,66 @@
+/* ceph.h - a worker's one cluster connection and its per-pool io contexts.
+ *
+ * librados is not fork-safe, so each worker builds its connection after
+ * the fork and keeps it for its whole life. A connector thread makes the
+ * attempts (with back-off) so a worker whose cluster is down still answers
+ * at once: 503 with the reason, never a hang. Once connected, librados
+ * itself re-establishes sessions to monitors and OSDs. */
+#ifndef RBD_REST_API_CEPH_H
+#define RBD_REST_API_CEPH_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <rados/librados.h>
+
+struct conf;
+
+enum ceph_state { CEPH_CONNECTING, CEPH_CONNECTED, CEPH_FAILED };
+
+struct pool_ioctx {
+	char *pool;
+	int64_t pool_id;
+	rados_ioctx_t ioctx;
+};
+
+struct ceph_conn {
+	const struct conf *conf;
+
+	/* Shared with the connector thread, under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	enum ceph_state state;
+	bool stopping;
+	unsigned attempts;
+	char why[768];            /* why we are not connected, for 503 answers */
+	rados_t cluster;          /* valid once state == CEPH_CONNECTED */
+	pthread_t thread;
+	bool thread_started;
+
+	/* Touched only by the worker's request thread. */
+	struct pool_ioctx *ioctxs;
+	size_t nioctxs;
+};
+
+/* Starts connecting in the background and waits for the first attempt's
+ * outcome (bounded by rados_timeout). Returns 0 (even when that attempt
+ * failed: the thread keeps trying) or -ENOMEM/-EAGAIN. */
+int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf);
+
+/* Stops the connector thread, closes io contexts and the connection. */
+void ceph_conn_stop(struct ceph_conn *conn);
+
+/* The connected cluster handle, or -ENOTCONN with the reason in why. */
+int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t whylen);
+
+/* An io context for pool with namespace ns ("" for the default),
+ * created once per pool and reused. Returns 0, -ENOENT when the pool does
+ * not exist, -ENOTCONN (reason in why), or another negative errno. */
+int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
+	       rados_ioctx_t *ioctx, char *why, size_t whylen);
+
+/* Drops the cached io context of a pool that was deleted. */
+void ceph_ioctx_forget(struct ceph_conn *conn, const char *pool);
+
+#endif

@@ -1,0 +1,52 @@
+/* conf.h - the service configuration: defaults, file, command line.
+ *
+ * One table describes every key (name, type, limits, default, help), so
+ * the file parser, the command-line parser, --help and the sample config
+ * cannot drift apart. A bad key or value stops start-up (and a reload
+ * keeps the old configuration) with a message naming the line. */
+#ifndef RBD_REST_API_CONF_H
+#define RBD_REST_API_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "log.h"
+
+#define CONF_DEFAULT_PATH SYSCONFDIR "/rbd-rest-api/rbd-rest-api.conf"
+
+struct conf {
+	char *listen;             /* unix socket path, or host:port */
+	unsigned socket_mode;     /* permission bits of a unix socket */
+	char *socket_group;       /* group owning the unix socket ("" = ours) */
+	unsigned workers;
+	unsigned long max_requests;  /* recycle a worker after this many; 0 = never */
+	unsigned shutdown_timeout;   /* seconds in-flight requests get on stop/reload */
+	char *ceph_conf;          /* "" = librados' own search (CEPH_CONF, /etc/ceph) */
+	char *ceph_id;            /* cephx user without "client." */
+	char *keyring;            /* "" = what ceph.conf says */
+	unsigned rados_timeout;   /* seconds for mon/osd ops and mount */
+	uint64_t max_body;        /* bytes */
+	bool allow_pool_delete;
+	bool allow_root;
+	enum log_level log_level;
+};
+
+/* Fills every key with its default. Returns 0 or -ENOMEM. */
+int conf_init(struct conf *conf);
+void conf_free(struct conf *conf);
+
+/* Sets one key from text; key may use '-' for '_'. Returns 0, -ENOENT for
+ * an unknown key or -EINVAL for a bad value, with a message in err. */
+int conf_set(struct conf *conf, const char *key, const char *value, char *err, size_t errlen);
+
+/* Reads "key = value" lines ('#' comments, blank lines). Returns 0, or a
+ * negative errno with "path:line: ..." in err. */
+int conf_load_file(struct conf *conf, const char *path, char *err, size_t errlen);
+
+/* Writes the key table (name, default, help) for --help. */
+void conf_print_help(FILE *out);
+
+#endif

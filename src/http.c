@@ -1,0 +1,363 @@
+/* http.c - FastCGI request -> route -> handler -> FastCGI response. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "http.h"
+#include "log.h"
+#include "names.h"
+#include "request.h"
+#include "response.h"
+#include "status.h"
+#include "routes.h"
+#include "worker.h"
+
+const char *request_capture(const struct request *req, const char *name)
+{
+	return route_capture(&req->match, name);
+}
+
+const char *request_query(const struct request *req, const char *key)
+{
+	for (size_t i = 0; i < req->nquery; i++)
+		if (strcmp(req->query[i].key, key) == 0)
+			return req->query[i].value;
+	return NULL;
+}
+
+int request_query_bool(const struct request *req, const char *key, int dflt, int *value,
+		       struct response *resp)
+{
+	const char *text = request_query(req, key);
+
+	if (!text)
+		*value = dflt;
+	else if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0)
+		*value = 1;
+	else if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
+		*value = 0;
+	else
+		return response_fail(resp, -EINVAL,
+				     "query parameter %s must be true or false, not \"%s\"", key, text);
+	return 0;
+}
+
+int request_query_uint(const struct request *req, const char *key, unsigned long dflt,
+		       unsigned long min, unsigned long max, unsigned long *value,
+		       struct response *resp)
+{
+	const char *text = request_query(req, key);
+	char *end;
+
+	if (!text) {
+		*value = dflt;
+		return 0;
+	}
+	errno = 0;
+	*value = strtoul(text, &end, 10);
+	if (!*text || *text == '-' || *end || errno || *value < min || *value > max)
+		return response_fail(resp, -EINVAL,
+				     "query parameter %s must be an integer from %lu to %lu, not \"%s\"",
+				     key, min, max, text);
+	return 0;
+}
+
+static void request_free(struct request *req)
+{
+	free(req->body);
+	path_segments_free(req->segments);
+	for (size_t i = 0; i < req->nquery; i++) {
+		free(req->query[i].key);
+		free(req->query[i].value);
+	}
+	free(req->query);
+}
+
+static int parse_query(struct request *req, const char *text, struct response *resp)
+{
+	char *copy = strdup(text);
+	char *save = NULL;
+	int r = 0;
+
+	if (!copy)
+		return response_fail(resp, -ENOMEM, "out of memory reading the query string");
+	for (char *pair = strtok_r(copy, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+		struct query_param *grown;
+		char *eq = strchr(pair, '=');
+		char *key, *value;
+
+		if (eq)
+			*eq = '\0';
+		key = strdup(pair);
+		value = strdup(eq ? eq + 1 : "");
+		grown = realloc(req->query, (req->nquery + 1) * sizeof(*grown));
+		if (!key || !value || !grown) {
+			free(key);
+			free(value);
+			if (grown)
+				req->query = grown;
+			r = response_fail(resp, -ENOMEM, "out of memory reading the query string");
+			goto out;
+		}
+		req->query = grown;
+		req->query[req->nquery].key = key;
+		req->query[req->nquery].value = value;
+		req->nquery++;
+		if (percent_decode(key, 1) < 0 || percent_decode(value, 1) < 0) {
+			r = response_fail(resp, -EINVAL,
+					  "query string has a malformed %%-escape or an encoded NUL byte");
+			goto out;
+		}
+		if (request_query(req, key) != value) {
+			r = response_fail(resp, -EINVAL, "query parameter %s is given more than once",
+					  key);
+			goto out;
+		}
+	}
+out:
+	free(copy);
+	return r;
+}
+
+/* Only the parameters a route declares are accepted: a misspelt one must
+ * not silently change nothing. */
+static int check_query_allowed(const struct request *req, struct response *resp)
+{
+	const char *allowed = req->match.route->query;
+
+	for (size_t i = 0; i < req->nquery; i++) {
+		const char *key = req->query[i].key;
+		size_t len = strlen(key);
+		const char *p = allowed;
+		int found = 0;
+
+		while (p && *p && !found) {
+			const char *end = strchr(p, ',');
+			size_t n = end ? (size_t)(end - p) : strlen(p);
+
+			found = n == len && strncmp(p, key, len) == 0;
+			p = end ? end + 1 : NULL;
+		}
+		if (!found)
+			return response_fail(resp, -EINVAL,
+					     "unknown query parameter \"%s\"; this endpoint accepts %s",
+					     key, allowed ? allowed : "none");
+	}
+	return 0;
+}
+
+/* Every {pool}, {image}, {snapshot} and {namespace} obeys the name rule. */
+static int check_captures(const struct request *req, struct response *resp)
+{
+	static const char *const named[] = {"pool", "image", "snapshot", "namespace"};
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		const char *value = request_capture(req, named[i]);
+		const char *why;
+
+		if (value && name_check(value, strlen(value), &why) < 0)
+			return response_fail(resp, -EINVAL, "%s name \"%s\" %s", named[i], value,
+					     why);
+	}
+	return 0;
+}
+
+static int read_body(FCGX_Request *fcgi, struct request *req, uint64_t max_body,
+		     struct response *resp)
+{
+	const char *length_text = FCGX_GetParam("CONTENT_LENGTH", fcgi->envp);
+	unsigned long long length;
+	char *end;
+	int got;
+
+	if (!length_text || !*length_text)
+		return 0;
+	errno = 0;
+	length = strtoull(length_text, &end, 10);
+	if (errno || *end || *length_text == '-')
+		return response_fail(resp, -EINVAL, "Content-Length \"%s\" is not a number",
+				     length_text);
+	if (length == 0)
+		return 0;
+	if (length > max_body)
+		return response_fail_http(resp, 413,
+					  "request body of %llu bytes is larger than the limit of %llu bytes",
+					  length, (unsigned long long)max_body);
+	req->body = malloc(length + 1);
+	if (!req->body)
+		return response_fail(resp, -ENOMEM, "out of memory reading the request body");
+	got = FCGX_GetStr(req->body, (int)length, fcgi->in);
+	if (got < 0 || (unsigned long long)got != length)
+		return response_fail(resp, -EINVAL,
+				     "request body ended after %d of %llu bytes", got < 0 ? 0 : got,
+				     length);
+	req->body[length] = '\0';
+	req->body_len = length;
+	return 0;
+}
+
+/* Parses, routes and runs the handler; any failure is already in resp. */
+static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *resp)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
+	const char *query;
+	char path[8192];
+	unsigned allow;
+	size_t pathlen;
+	int r;
+
+	req->method = method ? http_method_parse(method) : 0;
+	query = strchr(req->uri, '?');
+	pathlen = query ? (size_t)(query - req->uri) : strlen(req->uri);
+	if (pathlen >= sizeof(path)) {
+		response_fail(resp, -EINVAL, "request path is longer than %zu bytes", sizeof(path) - 1);
+		return;
+	}
+	memcpy(path, req->uri, pathlen);
+	path[pathlen] = '\0';
+
+	r = path_split(path, &req->segments, &req->nsegments);
+	if (r < 0) {
+		response_fail(resp, r, "request path has a malformed %%-escape or an encoded NUL byte");
+		return;
+	}
+	r = router_match(api_routes, api_nroutes, req->method, req->segments, req->nsegments,
+			 &req->match, &allow);
+	if (r == -ENOENT) {
+		response_fail_http(resp, 404, "no such endpoint: %s", path);
+		return;
+	}
+	if (r == -EOPNOTSUPP) {
+		router_format_allow(allow, resp->allow, sizeof(resp->allow));
+		response_fail_http(resp, 405, "method %s is not allowed on %s; allowed: %s",
+				   method ? method : "(none)", path, resp->allow);
+		return;
+	}
+	if (check_captures(req, resp) < 0)
+		return;
+	if (query && parse_query(req, query + 1, resp) < 0)
+		return;
+	if (check_query_allowed(req, resp) < 0)
+		return;
+	if (read_body(fcgi, req, req->ctx->conf->max_body, resp) < 0)
+		return;
+	req->match.route->handler(req, resp);
+}
+
+static void put(FCGX_Request *fcgi, const char *text, size_t len)
+{
+	FCGX_PutStr(text, (int)len, fcgi->out);
+}
+
+/* libfcgi's printf lacks %zu and friends, so headers are formatted here. */
+static void write_response(FCGX_Request *fcgi, const struct request *req,
+			   const struct response *resp)
+{
+	static const char fallback[] =
+		"{\"Kind\":\"Status\",\"APIVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
+		"\"reason\":\"InternalError\",\"message\":\"out of memory rendering the response\"}";
+	const char *body = NULL;
+	size_t body_len = 0;
+	char head[2048];
+	int status = resp->status;
+	int n;
+
+	if (status != 204) {
+		if (resp->body) {
+			body = json_object_to_json_string_length(resp->body, JSON_C_TO_STRING_PLAIN,
+								 &body_len);
+		}
+		if (!body) {
+			body = fallback;
+			body_len = sizeof(fallback) - 1;
+			status = 500;
+		}
+	}
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n", status,
+		     status_phrase(status), req->request_id);
+	if (body)
+		n += snprintf(head + n, sizeof(head) - (size_t)n,
+			      "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
+			      body_len + 1);
+	if (resp->location)
+		n += snprintf(head + n, sizeof(head) - (size_t)n, "Location: %s\r\n", resp->location);
+	if (resp->allow[0])
+		n += snprintf(head + n, sizeof(head) - (size_t)n, "Allow: %s\r\n", resp->allow);
+	if (resp->retry_after > 0)
+		n += snprintf(head + n, sizeof(head) - (size_t)n, "Retry-After: %d\r\n",
+			      resp->retry_after);
+	if (n < 0 || (size_t)n >= sizeof(head) - 2) {
+		/* Only a Location built from 250-byte names could come close. */
+		n = snprintf(head, sizeof(head), "Status: 500 Internal Server Error\r\n");
+		body = fallback;
+		body_len = sizeof(fallback) - 1;
+	}
+	n += snprintf(head + n, sizeof(head) - (size_t)n, "\r\n");
+	put(fcgi, head, (size_t)n);
+	if (body && req->method != HTTP_HEAD) {
+		put(fcgi, body, body_len);
+		put(fcgi, "\n", 1);
+	}
+}
+
+static double elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+static void log_request(const struct request *req, const struct response *resp,
+			const char *method, double ms)
+{
+	int mutating = req->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
+	enum log_level level = resp->status >= 500 ? LOG_LEVEL_ERROR
+			       : mutating          ? LOG_LEVEL_INFO
+						   : LOG_LEVEL_DEBUG;
+	const char *message = "";
+	struct json_object *field;
+
+	if (!log_enabled(level))
+		return;
+	if (resp->status >= 400 && resp->body &&
+	    json_object_object_get_ex(resp->body, "message", &field))
+		message = json_object_get_string(field);
+	/* Mutations are the audit trail: who did what to which object. */
+	log_event(level, req->request_id, req->user,
+		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f%s%s%s",
+		  mutating ? "audit" : "request", method, req->uri, resp->status, ms,
+		  *message ? " msg=\"" : "", message, *message ? "\"" : "");
+}
+
+void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
+	const char *request_id = FCGX_GetParam("REQUEST_ID", fcgi->envp);
+	const char *user = FCGX_GetParam("REMOTE_USER", fcgi->envp);
+	const char *uri = FCGX_GetParam("REQUEST_URI", fcgi->envp);
+	struct request req = {0};
+	struct response resp;
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	response_init(&resp);
+	req.ctx = ctx;
+	req.uri = uri && *uri ? uri : "/";
+	req.request_id = request_id && *request_id ? request_id : "-";
+	req.user = user && *user ? user : "-";
+	req.content_type = FCGX_GetParam("CONTENT_TYPE", fcgi->envp);
+
+	dispatch(fcgi, &req, &resp);
+	write_response(fcgi, &req, &resp);
+	log_request(&req, &resp, method ? method : "-", elapsed_ms(&start));
+
+	response_free(&resp);
+	request_free(&req);
+}

@@ -1,0 +1,17 @@
+/* http.h - one FastCGI request in, one HTTP response out.
+ *
+ * This is the only file that reads FastCGI parameters or writes to the
+ * FastCGI stream: it builds a struct request, routes it, enforces the
+ * general rules of the contract (names, query parameters, body size), calls
+ * the handler and renders its struct response, then writes the access and
+ * audit log lines. */
+#ifndef RBD_REST_API_HTTP_H
+#define RBD_REST_API_HTTP_H
+
+#include <fcgiapp.h>
+
+struct worker_ctx;
+
+void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx);
+
+#endif

@@ -1,0 +1,240 @@
+/* image_list.c - image listings with pagination (see image_list.h).
+ *
+ * A detail page opens all its images at once with rbd_aio_open_read_only
+ * (bounded in flight), so a page of 100 costs about one open's latency,
+ * not a hundred. An image that cannot be opened is listed with an error
+ * instead of failing the page. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "api.h"
+#include "image_json.h"
+#include "image_list.h"
+#include "json_out.h"
+#include "names.h"
+#include "response.h"
+
+/* Opens in flight at once: enough to hide latency, few enough that one
+ * listing cannot flood the OSDs. */
+#define OPEN_BATCH 128
+
+int continue_token_encode(const char *name, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(name);
+
+	if (outlen < 2 * len + 1)
+		return -ENOSPC;
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = hex[(unsigned char)name[i] >> 4];
+		out[2 * i + 1] = hex[(unsigned char)name[i] & 15];
+	}
+	out[2 * len] = '\0';
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int continue_token_decode(const char *token, char *name, size_t namelen)
+{
+	size_t len = strlen(token);
+	const char *why;
+
+	if (len == 0 || len % 2 || len / 2 + 1 > namelen)
+		return -EINVAL;
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = hex_digit(token[2 * i]), lo = hex_digit(token[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		name[i] = (char)(hi * 16 + lo);
+	}
+	name[len / 2] = '\0';
+	return name_check(name, len / 2, &why);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(((const rbd_image_spec_t *)a)->name, ((const rbd_image_spec_t *)b)->name);
+}
+
+static int list_specs(rados_ioctx_t ioctx, rbd_image_spec_t **out, size_t *count)
+{
+	size_t max = 64;
+	rbd_image_spec_t *specs = NULL;
+	int r;
+
+	for (;;) {
+		free(specs);
+		specs = calloc(max ? max : 1, sizeof(*specs));
+		if (!specs)
+			return -ENOMEM;
+		r = rbd_list2(ioctx, specs, &max);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		free(specs);
+		return r;
+	}
+	qsort(specs, max, sizeof(*specs), compare_names);
+	*out = specs;
+	*count = max;
+	return 0;
+}
+
+static int add_item_error(struct json_object *item, const char *pool, const char *ns,
+			  const char *name, int err)
+{
+	char spec[800], message[1024];
+	struct json_object *error;
+
+	snprintf(message, sizeof(message), "image %s cannot be read: %s (errno %d)",
+		 api_image_spec(pool, ns, name, spec, sizeof(spec)), strerror(-err), -err);
+	error = response_error_object(err, message);
+	if (!error || json_object_object_add(item, "error", error) < 0) {
+		json_object_put(error);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Opens, renders and closes images [0, n) into items (pre-made objects
+ * holding each "name"). */
+static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
+			rbd_image_spec_t *specs, struct json_object **items, size_t n)
+{
+	rbd_image_t images[OPEN_BATCH];
+	rbd_completion_t done[OPEN_BATCH];
+	int opened[OPEN_BATCH];
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		opened[i] = rbd_aio_create_completion(NULL, NULL, &done[i]);
+		if (opened[i] == 0)
+			opened[i] = rbd_aio_open_read_only(ioctx, specs[i].name, &images[i], NULL,
+							   done[i]);
+		else
+			done[i] = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (opened[i] == 0) {
+			rbd_aio_wait_for_complete(done[i]);
+			opened[i] = (int)rbd_aio_get_return_value(done[i]);
+		}
+		if (done[i])
+			rbd_aio_release(done[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rendered = opened[i];
+
+		if (rendered == 0) {
+			rendered = image_json(images[i], ioctx, page->pool, page->ns, specs[i].name,
+					      items[i]);
+			rbd_close(images[i]);
+		}
+		if (rendered < 0 && r == 0) {
+			/* Start again from a bare item: a half-rendered one
+			 * would mix fields and an error. */
+			json_object_object_foreach(items[i], key, value) {
+				(void)value;
+				if (strcmp(key, "name") != 0)
+					json_object_object_del(items[i], key);
+			}
+			r = add_item_error(items[i], page->pool, page->ns, specs[i].name, rendered);
+		}
+	}
+	return r;
+}
+
+int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
+		       struct response *resp)
+{
+	struct json_object *body = NULL, *items, **page_items = NULL;
+	rbd_image_spec_t *specs = NULL;
+	char after[256], spec[800];
+	char *token = NULL;
+	size_t count = 0, first = 0, end;
+	int r;
+
+	if (page->continue_token &&
+	    continue_token_decode(page->continue_token, after, sizeof(after)) < 0)
+		return response_fail(resp, -EINVAL,
+				     "query parameter continue is not a token from a previous page of this listing");
+	r = list_specs(ioctx, &specs, &count);
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the images of %s: %s",
+				     page->ns[0] ? api_image_spec(page->pool, page->ns, "", spec, sizeof(spec))
+						 : page->pool,
+				     strerror(-r));
+	if (page->continue_token)
+		while (first < count && strcmp(specs[first].name, after) <= 0)
+			first++;
+	end = page->limit && count - first > page->limit ? first + page->limit : count;
+
+	body = json_list_envelope("ImageList", &items);
+	page_items = calloc(end - first + 1, sizeof(*page_items));
+	if (!body || !page_items) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = first; i < end; i++) {
+		struct json_object *item = json_object_new_object();
+
+		if (!item || json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			r = response_fail(resp, -ENOMEM, "out of memory");
+			goto out;
+		}
+		page_items[i - first] = item;
+		r = json_add_string(item, "name", specs[i].name);
+		if (r < 0) {
+			response_fail(resp, r, "out of memory");
+			goto out;
+		}
+	}
+	for (size_t i = first; page->detail && i < end; i += OPEN_BATCH) {
+		size_t n = end - i < OPEN_BATCH ? end - i : OPEN_BATCH;
+
+		r = render_batch(ioctx, page, specs + i, page_items + (i - first), n);
+		if (r < 0) {
+			response_fail(resp, r, "out of memory");
+			goto out;
+		}
+	}
+	if (end < count) {
+		size_t token_len = 2 * strlen(specs[end - 1].name) + 1;
+
+		token = malloc(token_len);
+		r = token ? continue_token_encode(specs[end - 1].name, token, token_len) : -ENOMEM;
+		if (r == 0)
+			r = json_add_string(body, "Continue", token);
+		if (r < 0) {
+			response_fail(resp, r, "out of memory");
+			goto out;
+		}
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+	r = 0;
+out:
+	json_object_put(body);
+	free(token);
+	free(page_items);
+	rbd_image_spec_list_cleanup(specs, count);
+	free(specs);
+	return r;
+}

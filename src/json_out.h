@@ -1,0 +1,24 @@
+/* json_out.h - small json-c helpers for the response envelope. */
+#ifndef RBD_REST_API_JSON_OUT_H
+#define RBD_REST_API_JSON_OUT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+/* {"Kind": kind, "APIVersion": "v1"}; NULL only when out of memory. */
+struct json_object *json_envelope(const char *kind);
+
+/* A list envelope with an empty "Items" array; *items points into it. */
+struct json_object *json_list_envelope(const char *kind, struct json_object **items);
+
+/* Add helpers: json-c's add takes ownership even on failure, so these
+ * cannot leak; they return 0 or -ENOMEM. */
+int json_add_string(struct json_object *obj, const char *key, const char *value);
+int json_add_u64(struct json_object *obj, const char *key, uint64_t value);
+int json_add_i64(struct json_object *obj, const char *key, int64_t value);
+int json_add_bool(struct json_object *obj, const char *key, int value);
+int json_add_time(struct json_object *obj, const char *key, const struct timespec *ts);
+
+#endif

@@ -1,0 +1,95 @@
+/* log.c - key=value event lines on stderr (see log.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+/* Written only by the master before forking and by a worker at start, never
+ * while requests run: a process-wide setting, not request state. */
+static enum log_level threshold = LOG_LEVEL_INFO;
+
+int log_level_parse(const char *name, enum log_level *level)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (strcmp(name, level_names[i]) == 0) {
+			*level = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *log_level_name(enum log_level level)
+{
+	return level_names[level];
+}
+
+void log_set_threshold(enum log_level level)
+{
+	threshold = level;
+}
+
+int log_enabled(enum log_level level)
+{
+	return level <= threshold;
+}
+
+static size_t append_sanitized(char *line, size_t used, size_t cap, const char *text)
+{
+	for (; *text && used < cap; text++)
+		line[used++] = ((unsigned char)*text < 0x20 || *text == 0x7f) ? '?' : *text;
+	return used;
+}
+
+void log_event(enum log_level level, const char *request_id, const char *user,
+	       const char *fmt, ...)
+{
+	/* Long enough for any event we emit; a longer line is cut, not split. */
+	char line[4096];
+	char text[3072];
+	struct timespec now;
+	struct tm tm;
+	va_list ap;
+	int n;
+	size_t used;
+
+	if (!log_enabled(level))
+		return;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	n = snprintf(line, sizeof(line),
+		     "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s pid=%ld ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, now.tv_nsec / 1000000, level_names[level],
+		     (long)getpid());
+	if (n < 0)
+		return;
+	used = (size_t)n;
+	if (request_id) {
+		used = append_sanitized(line, used, sizeof(line) - 2, "req=");
+		used = append_sanitized(line, used, sizeof(line) - 2, request_id);
+		used = append_sanitized(line, used, sizeof(line) - 2, " user=");
+		used = append_sanitized(line, used, sizeof(line) - 2,
+					user && *user ? user : "-");
+		used = append_sanitized(line, used, sizeof(line) - 2, " ");
+	}
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	used = append_sanitized(line, used, sizeof(line) - 2, text);
+	line[used++] = '\n';
+
+	/* One write per line keeps lines from concurrent workers whole. */
+	if (write(STDERR_FILENO, line, used) < 0)
+		return;
+}

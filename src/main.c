@@ -1,0 +1,197 @@
+/* main.c - command line, configuration, start.
+ *
+ *   rbd-rest-api [-c FILE] [--KEY=VALUE | --KEY VALUE]... [-t] [-h] [-V]
+ *
+ * Every configuration key can be given on the command line, where it wins
+ * over the file; a reload (SIGHUP) re-reads the file and applies the same
+ * command-line values again. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "listen.h"
+#include "log.h"
+#include "master.h"
+
+struct command_line {
+	const char *conf_path;   /* NULL = the default path, if it exists */
+	int test_only;
+	char **overrides;        /* argv entries: "--key=value" or "--key", "value" */
+	int noverrides;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: rbd-rest-api [-c FILE] [--KEY=VALUE]... [-t] [-h] [-V]\n"
+		"\n"
+		"REST API for Ceph RBD images, served over FastCGI to nginx.\n"
+		"\n"
+		"  -c FILE   configuration file (default %s)\n"
+		"  -t        check the configuration and exit\n"
+		"  -h        this help\n"
+		"  -V        print the version\n"
+		"\n"
+		"Configuration keys (file: \"key = value\"; command line: --key=value):\n",
+		CONF_DEFAULT_PATH);
+	conf_print_help(out);
+}
+
+/* Builds a configuration from defaults, the file and the command line. */
+static int load_conf(void *arg, struct conf *conf, char *err, size_t errlen)
+{
+	const struct command_line *cl = arg;
+	const char *path = cl->conf_path ? cl->conf_path : CONF_DEFAULT_PATH;
+	char why[512];
+	int r;
+
+	r = conf_init(conf);
+	if (r < 0) {
+		snprintf(err, errlen, "out of memory");
+		return r;
+	}
+	if (cl->conf_path || access(path, F_OK) == 0) {
+		r = conf_load_file(conf, path, err, errlen);
+		if (r < 0)
+			goto fail;
+	}
+	for (int i = 0; i < cl->noverrides; i++) {
+		char *arg_text = cl->overrides[i] + 2;
+		char *eq = strchr(arg_text, '=');
+		char key[64];
+		const char *value;
+
+		if (eq) {
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - arg_text), arg_text);
+			value = eq + 1;
+		} else {
+			snprintf(key, sizeof(key), "%s", arg_text);
+			value = cl->overrides[++i];
+		}
+		r = conf_set(conf, key, value, why, sizeof(why));
+		if (r < 0) {
+			snprintf(err, errlen, "command line: %s", why);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	conf_free(conf);
+	return r;
+}
+
+static int parse_command_line(int argc, char **argv, struct command_line *cl)
+{
+	memset(cl, 0, sizeof(*cl));
+	cl->overrides = argv + 1;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "-c") == 0 && i + 1 < argc) {
+			cl->conf_path = argv[++i];
+		} else if (strcmp(arg, "-t") == 0) {
+			cl->test_only = 1;
+		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+			printf("rbd-rest-api %s\n", PACKAGE_VERSION);
+			exit(0);
+		} else if (strncmp(arg, "--", 2) == 0 && arg[2]) {
+			/* Kept in place; load_conf applies them in order. */
+			if (!strchr(arg, '=')) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "rbd-rest-api: %s needs a value\n", arg);
+					return -EINVAL;
+				}
+				i++;
+			}
+		} else {
+			fprintf(stderr, "rbd-rest-api: unexpected argument \"%s\"\n", arg);
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Only the "--key" arguments, in order, for load_conf. */
+static char **collect_overrides(int argc, char **argv, int *count)
+{
+	char **list = calloc((size_t)argc, sizeof(*list));
+	int n = 0;
+
+	if (!list)
+		return NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0) {
+			i++;
+		} else if (strncmp(argv[i], "--", 2) == 0) {
+			list[n++] = argv[i];
+			if (!strchr(argv[i], '='))
+				list[n++] = argv[++i];
+		}
+	}
+	*count = n;
+	return list;
+}
+
+int main(int argc, char **argv)
+{
+	struct command_line cl;
+	struct listener listener = {.fd = -1};
+	struct conf *conf = NULL;
+	char err[1024];
+	int r, status = 1;
+
+	if (parse_command_line(argc, argv, &cl) < 0)
+		return 2;
+	cl.overrides = collect_overrides(argc, argv, &cl.noverrides);
+	conf = calloc(1, sizeof(*conf));
+	if (!cl.overrides || !conf) {
+		fprintf(stderr, "rbd-rest-api: out of memory\n");
+		goto out;
+	}
+	r = load_conf(&cl, conf, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "rbd-rest-api: %s\n", err);
+		free(conf);
+		conf = NULL;
+		status = 2;
+		goto out;
+	}
+	if (cl.test_only) {
+		printf("rbd-rest-api: configuration ok\n");
+		status = 0;
+		goto out_conf;
+	}
+	if (geteuid() == 0 && !conf->allow_root) {
+		fprintf(stderr,
+			"rbd-rest-api: refusing to run as root; run as an unprivileged user (e.g. rbdapi) or set allow_root = true\n");
+		status = 2;
+		goto out_conf;
+	}
+	log_set_threshold(conf->log_level);
+
+	r = listener_open(&listener, conf, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "rbd-rest-api: %s\n", err);
+		goto out_conf;
+	}
+	/* master_run owns conf from here on (a reload replaces it). */
+	status = master_run(conf, &listener, load_conf, &cl);
+	conf = NULL;
+	listener_close(&listener);
+out_conf:
+	if (conf)
+		conf_free(conf);
+	free(conf);
+out:
+	free(cl.overrides);
+	return status;
+}

@@ -1,0 +1,409 @@
+/* master.c - worker supervision (see master.h).
+ *
+ * The loop sleeps in ppoll() with every signal blocked except during the
+ * wait, so handlers only set flags and all the work happens here, in one
+ * place, in order: reap, react to signals, take readiness reports, then
+ * bring the pool to the shape the configuration asks for. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "listen.h"
+#include "log.h"
+#include "master.h"
+#include "worker.h"
+
+/* A worker that dies younger than this counts towards a crash loop. */
+#define CRASH_WINDOW_MS 5000
+#define BACKOFF_MAX_MS 10000
+#define RESIGNAL_MS 1000
+
+struct worker_slot {
+	pid_t pid;             /* 0 = free slot */
+	int ready_fd;          /* read end until the worker reports ready */
+	unsigned generation;   /* the configuration it was started with */
+	bool ready;
+	bool stopping;
+	long long started_ms;
+	long long stop_sent_ms;
+	long long last_signal_ms;
+};
+
+struct master {
+	struct conf *conf;
+	struct listener *listener;
+	conf_loader load;
+	void *load_arg;
+	unsigned generation;
+	struct worker_slot *slots;
+	size_t nslots;
+	unsigned crash_streak;
+	long long next_spawn_ms;
+	bool stopping;
+	long long stop_started_ms;
+};
+
+static volatile sig_atomic_t got_hup, got_stop, got_chld;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else if (sig == SIGCHLD)
+		got_chld = 1;
+	else
+		got_stop = 1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int install_signals(sigset_t *wait_mask)
+{
+	static const int handled[] = {SIGHUP, SIGCHLD, SIGTERM, SIGQUIT, SIGINT};
+	struct sigaction sa;
+	sigset_t blocked;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&blocked);
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++) {
+		if (sigaction(handled[i], &sa, NULL) < 0)
+			return -errno;
+		sigaddset(&blocked, handled[i]);
+	}
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) < 0 || sigaction(SIGUSR1, &sa, NULL) < 0)
+		return -errno;
+	if (sigprocmask(SIG_BLOCK, &blocked, wait_mask) < 0)
+		return -errno;
+	sigdelset(wait_mask, SIGHUP);
+	sigdelset(wait_mask, SIGCHLD);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGQUIT);
+	sigdelset(wait_mask, SIGINT);
+	return 0;
+}
+
+static struct worker_slot *free_slot(struct master *m)
+{
+	struct worker_slot *grown;
+
+	for (size_t i = 0; i < m->nslots; i++)
+		if (!m->slots[i].pid)
+			return &m->slots[i];
+	grown = realloc(m->slots, (m->nslots + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	m->slots = grown;
+	memset(&grown[m->nslots], 0, sizeof(*grown));
+	return &grown[m->nslots++];
+}
+
+static int spawn_worker(struct master *m)
+{
+	struct worker_slot *slot = free_slot(m);
+	int pipefd[2];
+	pid_t pid;
+
+	if (!slot)
+		return -ENOMEM;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		for (size_t i = 0; i < m->nslots; i++)
+			if (m->slots[i].pid && m->slots[i].ready_fd >= 0)
+				close(m->slots[i].ready_fd);
+		worker_main(m->conf, m->listener->fd, pipefd[1]);
+	}
+	close(pipefd[1]);
+	memset(slot, 0, sizeof(*slot));
+	slot->pid = pid;
+	slot->ready_fd = pipefd[0];
+	slot->generation = m->generation;
+	slot->started_ms = now_ms();
+	log_debug("event=worker.spawned worker=%ld generation=%u", (long)pid, m->generation);
+	return 0;
+}
+
+static void signal_worker(struct worker_slot *slot, int sig)
+{
+	long long now = now_ms();
+
+	if (!slot->stopping) {
+		slot->stopping = true;
+		slot->stop_sent_ms = now;
+	}
+	slot->last_signal_ms = now;
+	kill(slot->pid, sig);
+}
+
+static void release_slot(struct worker_slot *slot)
+{
+	if (slot->ready_fd >= 0)
+		close(slot->ready_fd);
+	memset(slot, 0, sizeof(*slot));
+	slot->ready_fd = -1;
+}
+
+static void reap_workers(struct master *m)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct worker_slot *slot = NULL;
+		long long lived;
+		bool crashed;
+
+		for (size_t i = 0; i < m->nslots; i++)
+			if (m->slots[i].pid == pid)
+				slot = &m->slots[i];
+		if (!slot)
+			continue;
+		lived = now_ms() - slot->started_ms;
+		crashed = !slot->stopping &&
+			  !(WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_RECYCLE);
+		if (crashed) {
+			m->crash_streak = lived < CRASH_WINDOW_MS ? m->crash_streak + 1 : 1;
+			if (m->crash_streak > 1) {
+				long long delay = 100LL << (m->crash_streak > 8 ? 7 : m->crash_streak - 2);
+
+				if (delay > BACKOFF_MAX_MS)
+					delay = BACKOFF_MAX_MS;
+				m->next_spawn_ms = now_ms() + delay;
+				log_error("event=worker.crash_loop worker=%ld crashes=%u respawn_in_ms=%lld",
+					  (long)pid, m->crash_streak, delay);
+			}
+			if (WIFSIGNALED(status))
+				log_error("event=worker.died worker=%ld signal=%d lived_ms=%lld", (long)pid,
+					  WTERMSIG(status), lived);
+			else
+				log_error("event=worker.died worker=%ld exit=%d lived_ms=%lld", (long)pid,
+					  WEXITSTATUS(status), lived);
+		} else {
+			log_debug("event=worker.exited worker=%ld lived_ms=%lld recycled=%s", (long)pid,
+				  lived, slot->stopping ? "no" : "yes");
+		}
+		release_slot(slot);
+	}
+}
+
+static void reload(struct master *m)
+{
+	struct conf *fresh = calloc(1, sizeof(*fresh));
+	char err[1024];
+	int r;
+
+	if (!fresh) {
+		log_error("event=reload.failed msg=\"out of memory\"");
+		return;
+	}
+	r = m->load(m->load_arg, fresh, err, sizeof(err));
+	if (r < 0) {
+		log_error("event=reload.failed msg=\"%s; keeping the running configuration\"", err);
+		free(fresh);
+		return;
+	}
+	if (strcmp(fresh->listen, m->conf->listen) != 0)
+		log_warn("event=reload.listen_unchanged msg=\"listen changed to %s; a restart is needed to move the socket\"",
+			 fresh->listen);
+	log_set_threshold(fresh->log_level);
+	conf_free(m->conf);
+	free(m->conf);
+	m->conf = fresh;
+	m->generation++;
+	m->crash_streak = 0;
+	m->next_spawn_ms = 0;
+	log_info("event=reload generation=%u workers=%u", m->generation, m->conf->workers);
+}
+
+static void take_ready_reports(struct master *m, const struct pollfd *fds, size_t nfds)
+{
+	for (size_t i = 0; i < nfds; i++) {
+		char byte;
+
+		if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		for (size_t s = 0; s < m->nslots; s++) {
+			struct worker_slot *slot = &m->slots[s];
+
+			if (slot->pid && slot->ready_fd == fds[i].fd) {
+				/* EOF without the byte: the worker died before serving. */
+				slot->ready = read(slot->ready_fd, &byte, 1) == 1;
+				close(slot->ready_fd);
+				slot->ready_fd = -1;
+			}
+		}
+	}
+}
+
+/* Brings the pool to conf->workers ready workers of the current
+ * generation, retiring older ones only as replacements become ready. */
+static void shape_pool(struct master *m)
+{
+	unsigned current = 0, current_ready = 0, current_starting = 0, old_serving = 0;
+	long long now = now_ms();
+
+	for (size_t i = 0; i < m->nslots; i++) {
+		struct worker_slot *slot = &m->slots[i];
+
+		if (!slot->pid || slot->stopping)
+			continue;
+		if (slot->generation == m->generation) {
+			current++;
+			if (slot->ready)
+				current_ready++;
+			else
+				current_starting++;
+		} else {
+			old_serving++;
+		}
+	}
+
+	/* During a reload, one replacement at a time keeps capacity level. */
+	while (current < m->conf->workers && now >= m->next_spawn_ms &&
+	       (old_serving == 0 || current_starting == 0)) {
+		int r = spawn_worker(m);
+
+		if (r < 0) {
+			log_error("event=worker.spawn_failed errno=%d", -r);
+			m->next_spawn_ms = now + 1000;
+			break;
+		}
+		current++;
+		current_starting++;
+	}
+
+	for (size_t i = 0; i < m->nslots && old_serving > 0 &&
+			   current_ready + old_serving > m->conf->workers;
+	     i++) {
+		struct worker_slot *slot = &m->slots[i];
+
+		if (slot->pid && !slot->stopping && slot->generation != m->generation) {
+			signal_worker(slot, SIGQUIT);
+			old_serving--;
+		}
+	}
+}
+
+/* Stopping workers get their signal again each second (one that arrived
+ * just before accept() would otherwise sleep until the next connection),
+ * and SIGKILL once shutdown_timeout has passed. */
+static void chase_stopping(struct master *m)
+{
+	long long now = now_ms();
+
+	for (size_t i = 0; i < m->nslots; i++) {
+		struct worker_slot *slot = &m->slots[i];
+
+		if (!slot->pid || !slot->stopping)
+			continue;
+		if (now - slot->stop_sent_ms >= (long long)m->conf->shutdown_timeout * 1000) {
+			log_error("event=worker.killed worker=%ld msg=\"still busy after shutdown_timeout=%us\"",
+				  (long)slot->pid, m->conf->shutdown_timeout);
+			kill(slot->pid, SIGKILL);
+			slot->stop_sent_ms = now;
+		} else if (now - slot->last_signal_ms >= RESIGNAL_MS) {
+			signal_worker(slot, SIGQUIT);
+		}
+	}
+}
+
+static size_t live_workers(const struct master *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nslots; i++)
+		n += m->slots[i].pid != 0;
+	return n;
+}
+
+int master_run(struct conf *conf, struct listener *listener, conf_loader load, void *load_arg)
+{
+	struct master m = {
+		.conf = conf, .listener = listener, .load = load, .load_arg = load_arg,
+	};
+	struct pollfd *fds = NULL;
+	sigset_t wait_mask;
+	int r;
+
+	r = install_signals(&wait_mask);
+	if (r < 0) {
+		log_error("event=master.start_failed errno=%d msg=\"cannot install signal handlers\"", -r);
+		return 1;
+	}
+	log_info("event=master.started listen=%s workers=%u%s", conf->listen, conf->workers,
+		 listener->activated ? " socket=systemd" : "");
+
+	for (;;) {
+		struct timespec timeout = {.tv_sec = 0, .tv_nsec = 200 * 1000000L};
+		struct pollfd *grown;
+		size_t nfds = 0;
+
+		if (got_chld) {
+			got_chld = 0;
+			reap_workers(&m);
+		}
+		if (got_stop && !m.stopping) {
+			m.stopping = true;
+			log_info("event=master.stopping workers=%zu", live_workers(&m));
+			for (size_t i = 0; i < m.nslots; i++)
+				if (m.slots[i].pid)
+					signal_worker(&m.slots[i], SIGQUIT);
+		}
+		if (got_hup && !m.stopping) {
+			got_hup = 0;
+			reload(&m);
+		}
+		if (m.stopping && live_workers(&m) == 0)
+			break;
+		if (!m.stopping)
+			shape_pool(&m);
+		chase_stopping(&m);
+
+		grown = realloc(fds, (m.nslots ? m.nslots : 1) * sizeof(*fds));
+		if (!grown) {
+			log_error("event=master.oom");
+			continue;
+		}
+		fds = grown;
+		for (size_t i = 0; i < m.nslots; i++)
+			if (m.slots[i].pid && m.slots[i].ready_fd >= 0)
+				fds[nfds++] = (struct pollfd){.fd = m.slots[i].ready_fd, .events = POLLIN};
+		if (ppoll(fds, nfds, &timeout, &wait_mask) > 0)
+			take_ready_reports(&m, fds, nfds);
+	}
+
+	log_info("event=master.stopped");
+	free(fds);
+	free(m.slots);
+	conf_free(m.conf);
+	free(m.conf);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* request.h - one HTTP request as a handler sees it.
+ *
+ * http.c fills it from the FastCGI parameters; handlers read captures and
+ * query parameters through the accessors and never parse raw input. */
+#ifndef RBD_REST_API_REQUEST_H
+#define RBD_REST_API_REQUEST_H
+
+#include <stddef.h>
+
+#include "router.h"
+
+struct worker_ctx;
+struct response;
+
+struct query_param {
+	char *key;
+	char *value;
+};
+
+struct request {
+	enum http_method method;
+	const char *uri;            /* raw REQUEST_URI, for logs */
+	const char *request_id;     /* nginx's $request_id, or "-" */
+	const char *user;           /* REMOTE_USER, or "-" */
+	const char *content_type;
+	char *body;                 /* owned, NUL-terminated, body_len bytes */
+	size_t body_len;
+	char **segments;            /* owned, decoded path segments */
+	size_t nsegments;
+	struct query_param *query;  /* owned */
+	size_t nquery;
+	struct route_match match;
+	struct worker_ctx *ctx;     /* the worker's connection context */
+};
+
+/* The decoded value of {name} in the route pattern (already validated
+ * when it is a pool, image, snapshot or namespace name). */
+const char *request_capture(const struct request *req, const char *name);
+
+/* The decoded query parameter, or NULL when absent. */
+const char *request_query(const struct request *req, const char *key);
+
+/* A boolean query parameter: absent -> dflt; "true"/"false"/"1"/"0";
+ * anything else -> 400 in resp and a negative return. */
+int request_query_bool(const struct request *req, const char *key, int dflt, int *value,
+		       struct response *resp);
+
+/* An unsigned query parameter in [min, max]; absent -> dflt. */
+int request_query_uint(const struct request *req, const char *key, unsigned long dflt,
+		       unsigned long min, unsigned long max, unsigned long *value,
+		       struct response *resp);
+
+#endif

@@ -1,0 +1,110 @@
+/* response.c - building answers, errors in one shape (see response.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_out.h"
+#include "response.h"
+#include "status.h"
+
+void response_init(struct response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	resp->status = 500;
+}
+
+void response_free(struct response *resp)
+{
+	json_object_put(resp->body);
+	free(resp->location);
+	memset(resp, 0, sizeof(*resp));
+}
+
+void response_json(struct response *resp, int status, struct json_object *body)
+{
+	json_object_put(resp->body);
+	resp->status = status;
+	resp->body = body;
+}
+
+int response_set_location(struct response *resp, const char *fmt, ...)
+{
+	va_list ap;
+	char *text = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	free(resp->location);
+	resp->location = text;
+	return 0;
+}
+
+struct json_object *response_error_object(int err, const char *message)
+{
+	struct http_status st = status_for_errno(err);
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	if (json_add_i64(obj, "code", st.code) < 0 ||
+	    json_add_string(obj, "reason", st.reason) < 0 ||
+	    json_add_string(obj, "message", message) < 0 ||
+	    json_add_i64(obj, "errno", -err) < 0) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* The Status body shared by both failure builders. errno_value is 0 when
+ * the failure has no errno behind it. */
+static void fill_failure(struct response *resp, int code, const char *reason,
+			 const char *message, int errno_value)
+{
+	struct json_object *body = json_envelope("Status");
+
+	if (body && (json_add_string(body, "status", "Failure") < 0 ||
+		     json_add_i64(body, "code", code) < 0 ||
+		     json_add_string(body, "reason", reason) < 0 ||
+		     json_add_string(body, "message", message) < 0 ||
+		     (errno_value && json_add_i64(body, "errno", errno_value) < 0))) {
+		json_object_put(body);
+		body = NULL;
+	}
+	/* Out of memory leaves body NULL; http.c then sends a fixed text. */
+	response_json(resp, code, body);
+	resp->retry_after = code == 503 ? 5 : 0;
+}
+
+int response_fail(struct response *resp, int err, const char *fmt, ...)
+{
+	struct http_status st = status_for_errno(err);
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	fill_failure(resp, st.code, st.reason, message, -err);
+	return err;
+}
+
+int response_fail_http(struct response *resp, int code, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	fill_failure(resp, code, status_reason(code), message, 0);
+	return -EINVAL;
+}

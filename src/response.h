@@ -1,0 +1,44 @@
+/* response.h - what a handler hands back: status, JSON body, headers.
+ *
+ * Handlers never write to the FastCGI stream; they fill a response and
+ * http.c renders it. Error answers are built only here, so every error in
+ * the service has the contract's Status shape. */
+#ifndef RBD_REST_API_RESPONSE_H
+#define RBD_REST_API_RESPONSE_H
+
+#include <json-c/json.h>
+
+struct response {
+	int status;
+	struct json_object *body;  /* owned; NULL for 204 */
+	char *location;            /* owned; Location header when set */
+	char allow[96];            /* Allow header on 405 */
+	int retry_after;           /* seconds; Retry-After when > 0 */
+};
+
+void response_init(struct response *resp);
+void response_free(struct response *resp);
+
+/* Takes ownership of body (a top-level object carrying Kind/APIVersion). */
+void response_json(struct response *resp, int status, struct json_object *body);
+
+/* Sets Location to the printf-formatted path; returns 0 or -ENOMEM. */
+int response_set_location(struct response *resp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* An error answer from a negative errno: the status comes from the
+ * contract's table, the message from fmt. Returns err so handlers can
+ * write "return response_fail(resp, r, ...)". */
+int response_fail(struct response *resp, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* An error answer with an explicit HTTP code, for conditions that have no
+ * errno (unknown path, wrong content type). Returns -EINVAL. */
+int response_fail_http(struct response *resp, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The {"code","reason","message"} object used both in Status answers and
+ * for per-item errors inside lists. */
+struct json_object *response_error_object(int err, const char *message);
+
+#endif

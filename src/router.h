@@ -1,0 +1,80 @@
+/* router.h - method + path pattern -> handler.
+ *
+ * Patterns are written the way the contract writes them,
+ * "/api/v1/pools/{pool}/images/{image}"; a {capture} matches exactly one
+ * non-empty-or-empty segment (names are validated later, so an empty
+ * segment becomes a clear 400 rather than a puzzling 404). The table is
+ * plain data so tests and the OpenAPI check can walk it. */
+#ifndef RBD_REST_API_ROUTER_H
+#define RBD_REST_API_ROUTER_H
+
+#include <stddef.h>
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+	HTTP_PUT = 1 << 3,
+	HTTP_PATCH = 1 << 4,
+	HTTP_DELETE = 1 << 5,
+};
+
+#define ROUTE_MAX_CAPTURES 6
+
+struct request;
+struct response;
+typedef int (*route_handler)(struct request *req, struct response *resp);
+
+struct route {
+	enum http_method method;
+	const char *pattern;
+	/* Comma-separated query parameters the route accepts; NULL for none.
+	 * Anything else is a 400 naming the parameter, so "?confrim=" is
+	 * not silently ignored. */
+	const char *query;
+	route_handler handler;
+};
+
+struct route_match {
+	const struct route *route;
+	size_t ncaptures;
+	const char *names[ROUTE_MAX_CAPTURES];   /* points into the pattern */
+	size_t name_lens[ROUTE_MAX_CAPTURES];
+	const char *values[ROUTE_MAX_CAPTURES];  /* points into segments */
+};
+
+/* "GET" -> HTTP_GET; 0 for a method we do not know. */
+enum http_method http_method_parse(const char *name);
+const char *http_method_name(enum http_method method);
+
+/* Finds the route for method and the decoded path segments. HEAD falls
+ * back to the GET route. Returns 0 and fills match; -ENOENT when no
+ * pattern matches the path; -EOPNOTSUPP when patterns match but none for
+ * this method, with allow set to the accepted methods (HEAD included
+ * wherever GET is). */
+int router_match(const struct route *table, size_t nroutes, enum http_method method,
+		 char *const *segments, size_t nsegments, struct route_match *match,
+		 unsigned *allow);
+
+/* "GET, HEAD, DELETE" for an Allow header; returns 0 or -ENOSPC. */
+int router_format_allow(unsigned allow, char *out, size_t outlen);
+
+/* The value captured as {name}, or NULL. */
+const char *route_capture(const struct route_match *match, const char *name);
+
+/* Splits a raw request path (no query string) into percent-decoded
+ * segments. One trailing slash is ignored. Returns 0 and a NULL-terminated
+ * array the caller frees with path_segments_free(); -EINVAL for a path not
+ * starting with '/', a malformed %-escape or an encoded NUL; -ENOMEM. */
+int path_split(const char *raw, char ***segments, size_t *nsegments);
+void path_segments_free(char **segments);
+
+/* Percent-decodes in place ('+' is a space when plus_is_space). Returns
+ * 0, or -EINVAL for a malformed escape or an encoded NUL. */
+int percent_decode(char *text, int plus_is_space);
+
+/* Percent-encodes a name for use as one path segment (Location headers).
+ * Returns 0, or -ENOSPC when out is too small (3 * strlen + 1 suffices). */
+int percent_encode_segment(const char *in, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,67 @@
+/* Configuration keys: defaults, values, and the errors that stop start-up. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/conf.h"
+#include "tap.h"
+
+static int load_text(struct conf *conf, const char *text, char *err, size_t errlen)
+{
+	char path[] = "/tmp/rbd-rest-api-conf-XXXXXX";
+	int fd = mkstemp(path);
+	int r;
+
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		return -errno;
+	close(fd);
+	r = conf_load_file(conf, path, err, errlen);
+	unlink(path);
+	return r;
+}
+
+int main(void)
+{
+	struct conf conf;
+	char err[512];
+
+	is_int(conf_init(&conf), 0, "defaults load");
+	ok(conf.workers >= 2, "workers default to at least 2");
+	is_int(conf.max_body, 65536, "max_body defaults to 64 KiB");
+	ok(!conf.allow_pool_delete, "pool deletion is off by default");
+	is_str(conf.ceph_id, "admin", "ceph_id defaults to admin");
+
+	is_int(load_text(&conf, "# comment\n\nworkers = 3\n  max_body=1M \nceph_id = rbdapi\n"
+				"allow_pool_delete = true\nsocket_mode = 0600\n",
+			 err, sizeof(err)),
+	       0, "a good file loads");
+	is_int(conf.workers, 3, "workers = 3");
+	is_int(conf.max_body, 1 << 20, "max_body = 1M");
+	is_str(conf.ceph_id, "rbdapi", "ceph_id = rbdapi");
+	ok(conf.allow_pool_delete, "allow_pool_delete = true");
+	is_int(conf.socket_mode, 0600, "socket_mode is octal");
+
+	is_int(load_text(&conf, "workers = 2\nwokers = 3\n", err, sizeof(err)), -ENOENT,
+	       "an unknown key stops loading");
+	ok(strstr(err, ":2:") && strstr(err, "wokers"), "naming the line and key (%s)", err);
+	is_int(load_text(&conf, "workers = many\n", err, sizeof(err)), -EINVAL,
+	       "a bad value stops loading");
+	ok(strstr(err, ":1:") && strstr(err, "many"), "naming the line and value (%s)", err);
+	is_int(load_text(&conf, "workers = 0\n", err, sizeof(err)), -EINVAL, "workers = 0 is refused");
+	is_int(load_text(&conf, "just words\n", err, sizeof(err)), -EINVAL, "a line without = is refused");
+	is_int(load_text(&conf, "allow_root = maybe\n", err, sizeof(err)), -EINVAL,
+	       "a bad boolean is refused");
+	is_int(load_text(&conf, "log_level = loud\n", err, sizeof(err)), -EINVAL,
+	       "a bad log level is refused");
+	is_int(conf_set(&conf, "max-requests", "500", err, sizeof(err)), 0,
+	       "command-line style key with dashes works");
+	is_int(conf.max_requests, 500, "max_requests = 500");
+	is_int(conf_load_file(&conf, "/nonexistent/rbd-rest-api.conf", err, sizeof(err)), -ENOENT,
+	       "a missing file is ENOENT");
+	conf_free(&conf);
+	return done_testing();
+}

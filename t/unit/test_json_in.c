@@ -1,0 +1,104 @@
+/* Strict request bodies: type, syntax, unknown fields, field types. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "../../src/json_in.h"
+#include "../../src/response.h"
+#include "tap.h"
+
+static const struct field_spec spec[] = {
+	{"name", FIELD_NAME, 1},
+	{"size", FIELD_SIZE, 1},
+	{"pg_num", FIELD_UINT, 0},
+	{"allow_shrink", FIELD_BOOL, 0},
+	{"features", FIELD_STRING_ARRAY, 0},
+	{"parent", FIELD_OBJECT, 0},
+	{"comment", FIELD_STRING, 0},
+	{NULL, 0, 0},
+};
+
+static const char *message(const struct response *resp)
+{
+	struct json_object *field;
+
+	if (resp->body && json_object_object_get_ex(resp->body, "message", &field))
+		return json_object_get_string(field);
+	return "";
+}
+
+/* Parses body and checks the status and that the message mentions hint. */
+static void expect(const char *content_type, const char *body, size_t len, int status,
+		   const char *hint, const char *label)
+{
+	struct response resp;
+	struct json_object *obj = NULL;
+	int r;
+
+	response_init(&resp);
+	r = json_in_parse_body(content_type, body, len, spec, &resp, &obj);
+	if (status == 0) {
+		ok(r == 0 && obj, "%s", label);
+	} else {
+		ok(r < 0 && resp.status == status, "%s -> %d", label, status);
+		ok(hint == NULL || strstr(message(&resp), hint),
+		   "  message names \"%s\" (%s)", hint ? hint : "", message(&resp));
+	}
+	json_object_put(obj);
+	response_free(&resp);
+}
+
+#define EXPECT(type, text, status, hint, label) \
+	expect(type, text, sizeof(text) - 1, status, hint, label)
+
+int main(void)
+{
+	const char *json = "application/json";
+	uint64_t size = 0;
+	struct json_object *obj;
+
+	EXPECT(json, "{\"name\":\"v\",\"size\":\"1G\"}", 0, NULL, "a good body parses");
+	EXPECT("application/json; charset=utf-8", "{\"name\":\"v\",\"size\":1}", 0, NULL,
+	       "a charset parameter is fine");
+	EXPECT("text/plain", "{\"name\":\"v\",\"size\":1}", 415, "Content-Type",
+	       "text/plain is 415");
+	EXPECT(NULL, "{\"name\":\"v\",\"size\":1}", 415, "Content-Type", "no type is 415");
+	EXPECT("application/jsonx", "{}", 415, NULL, "a lookalike type is 415");
+	EXPECT(json, "", 400, "required", "an empty body is 400");
+	EXPECT(json, "{\"name\":\"v\",", 400, "byte", "truncated JSON names the offset");
+	EXPECT(json, "{\"name\":\"v\"} x", 400, "byte 13", "trailing data is 400");
+	EXPECT(json, "[1,2]", 400, "must be a JSON object", "an array is 400");
+	EXPECT(json, "\"text\"", 400, "must be a JSON object", "a string is 400");
+	EXPECT(json, "{\"name\":\"v\",\"szie\":1}", 400, "szie", "a typo is 400 naming it");
+	EXPECT(json, "{\"size\":1}", 400, "\"name\" is required", "a missing field is 400");
+	EXPECT(json, "{\"name\":5,\"size\":1}", 400, "\"name\"", "a wrong type is 400");
+	EXPECT(json, "{\"name\":\"a/b\",\"size\":1}", 400, "'/'", "a bad name is 400");
+	EXPECT(json, "{\"name\":\"a\\u0000b\",\"size\":1}", 400, "NUL", "an escaped NUL is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":-1}", 400, "negative", "a negative size is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1e9}", 400, "\"size\"", "1e9 is not a size");
+	EXPECT(json, "{\"name\":\"v\",\"size\":\"10X\"}", 400, "10X", "\"10X\" is not a size");
+	EXPECT(json, "{\"name\":\"v\",\"size\":\"99999999P\"}", 400, "2^64",
+	       "an overflowing size is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"pg_num\":\"8\"}", 400, "pg_num",
+	       "a string for an integer is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"allow_shrink\":1}", 400, "allow_shrink",
+	       "a number for a bool is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"features\":[\"a\",2]}", 400, "item 1",
+	       "a non-string array item is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"parent\":[]}", 400, "parent",
+	       "an array for an object is 400");
+	EXPECT(json, "{\"name\":\"\xff\",\"size\":1}", 400, "JSON", "invalid UTF-8 is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"comment\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
+	       400, "JSON", "deep nesting is 400");
+	expect(json, "{\"name\":\"v\"\0}", 13, 400, "NUL", "a raw NUL byte is 400");
+
+	obj = json_tokener_parse("{\"size\":\"2G\"}");
+	ok(json_in_size(obj, "size", &size) == 0 && size == (2ull << 30), "json_in_size reads \"2G\"");
+	json_object_put(obj);
+	obj = json_tokener_parse("{\"size\":18446744073709551615}");
+	ok(json_in_size(obj, "size", &size) == 0 && size == UINT64_MAX,
+	   "json_in_size reads 2^64-1 as an integer");
+	json_object_put(obj);
+	return done_testing();
+}
