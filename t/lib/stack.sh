@@ -1,0 +1,55 @@
+# shellcheck shell=bash
+#
+# t/lib/stack.sh - the whole stack for tests and for trying the API:
+# a single-node Ceph cluster, rbd-rest-api, and nginx (TLS, basic auth)
+# using the project's own nginx configuration.
+#
+#   stack_start DIR   start everything under DIR (an empty directory);
+#                     writes DIR/env with the export lines a client needs:
+#                     RBD_API_URL, RBD_API_USER, RBD_API_PASSWORD,
+#                     RBD_API_CACERT, CEPH_CONF, RBD_STACK_DIR
+#   stack_stop DIR    stop what stack_start started there (idempotent)
+
+_STACK_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$_STACK_SH_DIR/cluster.sh"
+. "$_STACK_SH_DIR/daemon.sh"
+. "$_STACK_SH_DIR/nginx.sh"
+
+stack_start() {
+	local dir i https_port http_port
+	dir=$(cd "$1" && pwd) || return 1
+	chmod 755 "$dir"
+	mkdir -p "$dir/cluster" "$dir/daemon"
+	cluster_start "$dir/cluster" || return 1
+	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "${STACK_DAEMON_OPTIONS[@]}" || return 1
+	https_port=$(free_port) && http_port=$(free_port) || return 1
+	nginx_start "$dir" "$DAEMON_SOCKET" "$https_port" "$http_port" || return 1
+	{
+		echo "export RBD_API_URL=$NGINX_URL"
+		echo "export RBD_API_HTTP_URL=$NGINX_HTTP_URL"
+		echo "export RBD_API_USER=$API_USER"
+		echo "export RBD_API_PASSWORD=$API_PASSWORD"
+		echo "export RBD_API_CACERT=$API_CACERT"
+		echo "export CEPH_CONF=$dir/cluster/ceph.conf"
+		echo "export RBD_STACK_DIR=$dir"
+	} >"$dir/env"
+	# Ready means a worker answers health through nginx.
+	for ((i = 0; i < 100; i++)); do
+		if curl -sf --cacert "$API_CACERT" -u "$API_USER:$API_PASSWORD" \
+			"$NGINX_URL/api/v1/health" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "stack.sh: /api/v1/health did not answer 200 within 20 s; daemon log:" >&2
+	tail -n 20 "$dir/daemon/daemon.log" >&2
+	return 1
+}
+
+stack_stop() {
+	local dir=$1
+	[ -d "$dir" ] || return 0
+	nginx_stop "$dir"
+	daemon_stop "$dir/daemon"
+	cluster_stop "$dir/cluster"
+}

@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+#
+# t/lib/test-lib.sh - what every t/NN-*.t sources: TAP output, a stack to
+# talk to, and an HTTP client that calls the API as a user would (HTTPS
+# through nginx, basic auth).
+#
+# A test reuses the stack named by RBD_STACK_ENV (t/check starts one for
+# the whole suite); run alone, it starts a private stack and stops it at
+# exit, so `bash t/40-images.t` works by itself.
+#
+#   api METHOD PATH [JSON-BODY] [curl args...]
+#       Sets STATUS (HTTP code), BODY (response text) and HEADERS (raw
+#       header block). A JSON body is sent as application/json.
+#   field JQ-FILTER        jq -r FILTER applied to BODY
+#   header NAME            the value of response header NAME
+#   ok COND-EXIT-STATUS DESCRIPTION / is GOT WANT DESCRIPTION /
+#   like TEXT REGEX DESCRIPTION / expect_status CODE DESCRIPTION /
+#   expect_error CODE REASON MESSAGE-REGEX DESCRIPTION
+#   unique NAME            NAME plus a suffix unique to this run
+#   done_testing           prints the plan; exit status says pass or fail
+
+set -u
+T_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$T_DIR/lib/stack.sh"
+
+_t_count=0
+_t_failed=0
+
+_t_setup_stack() {
+	if [ -n "${RBD_STACK_ENV:-}" ] && [ -f "$RBD_STACK_ENV" ]; then
+		. "$RBD_STACK_ENV"
+		return 0
+	fi
+	# Stopped by the EXIT trap below.
+	_t_private_stack=$(mktemp -d /tmp/rbd-rest-api-test.XXXXXX)
+	if ! stack_start "$_t_private_stack" >&2; then
+		echo "Bail out! the test stack did not start"
+		exit 1
+	fi
+	. "$_t_private_stack/env"
+}
+_t_setup_stack
+
+ok() {
+	local cond=$1 desc=$2
+	_t_count=$((_t_count + 1))
+	if [ "$cond" -eq 0 ]; then
+		echo "ok $_t_count - $desc"
+	else
+		_t_failed=$((_t_failed + 1))
+		echo "not ok $_t_count - $desc"
+		echo "#   last request: $_t_last_request -> $STATUS"
+		echo "#   body: ${BODY:0:600}"
+	fi
+}
+
+is() {
+	local got=$1 want=$2 desc=$3
+	[ "$got" = "$want" ]
+	ok $? "$desc"
+	[ "$got" = "$want" ] || echo "#   got '$got', want '$want'"
+}
+
+like() {
+	local got=$1 regex=$2 desc=$3
+	[[ $got =~ $regex ]]
+	ok $? "$desc"
+	[[ $got =~ $regex ]] || echo "#   '$got' does not match /$regex/"
+}
+
+STATUS=
+BODY=
+HEADERS=
+_t_last_request=
+
+api() {
+	local method=$1 path=$2 body=${3:-} out
+	shift $(($# >= 3 ? 3 : $#))
+	local args=(-sS --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD"
+		-D - -o "$_t_body_file" --max-time 120)
+	if [ "$method" = HEAD ]; then
+		args+=(--head)
+	else
+		args+=(-X "$method")
+	fi
+	if [ -n "$body" ]; then
+		args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	fi
+	_t_last_request="$method $path"
+	out=$(curl "${args[@]}" "$@" "$RBD_API_URL$path") || true
+	HEADERS=$out
+	STATUS=$(printf '%s\n' "$out" | awk 'NR==1 {print $2}')
+	BODY=$(cat "$_t_body_file" 2>/dev/null)
+	: >"$_t_body_file"
+}
+_t_body_file=$(mktemp /tmp/rbd-rest-api-body.XXXXXX)
+trap 'rm -f "$_t_body_file"; [ -n "${_t_private_stack:-}" ] && { stack_stop "$_t_private_stack"; rm -rf "$_t_private_stack"; }' EXIT
+
+field() {
+	printf '%s' "$BODY" | jq -r "$1" 2>/dev/null
+}
+
+header() {
+	printf '%s\n' "$HEADERS" | tr -d '\r' | awk -v name="$1" '
+		tolower(substr($0, 1, index($0, ":") - 1)) == tolower(name) {
+			print substr($0, index($0, ":") + 2); exit }'
+}
+
+expect_status() {
+	is "$STATUS" "$1" "$2"
+}
+
+# The contract's Status object: code, reason, a message a person can act on.
+expect_error() {
+	local code=$1 reason=$2 regex=$3 desc=$4
+	is "$STATUS" "$code" "$desc: status $code"
+	is "$(field '.Kind + " " + .status + " " + (.code|tostring) + " " + .reason')" \
+		"Status Failure $code $reason" "$desc: Status body"
+	like "$(field .message)" "$regex" "$desc: message"
+}
+
+unique() {
+	printf '%s-%s-%s\n' "$1" "$$" "$RANDOM"
+}
+
+done_testing() {
+	echo "1..$_t_count"
+	[ "$_t_failed" -eq 0 ]
+}
