@@ -274,6 +274,15 @@ static const struct field_spec image_patch_fields[] = {
 	{NULL, 0, 0},
 };
 
+/* librbd calls the progress callback unconditionally: NULL crashes it. */
+static int no_progress(uint64_t offset, uint64_t total, void *arg)
+{
+	(void)offset;
+	(void)total;
+	(void)arg;
+	return 0;
+}
+
 /* Resizes, refusing to shrink unless allowed, and saying what would be
  * lost. */
 static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
@@ -302,7 +311,7 @@ static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct
 	if (size != current) {
 		/* allow_shrink is passed on, so a shrink racing in between is
 		 * still refused by librbd itself. */
-		r = rbd_resize2(image, size, allow_shrink, NULL, NULL);
+		r = rbd_resize2(image, size, allow_shrink, no_progress, NULL);
 		if (r < 0)
 			image_fail(resp, r, ref, "resizing");
 	}
@@ -328,13 +337,13 @@ int api_image_patch(struct request *req, struct response *resp)
 	has_size = json_in_size(body, "size", &size) == 0;
 	has_shrink = json_in_bool(body, "allow_shrink", &allow_shrink) == 0;
 	json_in_string(body, "name", &new_name);
+	if (has_shrink && !has_size) {
+		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
+		goto out;
+	}
 	if (!has_size && !new_name) {
 		r = response_fail(resp, -EINVAL,
 				  "nothing to change: give \"size\" (resize) and/or \"name\" (rename)");
-		goto out;
-	}
-	if (has_shrink && !has_size) {
-		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
 		goto out;
 	}
 	image_ref_init(&ref, req, request_capture(req, "image"));

@@ -257,7 +257,13 @@ int api_pool_create(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		goto out;
-	/* "osd pool create" succeeds on an existing pool, so ask first. */
+	/* "osd pool create" succeeds on an existing pool, so ask first, on
+	 * the latest map: another worker may have just deleted it. */
+	r = rados_wait_for_latest_osdmap(cluster);
+	if (r < 0) {
+		response_fail(resp, r, "cannot reach the monitors: %s", strerror(-r));
+		goto out;
+	}
 	if (rados_pool_lookup(cluster, pool) >= 0) {
 		r = response_fail(resp, -EEXIST, "pool %s already exists", pool);
 		goto out;
@@ -337,6 +343,11 @@ int api_pool_delete(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
+	/* The monitor answers 0 for a pool that is already gone, so look on
+	 * the latest map to answer 404 honestly. */
+	r = rados_wait_for_latest_osdmap(cluster);
+	if (r < 0)
+		return response_fail(resp, r, "cannot reach the monitors: %s", strerror(-r));
 	if (rados_pool_lookup(cluster, pool) < 0)
 		return response_fail(resp, -ENOENT, "pool %s does not exist", pool);
 	r = delete_pool(cluster, pool, outs, sizeof(outs));

@@ -40,6 +40,44 @@ static void describe_position(const char *body, size_t offset, char *out, size_t
 	snprintf(out, outlen, "at byte %zu (line %zu, column %zu)", offset, line, column);
 }
 
+/* json-c saturates integers above 2^64-1 to 2^64-1 without a word, which
+ * would turn an overflowing size into a valid one. Returns the offset of
+ * the first integer literal above 2^64-1, or -1. */
+static long oversized_integer_at(const char *body, size_t len)
+{
+	static const char max[] = "18446744073709551615";
+	int in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		size_t start = i, digits;
+
+		if (in_string) {
+			if (body[i] == '\\')
+				i++;
+			else if (body[i] == '"')
+				in_string = 0;
+			continue;
+		}
+		if (body[i] == '"') {
+			in_string = 1;
+			continue;
+		}
+		if (body[i] < '0' || body[i] > '9')
+			continue;
+		while (i < len && body[i] >= '0' && body[i] <= '9')
+			i++;
+		digits = i - start;
+		/* A fraction or exponent makes it a double: refused by type. */
+		if (i < len && (body[i] == '.' || body[i] == 'e' || body[i] == 'E'))
+			continue;
+		if (digits > sizeof(max) - 1 ||
+		    (digits == sizeof(max) - 1 && strncmp(body + start, max, digits) > 0))
+			return (long)start;
+		i--;
+	}
+	return -1;
+}
+
 int json_in_parse_body(const char *content_type, const char *body, size_t len,
 		       const struct field_spec *spec, struct response *resp,
 		       struct json_object **out)
@@ -62,6 +100,12 @@ int json_in_parse_body(const char *content_type, const char *body, size_t len,
 				  where, sizeof(where));
 		return response_fail(resp, -EINVAL,
 				     "request body is not valid JSON: NUL byte %s", where);
+	}
+
+	if (oversized_integer_at(body, len) >= 0) {
+		describe_position(body, (size_t)oversized_integer_at(body, len), where, sizeof(where));
+		return response_fail(resp, -EINVAL,
+				     "request body has an integer larger than 2^64-1 %s", where);
 	}
 
 	tok = json_tokener_new_ex(JSON_MAX_DEPTH);

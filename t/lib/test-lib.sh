@@ -84,7 +84,9 @@ api() {
 		args+=(-X "$method")
 	fi
 	if [ -n "$body" ]; then
-		args+=(-H 'Content-Type: application/json' --data-binary "$body")
+		# A test that names its own Content-Type gets only that one.
+		[[ " $* " == *" Content-Type:"* ]] || args+=(-H 'Content-Type: application/json')
+		args+=(--data-binary "$body")
 	fi
 	_t_last_request="$method $path"
 	out=$(curl "${args[@]}" "$@" "$RBD_API_URL$path") || true

@@ -92,6 +92,12 @@ int main(void)
 	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"comment\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
 	       400, "JSON", "deep nesting is 400");
 	expect(json, "{\"name\":\"v\"\0}", 13, 400, "NUL", "a raw NUL byte is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":18446744073709551616}", 400, "2^64-1",
+	       "an integer above 2^64-1 is 400, not saturated");
+	EXPECT(json, "{\"name\":\"v\",\"size\":184467440737095516150}", 400, "byte 19",
+	       "a 21-digit integer is 400 naming the offset");
+	EXPECT(json, "{\"name\":\"99999999999999999999999\",\"size\":18446744073709551615}", 0, NULL,
+	       "digits inside strings and 2^64-1 itself are fine");
 
 	obj = json_tokener_parse("{\"size\":\"2G\"}");
 	ok(json_in_size(obj, "size", &size) == 0 && size == (2ull << 30), "json_in_size reads \"2G\"");
