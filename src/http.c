@@ -269,7 +269,7 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 
 	if (status != 204) {
 		if (resp->body) {
-			body = json_object_to_json_string_length(resp->body, JSON_C_TO_STRING_PLAIN,
+			body = json_object_to_json_string_length(resp->body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
 								 &body_len);
 		}
 		if (!body) {

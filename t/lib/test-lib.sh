@@ -129,3 +129,42 @@ done_testing() {
 	echo "1..$_t_count"
 	[ "$_t_failed" -eq 0 ]
 }
+
+# fcgi SOCKET METHOD URI [JSON-BODY]: talks FastCGI straight to a daemon
+# (no nginx), for daemons a test starts with its own configuration. Sets
+# STATUS, HEADERS and BODY like api.
+fcgi() {
+	local socket=$1 method=$2 uri=$3 body=${4:-} out
+	_t_last_request="FastCGI $method $uri"
+	out=$(printf '%s' "$body" | env -i REQUEST_METHOD="$method" REQUEST_URI="$uri" \
+		REQUEST_ID=test-$$ REMOTE_USER=tester CONTENT_TYPE=application/json \
+		CONTENT_LENGTH=${#body} timeout 30 cgi-fcgi -bind -connect "$socket" 2>&1) || true
+	HEADERS=$(printf '%s\n' "$out" | sed '/^\r*$/q')
+	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | tr -d '\r')
+	BODY=$(printf '%s\n' "$out" | sed '1,/^\r*$/d')
+}
+
+# A daemon of the test's own, beside the shared stack, on the same cluster.
+# extra_daemon NAME [KEY=VALUE...] -> sets EXTRA_DIR and EXTRA_SOCKET.
+extra_daemon() {
+	local name=$1
+	shift
+	EXTRA_DIR=$(mktemp -d "/tmp/rbd-rest-api-$name.XXXXXX")
+	_t_extra_dirs+=("$EXTRA_DIR")
+	daemon_start "$EXTRA_DIR" "$CEPH_CONF" workers=2 "$@" || return 1
+	EXTRA_SOCKET=$DAEMON_SOCKET
+}
+_t_extra_dirs=()
+_t_stop_extras() {
+	local d
+	for d in "${_t_extra_dirs[@]}"; do
+		daemon_stop "$d"
+		rm -rf "$d"
+	done
+}
+trap '_t_stop_extras; rm -f "$_t_body_file"; [ -n "${_t_private_stack:-}" ] && { stack_stop "$_t_private_stack"; rm -rf "$_t_private_stack"; }' EXIT
+
+# worker_pids PID: the worker processes of the master PID.
+worker_pids() {
+	pgrep -P "$1" | sort
+}

@@ -1,0 +1,99 @@
+#!/bin/bash
+# The daemon as an operator runs it: configuration errors, the reasons it
+# gives when it cannot reach the cluster, and its pool of workers
+# (respawn, recycling, reload, graceful stop). Talks FastCGI directly to
+# daemons of its own.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+bin=$(daemon_bin)
+
+# Configuration errors stop start-up and name the line.
+conf=$(mktemp)
+printf 'workers = 2\nwokers = 3\n' >"$conf"
+out=$("$bin" -c "$conf" -t 2>&1)
+ok "$([ $? -eq 2 ]; echo $?)" "an unknown key stops start-up"
+like "$out" "$conf:2: unknown key \"wokers\"" "naming the file, line and key"
+printf 'rados_timeout = soon\n' >"$conf"
+out=$("$bin" -c "$conf" -t 2>&1)
+like "$out" ':1: rados_timeout must be an integer' "a bad value names the key and rule"
+out=$("$bin" -c /nonexistent.conf -t 2>&1)
+like "$out" 'nonexistent.conf: cannot open' "a missing config file is named"
+: >"$conf"
+out=$("$bin" -c "$conf" --workers=0 -t 2>&1)
+like "$out" 'command line: workers must be an integer between 1 and 1024' "command-line values are checked too"
+out=$("$bin" -c "$conf" --listen=/tmp/x.sock 2>&1)
+like "$out" 'refusing to run as root' "it refuses to run as root unless allow_root"
+rm -f "$conf"
+
+# Cannot reach the cluster: health says why, cluster routes answer 503.
+extra_daemon nokeyring keyring=/nonexistent/keyring rados_timeout=3
+fcgi "$EXTRA_SOCKET" GET /api/v1/health
+is "$STATUS" 503 "with a missing keyring, health is 503"
+like "$BODY" 'no readable keyring for client.admin: tried /nonexistent/keyring \(No such file' \
+	"naming the keyring that was tried"
+like "$HEADERS" 'Retry-After: [0-9]+' "with Retry-After"
+fcgi "$EXTRA_SOCKET" GET /api/v1/pools
+is "$STATUS" 503 "cluster routes are 503 too"
+fcgi "$EXTRA_SOCKET" GET /api/v1/version
+is "$STATUS" 200 "version still answers"
+
+badkey=$(mktemp)
+printf '[client.admin]\n\tkey = AQBm3IhlAAAAABAAVr3Z8mU5Xg0xZ0xr2NKbhg==\n' >"$badkey"
+extra_daemon badkey keyring="$badkey" rados_timeout=5
+fcgi "$EXTRA_SOCKET" GET /api/v1/health
+is "$STATUS" 503 "with a wrong key, health is 503"
+like "$BODY" "refused cephx authentication for client.admin with keyring $badkey" \
+	"saying the cluster refused the key"
+ok "$([[ $BODY != *AQBm3Ihl* ]]; echo $?)" "without printing the key"
+rm -f "$badkey"
+
+# Pool deletion is off unless configured.
+extra_daemon nodelete allow_pool_delete=false
+fcgi "$EXTRA_SOCKET" DELETE "/api/v1/pools/rbd?confirm=rbd"
+is "$STATUS" 403 "pool delete is 403 when not allowed"
+like "$BODY" 'allow_pool_delete = false' "saying which setting"
+
+# The worker pool: respawn, recycling, reload, graceful stop.
+extra_daemon pool max_requests=5
+master=$DAEMON_PID
+pids=$(worker_pids "$master")
+is "$(printf '%s\n' "$pids" | wc -l)" 2 "two workers run"
+victim=$(printf '%s\n' "$pids" | head -n1)
+kill -9 "$victim"
+for i in $(seq 20); do
+	[ "$(worker_pids "$master" | grep -vx "$victim" | wc -l)" -eq 2 ] && break
+	sleep 0.1
+done
+is "$(worker_pids "$master" | grep -vx "$victim" | wc -l)" 2 "a killed worker is replaced within 2 s"
+like "$(cat "$EXTRA_DIR/daemon.log")" "event=worker.died worker=$victim signal=9" "and its death is logged"
+
+before=$(worker_pids "$master")
+fails=0
+for i in $(seq 30); do
+	fcgi "$EXTRA_SOCKET" GET /api/v1/health
+	[ "$STATUS" = 200 ] || fails=$((fails + 1))
+done
+is "$fails" 0 "30 requests across recycling (max_requests=5) all succeed"
+ok "$([ "$(worker_pids "$master")" != "$before" ]; echo $?)" "workers were recycled"
+
+before=$(worker_pids "$master")
+fails=0
+kill -HUP "$master"
+for i in $(seq 40); do
+	fcgi "$EXTRA_SOCKET" GET /api/v1/health
+	[ "$STATUS" = 200 ] || fails=$((fails + 1))
+done
+is "$fails" 0 "requests during a reload all succeed"
+like "$(cat "$EXTRA_DIR/daemon.log")" 'event=reload generation=1' "the reload is logged"
+is "$(worker_pids "$master" | wc -l)" 2 "still two workers after the reload"
+
+kill -TERM "$master"
+for i in $(seq 50); do
+	kill -0 "$master" 2>/dev/null || break
+	sleep 0.1
+done
+ok "$(kill -0 "$master" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "SIGTERM stops the daemon"
+ok "$([ ! -e "$EXTRA_SOCKET" ]; echo $?)" "and removes its socket"
+like "$(tail -n 1 "$EXTRA_DIR/daemon.log")" 'event=master.stopped' "logging that it stopped"
+
+done_testing
