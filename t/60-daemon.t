@@ -53,6 +53,44 @@ fcgi "$EXTRA_SOCKET" DELETE "/api/v1/pools/rbd?confirm=rbd"
 is "$STATUS" 403 "pool delete is 403 when not allowed"
 like "$BODY" 'allow_pool_delete = false' "saying which setting"
 
+# The least-privilege user the README documents can do everything.
+user=rbdapi-$$
+keyring=$(dirname "$CEPH_CONF")/ceph.client.$user.keyring
+ceph auth get-or-create "client.$user" mon 'profile rbd, allow command "osd pool create", allow command "osd pool application enable", allow command "osd pool delete"' \
+	osd 'profile rbd' mgr 'profile rbd' -o "$keyring" 2>/dev/null
+extra_daemon leastpriv ceph_id="$user" keyring="$keyring"
+for i in $(seq 30); do
+	fcgi "$EXTRA_SOCKET" GET /api/v1/health
+	[ "$STATUS" = 200 ] && break
+	sleep 0.2
+done
+is "$STATUS" 200 "client.$user (profile rbd) connects"
+lp=$(unique lp)
+fcgi "$EXTRA_SOCKET" POST /api/v1/pools/rbd/images "{\"name\":\"$lp\",\"size\":\"1G\"}"
+is "$STATUS" 201 "and creates an image"
+fcgi "$EXTRA_SOCKET" PATCH "/api/v1/pools/rbd/images/$lp" '{"size":"2G"}'
+is "$STATUS" 200 "resizes it"
+fcgi "$EXTRA_SOCKET" DELETE "/api/v1/pools/rbd/images/$lp"
+is "$STATUS" 204 "deletes it"
+fcgi "$EXTRA_SOCKET" POST /api/v1/pools "{\"name\":\"$lp\",\"pg_num\":8}"
+is "$STATUS" 201 "creates a pool"
+fcgi "$EXTRA_SOCKET" DELETE "/api/v1/pools/$lp?confirm=$lp"
+is "$STATUS" 204 "and deletes it"
+
+# Without the pool commands in its caps, the cluster's refusal is a 403.
+ceph auth get-or-create "client.$user-ro" mon 'profile rbd' osd 'profile rbd' \
+	-o "$(dirname "$CEPH_CONF")/ceph.client.$user-ro.keyring" 2>/dev/null
+extra_daemon nopoolcaps ceph_id="$user-ro" keyring="$(dirname "$CEPH_CONF")/ceph.client.$user-ro.keyring"
+for i in $(seq 30); do
+	fcgi "$EXTRA_SOCKET" POST /api/v1/pools "{\"name\":\"$lp\"}"
+	[ "$STATUS" != 503 ] && break
+	sleep 0.2
+done
+is "$STATUS" 403 "a user without pool caps gets 403 creating a pool"
+like "$BODY" "creating pool $lp failed" "saying what was refused"
+ceph auth del "client.$user" 2>/dev/null
+ceph auth del "client.$user-ro" 2>/dev/null
+
 # The worker pool: respawn, recycling, reload, graceful stop.
 extra_daemon pool max_requests=5
 master=$DAEMON_PID
