@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 #include "listen.h"
 #include "log.h"
 #include "master.h"
+#include "notify.h"
 #include "worker.h"
 
 /* A worker that dies younger than this counts towards a crash loop. */
@@ -50,7 +52,9 @@ struct master {
 	unsigned crash_streak;
 	long long next_spawn_ms;
 	bool stopping;
-	long long stop_started_ms;
+	/* What systemd was last told: READY=1 is sent once the pool is whole,
+	 * after start and after each reload. */
+	bool ready_sent;
 };
 
 static volatile sig_atomic_t got_hup, got_stop, got_chld;
@@ -238,6 +242,8 @@ static void reload(struct master *m)
 	free(m->conf);
 	m->conf = fresh;
 	m->generation++;
+	m->ready_sent = false;
+	notify_systemd("RELOADING=1\nSTATUS=reloading: replacing workers one by one");
 	m->crash_streak = 0;
 	m->next_spawn_ms = 0;
 	log_info("event=reload generation=%u workers=%u", m->generation, m->conf->workers);
@@ -335,6 +341,32 @@ static void chase_stopping(struct master *m)
 	}
 }
 
+/* Tells systemd we are ready once every worker of the current
+ * configuration reported ready and no older worker still serves. */
+static void notify_when_whole(struct master *m)
+{
+	unsigned ready = 0;
+	char state[128];
+
+	if (m->ready_sent)
+		return;
+	for (size_t i = 0; i < m->nslots; i++) {
+		const struct worker_slot *slot = &m->slots[i];
+
+		if (!slot->pid)
+			continue;
+		if (slot->generation != m->generation)
+			return;
+		ready += slot->ready && !slot->stopping;
+	}
+	if (ready < m->conf->workers)
+		return;
+	snprintf(state, sizeof(state), "READY=1\nSTATUS=%u workers ready", ready);
+	notify_systemd(state);
+	log_info("event=master.ready workers=%u generation=%u", ready, m->generation);
+	m->ready_sent = true;
+}
+
 static size_t live_workers(const struct master *m)
 {
 	size_t n = 0;
@@ -372,6 +404,7 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 		}
 		if (got_stop && !m.stopping) {
 			m.stopping = true;
+			notify_systemd("STOPPING=1\nSTATUS=stopping: finishing in-flight requests");
 			log_info("event=master.stopping workers=%zu", live_workers(&m));
 			for (size_t i = 0; i < m.nslots; i++)
 				if (m.slots[i].pid)
@@ -398,6 +431,8 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 				fds[nfds++] = (struct pollfd){.fd = m.slots[i].ready_fd, .events = POLLIN};
 		if (ppoll(fds, nfds, &timeout, &wait_mask) > 0)
 			take_ready_reports(&m, fds, nfds);
+		if (!m.stopping)
+			notify_when_whole(&m);
 	}
 
 	log_info("event=master.stopped");
