@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "api.h"
+#include "image_json.h"
+#include "json_out.h"
 #include "worker.h"
 
 int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
@@ -28,6 +30,8 @@ int api_ioctx(struct request *req, struct response *resp, const char *pool, cons
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
 	if (r < 0)
 		return response_fail(resp, r, "%s", why);
+	if (*ns)
+		return api_require_namespace(resp, *ioctx, pool, ns);
 	return 0;
 }
 
@@ -52,4 +56,69 @@ const char *api_image_spec(const char *pool, const char *ns, const char *image, 
 	else
 		snprintf(buf, buflen, "%s/%s", pool, image);
 	return buf;
+}
+
+void api_image_ref(struct image_ref *ref, const struct request *req, const char *name)
+{
+	ref->pool = request_capture(req, "pool");
+	ref->ns = api_namespace(req);
+	ref->name = name;
+	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
+}
+
+int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
+		   const char *doing)
+{
+	if (err == -ENOENT)
+		return response_fail(resp, err, "image %s does not exist", ref->spec);
+	return response_fail(resp, err, "%s image %s failed: %s (errno %d)", doing, ref->spec,
+			     strerror(-err), -err);
+}
+
+int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		   int writable, rbd_image_t *image)
+{
+	int r = writable ? rbd_open(ioctx, ref->name, image, NULL)
+			 : rbd_open_read_only(ioctx, ref->name, image, NULL);
+
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "opening");
+	return 0;
+}
+
+int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		      int status)
+{
+	struct json_object *body = json_envelope("Image");
+	rbd_image_t image;
+	int r;
+
+	if (!body)
+		return response_fail(resp, -ENOMEM, "out of memory");
+	r = api_image_open(resp, ioctx, ref, 0, &image);
+	if (r < 0) {
+		json_object_put(body);
+		return r;
+	}
+	r = image_json(image, ioctx, ref->pool, ref->ns, ref->name, body);
+	rbd_close(image);
+	if (r < 0) {
+		json_object_put(body);
+		return api_image_fail(resp, r, ref, "reading");
+	}
+	response_json(resp, status, body);
+	return 0;
+}
+
+int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix)
+{
+	char pool[ENCODED_NAME_MAX], ns[ENCODED_NAME_MAX], image[ENCODED_NAME_MAX];
+
+	percent_encode_segment(ref->pool, pool, sizeof(pool));
+	percent_encode_segment(ref->ns, ns, sizeof(ns));
+	percent_encode_segment(ref->name, image, sizeof(image));
+	if (*ref->ns)
+		return response_set_location(resp, "/api/v1/pools/%s/namespaces/%s/images/%s%s", pool,
+					     ns, image, suffix);
+	return response_set_location(resp, "/api/v1/pools/%s/images/%s%s", pool, image, suffix);
 }

@@ -4,6 +4,7 @@
 #define RBD_REST_API_API_H
 
 #include <rados/librados.h>
+#include <rbd/librbd.h>
 
 #include "json_in.h"
 #include "request.h"
@@ -30,5 +31,40 @@ const char *api_namespace(const struct request *req);
 /* "pool/image" or "pool/ns/image" as the rbd CLI writes it, for messages. */
 const char *api_image_spec(const char *pool, const char *ns, const char *image, char *buf,
 			   size_t buflen);
+
+/* The image a request is about, and how messages name it. */
+struct image_ref {
+	const char *pool;
+	const char *ns;
+	const char *name;
+	char spec[800];   /* "pool/[ns/]name" */
+};
+
+/* Fills ref for image name in the request's pool and namespace. */
+void api_image_ref(struct image_ref *ref, const struct request *req, const char *name);
+
+/* The answer for a librbd error on an existing image: 404 "image X does
+ * not exist" for ENOENT, else "<doing> image X failed: <reason>". */
+int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
+		   const char *doing);
+
+/* Opens ref's image (read-only unless writable), answering on failure. */
+int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		   int writable, rbd_image_t *image);
+
+/* Answers with the image as an Image resource and the given status. */
+int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		      int status);
+
+/* Sets Location to the image's path, /api/v1/pools/{pool}[/namespaces/
+ * {ns}]/images/{image} with each name percent-encoded, followed by suffix
+ * (already URL-safe, e.g. "/snapshots/s1" encoded by the caller).
+ * Returns 0 or -ENOMEM. */
+int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix);
+
+/* Does namespace ns exist in the pool of ioctx? ("" always does.)
+ * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
+int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
+			  const char *ns);
 
 #endif

@@ -23,67 +23,17 @@
 #define MAX_OBJECT_SIZE (32ull << 20)
 #define DEFAULT_OBJECT_SIZE (4ull << 20)
 
-struct image_ref {
-	const char *pool;
-	const char *ns;
-	const char *name;
-	char spec[800];   /* "pool/[ns/]name" for messages */
-};
-
-static void image_ref_init(struct image_ref *ref, const struct request *req, const char *name)
-{
-	ref->pool = request_capture(req, "pool");
-	ref->ns = api_namespace(req);
-	ref->name = name;
-	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
-}
-
-/* Maps an error on an existing image to the contract's message. */
-static int image_fail(struct response *resp, int r, const struct image_ref *ref,
-		      const char *doing)
-{
-	if (r == -ENOENT)
-		return response_fail(resp, r, "image %s does not exist", ref->spec);
-	return response_fail(resp, r, "%s image %s failed: %s (errno %d)", doing, ref->spec,
-			     strerror(-r), -r);
-}
-
-/* Opens the image read-only and renders it with the given status. */
-static int respond_image(struct response *resp, rados_ioctx_t ioctx,
-			 const struct image_ref *ref, int status)
-{
-	struct json_object *body = json_envelope("Image");
-	rbd_image_t image;
-	int r;
-
-	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
-	r = rbd_open_read_only(ioctx, ref->name, &image, NULL);
-	if (r < 0) {
-		json_object_put(body);
-		return image_fail(resp, r, ref, "opening");
-	}
-	r = image_json(image, ioctx, ref->pool, ref->ns, ref->name, body);
-	rbd_close(image);
-	if (r < 0) {
-		json_object_put(body);
-		return image_fail(resp, r, ref, "reading");
-	}
-	response_json(resp, status, body);
-	return 0;
-}
-
 int api_image_get(struct request *req, struct response *resp)
 {
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	int r;
 
-	image_ref_init(&ref, req, request_capture(req, "image"));
+	api_image_ref(&ref, req, request_capture(req, "image"));
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
 		return r;
-	return respond_image(resp, ioctx, &ref, 200);
+	return api_respond_image(resp, ioctx, &ref, 200);
 }
 
 int api_images_list(struct request *req, struct response *resp)
@@ -213,7 +163,6 @@ int api_image_create(struct request *req, struct response *resp)
 	struct create_request c;
 	struct image_ref ref;
 	rbd_image_options_t opts = NULL;
-	char pool_enc[ENCODED_NAME_MAX], image_enc[ENCODED_NAME_MAX], ns_enc[ENCODED_NAME_MAX];
 	rados_ioctx_t ioctx;
 	int r;
 
@@ -223,7 +172,7 @@ int api_image_create(struct request *req, struct response *resp)
 	r = parse_create(body, &c, resp);
 	if (r < 0)
 		goto out;
-	image_ref_init(&ref, req, c.name);
+	api_image_ref(&ref, req, c.name);
 
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
@@ -249,17 +198,9 @@ int api_image_create(struct request *req, struct response *resp)
 			      strerror(-r), -r);
 		goto out;
 	}
-	r = respond_image(resp, ioctx, &ref, 201);
-	if (r < 0)
-		goto out;
-	percent_encode_segment(ref.pool, pool_enc, sizeof(pool_enc));
-	percent_encode_segment(c.name, image_enc, sizeof(image_enc));
-	percent_encode_segment(ref.ns, ns_enc, sizeof(ns_enc));
-	if (*ref.ns)
-		response_set_location(resp, "/api/v1/pools/%s/namespaces/%s/images/%s", pool_enc,
-				      ns_enc, image_enc);
-	else
-		response_set_location(resp, "/api/v1/pools/%s/images/%s", pool_enc, image_enc);
+	r = api_respond_image(resp, ioctx, &ref, 201);
+	if (r == 0)
+		api_location_image(resp, &ref, "");
 out:
 	if (opts)
 		rbd_image_options_destroy(opts);
@@ -294,10 +235,10 @@ static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct
 
 	r = rbd_open(ioctx, ref->name, &image, NULL);
 	if (r < 0)
-		return image_fail(resp, r, ref, "opening");
+		return api_image_fail(resp, r, ref, "opening");
 	r = rbd_get_size(image, &current);
 	if (r < 0) {
-		image_fail(resp, r, ref, "reading the size of");
+		api_image_fail(resp, r, ref, "reading the size of");
 		goto out;
 	}
 	if (size < current && !allow_shrink) {
@@ -313,7 +254,7 @@ static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct
 		 * still refused by librbd itself. */
 		r = rbd_resize2(image, size, allow_shrink, no_progress, NULL);
 		if (r < 0)
-			image_fail(resp, r, ref, "resizing");
+			api_image_fail(resp, r, ref, "resizing");
 	}
 out:
 	rbd_close(image);
@@ -346,7 +287,7 @@ int api_image_patch(struct request *req, struct response *resp)
 				  "nothing to change: give \"size\" (resize) and/or \"name\" (rename)");
 		goto out;
 	}
-	image_ref_init(&ref, req, request_capture(req, "image"));
+	api_image_ref(&ref, req, request_capture(req, "image"));
 	if (new_name && strcmp(new_name, ref.name) == 0)
 		new_name = NULL;
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
@@ -356,7 +297,7 @@ int api_image_patch(struct request *req, struct response *resp)
 	/* A taken name is found before anything changes, so a conflicting
 	 * rename does not leave a resize half of the request applied. */
 	if (new_name) {
-		image_ref_init(&renamed, req, new_name);
+		api_image_ref(&renamed, req, new_name);
 		r = rbd_open_read_only(ioctx, new_name, &probe, NULL);
 		if (r == 0) {
 			rbd_close(probe);
@@ -374,7 +315,7 @@ int api_image_patch(struct request *req, struct response *resp)
 		r = rbd_rename(ioctx, ref.name, new_name);
 		if (r < 0) {
 			if (r == -ENOENT)
-				image_fail(resp, r, &ref, "renaming");
+				api_image_fail(resp, r, &ref, "renaming");
 			else
 				response_fail(resp, r, "%srenaming image %s to %s failed: %s", has_size
 					      ? "the image was resized, but " : "", ref.spec, new_name,
@@ -383,7 +324,7 @@ int api_image_patch(struct request *req, struct response *resp)
 		}
 		ref = renamed;
 	}
-	r = respond_image(resp, ioctx, &ref, 200);
+	r = api_respond_image(resp, ioctx, &ref, 200);
 out:
 	json_object_put(body);
 	return r;
@@ -438,7 +379,7 @@ int api_image_delete(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	image_ref_init(&ref, req, request_capture(req, "image"));
+	api_image_ref(&ref, req, request_capture(req, "image"));
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
 		return r;
@@ -449,7 +390,7 @@ int api_image_delete(struct request *req, struct response *resp)
 		if (r < 0)
 			return r;
 	} else if (r != -ENOENT) {
-		return image_fail(resp, r, &ref, "opening");
+		return api_image_fail(resp, r, &ref, "opening");
 	}
 	/* Even when the open found nothing, rbd_remove cleans up a directory
 	 * entry left behind by an interrupted delete. */
@@ -467,6 +408,6 @@ int api_image_delete(struct request *req, struct response *resp)
 		return response_fail(resp, r,
 				     "image %s changed while it was being deleted; try again", ref.spec);
 	default:
-		return image_fail(resp, r, &ref, "deleting");
+		return api_image_fail(resp, r, &ref, "deleting");
 	}
 }

@@ -26,4 +26,50 @@ int api_image_get(struct request *req, struct response *resp);
 int api_image_patch(struct request *req, struct response *resp);
 int api_image_delete(struct request *req, struct response *resp);
 
+/* api_snapshots.c */
+int api_snapshots_list(struct request *req, struct response *resp);
+int api_snapshot_create(struct request *req, struct response *resp);
+int api_snapshot_get(struct request *req, struct response *resp);
+int api_snapshot_patch(struct request *req, struct response *resp);
+int api_snapshot_delete(struct request *req, struct response *resp);
+int api_snapshot_rollback(struct request *req, struct response *resp);
+
+/* api_clones.c */
+int api_image_children(struct request *req, struct response *resp);
+int api_image_flatten(struct request *req, struct response *resp);
+int api_image_copy(struct request *req, struct response *resp);
+
+/* api_tasks.c */
+int api_tasks_list(struct request *req, struct response *resp);
+int api_task_get(struct request *req, struct response *resp);
+int api_task_delete(struct request *req, struct response *resp);
+
+/* api_trash.c */
+int api_image_trash(struct request *req, struct response *resp);
+int api_trash_list(struct request *req, struct response *resp);
+int api_trash_restore(struct request *req, struct response *resp);
+int api_trash_delete(struct request *req, struct response *resp);
+
+/* api_namespaces.c */
+int api_namespaces_list(struct request *req, struct response *resp);
+int api_namespace_create(struct request *req, struct response *resp);
+int api_namespace_delete(struct request *req, struct response *resp);
+
+/* api_metadata.c */
+int api_metadata_list(struct request *req, struct response *resp);
+int api_metadata_get(struct request *req, struct response *resp);
+int api_metadata_put(struct request *req, struct response *resp);
+int api_metadata_delete(struct request *req, struct response *resp);
+
+/* api_qos.c */
+int api_image_qos_get(struct request *req, struct response *resp);
+int api_image_qos_put(struct request *req, struct response *resp);
+int api_pool_qos_get(struct request *req, struct response *resp);
+int api_pool_qos_put(struct request *req, struct response *resp);
+
+/* api_usage.c */
+int api_image_du(struct request *req, struct response *resp);
+int api_image_watchers(struct request *req, struct response *resp);
+int api_image_locks(struct request *req, struct response *resp);
+
 #endif

@@ -9,34 +9,43 @@
 #
 #   cluster_start DIR
 #       DIR: an existing, empty directory (e.g. from mktemp -d).  Builds and
-#       starts, all inside DIR and all on 127.0.0.1 (msgr v2 only, ports
-#       from free_port / the messenger's own range), one ceph-mon (mon.a),
-#       one ceph-mgr (mgr.x) and one ceph-osd (osd.0, memstore: RAM only),
-#       with cephx on; creates pool `rbd` (8 PGs, size 1), runs
-#       `rbd pool init rbd`, waits for HEALTH_OK and checks that an image can
-#       be created and removed.  Gives up after CLUSTER_START_TIMEOUT seconds
-#       (default 60), printing the tails of the daemon logs, and then stops
-#       what it started.  About 10 s on a 2-core machine.
+#       starts, all inside DIR and all on 127.0.0.1 (msgr v2 only; the mon
+#       on a port from free_port, the others on ports of the messenger's own
+#       6800-7300 range), one ceph-mon (mon.a), one ceph-mgr (mgr.x) and one
+#       ceph-osd (osd.0, memstore: data in RAM, 8 GiB thin), with cephx on;
+#       creates pool `rbd` (8 PGs, size 1, application rbd, `rbd pool
+#       init`), waits until the cluster is HEALTH_OK with the mgr active and
+#       all PGs active+clean, and checks that an image can be created and
+#       removed.  `rbd` is the only pool (the mgr's device_health_metrics
+#       pool is switched off).  Takes about 4-5 s on a 2-core machine; gives
+#       up after CLUSTER_START_TIMEOUT seconds (default 60), printing the
+#       tails of the daemon logs, and then stops what it started.
 #       On success prints nothing, and sets:
-#         CLUSTER_DIR   DIR (absolute)            shell variable
-#         CEPH_CONF     DIR/ceph.conf             exported, so `ceph`, `rbd`,
-#                       `rados` and any librados client that calls
-#                       rados_conf_read_file(cluster, NULL) find the cluster
-#         CLUSTER_MON_ADDR  v2:127.0.0.1:PORT     shell variable
-#       and writes the export lines to DIR/env.
+#         CLUSTER_DIR       DIR (absolute path)     shell variable
+#         CEPH_CONF         DIR/ceph.conf           exported, so `ceph`,
+#                           `rbd`, `rados` and any librados client that calls
+#                           rados_conf_read_file(cluster, NULL) find it
+#         CLUSTER_MON_ADDR  v2:127.0.0.1:PORT       shell variable
+#       and writes them as shell lines to DIR/env.
 #       The client.admin keyring is DIR/ceph.client.admin.keyring; the
-#       config's [global] `keyring = DIR/$cluster.$name.keyring` finds it,
-#       and the keyring of any user made by cluster_create_user, by name.
-#       Clients get no admin socket and no log file, so any number of
-#       concurrent client processes can share DIR/ceph.conf.
-#       Progress and command output go to DIR/cluster.log; daemon logs are
-#       DIR/log/{mon.a,mgr.x,osd.0}.log.
+#       config's `keyring = DIR/$cluster.$name.keyring` finds it, and the
+#       keyring of any user made by cluster_create_user, by name.
+#       Clients get no admin socket and no log file (those are set only in
+#       the daemons' sections), so any number of concurrent client processes
+#       can share DIR/ceph.conf.
+#       Progress and command output: DIR/cluster.log; daemon logs:
+#       DIR/log/{mon.a,mgr.x,osd.0}.log (and .out for their stderr).
 #
 #   cluster_stop DIR
 #       Stops only the daemons cluster_start recorded in DIR/daemons.pids
-#       (TERM, then KILL after CLUSTER_STOP_GRACE seconds, default 5) and
-#       waits until they are gone.  Idempotent; fine on a half-started
-#       cluster or a DIR with nothing in it.
+#       (checking each pid's command line still names DIR/ceph.conf): TERM
+#       to the OSD first (so the mon is still there to hear it go), then to
+#       mgr and mon, KILL for whatever is left after CLUSTER_STOP_GRACE
+#       seconds (default 5) per step; waits until they are gone.  Idempotent;
+#       fine on a half-started cluster or on a DIR with nothing in it.
+#       Call it from the shell that ran cluster_start (the daemons are its
+#       children and it reaps them; on this VM's init, orphans that exit
+#       may linger as zombies).  A trap on EXIT is the usual way.
 #
 #   cluster_create_user DIR NAME [CAPS...]
 #       `ceph auth get-or-create client.NAME CAPS...` writing the keyring to
@@ -48,11 +57,19 @@
 #   . t/lib/cluster.sh
 #   d=$(mktemp -d) && trap 'cluster_stop "$d"; rm -rf "$d"' EXIT
 #   cluster_start "$d" || exit 1
-#   rbd create rbd/img --size 1G
+#   rbd create rbd/img --size 1G        # CEPH_CONF is exported
 
 _CLUSTER_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=t/lib/ports.sh
 . "$_CLUSTER_SH_DIR/ports.sh"
+
+# The ceph CLI is a /usr/bin/python3 script, so that interpreter is there
+# (and has the json module) wherever ceph is; a pyenv python3 may not be.
+if [ -x /usr/bin/python3 ]; then
+    _CLUSTER_PY=/usr/bin/python3
+else
+    _CLUSTER_PY=python3
+fi
 
 _cluster_err() {
     printf 'cluster.sh: %s\n' "$*" >&2
@@ -98,14 +115,14 @@ _cluster_alive() {
     return 1    # gone, a zombie (empty cmdline) or someone else's process
 }
 
-# _cluster_spawn DIR NAME CMD... : start a daemon in the foreground mode
-# (-f) in the background, record "PID NAME" in DIR/daemons.pids.
+# _cluster_spawn DIR NAME CMD... : start a daemon that runs in the
+# foreground (-f) in the background; record "PID NAME" in DIR/daemons.pids.
 _cluster_spawn() {
     local dir=$1 name=$2 pid; shift 2
     _cluster_log "$dir" "+ $* &"
     "$@" </dev/null >>"$dir/log/$name.out" 2>&1 &
     pid=$!
-    # No "Terminated" job reports when cluster_stop kills it; bash still
+    # No "Terminated" job report when cluster_stop kills it; bash still
     # reaps it.
     disown "$pid" 2>/dev/null
     printf '%s %s\n' "$pid" "$name" >>"$dir/daemons.pids"
@@ -125,6 +142,45 @@ _cluster_check_daemons() {
     return "$rc"
 }
 
+# _cluster_ready DIR : one `ceph status`; 0 if the cluster is HEALTH_OK,
+# the mgr active, osd.0 up and in, and every PG (at least the 8 of pool rbd)
+# active+clean as the mgr reports them.  Otherwise prints why on stdout.
+_cluster_ready() {
+    local dir=$1 js
+    js=$(timeout -k 2 15 ceph -c "$dir/ceph.conf" --connect-timeout 10 \
+            status -f json 2>&1 </dev/null) || {
+        printf 'ceph status failed: %s\n' "$(printf '%s' "$js" | tail -n 2)"
+        return 1
+    }
+    printf '%s' "$js" | "$_CLUSTER_PY" -c '
+import json, sys
+try:
+    j = json.load(sys.stdin)
+except Exception as e:
+    print("unparsable ceph status: %s" % e)
+    sys.exit(1)
+why = []
+h = j.get("health", {})
+if h.get("status") != "HEALTH_OK":
+    why.append("%s %s" % (h.get("status"), " ".join(sorted(h.get("checks", {})))))
+if not j.get("mgrmap", {}).get("available"):
+    why.append("mgr not active")
+o = j.get("osdmap", {})
+o = o.get("osdmap", o)
+if o.get("num_up_osds") != 1 or o.get("num_in_osds") != 1:
+    why.append("osds up/in: %s/%s" % (o.get("num_up_osds"), o.get("num_in_osds")))
+p = j.get("pgmap", {})
+n = p.get("num_pgs", 0)
+ac = sum(s.get("count", 0) for s in p.get("pgs_by_state", [])
+         if s.get("state_name") == "active+clean")
+if n < 8 or ac != n:
+    why.append("pgs active+clean: %d/%d" % (ac, n))
+if why:
+    print("; ".join(why))
+    sys.exit(1)
+'
+}
+
 # _cluster_diag DIR : what to show when the start fails.
 _cluster_diag() {
     local dir=$1 pid name f
@@ -139,6 +195,7 @@ _cluster_diag() {
     fi
     for f in "$dir"/log/*.log "$dir"/log/*.out; do
         [ -s "$f" ] || continue
+        case $f in */cluster.*.log) continue ;; esac
         printf -- '--- last lines of %s:\n' "$f" >&2
         tail -n 15 "$f" >&2
     done
@@ -163,10 +220,10 @@ cluster_start() {
         _cluster_err "usage: cluster_start DIR"
         return 2
     fi
-    local dir t0 deadline port fsid osd_uuid osd_id f tries health=
+    local dir t0 deadline port fsid osd_uuid f why
     local timeout=${CLUSTER_START_TIMEOUT:-60}
     for f in ceph ceph-mon ceph-mgr ceph-osd ceph-authtool monmaptool rbd \
-            uuidgen timeout ss awk; do
+            uuidgen timeout ss awk "$_CLUSTER_PY"; do
         command -v "$f" >/dev/null 2>&1 || {
             _cluster_err "$f not found (need ceph-mon ceph-mgr ceph-osd ceph-common uuid-runtime iproute2)"
             return 1; }
@@ -180,8 +237,9 @@ cluster_start() {
     deadline=$(( ${t0%.*} + timeout ))
 
     mkdir -p "$dir/log" "$dir/run" "$dir/crash" "$dir/tmp" "$dir/mon" \
-        "$dir/mgr/ceph-x" "$dir/osd/ceph-0" || { _cluster_err "cannot create directories in $dir"; return 1; }
-    : >"$dir/cluster.log" || return 1
+        "$dir/mgr/ceph-x" "$dir/osd/ceph-0" ||
+        { _cluster_err "cannot create directories in $dir"; return 1; }
+    : >"$dir/cluster.log" || { _cluster_err "cannot write in $dir"; return 1; }
     _cluster_log "$dir" "cluster_start $dir"
 
     free_port port || return 1
@@ -200,6 +258,7 @@ ms bind msgr2 = true
 auth cluster required = cephx
 auth service required = cephx
 auth client required = cephx
+# "mons are allowing insecure global_id reclaim" otherwise
 auth allow insecure global id reclaim = false
 keyring = $dir/\$cluster.\$name.keyring
 run dir = $dir/run
@@ -214,6 +273,9 @@ osd crush chooseleaf type = 0
 mon allow pool size one = true
 mon allow pool delete = true
 mon warn on pool no redundancy = false
+# PG states reach 'ceph status' within a second instead of five
+mgr stats period = 1
+mon mgr digest period = 1
 
 [mon]
 mon data = $dir/mon/\$cluster-\$id
@@ -225,6 +287,7 @@ mon cluster log file = $dir/log/cluster.\$channel.log
 paxos propose interval = 0.1
 mon data avail warn = 1
 mon data avail crit = 0
+# no restful/iostat/nfs (restful would want port 8003)
 mgr initial modules =
 
 [mgr]
@@ -234,7 +297,10 @@ log file = $dir/log/\$name.log
 admin socket = $dir/run/\$name.asok
 pid file = $dir/run/\$name.pid
 public addr = 127.0.0.1
-mgr disabled modules = alerts balancer cephadm crash dashboard devicehealth diskprediction_local influx insights iostat k8sevents localpool mirroring nfs orchestrator osd_perf_query osd_support pg_autoscaler prometheus restful rook selftest snap_schedule stats telegraf telemetry test_orchestrator volumes zabbix
+# Not even loaded (saves seconds of start-up).  The always-on modules
+# (balancer crash devicehealth orchestrator pg_autoscaler progress
+# rbd_support status telemetry volumes) cannot be left out: HEALTH_ERR.
+mgr disabled modules = alerts cephadm dashboard diskprediction_local influx insights iostat k8sevents localpool mirroring nfs osd_perf_query osd_support prometheus restful rook selftest snap_schedule stats telegraf test_orchestrator zabbix
 
 [osd]
 osd data = $dir/osd/\$cluster-\$id
@@ -246,8 +312,10 @@ public addr = 127.0.0.1
 cluster addr = 127.0.0.1
 osd objectstore = memstore
 memstore device bytes = 8589934592
+# RBD needs its object classes (cls_rbd, cls_lock, ...)
 osd class load list = *
 osd class default list = *
+osd mon shutdown timeout = 1
 EOF
 
     # ---- keyrings and monmap
@@ -270,7 +338,7 @@ EOF
     _cluster_run "$dir" 30 monmaptool --create --fsid "$fsid" \
             --addv a "[v2:127.0.0.1:$port]" --enable-all-features \
             --set-min-mon-release pacific "$dir/tmp/monmap" ||
-        { _cluster_fail "$dir" "cannot create keyrings/monmap"; return 1; }
+        { _cluster_fail "$dir" "cannot create keyrings/monmap (see $dir/cluster.log)"; return 1; }
 
     # ---- mon
     _cluster_run "$dir" 60 ceph-mon -c "$dir/ceph.conf" -i a --mkfs \
@@ -278,46 +346,54 @@ EOF
         { _cluster_fail "$dir" "ceph-mon --mkfs failed"; return 1; }
     _cluster_spawn "$dir" mon.a ceph-mon -f -c "$dir/ceph.conf" -i a
 
-    # ---- mgr (needs nothing but the mon; starts in the background)
-    _cluster_spawn "$dir" mgr.x ceph-mgr -f -c "$dir/ceph.conf" -i x
-
-    # ---- osd: allocate id 0 (waits for the mon to answer), mkfs, start
-    osd_id=$(timeout -k 5 30 ceph -c "$dir/ceph.conf" --connect-timeout 30 \
-                osd new "$osd_uuid" 2>>"$dir/cluster.log" </dev/null)
-    _cluster_log "$dir" "+ ceph osd new $osd_uuid -> '$osd_id'"
-    if [ "$osd_id" != 0 ]; then
-        _cluster_fail "$dir" "'ceph osd new' failed (mon not answering on 127.0.0.1:$port?)"
+    # ---- one ceph CLI session (saves a python start per command; it also
+    # waits for the mon).  It exits 0 even if a command fails: what matters
+    # is checked below (osd.0 mkfs needs the id, the wait needs the pool).
+    # devicehealth is always on and would create a device_health_metrics
+    # pool once an OSD is up: switch it off before the mgr starts (a
+    # ceph.conf setting does not reach mgr modules).
+    printf '%s\n' \
+        'config set mgr mgr/devicehealth/enable_monitoring false --force' \
+        "osd new $osd_uuid 0" \
+        'osd pool create rbd 8 8' \
+        'osd pool application enable rbd rbd' >"$dir/tmp/setup.cmds"
+    _cluster_log "$dir" "+ ceph < $dir/tmp/setup.cmds"
+    if ! timeout -k 5 30 ceph -c "$dir/ceph.conf" --connect-timeout 30 \
+            <"$dir/tmp/setup.cmds" >>"$dir/cluster.log" 2>&1; then
+        _cluster_fail "$dir" "ceph CLI cannot reach the mon on 127.0.0.1:$port"
         return 1
     fi
+
+    # ---- mgr: loading its python modules takes ~2 s, meanwhile the OSD
+    _cluster_spawn "$dir" mgr.x ceph-mgr -f -c "$dir/ceph.conf" -i x
+
+    # ---- osd
     _cluster_run "$dir" 60 ceph-osd -c "$dir/ceph.conf" -i 0 --mkfs --osd-uuid "$osd_uuid" ||
-        { _cluster_fail "$dir" "ceph-osd --mkfs failed"; return 1; }
+        { _cluster_fail "$dir" "ceph-osd --mkfs failed (was 'osd new' refused? see $dir/cluster.log)"; return 1; }
     _cluster_spawn "$dir" osd.0 ceph-osd -f -c "$dir/ceph.conf" -i 0
 
-    # ---- pool
-    _cluster_ceph "$dir" 30 osd pool create rbd 8 8 ||
-        { _cluster_fail "$dir" "cannot create pool rbd"; return 1; }
-    # rbd pool init also enables the 'rbd' application on the pool; it
-    # returns once the pool's PGs are active.
+    # rbd pool init enables the application (done above already) and
+    # validates the pool; it returns once the pool's PGs are active.
     _cluster_run "$dir" 45 rbd -c "$dir/ceph.conf" pool init rbd ||
         { _cluster_fail "$dir" "'rbd pool init rbd' failed"; return 1; }
+    _cluster_log "$dir" "pool rbd initialised after $(_cluster_elapsed "$t0") s"
 
-    # ---- wait for HEALTH_OK
+    # ---- wait for HEALTH_OK + mgr active + all PGs active+clean
     while :; do
         _cluster_check_daemons "$dir" ||
-            { _cluster_fail "$dir" "a daemon died while waiting for HEALTH_OK"; return 1; }
-        health=$(timeout -k 2 10 ceph -c "$dir/ceph.conf" --connect-timeout 10 \
-                    health 2>&1 </dev/null)
-        case $health in HEALTH_OK*) break ;; esac
+            { _cluster_fail "$dir" "a daemon died while waiting for the cluster to be healthy"; return 1; }
+        why=$(_cluster_ready "$dir") && break
+        _cluster_log "$dir" "not ready: $why"
         if [ "$(date +%s)" -ge "$deadline" ]; then
-            _cluster_log "$dir" "last health: $health"
+            _cluster_log "$dir" "not ready: $why"
             _cluster_ceph "$dir" 10 health detail
             _cluster_ceph "$dir" 10 -s
-            _cluster_fail "$dir" "no HEALTH_OK after ${timeout}s; last: $health"
+            _cluster_fail "$dir" "cluster not healthy after ${timeout}s: $why"
             return 1
         fi
-        sleep 0.3
+        sleep 0.2
     done
-    _cluster_log "$dir" "HEALTH_OK after $(_cluster_elapsed "$t0") s"
+    _cluster_log "$dir" "healthy after $(_cluster_elapsed "$t0") s"
 
     # ---- the pool is usable (object classes loaded, cephx ok)
     _cluster_run "$dir" 30 rbd -c "$dir/ceph.conf" create rbd/cluster-sh-probe --size 1M &&
@@ -334,52 +410,69 @@ EOF
     return 0
 }
 
+# _cluster_term DIR GRACE PID... : TERM the PIDs, wait up to GRACE seconds;
+# sets _CLUSTER_LEFT to those still running.
+_cluster_term() {
+    local dir=$1 grace=$2 pid tries; shift 2
+    _CLUSTER_LEFT=()
+    [ $# -gt 0 ] || return 0
+    _cluster_log "$dir" "cluster_stop: TERM $*"
+    kill -TERM "$@" 2>/dev/null
+    tries=$(( grace * 10 ))
+    while :; do
+        _CLUSTER_LEFT=()
+        for pid in "$@"; do
+            _cluster_alive "$dir" "$pid" && _CLUSTER_LEFT+=("$pid")
+        done
+        [ "${#_CLUSTER_LEFT[@]}" -eq 0 ] && return 0
+        tries=$(( tries - 1 ))
+        [ "$tries" -le 0 ] && return 1
+        sleep 0.1
+    done
+}
+
 cluster_stop() {
     if [ $# -ne 1 ]; then
         _cluster_err "usage: cluster_stop DIR"
         return 2
     fi
-    local dir pid name left tries grace=${CLUSTER_STOP_GRACE:-5}
+    local dir pid name tries grace=${CLUSTER_STOP_GRACE:-5}
+    local -a osds=() others=() left=()
     dir=$(cd "$1" 2>/dev/null && pwd -P) || return 0    # nothing there
     [ -s "$dir/daemons.pids" ] || return 0
-    local -a pids=()
     while read -r pid name; do
-        _cluster_alive "$dir" "$pid" && pids+=("$pid")
+        _cluster_alive "$dir" "$pid" || continue
+        case $name in
+            osd.*) osds+=("$pid") ;;
+            *) others+=("$pid") ;;
+        esac
     done <"$dir/daemons.pids"
-    [ "${#pids[@]}" -gt 0 ] || return 0
-    _cluster_log "$dir" "cluster_stop: TERM ${pids[*]}"
-    kill -TERM "${pids[@]}" 2>/dev/null
-    tries=$(( grace * 10 ))
-    while :; do
-        left=()
-        for pid in "${pids[@]}"; do
-            _cluster_alive "$dir" "$pid" && left+=("$pid")
-        done
-        [ "${#left[@]}" -eq 0 ] && break
-        tries=$(( tries - 1 ))
-        if [ "$tries" -le 0 ]; then
-            _cluster_log "$dir" "cluster_stop: KILL ${left[*]}"
-            kill -KILL "${left[@]}" 2>/dev/null
-            tries=50
-            while [ "$tries" -gt 0 ]; do
-                local still=0
-                for pid in "${left[@]}"; do
-                    _cluster_alive "$dir" "$pid" && still=1
-                done
-                [ "$still" = 0 ] && break
-                tries=$(( tries - 1 ))
-                sleep 0.1
-            done
+    [ "${#osds[@]}" -gt 0 ] || [ "${#others[@]}" -gt 0 ] || return 0
+
+    _cluster_term "$dir" "$grace" "${osds[@]}"
+    left=("${_CLUSTER_LEFT[@]}")
+    _cluster_term "$dir" "$grace" "${others[@]}"
+    left+=("${_CLUSTER_LEFT[@]}")
+    if [ "${#left[@]}" -gt 0 ]; then
+        _cluster_log "$dir" "cluster_stop: KILL ${left[*]}"
+        kill -KILL "${left[@]}" 2>/dev/null
+        tries=50
+        while [ "$tries" -gt 0 ]; do
+            local still=0
             for pid in "${left[@]}"; do
-                if _cluster_alive "$dir" "$pid"; then
-                    _cluster_err "could not stop pid $pid"
-                    return 1
-                fi
+                _cluster_alive "$dir" "$pid" && still=1
             done
-            break
-        fi
-        sleep 0.1
-    done
+            [ "$still" = 0 ] && break
+            tries=$(( tries - 1 ))
+            sleep 0.1
+        done
+        for pid in "${left[@]}"; do
+            if _cluster_alive "$dir" "$pid"; then
+                _cluster_err "could not stop pid $pid (a daemon of $dir)"
+                return 1
+            fi
+        done
+    fi
     _cluster_log "$dir" "cluster_stop: done"
     return 0
 }
@@ -391,12 +484,13 @@ cluster_create_user() {
     fi
     local dir name kr
     dir=$(cd "$1" 2>/dev/null && pwd -P) || { _cluster_err "no such directory: $1"; return 1; }
+    [ -s "$dir/ceph.conf" ] || { _cluster_err "no cluster in $dir"; return 1; }
     name=${2#client.}
     shift 2
     [ $# -gt 0 ] || set -- mon 'profile rbd' osd 'profile rbd' mgr 'profile rbd'
     kr=$dir/ceph.client.$name.keyring
     if ! _cluster_ceph "$dir" 30 auth get-or-create "client.$name" "$@" -o "$kr"; then
-        _cluster_err "ceph auth get-or-create client.$name failed; see $dir/cluster.log"
+        _cluster_err "ceph auth get-or-create client.$name failed:"
         tail -n 5 "$dir/cluster.log" >&2
         return 1
     fi
