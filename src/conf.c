@@ -35,6 +35,8 @@ static const struct conf_key keys[] = {
 	    "requests a worker serves before it is replaced; 0 = never"),
 	KEY(shutdown_timeout, KEY_UINT, 1, 3600,
 	    "seconds in-flight requests get to finish on stop or reload"),
+	KEY(request_timeout, KEY_UINT, 0, 86400,
+	    "seconds a request may run before its worker is killed and replaced; 0 = no limit"),
 	KEY(ceph_conf, KEY_STRING, 0, 0, "ceph.conf path; empty = $CEPH_CONF or /etc/ceph/ceph.conf"),
 	KEY(ceph_id, KEY_STRING, 0, 0, "cephx user name without \"client.\""),
 	KEY(keyring, KEY_STRING, 0, 0, "keyring path; empty = what ceph.conf says"),

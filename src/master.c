@@ -23,6 +23,7 @@
 #include "log.h"
 #include "master.h"
 #include "notify.h"
+#include "scoreboard.h"
 #include "worker.h"
 
 /* A worker that dies younger than this counts towards a crash loop. */
@@ -36,6 +37,7 @@ struct worker_slot {
 	unsigned generation;   /* the configuration it was started with */
 	bool ready;
 	bool stopping;
+	struct worker_score *score;   /* its slot in the shared scoreboard */
 	long long started_ms;
 	long long stop_sent_ms;
 	long long last_signal_ms;
@@ -49,6 +51,7 @@ struct master {
 	unsigned generation;
 	struct worker_slot *slots;
 	size_t nslots;
+	struct scoreboard *board;
 	unsigned crash_streak;
 	long long next_spawn_ms;
 	bool stopping;
@@ -120,14 +123,26 @@ static struct worker_slot *free_slot(struct master *m)
 	return &grown[m->nslots++];
 }
 
+static struct worker_score *free_score(struct master *m)
+{
+	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++)
+		if (m->board->workers[i].state == WORKER_FREE && !m->board->workers[i].pid)
+			return &m->board->workers[i];
+	return NULL;
+}
+
 static int spawn_worker(struct master *m)
 {
 	struct worker_slot *slot = free_slot(m);
+	struct worker_score *score = free_score(m);
 	int pipefd[2];
 	pid_t pid;
 
-	if (!slot)
+	if (!slot || !score)
 		return -ENOMEM;
+	memset(score, 0, sizeof(*score));
+	score->state = WORKER_STARTING;
+	score->started_ms = scoreboard_now_ms();
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -143,10 +158,12 @@ static int spawn_worker(struct master *m)
 		for (size_t i = 0; i < m->nslots; i++)
 			if (m->slots[i].pid && m->slots[i].ready_fd >= 0)
 				close(m->slots[i].ready_fd);
-		worker_main(m->conf, m->listener->fd, pipefd[1]);
+		worker_main(m->conf, m->listener->fd, pipefd[1], m->board, score);
 	}
 	close(pipefd[1]);
 	memset(slot, 0, sizeof(*slot));
+	score->pid = pid;
+	slot->score = score;
 	slot->pid = pid;
 	slot->ready_fd = pipefd[0];
 	slot->generation = m->generation;
@@ -162,6 +179,7 @@ static void signal_worker(struct worker_slot *slot, int sig)
 	if (!slot->stopping) {
 		slot->stopping = true;
 		slot->stop_sent_ms = now;
+		__atomic_store_n(&slot->score->state, WORKER_STOPPING, __ATOMIC_RELEASE);
 	}
 	slot->last_signal_ms = now;
 	kill(slot->pid, sig);
@@ -171,6 +189,8 @@ static void release_slot(struct worker_slot *slot)
 {
 	if (slot->ready_fd >= 0)
 		close(slot->ready_fd);
+	if (slot->score)
+		memset(slot->score, 0, sizeof(*slot->score));
 	memset(slot, 0, sizeof(*slot));
 	slot->ready_fd = -1;
 }
@@ -194,6 +214,7 @@ static void reap_workers(struct master *m)
 		crashed = !slot->stopping &&
 			  !(WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_RECYCLE);
 		if (crashed) {
+			m->board->respawns++;
 			m->crash_streak = lived < CRASH_WINDOW_MS ? m->crash_streak + 1 : 1;
 			if (m->crash_streak > 1) {
 				long long delay = 100LL << (m->crash_streak > 8 ? 7 : m->crash_streak - 2);
@@ -367,6 +388,31 @@ static void notify_when_whole(struct master *m)
 	m->ready_sent = true;
 }
 
+/* A request running past request_timeout gets its worker killed (the
+ * request id is logged so it can be traced) and replaced. */
+static void kill_overdue(struct master *m)
+{
+	long long now = now_ms();
+
+	if (!m->conf->request_timeout)
+		return;
+	for (size_t i = 0; i < m->nslots; i++) {
+		struct worker_slot *slot = &m->slots[i];
+		struct worker_score *score = slot->score;
+
+		if (!slot->pid || slot->stopping ||
+		    __atomic_load_n(&score->state, __ATOMIC_ACQUIRE) != WORKER_BUSY ||
+		    now - score->request_started_ms < (long long)m->conf->request_timeout * 1000)
+			continue;
+		log_event(LOG_LEVEL_ERROR, score->request_id, NULL,
+			  "event=worker.request_timeout worker=%ld method=%s uri=\"%s\" ms=%lld msg=\"request ran past request_timeout=%us; worker killed and replaced\"",
+			  (long)slot->pid, score->method, score->uri, now - score->request_started_ms,
+			  m->conf->request_timeout);
+		m->board->timeouts++;
+		signal_worker(slot, SIGKILL);
+	}
+}
+
 static size_t live_workers(const struct master *m)
 {
 	size_t n = 0;
@@ -385,6 +431,11 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 	sigset_t wait_mask;
 	int r;
 
+	m.board = scoreboard_create();
+	if (!m.board) {
+		log_error("event=master.start_failed errno=%d msg=\"cannot map the shared scoreboard\"", errno);
+		return 1;
+	}
 	r = install_signals(&wait_mask);
 	if (r < 0) {
 		log_error("event=master.start_failed errno=%d msg=\"cannot install signal handlers\"", -r);
@@ -418,6 +469,7 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			break;
 		if (!m.stopping)
 			shape_pool(&m);
+		kill_overdue(&m);
 		chase_stopping(&m);
 
 		grown = realloc(fds, (m.nslots ? m.nslots : 1) * sizeof(*fds));

@@ -1,0 +1,69 @@
+/* scoreboard.c - the shared scoreboard (see scoreboard.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "scoreboard.h"
+
+const int scoreboard_codes[SCOREBOARD_CODES] = {
+	200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 413, 415,
+	500, 502, 503, 504, 507, 0, 0, 0, 0, 0, 0, 0,
+};
+
+const double scoreboard_bounds[SCOREBOARD_BUCKETS] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 1e300,
+};
+
+struct scoreboard *scoreboard_create(void)
+{
+	struct scoreboard *board = mmap(NULL, sizeof(*board), PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (board == MAP_FAILED)
+		return NULL;
+	board->started_ms = scoreboard_now_ms();
+	return board;
+}
+
+int64_t scoreboard_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
+			      const char *method, const char *uri)
+{
+	snprintf(slot->request_id, sizeof(slot->request_id), "%s", request_id);
+	snprintf(slot->method, sizeof(slot->method), "%s", method);
+	snprintf(slot->uri, sizeof(slot->uri), "%s", uri);
+	slot->request_started_ms = scoreboard_now_ms();
+	__atomic_store_n(&slot->state, WORKER_BUSY, __ATOMIC_RELEASE);
+}
+
+void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
+			    int status, double seconds)
+{
+	struct route_counters *c =
+		&board->routes[route >= 0 && route < SCOREBOARD_ROUTES ? route : SCOREBOARD_ROUTES];
+	size_t code = SCOREBOARD_CODES - 1;
+
+	for (size_t i = 0; i < SCOREBOARD_CODES; i++)
+		if (scoreboard_codes[i] == status)
+			code = i;
+	__atomic_fetch_add(&c->by_code[code], 1, __ATOMIC_RELAXED);
+	for (size_t i = 0; i < SCOREBOARD_BUCKETS; i++)
+		if (seconds <= scoreboard_bounds[i]) {
+			__atomic_fetch_add(&c->buckets[i], 1, __ATOMIC_RELAXED);
+			break;
+		}
+	__atomic_fetch_add(&c->count, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->sum_us, (uint64_t)(seconds * 1e6), __ATOMIC_RELAXED);
+	slot->requests++;
+	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
+}
