@@ -90,10 +90,9 @@ _cluster_log() {    # DIR MSG...
 
 # _cluster_run DIR TIMEOUT CMD... : run CMD with output to DIR/cluster.log.
 _cluster_run() {
-    local dir=$1 t=$2 rc; shift 2
+    local dir=$1 t=$2 rc=0; shift 2
     _cluster_log "$dir" "+ $*"
-    timeout -k 5 "$t" "$@" </dev/null >>"$dir/cluster.log" 2>&1
-    rc=$?
+    timeout -k 5 "$t" "$@" </dev/null >>"$dir/cluster.log" 2>&1 || rc=$?
     [ "$rc" = 0 ] || _cluster_log "$dir" "  -> exit $rc"
     return "$rc"
 }
@@ -124,7 +123,7 @@ _cluster_spawn() {
     pid=$!
     # No "Terminated" job report when cluster_stop kills it; bash still
     # reaps it.
-    disown "$pid" 2>/dev/null
+    disown "$pid" 2>/dev/null || true
     printf '%s %s\n' "$pid" "$name" >>"$dir/daemons.pids"
     _cluster_log "$dir" "  $name pid $pid"
 }
@@ -415,8 +414,8 @@ for _ in range(4):
         _cluster_log "$dir" "not ready: $why"
         if [ "$(date +%s)" -ge "$deadline" ]; then
             _cluster_log "$dir" "not ready: $why"
-            _cluster_ceph "$dir" 10 health detail
-            _cluster_ceph "$dir" 10 -s
+            _cluster_ceph "$dir" 10 health detail || true
+            _cluster_ceph "$dir" 10 -s || true
             _cluster_fail "$dir" "cluster not healthy after ${timeout}s: $why"
             return 1
         fi
@@ -446,7 +445,7 @@ _cluster_term() {
     _CLUSTER_LEFT=()
     [ $# -gt 0 ] || return 0
     _cluster_log "$dir" "cluster_stop: TERM $*"
-    kill -TERM "$@" 2>/dev/null
+    kill -TERM "$@" 2>/dev/null || true
     tries=$(( grace * 10 ))
     while :; do
         _CLUSTER_LEFT=()
@@ -484,7 +483,7 @@ cluster_stop() {
     left+=("${_CLUSTER_LEFT[@]}")
     if [ "${#left[@]}" -gt 0 ]; then
         _cluster_log "$dir" "cluster_stop: KILL ${left[*]}"
-        kill -KILL "${left[@]}" 2>/dev/null
+        kill -KILL "${left[@]}" 2>/dev/null || true
         tries=50
         while [ "$tries" -gt 0 ]; do
             local still=0
