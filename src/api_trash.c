@@ -19,8 +19,11 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "conf.h"
 #include "json_out.h"
 #include "routes.h"
+#include "scoreboard.h"
+#include "worker.h"
 
 /* librbd image ids are lowercase hex: the creating client's global id
  * and a 32-bit random number, so at most 24 digits today. */
@@ -133,6 +136,31 @@ static int trash_entry_json(struct json_object *obj, const char *pool, const cha
 	    json_add_time(obj, "deletion_time", &deleted) < 0 ||
 	    json_add_time(obj, "deferment_end_time", &kept_until) < 0)
 		return -ENOMEM;
+	return 0;
+}
+
+/* Takes this service's per-image lock (api_image_lock's, shared by all
+ * workers) for trash entry id, so a restore and removals of one entry run
+ * one after the other: two clients removing one image at once make librbd
+ * fail an assertion on the exclusive lock and abort the process. */
+static int lock_trash_entry(struct request *req, struct response *resp, const char *pool,
+			    const char *id)
+{
+	char key[TRASH_ID_MAX + 16];
+	int index;
+
+	/* Ids are hex and names cannot hold '/', so no image shares a key
+	 * with an entry (a shared stripe only means waiting a little). */
+	snprintf(key, sizeof(key), "trash/%s", id);
+	index = image_lock_acquire(req->ctx->board, pool, "", key, req->ctx->conf->rados_timeout);
+	if (index == -ETIMEDOUT)
+		return response_fail(resp, -EBUSY,
+				     "another request is still working on trash entry %s of pool %s after %u s; "
+				     "try again later", id, pool, req->ctx->conf->rados_timeout);
+	if (index < 0)
+		return response_fail(resp, index, "cannot lock trash entry %s of pool %s: %s", id, pool,
+				     strerror(-index));
+	req->image_lock = index;
 	return 0;
 }
 
@@ -420,6 +448,9 @@ int api_image_trash(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
 		goto out;
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		goto out;
 	r = prepare_trash_move(resp, ioctx, &ref, id, sizeof(id));
 	if (r < 0)
 		goto out;
@@ -507,6 +538,9 @@ int api_trash_restore(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		goto out;
+	r = lock_trash_entry(req, resp, pool, id);
+	if (r < 0)
+		goto out;
 	r = find_trash_entry(resp, ioctx, pool, id, &ns, &info);
 	if (r < 0)
 		goto out;
@@ -592,6 +626,9 @@ int api_trash_delete(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	r = lock_trash_entry(req, resp, pool, id);
 	if (r < 0)
 		return r;
 	r = find_trash_entry(resp, ioctx, pool, id, &ns, &info);

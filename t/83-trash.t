@@ -164,6 +164,29 @@ else
 	is "$(in_trash "$late_id")" "" "the manager removed it"
 fi
 
+# Racing requests on one entry take turns: no 5xx (two librbd clients
+# removing one image at once abort on an exclusive-lock assertion).
+race=$(unique race)
+results=$(mktemp)
+rbd create --size 32M "rbd/$race" >/dev/null 2>&1
+rbd bench --io-type write --io-total 32M "rbd/$race" >/dev/null 2>&1
+api POST "$base/$race/trash"
+race_id=$(field .id)
+for i in 1 2 3 4 5 6; do
+	(api POST "$trash/$race_id/restore"; echo "$STATUS" >>"$results") &
+done
+wait
+is "$(grep -c '^201$' "$results")/$(grep -c '^5' "$results")" "1/0" "6 concurrent restores: one 201, no 5xx"
+: >"$results"
+api POST "$base/$race/trash"
+for i in 1 2 3 4 5 6 7 8; do
+	(api DELETE "$trash/$race_id"; echo "$STATUS" >>"$results") &
+done
+wait
+is "$(grep -c '^204$' "$results")/$(grep -c '^404$' "$results")" "1/7" "8 concurrent removals: one 204, the rest 404"
+is "$(in_trash "$race_id")" "" "removed once"
+rm -f "$results"
+
 # A namespaced image goes to the same pool-level trash.
 ns=$(unique tns)
 rbd namespace create "rbd/$ns" >/dev/null 2>&1
