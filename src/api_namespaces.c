@@ -19,10 +19,6 @@
 #include "json_out.h"
 #include "routes.h"
 
-/* Not routed yet: GET /api/v1/pools/{pool}/namespaces/{namespace}, the
- * resource the Location of a create points at. */
-int api_namespace_get(struct request *req, struct response *resp);
-
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns)
 {
