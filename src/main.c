@@ -1,6 +1,7 @@
 /* main.c - command line, configuration, start.
  *
  *   rbd-rest-api [-c FILE] [--KEY=VALUE | --KEY VALUE]... [-t] [-h] [-V]
+ *   rbd-rest-api --routes
  *
  * Every configuration key can be given on the command line, where it wins
  * over the file; a reload (SIGHUP) re-reads the file and applies the same
@@ -17,6 +18,7 @@
 #include "listen.h"
 #include "log.h"
 #include "master.h"
+#include "routes.h"
 
 struct command_line {
 	const char *conf_path;   /* NULL = the default path, if it exists */
@@ -36,6 +38,7 @@ static void usage(FILE *out)
 		"  -t        check the configuration and exit\n"
 		"  -h        this help\n"
 		"  -V        print the version\n"
+		"  --routes  print the route table (METHOD PATH per line) and exit\n"
 		"\n"
 		"Configuration keys (file: \"key = value\"; command line: --key=value):\n",
 		CONF_DEFAULT_PATH);
@@ -98,6 +101,12 @@ static int parse_command_line(int argc, char **argv, struct command_line *cl)
 			cl->test_only = 1;
 		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			usage(stdout);
+			exit(0);
+		} else if (strcmp(arg, "--routes") == 0) {
+			/* For the test that holds the OpenAPI document to the table. */
+			for (size_t r = 0; r < api_nroutes; r++)
+				printf("%s %s\n", http_method_name(api_routes[r].method),
+				       api_routes[r].pattern);
 			exit(0);
 		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
 			printf("rbd-rest-api %s\n", PACKAGE_VERSION);

@@ -40,6 +40,7 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/version", NULL, api_version},
 	{HTTP_GET, "/api/v1/status", NULL, api_status},
 	{HTTP_GET, "/api/v1/metrics", NULL, api_metrics},
+	{HTTP_GET, "/api/v1/openapi.json", NULL, api_openapi},
 
 	{HTTP_GET, "/api/v1/pools", "detail", api_pools_list},
 	{HTTP_POST, "/api/v1/pools", NULL, api_pool_create},

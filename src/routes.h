@@ -16,6 +16,7 @@ int api_health(struct request *req, struct response *resp);
 int api_version(struct request *req, struct response *resp);
 int api_status(struct request *req, struct response *resp);
 int api_metrics(struct request *req, struct response *resp);
+int api_openapi(struct request *req, struct response *resp);
 
 int api_pools_list(struct request *req, struct response *resp);
 int api_pool_create(struct request *req, struct response *resp);
