@@ -87,6 +87,7 @@ for i in $(seq 60); do
 	sleep 0.5
 done
 is "$STATUS" 200 "the OSD answers again: the service recovers without a restart"
+echo "# faults: osd-stop recovered=$([ "$STATUS" = 200 ] && echo yes || echo no)"
 
 # 4. The monitor stops answering: calls that need it fail fast, then recover.
 kill -STOP "$mon"
@@ -102,6 +103,7 @@ for i in $(seq 60); do
 	sleep 0.5
 done
 is "$STATUS" 200 "the monitor answers again: the service recovers"
+echo "# faults: mon-stop recovered=$([ "$STATUS" = 200 ] && echo yes || echo no)"
 daemon_stop "$EXTRA_DIR"
 
 # 5. Started while the cluster is down: health says why, then it connects.
@@ -120,6 +122,7 @@ for i in $(seq 80); do
 	sleep 0.5
 done
 is "$STATUS" 200 "once the monitor is back, the service connects by itself"
+echo "# faults: start-with-cluster-down recovered=$([ "$STATUS" = 200 ] && echo yes || echo no)"
 daemon_stop "$EXTRA_DIR"
 cleanup_private
 
