@@ -65,7 +65,6 @@ int api_status(struct request *req, struct response *resp)
 	const struct scoreboard *board = req->ctx->board;
 	struct json_object *body, *items, *counts = NULL;
 	unsigned by_state[5] = {0};
-	uint64_t requests = 0;
 	int64_t now = scoreboard_now_ms();
 	int r = 0;
 
@@ -79,7 +78,6 @@ int api_status(struct request *req, struct response *resp)
 		if (state == WORKER_FREE || !w->pid)
 			continue;
 		by_state[state < 5 ? state : 0]++;
-		requests += w->requests;
 		r = add_worker(items, w, state, now);
 	}
 	counts = json_object_new_object();
@@ -93,7 +91,7 @@ int api_status(struct request *req, struct response *resp)
 	if (r == 0)
 		r = json_add_i64(body, "uptime_seconds", (now - board->started_ms) / 1000);
 	if (r == 0)
-		r = json_add_u64(body, "requests", requests);
+		r = json_add_u64(body, "requests", scoreboard_requests_served(board));
 	if (r == 0)
 		r = json_add_u64(body, "respawns", board->respawns);
 	if (r == 0)

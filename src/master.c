@@ -29,6 +29,7 @@
 /* A worker that dies younger than this counts towards a crash loop. */
 #define CRASH_WINDOW_MS 5000
 #define BACKOFF_MAX_MS 10000
+#define STATUS_INTERVAL_MS 5000
 #define RESIGNAL_MS 1000
 
 struct worker_slot {
@@ -58,6 +59,7 @@ struct master {
 	/* What systemd was last told: READY=1 is sent once the pool is whole,
 	 * after start and after each reload. */
 	bool ready_sent;
+	long long next_status_ms;
 };
 
 static volatile sig_atomic_t got_hup, got_stop, got_chld, got_usr1;
@@ -391,6 +393,44 @@ static void notify_when_whole(struct master *m)
 	notify_systemd(state);
 	log_info("event=master.ready workers=%u generation=%u", ready, m->generation);
 	m->ready_sent = true;
+	m->next_status_ms = now_ms() + STATUS_INTERVAL_MS;
+}
+
+/* "1234567" -> "1,234,567", as systemctl status shows it. */
+static void format_count(uint64_t n, char *out, size_t outlen)
+{
+	char digits[24];
+	size_t len, o = 0;
+
+	len = (size_t)snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	for (size_t i = 0; i < len && o + 2 < outlen; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+/* Every few seconds, a STATUS= line for `systemctl status`. */
+static void notify_status(struct master *m)
+{
+	unsigned idle = 0, busy = 0;
+	long long now = now_ms();
+	char served[32], state[128];
+
+	if (!m->ready_sent || now < m->next_status_ms)
+		return;
+	m->next_status_ms = now + STATUS_INTERVAL_MS;
+	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++) {
+		uint32_t s = __atomic_load_n(&m->board->workers[i].state, __ATOMIC_RELAXED);
+
+		idle += s == WORKER_IDLE;
+		busy += s == WORKER_BUSY;
+	}
+	format_count(scoreboard_requests_served(m->board), served, sizeof(served));
+	snprintf(state, sizeof(state), "STATUS=%u workers (%u idle, %u busy), %s requests served",
+		 idle + busy, idle, busy, served);
+	notify_systemd(state);
 }
 
 /* A request running past request_timeout gets its worker killed (the
@@ -496,8 +536,10 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 				fds[nfds++] = (struct pollfd){.fd = m.slots[i].ready_fd, .events = POLLIN};
 		if (ppoll(fds, nfds, &timeout, &wait_mask) > 0)
 			take_ready_reports(&m, fds, nfds);
-		if (!m.stopping)
+		if (!m.stopping) {
 			notify_when_whole(&m);
+			notify_status(&m);
+		}
 	}
 
 	log_info("event=master.stopped");

@@ -74,6 +74,15 @@ void image_lock_release(struct scoreboard *board, int index)
 		pthread_mutex_unlock(&board->image_locks[index]);
 }
 
+uint64_t scoreboard_requests_served(const struct scoreboard *board)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i <= SCOREBOARD_ROUTES; i++)
+		total += __atomic_load_n(&board->routes[i].count, __ATOMIC_RELAXED);
+	return total;
+}
+
 int64_t scoreboard_now_ms(void)
 {
 	struct timespec ts;

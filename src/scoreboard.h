@@ -63,6 +63,10 @@ struct scoreboard *scoreboard_create(void);
 
 int64_t scoreboard_now_ms(void);
 
+/* Requests the pool has answered since the master started, recycled and
+ * dead workers' included. */
+uint64_t scoreboard_requests_served(const struct scoreboard *board);
+
 /* Worker side: the request in hand, and its outcome. route is the route
  * table index, or -1 when no route matched. */
 void scoreboard_request_begin(struct worker_score *slot, const char *request_id,

@@ -47,10 +47,14 @@ ok "$([ ! -e /nonexistent/ignored.sock ]; echo $?)" "its own listen setting is i
 for i in $(seq 50); do grep -q 'READY=1' "$work/notify.log" && break; sleep 0.1; done
 like "$(cat "$work/notify.log")" 'READY=1;STATUS=2 workers ready' "READY=1 once both workers are up"
 
+for i in $(seq 100); do grep -q 'requests served' "$work/notify.log" && break; sleep 0.1; done
+like "$(cat "$work/notify.log")" 'STATUS=2 workers \(2 idle, 0 busy\), [0-9,]+ requests served' \
+	"then STATUS= lines counting workers and requests"
+
 master=$(pgrep -f "rbd-rest-api -c $work/conf" | head -n1)
 kill -HUP "$master"
 for i in $(seq 100); do [ "$(grep -c 'READY=1' "$work/notify.log")" -ge 2 ] && break; sleep 0.1; done
-like "$(tr '\n' '|' <"$work/notify.log")" 'READY=1[^|]*\|RELOADING=1[^|]*\|READY=1' \
+like "$(tr '\n' '|' <"$work/notify.log")" 'READY=1.*\|RELOADING=1[^|]*\|.*READY=1' \
 	"SIGHUP: RELOADING=1, then READY=1 when the new workers serve"
 
 kill -TERM "$master"

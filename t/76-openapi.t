@@ -9,35 +9,34 @@ expect_status 200 "the document is served"
 like "$(header Content-Type)" '^application/json' "as JSON"
 like "$(field .openapi)" '^3\.' "an OpenAPI 3 document"
 
-doc=$(mktemp)
-_t_extra_dirs+=("$doc")
-printf '%s' "$BODY" >"$doc"
-documented=$(jq -r '.paths | to_entries[] | .key as $p | .value | keys[]
-	| select(IN("get", "put", "post", "patch", "delete")) | "\(ascii_upcase) \($p)"' "$doc" | sort)
+doc=$BODY
+ask() { printf '%s' "$doc" | jq "$@"; }
+documented=$(ask -r '.paths | to_entries[] | .key as $p | .value | keys[]
+	| select(IN("get", "put", "post", "patch", "delete")) | "\(ascii_upcase) \($p)"' | sort)
 routed=$("$RBD_REST_API_BIN" --routes | sort)
 is "$(comm -23 <(echo "$routed") <(echo "$documented"))" "" "every route in the router table is documented"
 is "$(comm -13 <(echo "$routed") <(echo "$documented"))" "" "every documented operation is a route"
 like "$(echo "$routed" | wc -l)" '^[1-9][0-9]+$' "(the table has $(echo "$routed" | wc -l) routes)"
 
 # Every reference points somewhere, and every path parameter is declared.
-dangling=$(jq -r '[.. | objects | .["$ref"]? // empty] | unique[]' "$doc" | while read -r ref; do
-	jq -e --arg p "${ref#\#/}" 'getpath($p | split("/")) != null' "$doc" >/dev/null || echo "$ref"
+dangling=$(ask -r '[.. | objects | .["$ref"]? // empty] | unique[]' | while read -r ref; do
+	ask -e --arg p "${ref#\#/}" 'getpath($p | split("/")) != null' >/dev/null || echo "$ref"
 done)
 is "$dangling" "" "every \$ref resolves"
-undeclared=$(jq -r '.paths | to_entries[] | .key as $p
+undeclared=$(ask -r '.paths | to_entries[] | .key as $p
 	| ([$p | scan("\\{([a-z_]+)\\}") | .[0]] | sort) as $want
 	| ([.value.parameters[]?."$ref" | ltrimstr("#/components/parameters/")] ) as $refs
 	| select(($want - [$refs[] | if . == "trash_id" or . == "task_id" then "id" else . end]) != [])
-	| $p' "$doc")
+	| $p')
 is "$undeclared" "" "every {capture} of every path is a declared parameter"
-is "$(jq '[.paths[][] | objects | select(has("responses") | not)] | length' "$doc")" 0 \
+is "$(ask '[.paths[][] | objects | select(has("responses") | not)] | length')" 0 \
 	"every operation lists its responses"
 
 # The source file is what the daemon serves, plus the namespaced image paths.
 src_paths=$(jq '.paths | length' "$RBD_REST_API_SRCDIR/src/openapi.json")
 image_paths=$(jq '[.paths | keys[] | select(startswith("/api/v1/pools/{pool}/images"))] | length' \
 	"$RBD_REST_API_SRCDIR/src/openapi.json")
-is "$(jq '.paths | length' "$doc")" "$((src_paths + image_paths))" \
+is "$(ask '.paths | length')" "$((src_paths + image_paths))" \
 	"the served document is src/openapi.json plus a namespaced twin of each image path"
 
 done_testing
