@@ -73,7 +73,9 @@ static int compare_names(const void *a, const void *b)
 
 static int list_specs(rados_ioctx_t ioctx, rbd_image_spec_t **out, size_t *count)
 {
-	size_t max = 64;
+	/* librbd lists the whole directory again after -ERANGE, so start with
+	 * room for most pools (64 KiB). */
+	size_t max = 4096;
 	rbd_image_spec_t *specs = NULL;
 	int r;
 
