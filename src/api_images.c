@@ -174,6 +174,9 @@ int api_image_create(struct request *req, struct response *resp)
 	r = api_body(req, resp, image_create_fields, &body);
 	if (r < 0)
 		return r;
+	r = parse_create(body, &c, resp);
+	if (r < 0)
+		goto out;
 	/* With "parent" this is a clone, which takes its size from the
 	 * parent snapshot; without, "size" is required. */
 	is_clone = clone_parent_parse(body, &parent, resp);
@@ -186,9 +189,6 @@ int api_image_create(struct request *req, struct response *resp)
 				  "field \"size\" is required in request body (or \"parent\", to clone)");
 		goto out;
 	}
-	r = parse_create(body, &c, resp);
-	if (r < 0)
-		goto out;
 	api_image_ref(&ref, req, c.name);
 
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);

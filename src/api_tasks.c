@@ -20,6 +20,7 @@
  * says why. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,12 +56,17 @@ static int task_id_valid(const char *id)
 	return 1;
 }
 
-static int require_task_id(struct request *req, struct response *resp, const char **id)
+/* The {id} capture, checked and in lower case (as the manager writes
+ * ids) into id[TASK_ID_LEN + 1]. */
+static int require_task_id(struct request *req, struct response *resp, char *id)
 {
-	*id = request_capture(req, "id");
-	if (!*id || !task_id_valid(*id))
+	const char *capture = request_capture(req, "id");
+
+	if (!capture || !task_id_valid(capture))
 		return response_fail(resp, -EINVAL,
 				     "a task id is a UUID: 36 characters, hex digits and dashes, such as 8e30ec26-0c09-49d0-b385-0f5115e62605");
+	for (size_t i = 0; i <= TASK_ID_LEN; i++)
+		id[i] = (char)tolower((unsigned char)capture[i]);
 	return 0;
 }
 
@@ -380,7 +386,7 @@ static struct json_object *find_event(struct json_object *completed, const char 
 		struct json_object *event = json_object_array_get_idx(completed, i);
 		const char *event_id = get_string(event, "id");
 
-		if (is_task_event(event) && event_id && strcasecmp(event_id, id) == 0)
+		if (is_task_event(event) && event_id && strcmp(event_id, id) == 0)
 			return event;
 	}
 	return NULL;
@@ -566,10 +572,10 @@ int api_task_get(struct request *req, struct response *resp)
 	struct mgr_reply reply = {0}, history_reply = {0};
 	struct json_object *entry = NULL, *history = NULL, *completed = NULL, *event;
 	rados_t cluster;
-	const char *id;
+	char id[TASK_ID_LEN + 1];
 	int r, h;
 
-	r = require_task_id(req, resp, &id);
+	r = require_task_id(req, resp, id);
 	if (r < 0)
 		return r;
 	r = api_cluster(req, resp, &cluster);
@@ -611,10 +617,10 @@ int api_task_delete(struct request *req, struct response *resp)
 	struct mgr_reply reply = {0}, history_reply = {0};
 	struct json_object *history = NULL, *completed = NULL, *event;
 	rados_t cluster;
-	const char *id;
+	char id[TASK_ID_LEN + 1];
 	int r, h;
 
-	r = require_task_id(req, resp, &id);
+	r = require_task_id(req, resp, id);
 	if (r < 0)
 		return r;
 	r = api_cluster(req, resp, &cluster);
