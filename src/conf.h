@@ -24,6 +24,7 @@ struct conf {
 	unsigned workers;
 	unsigned long max_requests;  /* recycle a worker after this many; 0 = never */
 	unsigned shutdown_timeout;   /* seconds in-flight requests get on stop/reload */
+	unsigned request_timeout;    /* seconds before a stuck request's worker is killed; 0 = never */
 	char *ceph_conf;          /* "" = librados' own search (CEPH_CONF, /etc/ceph) */
 	char *ceph_id;            /* cephx user without "client." */
 	char *keyring;            /* "" = what ceph.conf says */
@@ -32,6 +33,7 @@ struct conf {
 	bool allow_pool_delete;
 	bool allow_root;
 	enum log_level log_level;
+	char *log_file;           /* "" = stderr (journald); else appended to, reopened on SIGUSR1 */
 };
 
 /* Fills every key with its default. Returns 0 or -ENOMEM. */

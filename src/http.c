@@ -261,13 +261,18 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 	static const char fallback[] =
 		"{\"Kind\":\"Status\",\"APIVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
 		"\"reason\":\"InternalError\",\"message\":\"out of memory rendering the response\"}";
+	const char *content_type = "application/json; charset=utf-8";
 	const char *body = NULL;
 	size_t body_len = 0;
 	char head[2048];
 	int status = resp->status;
 	int n;
 
-	if (status != 204) {
+	if (status != 204 && resp->text) {
+		body = resp->text;
+		body_len = strlen(body);
+		content_type = resp->text_type;
+	} else if (status != 204) {
 		if (resp->body) {
 			body = json_object_to_json_string_length(resp->body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
 								 &body_len);
@@ -282,7 +287,7 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 		     status_phrase(status), req->request_id);
 	if (body)
 		n += snprintf(head + n, sizeof(head) - (size_t)n,
-			      "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
+			      "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type,
 			      body_len + 1);
 	if (resp->location)
 		n += snprintf(head + n, sizeof(head) - (size_t)n, "Location: %s\r\n", resp->location);
@@ -345,18 +350,26 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 	struct request req = {0};
 	struct response resp;
 	struct timespec start;
+	double ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	response_init(&resp);
 	req.ctx = ctx;
+	req.image_lock = -1;
 	req.uri = uri && *uri ? uri : "/";
 	req.request_id = request_id && *request_id ? request_id : "-";
 	req.user = user && *user ? user : "-";
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", fcgi->envp);
 
+	scoreboard_request_begin(ctx->score, req.request_id, method ? method : "-", req.uri);
 	dispatch(fcgi, &req, &resp);
+	image_lock_release(ctx->board, req.image_lock);
 	write_response(fcgi, &req, &resp);
-	log_request(&req, &resp, method ? method : "-", elapsed_ms(&start));
+	ms = elapsed_ms(&start);
+	log_request(&req, &resp, method ? method : "-", ms);
+	scoreboard_request_end(ctx->board, ctx->score,
+			       req.match.route ? (int)(req.match.route - api_routes) : -1, resp.status,
+			       ms / 1e3);
 
 	response_free(&resp);
 	request_free(&req);

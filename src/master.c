@@ -23,6 +23,7 @@
 #include "log.h"
 #include "master.h"
 #include "notify.h"
+#include "scoreboard.h"
 #include "worker.h"
 
 /* A worker that dies younger than this counts towards a crash loop. */
@@ -36,6 +37,7 @@ struct worker_slot {
 	unsigned generation;   /* the configuration it was started with */
 	bool ready;
 	bool stopping;
+	struct worker_score *score;   /* its slot in the shared scoreboard */
 	long long started_ms;
 	long long stop_sent_ms;
 	long long last_signal_ms;
@@ -49,6 +51,7 @@ struct master {
 	unsigned generation;
 	struct worker_slot *slots;
 	size_t nslots;
+	struct scoreboard *board;
 	unsigned crash_streak;
 	long long next_spawn_ms;
 	bool stopping;
@@ -57,12 +60,14 @@ struct master {
 	bool ready_sent;
 };
 
-static volatile sig_atomic_t got_hup, got_stop, got_chld;
+static volatile sig_atomic_t got_hup, got_stop, got_chld, got_usr1;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGUSR1)
+		got_usr1 = 1;
 	else if (sig == SIGCHLD)
 		got_chld = 1;
 	else
@@ -79,7 +84,7 @@ static long long now_ms(void)
 
 static int install_signals(sigset_t *wait_mask)
 {
-	static const int handled[] = {SIGHUP, SIGCHLD, SIGTERM, SIGQUIT, SIGINT};
+	static const int handled[] = {SIGHUP, SIGCHLD, SIGTERM, SIGQUIT, SIGINT, SIGUSR1};
 	struct sigaction sa;
 	sigset_t blocked;
 
@@ -93,7 +98,7 @@ static int install_signals(sigset_t *wait_mask)
 		sigaddset(&blocked, handled[i]);
 	}
 	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, NULL) < 0 || sigaction(SIGUSR1, &sa, NULL) < 0)
+	if (sigaction(SIGPIPE, &sa, NULL) < 0)
 		return -errno;
 	if (sigprocmask(SIG_BLOCK, &blocked, wait_mask) < 0)
 		return -errno;
@@ -102,6 +107,7 @@ static int install_signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 	sigdelset(wait_mask, SIGQUIT);
 	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGUSR1);
 	return 0;
 }
 
@@ -120,14 +126,26 @@ static struct worker_slot *free_slot(struct master *m)
 	return &grown[m->nslots++];
 }
 
+static struct worker_score *free_score(struct master *m)
+{
+	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++)
+		if (m->board->workers[i].state == WORKER_FREE && !m->board->workers[i].pid)
+			return &m->board->workers[i];
+	return NULL;
+}
+
 static int spawn_worker(struct master *m)
 {
 	struct worker_slot *slot = free_slot(m);
+	struct worker_score *score = free_score(m);
 	int pipefd[2];
 	pid_t pid;
 
-	if (!slot)
+	if (!slot || !score)
 		return -ENOMEM;
+	memset(score, 0, sizeof(*score));
+	score->state = WORKER_STARTING;
+	score->started_ms = scoreboard_now_ms();
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -143,10 +161,12 @@ static int spawn_worker(struct master *m)
 		for (size_t i = 0; i < m->nslots; i++)
 			if (m->slots[i].pid && m->slots[i].ready_fd >= 0)
 				close(m->slots[i].ready_fd);
-		worker_main(m->conf, m->listener->fd, pipefd[1]);
+		worker_main(m->conf, m->listener->fd, pipefd[1], m->board, score);
 	}
 	close(pipefd[1]);
 	memset(slot, 0, sizeof(*slot));
+	score->pid = pid;
+	slot->score = score;
 	slot->pid = pid;
 	slot->ready_fd = pipefd[0];
 	slot->generation = m->generation;
@@ -162,6 +182,7 @@ static void signal_worker(struct worker_slot *slot, int sig)
 	if (!slot->stopping) {
 		slot->stopping = true;
 		slot->stop_sent_ms = now;
+		__atomic_store_n(&slot->score->state, WORKER_STOPPING, __ATOMIC_RELEASE);
 	}
 	slot->last_signal_ms = now;
 	kill(slot->pid, sig);
@@ -171,6 +192,8 @@ static void release_slot(struct worker_slot *slot)
 {
 	if (slot->ready_fd >= 0)
 		close(slot->ready_fd);
+	if (slot->score)
+		memset(slot->score, 0, sizeof(*slot->score));
 	memset(slot, 0, sizeof(*slot));
 	slot->ready_fd = -1;
 }
@@ -194,6 +217,7 @@ static void reap_workers(struct master *m)
 		crashed = !slot->stopping &&
 			  !(WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_RECYCLE);
 		if (crashed) {
+			m->board->respawns++;
 			m->crash_streak = lived < CRASH_WINDOW_MS ? m->crash_streak + 1 : 1;
 			if (m->crash_streak > 1) {
 				long long delay = 100LL << (m->crash_streak > 8 ? 7 : m->crash_streak - 2);
@@ -238,6 +262,8 @@ static void reload(struct master *m)
 		log_warn("event=reload.listen_unchanged msg=\"listen changed to %s; a restart is needed to move the socket\"",
 			 fresh->listen);
 	log_set_threshold(fresh->log_level);
+	if (strcmp(fresh->log_file, m->conf->log_file) != 0 && log_to_file(fresh->log_file) < 0)
+		log_error("event=reload.log_file_failed path=\"%s\"", fresh->log_file);
 	conf_free(m->conf);
 	free(m->conf);
 	m->conf = fresh;
@@ -367,6 +393,31 @@ static void notify_when_whole(struct master *m)
 	m->ready_sent = true;
 }
 
+/* A request running past request_timeout gets its worker killed (the
+ * request id is logged so it can be traced) and replaced. */
+static void kill_overdue(struct master *m)
+{
+	long long now = now_ms();
+
+	if (!m->conf->request_timeout)
+		return;
+	for (size_t i = 0; i < m->nslots; i++) {
+		struct worker_slot *slot = &m->slots[i];
+		struct worker_score *score = slot->score;
+
+		if (!slot->pid || slot->stopping ||
+		    __atomic_load_n(&score->state, __ATOMIC_ACQUIRE) != WORKER_BUSY ||
+		    now - score->request_started_ms < (long long)m->conf->request_timeout * 1000)
+			continue;
+		log_event(LOG_LEVEL_ERROR, score->request_id, NULL,
+			  "event=worker.request_timeout worker=%ld method=%s uri=\"%s\" ms=%lld msg=\"request ran past request_timeout=%us; worker killed and replaced\"",
+			  (long)slot->pid, score->method, score->uri, now - score->request_started_ms,
+			  m->conf->request_timeout);
+		m->board->timeouts++;
+		signal_worker(slot, SIGKILL);
+	}
+}
+
 static size_t live_workers(const struct master *m)
 {
 	size_t n = 0;
@@ -385,6 +436,11 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 	sigset_t wait_mask;
 	int r;
 
+	m.board = scoreboard_create();
+	if (!m.board) {
+		log_error("event=master.start_failed errno=%d msg=\"cannot map the shared scoreboard\"", errno);
+		return 1;
+	}
 	r = install_signals(&wait_mask);
 	if (r < 0) {
 		log_error("event=master.start_failed errno=%d msg=\"cannot install signal handlers\"", -r);
@@ -410,6 +466,14 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 				if (m.slots[i].pid)
 					signal_worker(&m.slots[i], SIGQUIT);
 		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			r = log_reopen();
+			log_info("event=log.reopened%s", r < 0 ? " msg=\"reopen failed\"" : "");
+			for (size_t i = 0; i < m.nslots; i++)
+				if (m.slots[i].pid)
+					kill(m.slots[i].pid, SIGUSR1);
+		}
 		if (got_hup && !m.stopping) {
 			got_hup = 0;
 			reload(&m);
@@ -418,6 +482,7 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			break;
 		if (!m.stopping)
 			shape_pool(&m);
+		kill_overdue(&m);
 		chase_stopping(&m);
 
 		grown = realloc(fds, (m.nslots ? m.nslots : 1) * sizeof(*fds));

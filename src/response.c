@@ -20,6 +20,7 @@ void response_init(struct response *resp)
 void response_free(struct response *resp)
 {
 	json_object_put(resp->body);
+	free(resp->text);
 	free(resp->location);
 	memset(resp, 0, sizeof(*resp));
 }
@@ -29,6 +30,14 @@ void response_json(struct response *resp, int status, struct json_object *body)
 	json_object_put(resp->body);
 	resp->status = status;
 	resp->body = body;
+}
+
+void response_text(struct response *resp, int status, char *text, const char *type)
+{
+	free(resp->text);
+	resp->status = status;
+	resp->text = text;
+	resp->text_type = type;
 }
 
 int response_set_location(struct response *resp, const char *fmt, ...)

@@ -11,6 +11,8 @@
 struct response {
 	int status;
 	struct json_object *body;  /* owned; NULL for 204 */
+	char *text;                /* owned; a non-JSON body (metrics), wins over body */
+	const char *text_type;     /* its Content-Type */
 	char *location;            /* owned; Location header when set */
 	char allow[96];            /* Allow header on 405 */
 	int retry_after;           /* seconds; Retry-After when > 0 */
@@ -21,6 +23,9 @@ void response_free(struct response *resp);
 
 /* Takes ownership of body (a top-level object carrying Kind/APIVersion). */
 void response_json(struct response *resp, int status, struct json_object *body);
+
+/* Takes ownership of a non-JSON body and its static content type. */
+void response_text(struct response *resp, int status, char *text, const char *type);
 
 /* Sets Location to the printf-formatted path; returns 0 or -ENOMEM. */
 int response_set_location(struct response *resp, const char *fmt, ...)

@@ -38,6 +38,8 @@
 const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/health", NULL, api_health},
 	{HTTP_GET, "/api/v1/version", NULL, api_version},
+	{HTTP_GET, "/api/v1/status", NULL, api_status},
+	{HTTP_GET, "/api/v1/metrics", NULL, api_metrics},
 
 	{HTTP_GET, "/api/v1/pools", "detail", api_pools_list},
 	{HTTP_POST, "/api/v1/pools", NULL, api_pool_create},
@@ -53,6 +55,7 @@ const struct route api_routes[] = {
 
 	{HTTP_GET, "/api/v1/pools/{pool}/namespaces", NULL, api_namespaces_list},
 	{HTTP_POST, "/api/v1/pools/{pool}/namespaces", NULL, api_namespace_create},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_get},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_delete},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get},

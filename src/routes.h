@@ -14,6 +14,8 @@ struct response;
 
 int api_health(struct request *req, struct response *resp);
 int api_version(struct request *req, struct response *resp);
+int api_status(struct request *req, struct response *resp);
+int api_metrics(struct request *req, struct response *resp);
 
 int api_pools_list(struct request *req, struct response *resp);
 int api_pool_create(struct request *req, struct response *resp);
@@ -53,6 +55,7 @@ int api_trash_delete(struct request *req, struct response *resp);
 /* api_namespaces.c */
 int api_namespaces_list(struct request *req, struct response *resp);
 int api_namespace_create(struct request *req, struct response *resp);
+int api_namespace_get(struct request *req, struct response *resp);
 int api_namespace_delete(struct request *req, struct response *resp);
 
 /* api_metadata.c */

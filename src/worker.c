@@ -31,6 +31,15 @@ static void on_stop_signal(int sig)
 	FCGX_ShutdownPending();
 }
 
+static void on_reopen_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	log_reopen();
+	errno = saved;
+}
+
 static int install_signals(void)
 {
 	struct sigaction sa;
@@ -42,9 +51,15 @@ static int install_signals(void)
 	/* No SA_RESTART: a blocked accept() must return so we can exit. */
 	if (sigaction(SIGQUIT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
 		return -errno;
+	/* Reopening must not cut a request's cluster calls short. */
+	sa.sa_handler = on_reopen_signal;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGUSR1, &sa, NULL) < 0)
+		return -errno;
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) < 0 || sigaction(SIGHUP, &sa, NULL) < 0 ||
-	    sigaction(SIGUSR1, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+	    sigaction(SIGINT, &sa, NULL) < 0)
 		return -errno;
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)
@@ -54,9 +69,20 @@ static int install_signals(void)
 	return -sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
-void worker_main(const struct conf *conf, int listen_fd, int ready_fd)
+/* Publishes whether this worker's cluster connection is up, for the
+ * status page and metrics. */
+static void publish_connected(struct worker_ctx *ctx)
 {
-	struct worker_ctx ctx = {.conf = conf};
+	rados_t cluster;
+	char why[8];
+
+	ctx->score->connected = ceph_cluster(&ctx->ceph, &cluster, why, sizeof(why)) == 0;
+}
+
+void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct scoreboard *board,
+		 struct worker_score *score)
+{
+	struct worker_ctx ctx = {.conf = conf, .board = board, .score = score};
 	FCGX_Request fcgi;
 	int r;
 
@@ -79,6 +105,8 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd)
 		log_error("event=worker.start_failed msg=\"libfcgi initialisation failed\"");
 		_exit(WORKER_EXIT_FAILURE);
 	}
+	publish_connected(&ctx);
+	__atomic_store_n(&score->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	if (write(ready_fd, "R", 1) < 0)
 		log_warn("event=worker.ready_unsent errno=%d", errno);
 	close(ready_fd);
@@ -89,6 +117,7 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd)
 		http_serve(&fcgi, &ctx);
 		FCGX_Finish_r(&fcgi);
 		ctx.served++;
+		publish_connected(&ctx);
 	}
 
 	FCGX_Free(&fcgi, 0);

@@ -3,6 +3,7 @@
 #define RBD_REST_API_WORKER_H
 
 #include "ceph.h"
+#include "scoreboard.h"
 
 struct conf;
 
@@ -11,6 +12,8 @@ struct worker_ctx {
 	const struct conf *conf;
 	struct ceph_conn ceph;
 	unsigned long served;
+	struct scoreboard *board;     /* shared with the master and all workers */
+	struct worker_score *score;   /* this worker's slot in it */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the
@@ -21,6 +24,7 @@ struct worker_ctx {
 /* Runs in the child after fork; never returns. ready_fd is written once
  * the worker is about to accept (then closed), so the master can stop an
  * old worker only when its replacement can serve. */
-void worker_main(const struct conf *conf, int listen_fd, int ready_fd) __attribute__((noreturn));
+void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct scoreboard *board,
+		 struct worker_score *score) __attribute__((noreturn));
 
 #endif

@@ -90,10 +90,9 @@ _cluster_log() {    # DIR MSG...
 
 # _cluster_run DIR TIMEOUT CMD... : run CMD with output to DIR/cluster.log.
 _cluster_run() {
-    local dir=$1 t=$2 rc; shift 2
+    local dir=$1 t=$2 rc=0; shift 2
     _cluster_log "$dir" "+ $*"
-    timeout -k 5 "$t" "$@" </dev/null >>"$dir/cluster.log" 2>&1
-    rc=$?
+    timeout -k 5 "$t" "$@" </dev/null >>"$dir/cluster.log" 2>&1 || rc=$?
     [ "$rc" = 0 ] || _cluster_log "$dir" "  -> exit $rc"
     return "$rc"
 }
@@ -124,7 +123,7 @@ _cluster_spawn() {
     pid=$!
     # No "Terminated" job report when cluster_stop kills it; bash still
     # reaps it.
-    disown "$pid" 2>/dev/null
+    disown "$pid" 2>/dev/null || true
     printf '%s %s\n' "$pid" "$name" >>"$dir/daemons.pids"
     _cluster_log "$dir" "  $name pid $pid"
 }
@@ -197,7 +196,7 @@ _cluster_diag() {
         [ -s "$f" ] || continue
         case $f in */cluster.*.log) continue ;; esac
         printf -- '--- last lines of %s:\n' "$f" >&2
-        tail -n 15 "$f" >&2
+        grep -v '^[[:space:]]*$' "$f" | tail -n 15 >&2
     done
     if [ -s "$dir/cluster.log" ]; then
         printf -- '--- last lines of %s:\n' "$dir/cluster.log" >&2
@@ -223,7 +222,7 @@ cluster_start() {
     local dir t0 deadline port fsid osd_uuid f why
     local timeout=${CLUSTER_START_TIMEOUT:-60}
     for f in ceph ceph-mon ceph-mgr ceph-osd ceph-authtool monmaptool rbd \
-            uuidgen timeout ss awk "$_CLUSTER_PY"; do
+            uuidgen timeout ss awk grep "$_CLUSTER_PY"; do
         command -v "$f" >/dev/null 2>&1 || {
             _cluster_err "$f not found (need ceph-mon ceph-mgr ceph-osd ceph-common uuid-runtime iproute2)"
             return 1; }
@@ -243,6 +242,7 @@ cluster_start() {
     _cluster_log "$dir" "cluster_start $dir"
 
     free_port port || return 1
+    # shellcheck disable=SC2015  # C runs iff A or B failed: intended
     fsid=$(uuidgen) && osd_uuid=$(uuidgen) || { _cluster_err "uuidgen failed"; return 1; }
 
     # ---- ceph.conf
@@ -318,40 +318,61 @@ osd class default list = *
 osd mon shutdown timeout = 1
 EOF
 
-    # ---- keyrings and monmap
+    # ---- keys, keyrings, monmap
+    # Keys are made here (one python start instead of one ceph-authtool run
+    # per key, ~0.1 s each): base64 of the cephx CryptoKey encoding, as
+    # `ceph-authtool --gen-print-key` prints it.
+    local -a keys
+    mapfile -t keys < <("$_CLUSTER_PY" -c '
+import base64, os, struct, time
+for _ in range(4):
+    t = time.time()
+    print(base64.b64encode(struct.pack("<HIIH", 1, int(t), int(t % 1 * 1e9), 16)
+                           + os.urandom(16)).decode())')
+    if [ "${#keys[@]}" -ne 4 ]; then
+        _cluster_fail "$dir" "cannot generate cephx keys"; return 1
+    fi
+    local admin_kr mgr_kr osd_kr
+    admin_kr=$(printf '[client.admin]\n\tkey = %s\n\tcaps mds = "allow *"\n\tcaps mgr = "allow *"\n\tcaps mon = "allow *"\n\tcaps osd = "allow *"\n' "${keys[1]}")
+    mgr_kr=$(printf '[mgr.x]\n\tkey = %s\n\tcaps mds = "allow *"\n\tcaps mon = "allow profile mgr"\n\tcaps osd = "allow *"\n' "${keys[2]}")
+    osd_kr=$(printf '[osd.0]\n\tkey = %s\n\tcaps mgr = "allow profile osd"\n\tcaps mon = "allow profile osd"\n\tcaps osd = "allow *"\n' "${keys[3]}")
     local mk=$dir/tmp/mon.keyring
-    _cluster_run "$dir" 30 ceph-authtool --create-keyring "$mk" --gen-key -n mon. \
-            --cap mon 'allow *' &&
-    _cluster_run "$dir" 30 ceph-authtool --create-keyring "$dir/ceph.client.admin.keyring" \
-            --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' \
-            --cap mds 'allow *' --cap mgr 'allow *' &&
-    _cluster_run "$dir" 30 ceph-authtool --create-keyring "$dir/mgr/ceph-x/keyring" \
-            --gen-key -n mgr.x --cap mon 'allow profile mgr' --cap osd 'allow *' \
-            --cap mds 'allow *' &&
-    _cluster_run "$dir" 30 ceph-authtool --create-keyring "$dir/osd/ceph-0/keyring" \
-            --gen-key -n osd.0 --cap mon 'allow profile osd' --cap mgr 'allow profile osd' \
-            --cap osd 'allow *' &&
-    # The mon imports every key of its mkfs keyring into its auth database.
-    _cluster_run "$dir" 30 ceph-authtool "$mk" --import-keyring "$dir/ceph.client.admin.keyring" &&
-    _cluster_run "$dir" 30 ceph-authtool "$mk" --import-keyring "$dir/mgr/ceph-x/keyring" &&
-    _cluster_run "$dir" 30 ceph-authtool "$mk" --import-keyring "$dir/osd/ceph-0/keyring" &&
+    (
+        umask 077
+        printf '%s\n' "$admin_kr" >"$dir/ceph.client.admin.keyring" &&
+        printf '%s\n' "$mgr_kr" >"$dir/mgr/ceph-x/keyring" &&
+        printf '%s\n' "$osd_kr" >"$dir/osd/ceph-0/keyring" &&
+        # The mon imports every key of its mkfs keyring into its auth
+        # database: admin, mgr and osd need no `ceph auth add`.
+        printf '[mon.]\n\tkey = %s\n\tcaps mon = "allow *"\n%s\n%s\n%s\n' \
+            "${keys[0]}" "$admin_kr" "$mgr_kr" "$osd_kr" >"$mk"
+    ) || { _cluster_fail "$dir" "cannot write keyrings in $dir"; return 1; }
     _cluster_run "$dir" 30 monmaptool --create --fsid "$fsid" \
             --addv a "[v2:127.0.0.1:$port]" --enable-all-features \
             --set-min-mon-release pacific "$dir/tmp/monmap" ||
-        { _cluster_fail "$dir" "cannot create keyrings/monmap (see $dir/cluster.log)"; return 1; }
+        { _cluster_fail "$dir" "monmaptool failed (see $dir/cluster.log)"; return 1; }
 
-    # ---- mon
+    # ---- mkfs of mon and osd (the osd's needs no mon: --no-mon-config)
     _cluster_run "$dir" 60 ceph-mon -c "$dir/ceph.conf" -i a --mkfs \
             --monmap "$dir/tmp/monmap" --keyring "$mk" ||
         { _cluster_fail "$dir" "ceph-mon --mkfs failed"; return 1; }
+    _cluster_run "$dir" 60 ceph-osd -c "$dir/ceph.conf" -i 0 --mkfs \
+            --osd-uuid "$osd_uuid" --no-mon-config ||
+        { _cluster_fail "$dir" "ceph-osd --mkfs failed"; return 1; }
+
+    # ---- mon, and the mgr at once: loading its python modules takes ~3 s
     _cluster_spawn "$dir" mon.a ceph-mon -f -c "$dir/ceph.conf" -i a
+    _cluster_spawn "$dir" mgr.x ceph-mgr -f -c "$dir/ceph.conf" -i x
 
     # ---- one ceph CLI session (saves a python start per command; it also
     # waits for the mon).  It exits 0 even if a command fails: what matters
-    # is checked below (osd.0 mkfs needs the id, the wait needs the pool).
-    # devicehealth is always on and would create a device_health_metrics
-    # pool once an OSD is up: switch it off before the mgr starts (a
-    # ceph.conf setting does not reach mgr modules).
+    # is checked below (osd.0 cannot boot without 'osd new', the wait needs
+    # the pool).
+    # devicehealth is an always-on mgr module and would create a pool
+    # device_health_metrics once an OSD is up; a ceph.conf setting does not
+    # reach mgr modules, and the mon only knows the option once a mgr has
+    # announced it, hence --force.  The mgr reads it when it becomes active,
+    # seconds later.
     printf '%s\n' \
         'config set mgr mgr/devicehealth/enable_monitoring false --force' \
         "osd new $osd_uuid 0" \
@@ -364,16 +385,24 @@ EOF
         return 1
     fi
 
-    # ---- mgr: loading its python modules takes ~2 s, meanwhile the OSD
-    _cluster_spawn "$dir" mgr.x ceph-mgr -f -c "$dir/ceph.conf" -i x
-
     # ---- osd
-    _cluster_run "$dir" 60 ceph-osd -c "$dir/ceph.conf" -i 0 --mkfs --osd-uuid "$osd_uuid" ||
-        { _cluster_fail "$dir" "ceph-osd --mkfs failed (was 'osd new' refused? see $dir/cluster.log)"; return 1; }
     _cluster_spawn "$dir" osd.0 ceph-osd -f -c "$dir/ceph.conf" -i 0
+    # A client that sends to a PG with no OSD up rechecks only on its 5 s
+    # objecter tick: let the OSD boot first.  Its log says when; if that
+    # line never shows (other log levels?), go on after 15 s anyway: the
+    # health wait below is what decides.
+    local boot_wait=150
+    while ! grep -q 'state: booting -> active' "$dir/log/osd.0.log" 2>/dev/null; do
+        _cluster_check_daemons "$dir" ||
+            { _cluster_fail "$dir" "a daemon died while osd.0 was booting"; return 1; }
+        boot_wait=$(( boot_wait - 1 ))
+        [ "$boot_wait" -gt 0 ] || break
+        sleep 0.1
+    done
+    _cluster_log "$dir" "osd.0 booted after $(_cluster_elapsed "$t0") s (or gave up looking)"
 
     # rbd pool init enables the application (done above already) and
-    # validates the pool; it returns once the pool's PGs are active.
+    # validates the pool (self-managed snaps, overwrites).
     _cluster_run "$dir" 45 rbd -c "$dir/ceph.conf" pool init rbd ||
         { _cluster_fail "$dir" "'rbd pool init rbd' failed"; return 1; }
     _cluster_log "$dir" "pool rbd initialised after $(_cluster_elapsed "$t0") s"
@@ -386,8 +415,8 @@ EOF
         _cluster_log "$dir" "not ready: $why"
         if [ "$(date +%s)" -ge "$deadline" ]; then
             _cluster_log "$dir" "not ready: $why"
-            _cluster_ceph "$dir" 10 health detail
-            _cluster_ceph "$dir" 10 -s
+            _cluster_ceph "$dir" 10 health detail || true
+            _cluster_ceph "$dir" 10 -s || true
             _cluster_fail "$dir" "cluster not healthy after ${timeout}s: $why"
             return 1
         fi
@@ -396,6 +425,7 @@ EOF
     _cluster_log "$dir" "healthy after $(_cluster_elapsed "$t0") s"
 
     # ---- the pool is usable (object classes loaded, cephx ok)
+    # shellcheck disable=SC2015
     _cluster_run "$dir" 30 rbd -c "$dir/ceph.conf" create rbd/cluster-sh-probe --size 1M &&
     _cluster_run "$dir" 30 rbd -c "$dir/ceph.conf" rm --no-progress rbd/cluster-sh-probe ||
         { _cluster_fail "$dir" "cannot create/remove an RBD image in pool rbd"; return 1; }
@@ -417,7 +447,7 @@ _cluster_term() {
     _CLUSTER_LEFT=()
     [ $# -gt 0 ] || return 0
     _cluster_log "$dir" "cluster_stop: TERM $*"
-    kill -TERM "$@" 2>/dev/null
+    kill -TERM "$@" 2>/dev/null || true
     tries=$(( grace * 10 ))
     while :; do
         _CLUSTER_LEFT=()
@@ -455,7 +485,7 @@ cluster_stop() {
     left+=("${_CLUSTER_LEFT[@]}")
     if [ "${#left[@]}" -gt 0 ]; then
         _cluster_log "$dir" "cluster_stop: KILL ${left[*]}"
-        kill -KILL "${left[@]}" 2>/dev/null
+        kill -KILL "${left[@]}" 2>/dev/null || true
         tries=50
         while [ "$tries" -gt 0 ]; do
             local still=0

@@ -1,0 +1,211 @@
+/* api_ops.c - GET /api/v1/status and GET /api/v1/metrics: the whole
+ * pool as seen through the shared scoreboard, from whichever worker
+ * answers. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "json_out.h"
+#include "routes.h"
+#include "scoreboard.h"
+#include "worker.h"
+
+static const char *const state_names[] = {"free", "starting", "idle", "busy", "stopping"};
+
+static const char *state_name(uint32_t state)
+{
+	return state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
+}
+
+static int add_worker(struct json_object *items, const struct worker_score *w, uint32_t state,
+		      int64_t now)
+{
+	struct json_object *item = json_object_new_object();
+	struct json_object *current = NULL;
+	int r;
+
+	if (!item || json_object_array_add(items, item) < 0) {
+		json_object_put(item);
+		return -ENOMEM;
+	}
+	r = json_add_i64(item, "pid", w->pid);
+	if (r == 0)
+		r = json_add_string(item, "state", state_name(state));
+	if (r == 0)
+		r = json_add_u64(item, "requests", w->requests);
+	if (r == 0)
+		r = json_add_bool(item, "connected", (int)w->connected);
+	if (r == 0)
+		r = json_add_i64(item, "age_seconds", (now - w->started_ms) / 1000);
+	if (r == 0 && state == WORKER_BUSY) {
+		current = json_object_new_object();
+		if (!current || json_object_object_add(item, "current", current) < 0) {
+			json_object_put(current);
+			return -ENOMEM;
+		}
+		r = json_add_string(current, "request_id", w->request_id);
+		if (r == 0)
+			r = json_add_string(current, "method", w->method);
+		if (r == 0)
+			r = json_add_string(current, "uri", w->uri);
+		if (r == 0)
+			r = json_add_i64(current, "age_ms", now - w->request_started_ms);
+	} else if (r == 0) {
+		r = json_object_object_add(item, "current", NULL) < 0 ? -ENOMEM : 0;
+	}
+	return r;
+}
+
+int api_status(struct request *req, struct response *resp)
+{
+	const struct scoreboard *board = req->ctx->board;
+	struct json_object *body, *items, *counts = NULL;
+	unsigned by_state[5] = {0};
+	uint64_t requests = 0;
+	int64_t now = scoreboard_now_ms();
+	int r = 0;
+
+	body = json_list_envelope("ServiceStatus", &items);
+	if (!body)
+		return response_fail(resp, -ENOMEM, "out of memory");
+	for (size_t i = 0; r == 0 && i < SCOREBOARD_SLOTS; i++) {
+		const struct worker_score *w = &board->workers[i];
+		uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
+
+		if (state == WORKER_FREE || !w->pid)
+			continue;
+		by_state[state < 5 ? state : 0]++;
+		requests += w->requests;
+		r = add_worker(items, w, state, now);
+	}
+	counts = json_object_new_object();
+	if (r == 0 && counts && json_object_object_add(body, "workers", counts) == 0) {
+		for (size_t s = WORKER_STARTING; r == 0 && s <= WORKER_STOPPING; s++)
+			r = json_add_u64(counts, state_names[s], by_state[s]);
+	} else {
+		json_object_put(counts);
+		r = -ENOMEM;
+	}
+	if (r == 0)
+		r = json_add_i64(body, "uptime_seconds", (now - board->started_ms) / 1000);
+	if (r == 0)
+		r = json_add_u64(body, "requests", requests);
+	if (r == 0)
+		r = json_add_u64(body, "respawns", board->respawns);
+	if (r == 0)
+		r = json_add_u64(body, "timeouts", board->timeouts);
+	if (r < 0) {
+		json_object_put(body);
+		return response_fail(resp, r, "out of memory");
+	}
+	response_json(resp, 200, body);
+	return 0;
+}
+
+static void write_route_metrics(FILE *out, const struct scoreboard *board)
+{
+	fprintf(out, "# HELP rbd_rest_api_requests_total Requests answered, by route and status code.\n"
+		     "# TYPE rbd_rest_api_requests_total counter\n");
+	for (size_t r = 0; r <= api_nroutes && r <= SCOREBOARD_ROUTES; r++) {
+		const struct route_counters *c = &board->routes[r < api_nroutes ? r : SCOREBOARD_ROUTES];
+		const char *method = r < api_nroutes ? http_method_name(api_routes[r].method) : "";
+		const char *route = r < api_nroutes ? api_routes[r].pattern : "unmatched";
+
+		for (size_t k = 0; k < SCOREBOARD_CODES; k++) {
+			uint64_t n = __atomic_load_n(&c->by_code[k], __ATOMIC_RELAXED);
+
+			if (n)
+				fprintf(out, "rbd_rest_api_requests_total{method=\"%s\",route=\"%s\",code=\"%d\"} %llu\n",
+					method, route, scoreboard_codes[k], (unsigned long long)n);
+		}
+	}
+	fprintf(out, "# HELP rbd_rest_api_request_duration_seconds Time to answer, by route.\n"
+		     "# TYPE rbd_rest_api_request_duration_seconds histogram\n");
+	for (size_t r = 0; r <= api_nroutes && r <= SCOREBOARD_ROUTES; r++) {
+		const struct route_counters *c = &board->routes[r < api_nroutes ? r : SCOREBOARD_ROUTES];
+		const char *method = r < api_nroutes ? http_method_name(api_routes[r].method) : "";
+		const char *route = r < api_nroutes ? api_routes[r].pattern : "unmatched";
+		uint64_t count = __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+		uint64_t cumulative = 0;
+
+		if (!count)
+			continue;
+		for (size_t b = 0; b < SCOREBOARD_BUCKETS; b++) {
+			cumulative += __atomic_load_n(&c->buckets[b], __ATOMIC_RELAXED);
+			if (b + 1 < SCOREBOARD_BUCKETS)
+				fprintf(out, "rbd_rest_api_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+					method, route, scoreboard_bounds[b], (unsigned long long)cumulative);
+			else
+				fprintf(out, "rbd_rest_api_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+					method, route, (unsigned long long)cumulative);
+		}
+		fprintf(out, "rbd_rest_api_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
+			method, route, (double)__atomic_load_n(&c->sum_us, __ATOMIC_RELAXED) / 1e6);
+		fprintf(out, "rbd_rest_api_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+			method, route, (unsigned long long)count);
+	}
+}
+
+static void write_worker_metrics(FILE *out, const struct scoreboard *board)
+{
+	unsigned by_state[5] = {0};
+
+	fprintf(out, "# HELP rbd_rest_api_worker_requests_total Requests served, by worker.\n"
+		     "# TYPE rbd_rest_api_worker_requests_total counter\n");
+	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++) {
+		const struct worker_score *w = &board->workers[i];
+		uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
+
+		if (state == WORKER_FREE || !w->pid)
+			continue;
+		by_state[state < 5 ? state : 0]++;
+		fprintf(out, "rbd_rest_api_worker_requests_total{pid=\"%d\"} %llu\n", (int)w->pid,
+			(unsigned long long)w->requests);
+	}
+	fprintf(out, "# HELP rbd_rest_api_worker_cluster_connected Whether the worker's Ceph connection is up.\n"
+		     "# TYPE rbd_rest_api_worker_cluster_connected gauge\n");
+	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++) {
+		const struct worker_score *w = &board->workers[i];
+
+		if (w->state != WORKER_FREE && w->pid)
+			fprintf(out, "rbd_rest_api_worker_cluster_connected{pid=\"%d\"} %u\n", (int)w->pid,
+				w->connected);
+	}
+	fprintf(out, "# HELP rbd_rest_api_workers Worker processes, by state.\n"
+		     "# TYPE rbd_rest_api_workers gauge\n");
+	for (size_t s = WORKER_STARTING; s <= WORKER_STOPPING; s++)
+		fprintf(out, "rbd_rest_api_workers{state=\"%s\"} %u\n", state_names[s], by_state[s]);
+	fprintf(out, "# HELP rbd_rest_api_worker_respawns_total Workers replaced after dying.\n"
+		     "# TYPE rbd_rest_api_worker_respawns_total counter\n"
+		     "rbd_rest_api_worker_respawns_total %llu\n"
+		     "# HELP rbd_rest_api_worker_timeouts_total Workers killed past request_timeout.\n"
+		     "# TYPE rbd_rest_api_worker_timeouts_total counter\n"
+		     "rbd_rest_api_worker_timeouts_total %llu\n"
+		     "# HELP rbd_rest_api_uptime_seconds Seconds since the master started.\n"
+		     "# TYPE rbd_rest_api_uptime_seconds gauge\n"
+		     "rbd_rest_api_uptime_seconds %lld\n",
+		(unsigned long long)board->respawns, (unsigned long long)board->timeouts,
+		(long long)((scoreboard_now_ms() - board->started_ms) / 1000));
+}
+
+int api_metrics(struct request *req, struct response *resp)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return response_fail(resp, -ENOMEM, "out of memory");
+	write_route_metrics(out, req->ctx->board);
+	write_worker_metrics(out, req->ctx->board);
+	if (fclose(out) != 0) {
+		free(text);
+		return response_fail(resp, -ENOMEM, "out of memory rendering metrics");
+	}
+	response_text(resp, 200, text, "text/plain; version=0.0.4; charset=utf-8");
+	return 0;
+}

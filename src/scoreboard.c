@@ -1,0 +1,115 @@
+/* scoreboard.c - the shared scoreboard (see scoreboard.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "scoreboard.h"
+
+const int scoreboard_codes[SCOREBOARD_CODES] = {
+	200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 413, 415,
+	500, 502, 503, 504, 507, 0, 0, 0, 0, 0, 0, 0,
+};
+
+const double scoreboard_bounds[SCOREBOARD_BUCKETS] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 1e300,
+};
+
+struct scoreboard *scoreboard_create(void)
+{
+	struct scoreboard *board = mmap(NULL, sizeof(*board), PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	pthread_mutexattr_t attr;
+
+	if (board == MAP_FAILED)
+		return NULL;
+	board->started_ms = scoreboard_now_ms();
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	for (size_t i = 0; i < IMAGE_LOCKS; i++)
+		pthread_mutex_init(&board->image_locks[i], &attr);
+	pthread_mutexattr_destroy(&attr);
+	return board;
+}
+
+/* FNV-1a over "pool/ns/image": the stripe for one image. */
+static unsigned lock_index(const char *pool, const char *ns, const char *image)
+{
+	const char *parts[] = {pool, "/", ns, "/", image};
+	uint32_t hash = 2166136261u;
+
+	for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
+		for (const char *c = parts[p]; *c; c++)
+			hash = (hash ^ (unsigned char)*c) * 16777619u;
+	return hash % IMAGE_LOCKS;
+}
+
+int image_lock_acquire(struct scoreboard *board, const char *pool, const char *ns,
+		       const char *image, unsigned timeout_s)
+{
+	unsigned index = lock_index(pool, ns, image);
+	struct timespec until;
+	int r;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_s;
+	r = pthread_mutex_timedlock(&board->image_locks[index], &until);
+	/* The previous holder died mid-request; the image itself is Ceph's
+	 * to keep consistent, the lock only needs to be usable again. */
+	if (r == EOWNERDEAD)
+		r = pthread_mutex_consistent(&board->image_locks[index]);
+	if (r != 0)
+		return -r;
+	return (int)index;
+}
+
+void image_lock_release(struct scoreboard *board, int index)
+{
+	if (index >= 0)
+		pthread_mutex_unlock(&board->image_locks[index]);
+}
+
+int64_t scoreboard_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
+			      const char *method, const char *uri)
+{
+	snprintf(slot->request_id, sizeof(slot->request_id), "%s", request_id);
+	snprintf(slot->method, sizeof(slot->method), "%s", method);
+	snprintf(slot->uri, sizeof(slot->uri), "%s", uri);
+	slot->request_started_ms = scoreboard_now_ms();
+	__atomic_store_n(&slot->state, WORKER_BUSY, __ATOMIC_RELEASE);
+}
+
+void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
+			    int status, double seconds)
+{
+	struct route_counters *c =
+		&board->routes[route >= 0 && route < SCOREBOARD_ROUTES ? route : SCOREBOARD_ROUTES];
+	size_t code = SCOREBOARD_CODES - 1;
+
+	for (size_t i = 0; i < SCOREBOARD_CODES; i++)
+		if (scoreboard_codes[i] == status)
+			code = i;
+	__atomic_fetch_add(&c->by_code[code], 1, __ATOMIC_RELAXED);
+	for (size_t i = 0; i < SCOREBOARD_BUCKETS; i++)
+		if (seconds <= scoreboard_bounds[i]) {
+			__atomic_fetch_add(&c->buckets[i], 1, __ATOMIC_RELAXED);
+			break;
+		}
+	__atomic_fetch_add(&c->count, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->sum_us, (uint64_t)(seconds * 1e6), __ATOMIC_RELAXED);
+	slot->requests++;
+	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
+}

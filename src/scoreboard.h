@@ -1,0 +1,82 @@
+/* scoreboard.h - what every worker is doing, and counters for metrics, in
+ * memory shared by the master and all workers.
+ *
+ * The master maps it before forking, so it survives any single worker;
+ * each worker writes only its own slot and bumps the shared counters with
+ * atomic adds, so any worker can answer /api/v1/status and
+ * /api/v1/metrics for the whole pool, and the master can find a request
+ * that has run past request_timeout. */
+#ifndef RBD_REST_API_SCOREBOARD_H
+#define RBD_REST_API_SCOREBOARD_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Room for a full pool being replaced by another during a reload. */
+#define SCOREBOARD_SLOTS (2 * 1024 + 16)
+#define SCOREBOARD_ROUTES 128            /* the route table has fewer */
+#define SCOREBOARD_CODES 24
+#define SCOREBOARD_BUCKETS 14
+/* Striped locks that serialise mutations of one image across workers. */
+#define IMAGE_LOCKS 4096
+
+enum worker_state { WORKER_FREE = 0, WORKER_STARTING, WORKER_IDLE, WORKER_BUSY, WORKER_STOPPING };
+
+struct worker_score {
+	pid_t pid;
+	uint32_t state;                   /* enum worker_state */
+	uint32_t connected;               /* 1 when its cluster connection is up */
+	uint64_t requests;                /* served so far */
+	int64_t started_ms;               /* CLOCK_MONOTONIC, when the worker started */
+	int64_t request_started_ms;       /* when the current request began */
+	char request_id[40];
+	char method[8];
+	char uri[160];
+};
+
+struct route_counters {
+	uint64_t by_code[SCOREBOARD_CODES];
+	uint64_t buckets[SCOREBOARD_BUCKETS];  /* cumulative counts rendered later */
+	uint64_t count;
+	uint64_t sum_us;
+};
+
+struct scoreboard {
+	int64_t started_ms;
+	uint64_t respawns;                /* workers replaced after dying */
+	uint64_t timeouts;                /* workers killed past request_timeout */
+	struct worker_score workers[SCOREBOARD_SLOTS];
+	struct route_counters routes[SCOREBOARD_ROUTES + 1];  /* last: no route */
+	/* Process-shared and robust: a worker killed while holding one (say,
+	 * by request_timeout) does not block the others forever. */
+	pthread_mutex_t image_locks[IMAGE_LOCKS];
+};
+
+/* The HTTP codes we count, and the histogram's upper bounds in seconds. */
+extern const int scoreboard_codes[SCOREBOARD_CODES];
+extern const double scoreboard_bounds[SCOREBOARD_BUCKETS];
+
+/* Maps a shared, zeroed scoreboard; NULL on failure (errno set). */
+struct scoreboard *scoreboard_create(void);
+
+int64_t scoreboard_now_ms(void);
+
+/* Worker side: the request in hand, and its outcome. route is the route
+ * table index, or -1 when no route matched. */
+void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
+			      const char *method, const char *uri);
+/* Serialises mutating calls on one image across all workers: librbd
+ * misbehaves when two clients race (concurrent removes of one image can
+ * hang one of them for minutes; concurrent resizes bounce the exclusive
+ * lock). Waits at most timeout_s; returns the lock index, -ETIMEDOUT when
+ * another request kept it that long, or another negative errno. */
+int image_lock_acquire(struct scoreboard *board, const char *pool, const char *ns,
+		       const char *image, unsigned timeout_s);
+void image_lock_release(struct scoreboard *board, int index);
+
+void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
+			    int status, double seconds);
+
+#endif
