@@ -423,6 +423,11 @@ int api_image_flatten(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
 		return r;
+	/* One change of the image at a time (a delete racing the flatten
+	 * waits, then finds it flattened or finds it gone). */
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		return r;
 	r = has_parent(resp, ioctx, &ref);
 	if (r < 0)
 		return r;

@@ -20,6 +20,18 @@ cleanup_images() {
 	done
 }
 
+# extra_ready: waits (at most 60 s) until the extra daemon's workers
+# answer with the cluster connected, so its first real request counts.
+extra_ready() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		fcgi "$EXTRA_SOCKET" GET /api/v1/pools/rbd
+		[ "$STATUS" = 200 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 checksum() {
 	rbd export "rbd/$1" - 2>/dev/null | md5sum | cut -d' ' -f1
 }
@@ -95,11 +107,13 @@ ok "$(rbd info "rbd/x$clone" >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "none of t
 # both without changing the cluster the other tests share.
 rbd snap create "rbd/$gold@loose" >/dev/null 2>&1
 CEPH_ARGS="--rbd_default_clone_format=1" extra_daemon clonev1
+ok "$(extra_ready; echo $?)" "a daemon with clone format 1"
 fcgi "$EXTRA_SOCKET" POST $base "{\"name\":\"v1$clone\",\"parent\":{\"pool\":\"rbd\",\"image\":\"$gold\",\"snapshot\":\"loose\"}}"
 expect_error 409 Conflict \
 	"^snapshot rbd/$gold@loose must be protected before it can be cloned \\(clone format 1\\): PATCH it" \
 	"format 1 from an unprotected snapshot"
 CEPH_ARGS="--rbd_default_clone_format=2" extra_daemon clonev2
+ok "$(extra_ready; echo $?)" "a daemon with clone format 2"
 v2=v2$clone
 fcgi "$EXTRA_SOCKET" POST $base "{\"name\":\"$v2\",\"parent\":{\"pool\":\"rbd\",\"image\":\"$gold\",\"snapshot\":\"loose\"}}"
 is "$STATUS" 201 "format 2 clones an unprotected snapshot"
@@ -195,6 +209,26 @@ api POST "$base/$clone/flatten"
 expect_error 400 BadRequest "image rbd/$clone has no parent to flatten" "flatten it again"
 api POST "$base/nothing-$$/flatten"
 expect_error 404 NotFound "image rbd/nothing-$$ does not exist" "flatten a missing image"
+
+# Racing requests take turns: no 5xx.
+results=$(mktemp)
+racer=$(unique race)
+for i in 1 2 3 4 5; do
+	(api POST $base "{\"name\":\"$racer\",\"parent\":{$parent}}"; echo "$STATUS" >>"$results") &
+done
+wait
+made+=("$racer")
+is "$(sort "$results" | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')" "201x1 409x4 " \
+	"5 concurrent clones onto one name: one 201, four 409"
+: >"$results"
+for i in 1 2 3 4; do
+	(api POST "$base/$racer/flatten"; echo "$STATUS" >>"$results") &
+done
+wait
+is "$(sort "$results" | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')" "200x1 400x3 " \
+	"4 concurrent flattens: one 200, the others find no parent"
+rm -f "$results"
+
 api POST "$base/$opts/flatten?async=perhaps"
 expect_error 400 BadRequest 'async must be true or false' "a bad async value"
 
