@@ -206,6 +206,13 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 		response_fail(resp, r, "snapshot %s@%s does not exist (any more)", parent_spec,
 			      parent->snapshot);
 		goto out;
+	case -EXDEV:
+		/* librbd: format 1 keeps the children list in the parent's
+		 * namespace, so it cannot link namespaces. */
+		response_fail_http(resp, 409,
+				   "clone format 1 cannot clone across namespaces (%s@%s into %s): clone into the parent's namespace, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer",
+				   parent_spec, parent->snapshot, child->spec);
+		goto out;
 	case -EINVAL:
 	case -ENOSYS:
 		r = clone_refused(resp, r, parent_image, parent_spec, parent->snapshot, child->spec);
@@ -520,6 +527,16 @@ int api_image_copy(struct request *req, struct response *resp)
 
 		if (left)
 			rbd_close(probe);
+		/* A deep copy of a clone is a clone of the same parent, which
+		 * format 1 cannot make in another namespace. */
+		if (r == -EXDEV) {
+			response_fail_http(resp, 409,
+					   "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
+					   src.spec,
+					   left ? "; a partial copy is left behind: delete it before trying again"
+						: "");
+			goto out;
+		}
 		response_fail(resp, r, "copying image %s to %s failed: %s (errno %d)%s", src.spec,
 			      dst.spec, strerror(-r), -r,
 			      left ? "; a partial copy is left behind: delete it before trying again"

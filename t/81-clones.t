@@ -108,6 +108,7 @@ ok "$(rbd info "rbd/x$clone" >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "none of t
 rbd snap create "rbd/$gold@loose" >/dev/null 2>&1
 CEPH_ARGS="--rbd_default_clone_format=1" extra_daemon clonev1
 ok "$(extra_ready; echo $?)" "a daemon with clone format 1"
+v1_socket=$EXTRA_SOCKET
 fcgi "$EXTRA_SOCKET" POST $base "{\"name\":\"v1$clone\",\"parent\":{\"pool\":\"rbd\",\"image\":\"$gold\",\"snapshot\":\"loose\"}}"
 expect_error 409 Conflict \
 	"^snapshot rbd/$gold@loose must be protected before it can be cloned \\(clone format 1\\): PATCH it" \
@@ -146,6 +147,24 @@ is "$(field '.Items | length')" 0 "none"
 api GET "$base/nothing-$$/children"
 expect_error 404 NotFound "image rbd/nothing-$$ does not exist" "children of a missing image"
 
+# Across namespaces: format 2 only (format 1 keeps the children list in
+# the parent's namespace).
+ns=$(unique cns)
+rbd namespace create "rbd/$ns"
+nsbase=/api/v1/pools/rbd/namespaces/$ns/images
+fcgi "$v1_socket" POST $nsbase "{\"name\":\"x$clone\",\"parent\":{$parent}}"
+expect_error 409 Conflict "^clone format 1 cannot clone across namespaces \\(rbd/$gold@base into rbd/$ns/x$clone\\)" \
+	"format 1 into another namespace"
+nsclone=n$clone
+fcgi "$EXTRA_SOCKET" POST $nsbase "{\"name\":\"$nsclone\",\"parent\":{$parent}}"
+is "$STATUS" 201 "format 2 clones into another namespace"
+made+=("$ns/$nsclone")
+is "$(header Location)" "$nsbase/$nsclone" "Location in the namespace"
+is "$(field '.parent | .pool + "/" + .namespace + "/" + .image')" "rbd//$gold" "the parent in the default namespace"
+api GET "$base/$gold/children"
+is "$(field "[.Items[] | select(.namespace == \"$ns\") | .image] | join(\",\")")" "$nsclone" \
+	"the children list names the child's namespace"
+
 # Copies. Deep (the default): snapshots come along, a clone stays a clone.
 deep=$(unique deep)
 api POST "$base/$gold/copy" "{\"pool\":\"rbd\",\"name\":\"$deep\"}"
@@ -170,6 +189,11 @@ api POST "$base/$clone/copy" "{\"pool\":\"rbd\",\"name\":\"$cdeep\"}"
 expect_status 201 "a deep copy of a clone"
 made+=("$cdeep")
 is "$(field .parent.image)@$(field .parent.snapshot)" "$gold@base" "is a clone of the same snapshot"
+fcgi "$v1_socket" POST "$base/$clone/copy" "{\"pool\":\"rbd\",\"namespace\":\"$ns\",\"name\":\"x$cdeep\"}"
+expect_error 409 Conflict "^a deep copy of clone rbd/$clone is a clone too, and clone format 1 cannot clone across namespaces" \
+	"format 1: a deep copy of a clone into another namespace"
+fcgi "$v1_socket" GET "$nsbase/x$cdeep"
+is "$STATUS" 404 "leaves nothing behind"
 cplain=$(unique cplain)
 api POST "$base/$clone/copy" "{\"pool\":\"rbd\",\"name\":\"$cplain\",\"deep\":false}"
 expect_status 201 "a plain copy of a clone"
@@ -233,4 +257,5 @@ api POST "$base/$opts/flatten?async=perhaps"
 expect_error 400 BadRequest 'async must be true or false' "a bad async value"
 
 cleanup_images
+rbd namespace remove "rbd/$ns" >/dev/null 2>&1
 done_testing
