@@ -1,26 +1,558 @@
-/* api_clones.c - clones (create from a parent), children, flatten, copy.
- * Placeholder: answers 404 until implemented. */
+/* api_clones.c - clones (an image created from a parent snapshot), the
+ * children of an image, flatten, and copy.
+ *
+ * Cloning is reached through POST .../images with a "parent" object: the
+ * create handler (api_images.c) checks the fields every create shares and
+ * calls clone_parent_parse and clone_image from here.
+ *
+ * Which clone format librbd uses is the cluster's choice, not ours: the
+ * option rbd_default_clone_format ("auto": format 2 when every client may
+ * be mimic or newer, else format 1). Format 1 needs the parent snapshot
+ * protected; librbd answers a bare EINVAL when it is not, which we turn
+ * into a 409 that says so and what to do.
+ *
+ * The worker's cached io contexts are one per pool, their namespace set by
+ * each api_ioctx call, so a call that needs two pools or namespaces at once
+ * (parent and child, source and copy) gets one private io context. */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
 
 #include "api.h"
+#include "clones.h"
+#include "json_out.h"
+#include "names.h"
 #include "routes.h"
+#include "tasks.h"
+
+/* librbd calls the progress callback unconditionally: NULL crashes it. */
+static int no_progress(uint64_t offset, uint64_t total, void *arg)
+{
+	(void)offset;
+	(void)total;
+	(void)arg;
+	return 0;
+}
+
+/* A "namespace" field: absent or "" is the default namespace, anything
+ * else obeys the name rule. */
+static int namespace_field(struct json_object *obj, const char *what, const char **ns,
+			   struct response *resp)
+{
+	const char *why;
+
+	*ns = "";
+	if (json_in_string(obj, "namespace", ns) < 0 || !**ns)
+		return 0;
+	if (name_check(*ns, strlen(*ns), &why) < 0)
+		return response_fail(resp, -EINVAL, "field \"namespace\" in %s: name %s", what, why);
+	return 0;
+}
+
+/* A private io context for pool/ns (see the top of the file). role names
+ * the pool in a 404 ("parent", "destination"). */
+static int private_ioctx(struct request *req, struct response *resp, const char *role,
+			 const char *pool, const char *ns, rados_ioctx_t *ioctx)
+{
+	rados_ioctx_t shared;
+	rados_t cluster;
+	int r;
+
+	*ioctx = NULL;
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	if (rados_pool_lookup(cluster, pool) < 0)
+		return response_fail(resp, -ENOENT, "%s pool %s does not exist", role, pool);
+	/* Checks the namespace, answering 404 when it does not exist. */
+	r = api_ioctx(req, resp, pool, ns, &shared);
+	if (r < 0)
+		return r;
+	r = rados_ioctx_create2(cluster, rados_ioctx_get_id(shared), ioctx);
+	if (r < 0) {
+		*ioctx = NULL;
+		return response_fail(resp, r, "cannot open %s pool %s: %s", role, pool, strerror(-r));
+	}
+	rados_ioctx_set_namespace(*ioctx, ns);
+	return 0;
+}
+
+static const struct field_spec parent_fields[] = {
+	{"pool", FIELD_NAME, 1},
+	{"namespace", FIELD_STRING, 0},
+	{"image", FIELD_NAME, 1},
+	{"snapshot", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+int clone_parent_parse(struct json_object *body, struct clone_parent *parent,
+		       struct response *resp)
+{
+	struct json_object *obj, *features;
+	int r;
+
+	memset(parent, 0, sizeof(*parent));
+	if (!json_object_object_get_ex(body, "parent", &obj))
+		return 0;
+	r = json_in_check_fields(obj, parent_fields, "field \"parent\"", resp);
+	if (r < 0)
+		return r;
+	r = namespace_field(obj, "field \"parent\"", &parent->ns, resp);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(body, "size", NULL))
+		return response_fail(resp, -EINVAL,
+				     "field \"size\" does not go with \"parent\": a clone has the size of its parent snapshot; resize it afterwards with PATCH");
+	/* librbd refuses (ENOSYS) a clone without layering: say it first. */
+	if (json_object_object_get_ex(body, "features", &features)) {
+		int layering = 0;
+
+		for (size_t i = 0; i < json_object_array_length(features); i++)
+			if (strcmp(json_object_get_string(json_object_array_get_idx(features, i)),
+				   "layering") == 0)
+				layering = 1;
+		if (!layering)
+			return response_fail(resp, -EINVAL,
+					     "field \"features\" must include \"layering\" for a clone");
+	}
+	json_in_string(obj, "pool", &parent->pool);
+	json_in_string(obj, "image", &parent->image);
+	json_in_string(obj, "snapshot", &parent->snapshot);
+	return 1;
+}
+
+/* Why librbd refused a clone with EINVAL or ENOSYS, as far as the parent
+ * tells: an unprotected snapshot under clone format 1, or a parent that
+ * cannot have clones. */
+static int clone_refused(struct response *resp, int err, rbd_image_t parent_image,
+			 const char *parent_spec, const char *snapshot, const char *child_spec)
+{
+	uint64_t features = 0;
+	uint8_t old_format = 0;
+	int is_protected = 1;
+
+	if (rbd_get_old_format(parent_image, &old_format) == 0 && old_format)
+		return response_fail(resp, -EINVAL,
+				     "parent image %s is format 1, which cannot have clones; copy it to a format 2 image first",
+				     parent_spec);
+	if (rbd_get_features(parent_image, &features) == 0 && !(features & RBD_FEATURE_LAYERING))
+		return response_fail(resp, -EINVAL,
+				     "parent image %s does not have the layering feature, so it cannot have clones",
+				     parent_spec);
+	if (rbd_snap_is_protected(parent_image, snapshot, &is_protected) == 0 && !is_protected)
+		return response_fail_http(resp, 409,
+					  "snapshot %s@%s must be protected before it can be cloned (clone format 1): PATCH it with {\"protected\": true}, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer",
+					  parent_spec, snapshot);
+	return response_fail(resp, err, "cloning %s@%s into %s failed: %s (errno %d)", parent_spec,
+			     snapshot, child_spec, strerror(-err), -err);
+}
+
+int clone_image(struct request *req, struct response *resp, const struct image_ref *child,
+		const struct clone_parent *parent, rbd_image_options_t opts)
+{
+	char parent_spec[sizeof(child->spec)];
+	rados_ioctx_t parent_ioctx = NULL, child_ioctx;
+	rbd_image_t parent_image = NULL;
+	bool exists = false;
+	int r;
+
+	api_image_spec(parent->pool, parent->ns, parent->image, parent_spec, sizeof(parent_spec));
+	r = private_ioctx(req, resp, "parent", parent->pool, parent->ns, &parent_ioctx);
+	if (r < 0)
+		goto out;
+	r = rbd_open_read_only(parent_ioctx, parent->image, &parent_image, NULL);
+	if (r < 0) {
+		parent_image = NULL;
+		if (r == -ENOENT)
+			response_fail(resp, r, "parent image %s does not exist", parent_spec);
+		else
+			response_fail(resp, r, "opening parent image %s failed: %s (errno %d)",
+				      parent_spec, strerror(-r), -r);
+		goto out;
+	}
+	r = rbd_snap_exists(parent_image, parent->snapshot, &exists);
+	if (r == 0 && !exists)
+		r = -ENOENT;
+	if (r < 0) {
+		if (r == -ENOENT)
+			response_fail(resp, r, "snapshot %s@%s does not exist", parent_spec,
+				      parent->snapshot);
+		else
+			response_fail(resp, r, "reading the snapshots of %s failed: %s (errno %d)",
+				      parent_spec, strerror(-r), -r);
+		goto out;
+	}
+
+	/* Last, so the shared io context is left in the child's namespace. */
+	r = api_ioctx(req, resp, child->pool, child->ns, &child_ioctx);
+	if (r < 0)
+		goto out;
+	r = rbd_clone3(parent_ioctx, parent->image, parent->snapshot, child_ioctx, child->name,
+		       opts);
+	switch (r) {
+	case 0:
+		break;
+	case -EEXIST:
+		response_fail(resp, r, "image %s already exists", child->spec);
+		goto out;
+	case -ENOENT:
+		/* The parent or its snapshot went away since we looked. */
+		response_fail(resp, r, "snapshot %s@%s does not exist (any more)", parent_spec,
+			      parent->snapshot);
+		goto out;
+	case -EXDEV:
+		/* librbd: format 1 keeps the children list in the parent's
+		 * namespace, so it cannot link namespaces. */
+		response_fail_http(resp, 409,
+				   "clone format 1 cannot clone across namespaces (%s@%s into %s): clone into the parent's namespace, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer",
+				   parent_spec, parent->snapshot, child->spec);
+		goto out;
+	case -EINVAL:
+	case -ENOSYS:
+		r = clone_refused(resp, r, parent_image, parent_spec, parent->snapshot, child->spec);
+		goto out;
+	default:
+		response_fail(resp, r, "cloning %s@%s into %s failed: %s (errno %d)", parent_spec,
+			      parent->snapshot, child->spec, strerror(-r), -r);
+		goto out;
+	}
+	r = api_respond_image(resp, child_ioctx, child, 201);
+	if (r == 0)
+		api_location_image(resp, child, "");
+out:
+	if (parent_image)
+		rbd_close(parent_image);
+	if (parent_ioctx)
+		rados_ioctx_destroy(parent_ioctx);
+	return r;
+}
+
+/* All snapshots of an open image (user, trash and mirror namespaces
+ * alike: a deleted snapshot lingers in the trash namespace while it has
+ * clones). Returns the count, or a negative errno; free with
+ * rbd_snap_list_end and free(). */
+static int list_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
+{
+	int max = 16;
+	int r;
+
+	for (;;) {
+		*snaps = calloc((size_t)max, sizeof(**snaps));
+		if (!*snaps)
+			return -ENOMEM;
+		r = rbd_snap_list(image, *snaps, &max);
+		if (r != -ERANGE)
+			break;
+		free(*snaps);
+	}
+	if (r < 0) {
+		free(*snaps);
+		*snaps = NULL;
+	}
+	return r;
+}
+
+/* The children of the snapshot currently set on image. Returns the count,
+ * or a negative errno; free with rbd_linked_image_spec_list_cleanup and
+ * free(). */
+static int list_children(rbd_image_t image, rbd_linked_image_spec_t **children)
+{
+	size_t max = 8;
+	int r;
+
+	for (;;) {
+		*children = calloc(max, sizeof(**children));
+		if (!*children)
+			return -ENOMEM;
+		r = rbd_list_children3(image, *children, &max);
+		if (r != -ERANGE)
+			break;
+		free(*children);
+	}
+	if (r < 0) {
+		free(*children);
+		*children = NULL;
+		return r;
+	}
+	return (int)max;
+}
+
+/* One child as a list item: pool, namespace, image, id, snapshot (the
+ * parent's snapshot it hangs off), trash (the child is in the trash), and
+ * snapshot_deleted when that snapshot was deleted but lingers for it. */
+static int child_json(const rbd_linked_image_spec_t *child, const char *snapshot,
+		      int snapshot_deleted, struct json_object *items)
+{
+	struct json_object *item = json_object_new_object();
+	int r;
+
+	if (!item || json_object_array_add(items, item) < 0) {
+		json_object_put(item);
+		return -ENOMEM;
+	}
+	r = json_add_string(item, "pool", child->pool_name);
+	if (r == 0)
+		r = json_add_string(item, "namespace", child->pool_namespace);
+	if (r == 0)
+		r = json_add_string(item, "image", child->image_name);
+	if (r == 0)
+		r = json_add_string(item, "id", child->image_id);
+	if (r == 0)
+		r = json_add_string(item, "snapshot", snapshot);
+	if (r == 0 && snapshot_deleted)
+		r = json_add_bool(item, "snapshot_deleted", 1);
+	if (r == 0)
+		r = json_add_bool(item, "trash", child->trash);
+	return r;
+}
+
+/* The children of one snapshot, added to items. */
+static int snapshot_children(rbd_image_t image, const rbd_snap_info_t *snap,
+			     struct json_object *items)
+{
+	rbd_linked_image_spec_t *children = NULL;
+	rbd_snap_namespace_type_t type = RBD_SNAP_NAMESPACE_TYPE_USER;
+	char original[256];
+	const char *name = snap->name;
+	int deleted = 0;
+	int n, r;
+
+	r = rbd_snap_set_by_id(image, snap->id);
+	if (r < 0)
+		return r;
+	n = list_children(image, &children);
+	if (n <= 0)
+		return n;
+	if (rbd_snap_get_namespace_type(image, snap->id, &type) == 0 &&
+	    type == RBD_SNAP_NAMESPACE_TYPE_TRASH &&
+	    rbd_snap_get_trash_namespace(image, snap->id, original, sizeof(original)) == 0) {
+		name = original;
+		deleted = 1;
+	}
+	for (int i = 0; r == 0 && i < n; i++)
+		r = child_json(&children[i], name, deleted, items);
+	rbd_linked_image_spec_list_cleanup(children, (size_t)n);
+	free(children);
+	return r;
+}
 
 int api_image_children(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct json_object *body = NULL, *items;
+	rbd_snap_info_t *snaps = NULL;
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int nsnaps = 0;
+	int r;
+
+	api_image_ref(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r < 0)
+		return r;
+	body = json_list_envelope("ImageList", &items);
+	if (!body) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	nsnaps = list_snapshots(image, &snaps);
+	if (nsnaps < 0) {
+		r = api_image_fail(resp, nsnaps, &ref, "listing the snapshots of");
+		goto out;
+	}
+	for (int i = 0; i < nsnaps; i++) {
+		r = snapshot_children(image, &snaps[i], items);
+		/* A snapshot deleted while we walk has no children left. */
+		if (r == -ENOENT)
+			r = 0;
+		if (r < 0) {
+			response_fail(resp, r, "listing the children of %s@%s failed: %s (errno %d)",
+				      ref.spec, snaps[i].name, strerror(-r), -r);
+			goto out;
+		}
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	if (snaps) {
+		rbd_snap_list_end(snaps);
+		free(snaps);
+	}
+	rbd_close(image);
+	json_object_put(body);
+	return r;
+}
+
+/* Does the image have a parent? 1 yes, 0 no, or a negative errno
+ * answered in resp. */
+static int has_parent(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref)
+{
+	rbd_linked_image_spec_t parent;
+	rbd_snap_spec_t snap;
+	rbd_image_t image;
+	int r;
+
+	r = api_image_open(resp, ioctx, ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = rbd_get_parent(image, &parent, &snap);
+	rbd_close(image);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "reading the parent of");
+	rbd_linked_image_spec_cleanup(&parent);
+	rbd_snap_spec_cleanup(&snap);
+	return 1;
 }
 
 int api_image_flatten(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int async;
+	int r;
+
+	r = request_query_bool(req, "async", 0, &async, resp);
+	if (r < 0)
+		return r;
+	api_image_ref(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	/* One change of the image at a time (a delete racing the flatten
+	 * waits, then finds it flattened or finds it gone). */
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		return r;
+	r = has_parent(resp, ioctx, &ref);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return response_fail(resp, -EINVAL, "image %s has no parent to flatten", ref.spec);
+	if (async)
+		return api_task_add(req, resp, "rbd task add flatten", "image_spec", ref.spec);
+
+	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	if (r < 0)
+		return r;
+	r = rbd_flatten_with_progress(image, no_progress, NULL);
+	rbd_close(image);
+	/* EINVAL: another request flattened it since we looked. */
+	if (r == -EINVAL)
+		return response_fail(resp, r, "image %s has no parent to flatten", ref.spec);
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "flattening");
+	return api_respond_image(resp, ioctx, &ref, 200);
 }
 
+static const struct field_spec copy_fields[] = {
+	{"pool", FIELD_NAME, 1},
+	{"namespace", FIELD_STRING, 0},
+	{"name", FIELD_NAME, 1},
+	{"deep", FIELD_BOOL, 0},
+	{NULL, 0, 0},
+};
+
+/* Copies the image: by default a deep copy (the snapshots come along and a
+ * clone stays a clone of the same parent), with "deep": false only the
+ * current data (a clone's copy is a full, independent image). The copy
+ * has the source's size, features, object size and striping. */
 int api_image_copy(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct json_object *body = NULL;
+	struct image_ref src, dst;
+	rbd_image_options_t opts = NULL;
+	rados_ioctx_t src_ioctx, dst_ioctx = NULL;
+	rbd_image_t image = NULL, probe;
+	int async, deep = 1;
+	int r;
+
+	r = request_query_bool(req, "async", 0, &async, resp);
+	if (r < 0)
+		return r;
+	/* The manager's task queue has no copy; a copy runs in the request. */
+	if (async)
+		return response_fail(resp, -EINVAL, "copy cannot run as a task; call without async");
+	r = api_body(req, resp, copy_fields, &body);
+	if (r < 0)
+		return r;
+	r = namespace_field(body, "request body", &dst.ns, resp);
+	if (r < 0)
+		goto out;
+	json_in_string(body, "pool", &dst.pool);
+	json_in_string(body, "name", &dst.name);
+	json_in_bool(body, "deep", &deep);
+	api_image_spec(dst.pool, dst.ns, dst.name, dst.spec, sizeof(dst.spec));
+	api_image_ref(&src, req, request_capture(req, "image"));
+
+	r = api_ioctx(req, resp, src.pool, src.ns, &src_ioctx);
+	if (r < 0)
+		goto out;
+	/* The open image keeps its own copy of the io context, so the shared
+	 * one may change namespace after this. */
+	r = api_image_open(resp, src_ioctx, &src, 0, &image);
+	if (r < 0) {
+		image = NULL;
+		goto out;
+	}
+	r = private_ioctx(req, resp, "destination", dst.pool, dst.ns, &dst_ioctx);
+	if (r < 0)
+		goto out;
+	rbd_image_options_create(&opts);
+	if (deep)
+		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, no_progress, NULL);
+	else
+		/* 4 KiB: zeroed runs of that size are left as holes, as the rbd
+		 * CLI does. */
+		r = rbd_copy4(image, dst_ioctx, dst.name, opts, 4096);
+	if (r == -EEXIST) {
+		response_fail(resp, r, "image %s already exists", dst.spec);
+		goto out;
+	}
+	if (r < 0) {
+		/* librbd leaves what it created; say so rather than remove an
+		 * image we cannot be sure is ours. */
+		int left = rbd_open_read_only(dst_ioctx, dst.name, &probe, NULL) == 0;
+
+		if (left)
+			rbd_close(probe);
+		/* A deep copy of a clone is a clone of the same parent, which
+		 * format 1 cannot make in another namespace. */
+		if (r == -EXDEV) {
+			response_fail_http(resp, 409,
+					   "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
+					   src.spec,
+					   left ? "; a partial copy is left behind: delete it before trying again"
+						: "");
+			goto out;
+		}
+		response_fail(resp, r, "copying image %s to %s failed: %s (errno %d)%s", src.spec,
+			      dst.spec, strerror(-r), -r,
+			      left ? "; a partial copy is left behind: delete it before trying again"
+				   : "");
+		goto out;
+	}
+	r = api_respond_image(resp, dst_ioctx, &dst, 201);
+	if (r == 0)
+		api_location_image(resp, &dst, "");
+out:
+	if (opts)
+		rbd_image_options_destroy(opts);
+	if (image)
+		rbd_close(image);
+	if (dst_ioctx)
+		rados_ioctx_destroy(dst_ioctx);
+	json_object_put(body);
+	return r;
 }

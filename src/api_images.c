@@ -13,11 +13,13 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "clones.h"
 #include "rbd_features.h"
 #include "image_json.h"
 #include "image_list.h"
 #include "json_out.h"
 #include "routes.h"
+#include "tasks.h"
 
 #define MIN_OBJECT_SIZE (4ull << 10)
 #define MAX_OBJECT_SIZE (32ull << 20)
@@ -79,12 +81,13 @@ struct create_request {
 
 static const struct field_spec image_create_fields[] = {
 	{"name", FIELD_NAME, 1},
-	{"size", FIELD_SIZE, 1},
+	{"size", FIELD_SIZE, 0},      /* required unless "parent" */
 	{"object_size", FIELD_SIZE, 0},
 	{"features", FIELD_STRING_ARRAY, 0},
 	{"stripe_unit", FIELD_SIZE, 0},
 	{"stripe_count", FIELD_UINT, 0},
 	{"data_pool", FIELD_NAME, 0},
+	{"parent", FIELD_OBJECT, 0},  /* a clone: see api_clones.c */
 	{NULL, 0, 0},
 };
 
@@ -161,9 +164,11 @@ int api_image_create(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL;
 	struct create_request c;
+	struct clone_parent parent;
 	struct image_ref ref;
 	rbd_image_options_t opts = NULL;
 	rados_ioctx_t ioctx;
+	int is_clone;
 	int r;
 
 	r = api_body(req, resp, image_create_fields, &body);
@@ -172,6 +177,18 @@ int api_image_create(struct request *req, struct response *resp)
 	r = parse_create(body, &c, resp);
 	if (r < 0)
 		goto out;
+	/* With "parent" this is a clone, which takes its size from the
+	 * parent snapshot; without, "size" is required. */
+	is_clone = clone_parent_parse(body, &parent, resp);
+	if (is_clone < 0) {
+		r = is_clone;
+		goto out;
+	}
+	if (!is_clone && !json_object_object_get_ex(body, "size", NULL)) {
+		r = response_fail(resp, -EINVAL,
+				  "field \"size\" is required in request body (or \"parent\", to clone)");
+		goto out;
+	}
 	api_image_ref(&ref, req, c.name);
 
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
@@ -185,6 +202,10 @@ int api_image_create(struct request *req, struct response *resp)
 	r = set_create_options(&c, opts);
 	if (r < 0) {
 		response_fail(resp, r, "cannot set image options: %s", strerror(-r));
+		goto out;
+	}
+	if (is_clone) {
+		r = clone_image(req, resp, &ref, &parent, opts);
 		goto out;
 	}
 	r = rbd_create4(ioctx, c.name, c.size, opts);
@@ -380,8 +401,12 @@ int api_image_delete(struct request *req, struct response *resp)
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
+	int async;
 	int r;
 
+	r = request_query_bool(req, "async", 0, &async, resp);
+	if (r < 0)
+		return r;
 	api_image_ref(&ref, req, request_capture(req, "image"));
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
@@ -395,11 +420,17 @@ int api_image_delete(struct request *req, struct response *resp)
 		rbd_close(image);
 		if (r < 0)
 			return r;
+		/* The manager's rbd_support module removes it in the
+		 * background; 202 with the Task. */
+		if (async)
+			return api_task_add(req, resp, "rbd task add remove", "image_spec", ref.spec);
 	} else if (r != -ENOENT) {
 		return api_image_fail(resp, r, &ref, "opening");
 	}
 	/* Even when the open found nothing, rbd_remove cleans up a directory
-	 * entry left behind by an interrupted delete. */
+	 * entry left behind by an interrupted delete. The manager cannot
+	 * queue an image it cannot open, so with ?async=true too that
+	 * cleanup (quick: there is no data) happens here, answering 204/404. */
 	r = rbd_remove(ioctx, ref.name);
 	switch (r) {
 	case 0:

@@ -1,26 +1,652 @@
-/* api_tasks.c - asynchronous tasks, delegated to the manager's rbd_support module.
- * Placeholder: answers 404 until implemented. */
+/* api_tasks.c - /api/v1/tasks: long-running work handed to the manager.
+ *
+ * Ceph's manager runs a task queue in its rbd_support module: "rbd task
+ * add flatten|remove|trash remove" queue work, "rbd task list" and "rbd
+ * task cancel" look after it. The queue is kept in the pools themselves (an
+ * rbd_task object per pool and namespace), so a task survives a restart of
+ * this service, and every replica of the service sees the same tasks. We
+ * only translate: our requests become manager commands (rados_mgr_command),
+ * the module's JSON becomes the contract's Task.
+ *
+ * The queue forgets a task the moment it ends. What happened to it is kept
+ * by the manager's progress module, which records every rbd_support task as
+ * an event under the task's id and remembers the last 50 that finished
+ * (max_completed_events), failed or not. So a task id answers:
+ *   queued / running      while "rbd task list" has it;
+ *   succeeded / failed    while "progress json" still remembers it;
+ *   404                   afterwards, and for ids that never existed.
+ * Reading that history needs the mgr cap `allow command "progress json"`
+ * besides `profile rbd`; without it finished tasks are 404, and the 404
+ * says why. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <rados/librados.h>
 
 #include "api.h"
+#include "json_out.h"
+#include "log.h"
 #include "routes.h"
+#include "tasks.h"
 
+/* The manager names tasks with uuid4 strings: 8-4-4-4-12 hex digits. */
+#define TASK_ID_LEN 36
+
+static int task_id_valid(const char *id)
+{
+	size_t len = strlen(id);
+
+	if (len != TASK_ID_LEN)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		char c = id[i];
+
+		if (dash ? c != '-'
+			 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return 0;
+	}
+	return 1;
+}
+
+/* The {id} capture, checked and in lower case (as the manager writes
+ * ids) into id[TASK_ID_LEN + 1]. */
+static int require_task_id(struct request *req, struct response *resp, char *id)
+{
+	const char *capture = request_capture(req, "id");
+
+	if (!capture || !task_id_valid(capture))
+		return response_fail(resp, -EINVAL,
+				     "a task id is a UUID: 36 characters, hex digits and dashes, such as 8e30ec26-0c09-49d0-b385-0f5115e62605");
+	for (size_t i = 0; i <= TASK_ID_LEN; i++)
+		id[i] = (char)tolower((unsigned char)capture[i]);
+	return 0;
+}
+
+/* One manager command's answer: its output and its status text, both
+ * NUL-terminated copies ("" when the manager gave none). */
+struct mgr_reply {
+	char *out;
+	char *status;
+};
+
+static void mgr_reply_free(struct mgr_reply *reply)
+{
+	free(reply->out);
+	free(reply->status);
+	reply->out = reply->status = NULL;
+}
+
+static char *copy_text(const char *buf, size_t len)
+{
+	char *text;
+
+	while (buf && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	text = malloc(len + 1);
+	if (!text)
+		return NULL;
+	if (len)
+		memcpy(text, buf, len);
+	text[len] = '\0';
+	return text;
+}
+
+/* Runs {"prefix": prefix[, key: value]} on the manager. Returns the
+ * manager's result (0 or a negative errno) with reply filled either way,
+ * or -ENOMEM with reply empty. */
+static int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
+		    struct mgr_reply *reply)
+{
+	struct json_object *cmd = json_object_new_object();
+	char *outbuf = NULL, *outs = NULL;
+	size_t outlen = 0, outslen = 0;
+	const char *argv[1];
+	int r;
+
+	reply->out = reply->status = NULL;
+	if (!cmd || json_add_string(cmd, "prefix", prefix) < 0 ||
+	    (key && json_add_string(cmd, key, value) < 0)) {
+		json_object_put(cmd);
+		return -ENOMEM;
+	}
+	argv[0] = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN);
+	r = argv[0] ? rados_mgr_command(cluster, argv, 1, "", 0, &outbuf, &outlen, &outs, &outslen)
+		    : -ENOMEM;
+	json_object_put(cmd);
+	reply->out = copy_text(outbuf, outlen);
+	reply->status = copy_text(outs, outslen);
+	if (outbuf)
+		rados_buffer_free(outbuf);
+	if (outs)
+		rados_buffer_free(outs);
+	if (!reply->out || !reply->status) {
+		mgr_reply_free(reply);
+		return -ENOMEM;
+	}
+	return r;
+}
+
+/* The answer for a manager command that failed, in the manager's words.
+ * about names the object ("rbd/vol1", "task ...") or is NULL. */
+static int mgr_fail(struct response *resp, int r, const char *command, const char *about,
+		    const struct mgr_reply *reply)
+{
+	const char *why = reply->status && *reply->status ? reply->status : strerror(-r);
+	const char *sep = about ? " for " : "";
+
+	if (!about)
+		about = "";
+	if (r == -ENOMEM)
+		return response_fail(resp, r, "out of memory");
+	if (r == -EAGAIN)
+		return response_fail_http(resp, 503,
+					  "the manager cannot run \"%s\"%s%s yet: %s; try again",
+					  command, sep, about, why);
+	if (r == -ETIMEDOUT)
+		return response_fail(resp, r,
+				     "the manager did not answer \"%s\"%s%s within rados_timeout; check that a ceph-mgr is active (ceph mgr stat)",
+				     command, sep, about);
+	if (r == -EINVAL && strstr(why, "No handler"))
+		return response_fail_http(resp, 503,
+					  "the manager does not know \"%s\" (%s): its rbd_support module is not running; see ceph mgr module ls",
+					  command, why);
+	if (r == -EACCES || r == -EPERM)
+		return response_fail(resp, r,
+				     "the manager refused \"%s\"%s%s to this service's cephx user (%s); it needs mgr 'profile rbd'",
+				     command, sep, about, why);
+	return response_fail(resp, r, "the manager failed \"%s\"%s%s: %s (errno %d)", command, sep,
+			     about, why, -r);
+}
+
+/* Parses a manager command's JSON output; NULL when it is not JSON. */
+static struct json_object *parse_reply(const struct mgr_reply *reply)
+{
+	return json_tokener_parse(reply->out);
+}
+
+static const char *get_string(struct json_object *obj, const char *key)
+{
+	struct json_object *value;
+
+	if (!json_object_object_get_ex(obj, key, &value) ||
+	    !json_object_is_type(value, json_type_string))
+		return NULL;
+	return json_object_get_string(value);
+}
+
+static int get_bool(struct json_object *obj, const char *key)
+{
+	struct json_object *value;
+
+	return json_object_object_get_ex(obj, key, &value) && json_object_get_boolean(value);
+}
+
+static int get_double(struct json_object *obj, const char *key, double *out)
+{
+	struct json_object *value;
+
+	if (!json_object_object_get_ex(obj, key, &value) ||
+	    !(json_object_is_type(value, json_type_double) ||
+	      json_object_is_type(value, json_type_int)))
+		return -ENOENT;
+	*out = json_object_get_double(value);
+	return 0;
+}
+
+/* progress as 0.0 ... 1.0 with at most four decimals (json-c would print
+ * the binary fraction's seventeen digits), or null when not known. */
+static int add_progress(struct json_object *obj, int known, double progress)
+{
+	struct json_object *value = NULL;
+	char text[32];
+	size_t len;
+
+	if (known) {
+		if (progress < 0)
+			progress = 0;
+		if (progress > 1)
+			progress = 1;
+		snprintf(text, sizeof(text), "%.4f", progress);
+		len = strlen(text);
+		while (len > 3 && text[len - 1] == '0')
+			text[--len] = '\0';
+		value = json_object_new_double_s(progress, text);
+		if (!value)
+			return -ENOMEM;
+	}
+	return json_object_object_add(obj, "progress", value) < 0 ? -ENOMEM : 0;
+}
+
+/* "operation" and "image" from the module's refs: {action, pool_name,
+ * pool_namespace, image_name, image_id}. */
+static int add_refs(struct json_object *obj, struct json_object *refs)
+{
+	struct json_object *image;
+	const char *value;
+	int r = 0;
+
+	value = get_string(refs, "action");
+	if (value)
+		r = json_add_string(obj, "operation", value);
+	if (r < 0)
+		return r;
+	image = json_object_new_object();
+	if (!image || json_object_object_add(obj, "image", image) < 0) {
+		json_object_put(image);
+		return -ENOMEM;
+	}
+	value = get_string(refs, "pool_name");
+	if (value)
+		r = json_add_string(image, "pool", value);
+	value = get_string(refs, "pool_namespace");
+	if (r == 0)
+		r = json_add_string(image, "namespace", value ? value : "");
+	value = get_string(refs, "image_name");
+	if (r == 0 && value)
+		r = json_add_string(image, "name", value);
+	value = get_string(refs, "image_id");
+	if (r == 0 && value)
+		r = json_add_string(image, "id", value);
+	return r;
+}
+
+static int add_epoch(struct json_object *obj, const char *key, double seconds)
+{
+	struct timespec ts;
+
+	if (seconds < 0)
+		seconds = 0;
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	return json_add_time(obj, key, &ts);
+}
+
+/* A Task from an entry of "rbd task list": {sequence, id, message, refs,
+ * in_progress?, progress?, retry_attempts?, retry_message?, canceled?}. */
+static int task_from_queue(struct json_object *entry, struct json_object *task)
+{
+	struct json_object *refs = NULL, *value;
+	int running = get_bool(entry, "in_progress");
+	const char *message = get_string(entry, "message");
+	double progress = 0;
+	int r;
+
+	if (running)
+		get_double(entry, "progress", &progress);
+	r = json_add_string(task, "id", get_string(entry, "id"));
+	if (r == 0)
+		r = json_add_string(task, "status", running ? "running" : "queued");
+	if (r == 0)
+		r = add_progress(task, 1, progress);
+	if (r == 0)
+		r = json_add_string(task, "message", message ? message : "");
+	json_object_object_get_ex(entry, "refs", &refs);
+	if (r == 0)
+		r = add_refs(task, refs);
+	/* A running task that was canceled stays listed until the work
+	 * notices; it then ends as failed with "Operation canceled". */
+	if (r == 0 && get_bool(entry, "canceled"))
+		r = json_add_bool(task, "canceled", 1);
+	if (r == 0 && json_object_object_get_ex(entry, "retry_attempts", &value))
+		r = json_add_i64(task, "retry_attempts", json_object_get_int64(value));
+	if (r == 0 && get_string(entry, "retry_message"))
+		r = json_add_string(task, "retry_message", get_string(entry, "retry_message"));
+	return r;
+}
+
+/* A Task from a finished event of "progress json": {id, message, refs,
+ * started_at, finished_at, failed?, failure_message?}. */
+static int task_from_history(struct json_object *event, struct json_object *task)
+{
+	struct json_object *refs = NULL;
+	const char *message = get_string(event, "message");
+	int failed = get_bool(event, "failed");
+	double when;
+	int r;
+
+	r = json_add_string(task, "id", get_string(event, "id"));
+	if (r == 0)
+		r = json_add_string(task, "status", failed ? "failed" : "succeeded");
+	/* A failed task stopped somewhere the history does not record. */
+	if (r == 0)
+		r = add_progress(task, !failed, 1.0);
+	if (r == 0)
+		r = json_add_string(task, "message", message ? message : "");
+	json_object_object_get_ex(event, "refs", &refs);
+	if (r == 0)
+		r = add_refs(task, refs);
+	if (r == 0 && failed) {
+		const char *why = get_string(event, "failure_message");
+
+		r = json_add_string(task, "error", why ? why : "");
+		if (r == 0 && why && strcmp(why, "Operation canceled") == 0)
+			r = json_add_bool(task, "canceled", 1);
+	}
+	if (r == 0 && get_double(event, "started_at", &when) == 0)
+		r = add_epoch(task, "started_at", when);
+	if (r == 0 && get_double(event, "finished_at", &when) == 0)
+		r = add_epoch(task, "finished_at", when);
+	return r;
+}
+
+/* Is this progress event one of rbd_support's tasks (not, say, a PG
+ * recovery event)? */
+static int is_task_event(struct json_object *event)
+{
+	struct json_object *refs;
+	const char *origin;
+	const char *id = get_string(event, "id");
+
+	if (!json_object_object_get_ex(event, "refs", &refs))
+		return 0;
+	origin = get_string(refs, "origin");
+	return origin && strcmp(origin, "rbd_support") == 0 && id && task_id_valid(id);
+}
+
+/* The finished tasks the progress module remembers: the "completed"
+ * array of "progress json" (owned by *parsed), or a negative errno with
+ * the manager's words in reply. */
+static int task_history(rados_t cluster, struct mgr_reply *reply, struct json_object **parsed,
+			struct json_object **completed)
+{
+	int r = mgr_call(cluster, "progress json", NULL, NULL, reply);
+
+	*parsed = NULL;
+	if (r < 0)
+		return r;
+	*parsed = parse_reply(reply);
+	if (!*parsed || !json_object_object_get_ex(*parsed, "completed", completed) ||
+	    !json_object_is_type(*completed, json_type_array))
+		return -EBADMSG;
+	return 0;
+}
+
+/* "succeeded", "failed" or "been canceled", for messages. */
+static const char *task_outcome(struct json_object *event)
+{
+	const char *why = get_string(event, "failure_message");
+
+	if (!get_bool(event, "failed"))
+		return "succeeded";
+	return why && strcmp(why, "Operation canceled") == 0 ? "been canceled" : "failed";
+}
+
+static struct json_object *find_event(struct json_object *completed, const char *id)
+{
+	/* Newest last; an id is unique, but look from the end anyway. */
+	for (size_t i = json_object_array_length(completed); i-- > 0;) {
+		struct json_object *event = json_object_array_get_idx(completed, i);
+		const char *event_id = get_string(event, "id");
+
+		if (is_task_event(event) && event_id && strcmp(event_id, id) == 0)
+			return event;
+	}
+	return NULL;
+}
+
+static int respond_task(struct response *resp, int status, struct json_object *entry,
+			int finished)
+{
+	struct json_object *task = json_envelope("Task");
+	const char *id = get_string(entry, "id");
+	int r;
+
+	if (!task)
+		return response_fail(resp, -ENOMEM, "out of memory");
+	if (!id || !task_id_valid(id)) {
+		json_object_put(task);
+		return response_fail(resp, -EBADMSG,
+				     "the manager described a task without a valid id: %s",
+				     json_object_to_json_string_ext(entry, JSON_C_TO_STRING_PLAIN));
+	}
+	r = finished ? task_from_history(entry, task) : task_from_queue(entry, task);
+	if (r < 0) {
+		json_object_put(task);
+		return response_fail(resp, r, "out of memory");
+	}
+	if (status == 202) {
+		r = response_set_location(resp, "/api/v1/tasks/%s", id);
+		if (r < 0) {
+			json_object_put(task);
+			return response_fail(resp, r, "out of memory");
+		}
+	}
+	response_json(resp, status, task);
+	return 0;
+}
+
+int api_task_add(struct request *req, struct response *resp, const char *prefix,
+		 const char *arg_name, const char *arg_value)
+{
+	struct mgr_reply reply = {0};
+	struct json_object *entry = NULL;
+	rados_t cluster;
+	int r;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = mgr_call(cluster, prefix, arg_name, arg_value, &reply);
+	if (r < 0) {
+		mgr_fail(resp, r, prefix, arg_value, &reply);
+		goto out;
+	}
+	entry = parse_reply(&reply);
+	if (!entry || !json_object_is_type(entry, json_type_object)) {
+		r = response_fail(resp, -EBADMSG,
+				  "the manager queued \"%s\" for %s but its answer is not a task: %.200s",
+				  prefix, arg_value, reply.out);
+		goto out;
+	}
+	r = respond_task(resp, 202, entry, 0);
+	if (r == 0)
+		log_event(LOG_LEVEL_INFO, req->request_id, req->user,
+			  "event=task.added task=%s command=\"%s\" %s=%s", get_string(entry, "id"),
+			  prefix, arg_name, arg_value);
+out:
+	json_object_put(entry);
+	mgr_reply_free(&reply);
+	return r;
+}
+
+/* Finished tasks first (oldest first, as the progress module keeps them),
+ * then the queue in the manager's order, so the list reads as a time line.
+ * A task that is in both (canceled while running) is listed once, from the
+ * queue. */
 int api_tasks_list(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct mgr_reply queue_reply = {0}, history_reply = {0};
+	struct json_object *queue = NULL, *history = NULL, *completed = NULL;
+	struct json_object *body = NULL, *items;
+	rados_t cluster;
+	int r, h;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = mgr_call(cluster, "rbd task list", NULL, NULL, &queue_reply);
+	if (r < 0) {
+		mgr_fail(resp, r, "rbd task list", NULL, &queue_reply);
+		goto out;
+	}
+	queue = parse_reply(&queue_reply);
+	if (!queue || !json_object_is_type(queue, json_type_array)) {
+		r = response_fail(resp, -EBADMSG,
+				  "the manager's answer to \"rbd task list\" is not a list: %.200s",
+				  queue_reply.out);
+		goto out;
+	}
+	/* The history is a bonus: the list still answers without it. */
+	h = task_history(cluster, &history_reply, &history, &completed);
+	if (h < 0)
+		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
+			  "event=task.history_unavailable errno=%d status=\"%s\"", -h,
+			  history_reply.status ? history_reply.status : "");
+
+	body = json_list_envelope("TaskList", &items);
+	if (!body) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; h == 0 && i < json_object_array_length(completed); i++) {
+		struct json_object *event = json_object_array_get_idx(completed, i);
+		const char *id = get_string(event, "id");
+		struct json_object *item;
+		int queued = 0;
+
+		if (!is_task_event(event))
+			continue;
+		for (size_t j = 0; j < json_object_array_length(queue); j++) {
+			const char *queued_id = get_string(json_object_array_get_idx(queue, j), "id");
+
+			if (queued_id && strcasecmp(id, queued_id) == 0)
+				queued = 1;
+		}
+		if (queued)
+			continue;
+		item = json_object_new_object();
+		if (!item || json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			r = -ENOMEM;
+			break;
+		}
+		r = task_from_history(event, item);
+		if (r < 0)
+			break;
+	}
+	for (size_t i = 0; r == 0 && i < json_object_array_length(queue); i++) {
+		struct json_object *entry = json_object_array_get_idx(queue, i);
+		struct json_object *item;
+
+		if (!get_string(entry, "id") || !task_id_valid(get_string(entry, "id")))
+			continue;
+		item = json_object_new_object();
+		if (!item || json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			r = -ENOMEM;
+			break;
+		}
+		r = task_from_queue(entry, item);
+	}
+	if (r < 0) {
+		response_fail(resp, r, "out of memory");
+		goto out;
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	json_object_put(body);
+	json_object_put(queue);
+	json_object_put(history);
+	mgr_reply_free(&queue_reply);
+	mgr_reply_free(&history_reply);
+	return r;
+}
+
+/* 404 for a task that is neither queued nor remembered, saying what was
+ * looked at (and, when the history could not be read, why). */
+static int task_unknown(struct response *resp, const char *id, int history_err,
+			const struct mgr_reply *history_reply)
+{
+	if (history_err == 0)
+		return response_fail(resp, -ENOENT,
+				     "task %s does not exist: it is not queued or running, and it is not among the finished tasks the manager remembers (by default the last 50)",
+				     id);
+	return response_fail(resp, -ENOENT,
+			     "task %s is not queued or running; whether it finished cannot be told because the manager's task history (\"progress json\") could not be read: %s",
+			     id,
+			     history_reply->status && *history_reply->status ? history_reply->status
+									  : strerror(-history_err));
 }
 
 int api_task_get(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct mgr_reply reply = {0}, history_reply = {0};
+	struct json_object *entry = NULL, *history = NULL, *completed = NULL, *event;
+	rados_t cluster;
+	char id[TASK_ID_LEN + 1];
+	int r, h;
+
+	r = require_task_id(req, resp, id);
+	if (r < 0)
+		return r;
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
+	if (r == 0) {
+		entry = parse_reply(&reply);
+		if (!entry || !json_object_is_type(entry, json_type_object))
+			r = response_fail(resp, -EBADMSG,
+					  "the manager's answer about task %s is not a task: %.200s", id,
+					  reply.out);
+		else
+			r = respond_task(resp, 200, entry, 0);
+		goto out;
+	}
+	if (r != -ENOENT) {
+		mgr_fail(resp, r, "rbd task list", id, &reply);
+		goto out;
+	}
+	/* Not in the queue: it finished (the progress module has its
+	 * outcome), or it is too old or was never there. */
+	h = task_history(cluster, &history_reply, &history, &completed);
+	event = h == 0 ? find_event(completed, id) : NULL;
+	if (event)
+		r = respond_task(resp, 200, event, 1);
+	else
+		r = task_unknown(resp, id, h, &history_reply);
+out:
+	json_object_put(entry);
+	json_object_put(history);
+	mgr_reply_free(&reply);
+	mgr_reply_free(&history_reply);
+	return r;
 }
 
 int api_task_delete(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct mgr_reply reply = {0}, history_reply = {0};
+	struct json_object *history = NULL, *completed = NULL, *event;
+	rados_t cluster;
+	char id[TASK_ID_LEN + 1];
+	int r, h;
+
+	r = require_task_id(req, resp, id);
+	if (r < 0)
+		return r;
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = mgr_call(cluster, "rbd task cancel", "task_id", id, &reply);
+	if (r == 0) {
+		response_json(resp, 204, NULL);
+		goto out;
+	}
+	if (r != -ENOENT) {
+		mgr_fail(resp, r, "rbd task cancel", id, &reply);
+		goto out;
+	}
+	/* Too late to cancel a task that already ended: say so, rather than
+	 * claim it never existed. */
+	h = task_history(cluster, &history_reply, &history, &completed);
+	event = h == 0 ? find_event(completed, id) : NULL;
+	if (event)
+		r = response_fail(resp, -EBUSY, "task %s has already %s; there is nothing to cancel",
+				  id, task_outcome(event));
+	else
+		r = task_unknown(resp, id, h, &history_reply);
+out:
+	json_object_put(history);
+	mgr_reply_free(&reply);
+	mgr_reply_free(&history_reply);
+	return r;
 }

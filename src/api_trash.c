@@ -23,6 +23,7 @@
 #include "json_out.h"
 #include "routes.h"
 #include "scoreboard.h"
+#include "tasks.h"
 #include "worker.h"
 
 /* librbd image ids are lowercase hex: the creating client's global id
@@ -32,22 +33,6 @@
 /* A deferment that still fits librbd's 32-bit seconds (utime_t) for
  * the next decades: ten years. */
 #define TRASH_DELAY_MAX (10ull * 365 * 24 * 3600)
-
-/* from tasks.h (clones helper) */
-int api_task_add(struct request *req, struct response *resp, const char *prefix,
-		 const char *arg_name, const char *arg_value);
-
-/* Until api_tasks.c provides the real one, ?async=true is refused. */
-__attribute__((weak)) int api_task_add(struct request *req, struct response *resp,
-				       const char *prefix, const char *arg_name,
-				       const char *arg_value)
-{
-	(void)req;
-	(void)prefix;
-	(void)arg_name;
-	(void)arg_value;
-	return response_fail_http(resp, 400, "async is not available");
-}
 
 /* librbd calls the progress callback unconditionally: NULL crashes it. */
 static int no_progress(uint64_t offset, uint64_t total, void *arg)
