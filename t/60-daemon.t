@@ -57,7 +57,7 @@ like "$BODY" 'allow_pool_delete = false' "saying which setting"
 user=rbdapi-$$
 keyring=$(dirname "$CEPH_CONF")/ceph.client.$user.keyring
 ceph auth get-or-create "client.$user" mon 'profile rbd, allow command "osd pool create", allow command "osd pool application enable", allow command "osd pool delete"' \
-	osd 'profile rbd' mgr 'profile rbd' -o "$keyring" 2>/dev/null
+	osd 'profile rbd' mgr 'profile rbd, allow command "progress json"' -o "$keyring" 2>/dev/null
 extra_daemon leastpriv ceph_id="$user" keyring="$keyring"
 for i in $(seq 30); do
 	fcgi "$EXTRA_SOCKET" GET /api/v1/health
