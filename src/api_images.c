@@ -15,6 +15,7 @@
 #include "api.h"
 #include "features.h"
 #include "image_json.h"
+#include "image_features.h"
 #include "image_list.h"
 #include "json_out.h"
 #include "routes.h"
@@ -212,6 +213,7 @@ static const struct field_spec image_patch_fields[] = {
 	{"size", FIELD_SIZE, 0},
 	{"allow_shrink", FIELD_BOOL, 0},
 	{"name", FIELD_NAME, 0},
+	{"features", FIELD_OBJECT, 0},
 	{NULL, 0, 0},
 };
 
@@ -282,7 +284,10 @@ int api_image_patch(struct request *req, struct response *resp)
 		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
 		goto out;
 	}
-	if (!has_size && !new_name) {
+	struct json_object *feat = NULL;
+	json_object_object_get_ex(body, "features", &feat);
+	if (feat) { r = json_in_check_fields(feat, image_features_fields, "field \"features\"", resp); if (r < 0) goto out; }
+	if (!has_size && !new_name && !feat) {
 		r = response_fail(resp, -EINVAL,
 				  "nothing to change: give \"size\" (resize) and/or \"name\" (rename)");
 		goto out;
@@ -308,6 +313,11 @@ int api_image_patch(struct request *req, struct response *resp)
 					  ref.spec, new_name, renamed.spec);
 			goto out;
 		}
+	}
+	if (feat) {
+		r = api_image_update_features(resp, ioctx, &ref, feat);
+		if (r < 0)
+			goto out;
 	}
 	if (has_size) {
 		r = resize_image(resp, ioctx, &ref, size, allow_shrink);
