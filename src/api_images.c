@@ -13,7 +13,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "features.h"
+#include "rbd_features.h"
 #include "image_json.h"
 #include "image_features.h"
 #include "image_list.h"

@@ -21,7 +21,7 @@
 
 #include <rbd/librbd.h>
 
-#include "features.h"
+#include "rbd_features.h"
 #include "image_features.h"
 
 const struct field_spec image_features_fields[] = {
