@@ -265,11 +265,12 @@ out:
 
 int api_image_patch(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body = NULL, *features = NULL;
+	struct feature_change change;
 	struct image_ref ref, renamed;
 	const char *new_name = NULL;
 	uint64_t size = 0;
-	int has_size, has_shrink, allow_shrink = 0;
+	int has_size, has_shrink, has_features, allow_shrink = 0;
 	rados_ioctx_t ioctx;
 	rbd_image_t probe;
 	int r;
@@ -284,12 +285,15 @@ int api_image_patch(struct request *req, struct response *resp)
 		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
 		goto out;
 	}
-	struct json_object *feat = NULL;
-	json_object_object_get_ex(body, "features", &feat);
-	if (feat) { r = json_in_check_fields(feat, image_features_fields, "field \"features\"", resp); if (r < 0) goto out; }
-	if (!has_size && !new_name && !feat) {
+	has_features = json_object_object_get_ex(body, "features", &features);
+	if (has_features) {
+		r = image_features_parse(resp, features, &change);
+		if (r < 0)
+			goto out;
+	}
+	if (!has_size && !new_name && !has_features) {
 		r = response_fail(resp, -EINVAL,
-				  "nothing to change: give \"size\" (resize) and/or \"name\" (rename)");
+				  "nothing to change: give \"size\" (resize), \"name\" (rename) and/or \"features\" ({\"enable\": [...], \"disable\": [...]})");
 		goto out;
 	}
 	api_image_ref(&ref, req, request_capture(req, "image"));
@@ -314,8 +318,8 @@ int api_image_patch(struct request *req, struct response *resp)
 			goto out;
 		}
 	}
-	if (feat) {
-		r = api_image_update_features(resp, ioctx, &ref, feat);
+	if (has_features) {
+		r = image_features_apply(resp, ioctx, &ref, &change);
 		if (r < 0)
 			goto out;
 	}

@@ -2,7 +2,9 @@
  * an image is written, and who has it open or locked.
  *
  * All three open the image read-only, which neither watches nor locks it,
- * so this service never appears in its own answers. */
+ * so this service never appears in its own answers. Locks are read as
+ * image_locks.c explains: librbd's exclusive lock and advisory locks
+ * (`rbd lock add`) in one list, told apart by "type". */
 #include "config.h"
 
 #include <errno.h>
@@ -13,18 +15,9 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_locks.h"
 #include "json_out.h"
 #include "routes.h"
-
-/* Locks live on the image header as one cls lock, "rbd_lock". librbd's
- * exclusive-lock feature holds it with this tag and a cookie "auto <n>"
- * (that is how librbd itself recognises its owner); `rbd lock add` holds
- * it with a tag and cookie of the user's choosing. So one listing shows
- * both kinds. (rbd_lock_get_owners reads the same lock, but only through
- * an image opened read-write, which would make this service a watcher of
- * the image it reports on.) */
-#define MANAGED_LOCK_TAG "internal"
-#define MANAGED_LOCK_COOKIE_PREFIX "auto "
 
 static int add_used(uint64_t offset, size_t len, int exists, void *arg)
 {
@@ -248,64 +241,19 @@ out:
 	return r;
 }
 
-/* Advisory lockers as three arrays of NUL-separated strings. */
-struct lockers {
-	ssize_t count;
-	int exclusive;
-	char *tag, *clients, *cookies, *addrs;
-};
-
-static int list_lockers(rbd_image_t image, struct lockers *l)
-{
-	size_t tag_len = 256, clients_len = 1024, cookies_len = 1024, addrs_len = 1024;
-
-	memset(l, 0, sizeof(*l));
-	for (;;) {
-		free(l->tag);
-		free(l->clients);
-		free(l->cookies);
-		free(l->addrs);
-		l->tag = malloc(tag_len);
-		l->clients = malloc(clients_len);
-		l->cookies = malloc(cookies_len);
-		l->addrs = malloc(addrs_len);
-		if (!l->tag || !l->clients || !l->cookies || !l->addrs)
-			return -ENOMEM;
-		/* On ERANGE librbd has written the sizes it needs. */
-		l->count = rbd_list_lockers(image, &l->exclusive, l->tag, &tag_len, l->clients,
-					    &clients_len, l->cookies, &cookies_len, l->addrs,
-					    &addrs_len);
-		if (l->count != -ERANGE)
-			break;
-	}
-	return l->count < 0 ? (int)l->count : 0;
-}
-
-static void lockers_free(struct lockers *l)
-{
-	free(l->tag);
-	free(l->clients);
-	free(l->cookies);
-	free(l->addrs);
-}
-
 /* An item of the LockList for one locker. */
-static struct json_object *locker_json(const struct lockers *l, const char *client,
-				       const char *cookie, const char *addr)
+static struct json_object *locker_json(const struct image_locks *l, const struct image_locker *k)
 {
 	struct json_object *item = json_object_new_object();
-	int managed = strcmp(l->tag, MANAGED_LOCK_TAG) == 0 &&
-		      strncmp(cookie, MANAGED_LOCK_COOKIE_PREFIX,
-			      strlen(MANAGED_LOCK_COOKIE_PREFIX)) == 0;
 
 	if (!item)
 		return NULL;
-	if (json_add_string(item, "type", managed ? "exclusive-lock" : "advisory") < 0 ||
+	if (json_add_string(item, "type", k->managed ? "exclusive-lock" : "advisory") < 0 ||
 	    json_add_bool(item, "exclusive", l->exclusive) < 0 ||
 	    json_add_string(item, "tag", l->tag) < 0 ||
-	    json_add_string(item, "client", client) < 0 ||
-	    json_add_string(item, "cookie", cookie) < 0 ||
-	    json_add_string(item, "address", addr) < 0) {
+	    json_add_string(item, "client", k->client) < 0 ||
+	    json_add_string(item, "cookie", k->cookie) < 0 ||
+	    json_add_string(item, "address", k->address) < 0) {
 		json_object_put(item);
 		return NULL;
 	}
@@ -315,7 +263,7 @@ static struct json_object *locker_json(const struct lockers *l, const char *clie
 int api_image_locks(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL, *items;
-	struct lockers l = {0};
+	struct image_locks l = {0};
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
@@ -328,7 +276,7 @@ int api_image_locks(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref, 0, &image);
 	if (r < 0)
 		return r;
-	r = list_lockers(image, &l);
+	r = image_locks_read(image, &l);
 	if (r < 0) {
 		api_image_fail(resp, r, &ref, "listing the locks of");
 		goto out;
@@ -338,24 +286,20 @@ int api_image_locks(struct request *req, struct response *resp)
 		r = response_fail(resp, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (ssize_t i = 0, co = 0, ko = 0, ao = 0; i < l.count; i++) {
-		const char *client = l.clients + co, *cookie = l.cookies + ko, *addr = l.addrs + ao;
-		struct json_object *item = locker_json(&l, client, cookie, addr);
+	for (size_t i = 0; i < l.count; i++) {
+		struct json_object *item = locker_json(&l, &l.lockers[i]);
 
 		if (!item || json_object_array_add(items, item) < 0) {
 			json_object_put(item);
 			r = response_fail(resp, -ENOMEM, "out of memory");
 			goto out;
 		}
-		co += (ssize_t)strlen(client) + 1;
-		ko += (ssize_t)strlen(cookie) + 1;
-		ao += (ssize_t)strlen(addr) + 1;
 	}
 	response_json(resp, 200, body);
 	body = NULL;
 out:
 	json_object_put(body);
-	lockers_free(&l);
+	image_locks_free(&l);
 	rbd_close(image);
 	return r;
 }

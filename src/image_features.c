@@ -23,8 +23,9 @@
 
 #include "rbd_features.h"
 #include "image_features.h"
+#include "image_locks.h"
 
-const struct field_spec image_features_fields[] = {
+static const struct field_spec image_features_fields[] = {
 	{"enable", FIELD_STRING_ARRAY, 0},
 	{"disable", FIELD_STRING_ARRAY, 0},
 	{NULL, 0, 0},
@@ -95,14 +96,17 @@ static int read_list(struct response *resp, struct json_object *features, const 
 	return 0;
 }
 
-/* Everything that can be said about the request without the image. */
-static int check_request(struct response *resp, struct json_object *features, uint64_t *enable,
-			 uint64_t *disable)
+int image_features_parse(struct response *resp, struct json_object *features,
+			 struct feature_change *change)
 {
+	uint64_t *enable = &change->enable, *disable = &change->disable;
 	int enable_data_pool, disable_data_pool;
 	char names[256];
 	int r;
 
+	r = json_in_check_fields(features, image_features_fields, "field \"features\"", resp);
+	if (r < 0)
+		return r;
 	r = read_list(resp, features, "enable", enable, &enable_data_pool);
 	if (r < 0)
 		return r;
@@ -201,25 +205,49 @@ static int change_failed(struct response *resp, int err, const struct image_ref 
 			 uint64_t bit, int enabling, rbd_image_t image, uint64_t before)
 {
 	uint64_t now = before;
-	char name[64], on[256], off[256], done[600] = "";
+	char name[64], list[256], done[300] = "";
 
 	rbd_get_features(image, &now);
 	names_of(bit, name, sizeof(name));
-	names_of(now & ~before, on, sizeof(on));
-	names_of(before & ~now, off, sizeof(off));
-	if (*on || *off)
-		snprintf(done, sizeof(done), "; before that, %s%s%s%s%s, and stay%s so", *on ? on : "",
-			 *on ? " were enabled" : "", *on && *off ? " and " : "", off,
-			 *off ? " were disabled" : "", "");
+	if (now != before)
+		snprintf(done, sizeof(done), "; the image's features are now: %s",
+			 names_of(now, list, sizeof(list)));
 	if (err == -ENOENT)
 		return api_image_fail(resp, err, ref, "changing features of");
+	/* librbd's answer when it cannot take the exclusive lock. */
 	if (err == -EROFS)
 		return response_fail(resp, -EBUSY,
-				     "%s %s on image %s failed: the image is read-only (a non-primary mirror image?)%s",
+				     "%s %s on image %s failed: the image is read-only for this client (another client holds its lock and does not release it, or it is a non-primary mirror image)%s",
 				     enabling ? "enabling" : "disabling", name, ref->spec, done);
 	return response_fail(resp, err, "%s %s on image %s failed: %s (errno %d)%s",
 			     enabling ? "enabling" : "disabling", name, ref->spec, strerror(-err),
 			     -err, done);
+}
+
+/* librbd changes features under the image's exclusive lock, which an
+ * advisory lock (`rbd lock add`) keeps it from taking: it then refuses
+ * some changes and waits forever on others (enabling journaling). So an
+ * advisory lock is a 409 before anything changes. */
+static int check_advisory_lock(struct response *resp, rbd_image_t image,
+			       const struct image_ref *ref)
+{
+	const struct image_locker *k;
+	struct image_locks locks;
+	int r;
+
+	r = image_locks_read(image, &locks);
+	if (r < 0) {
+		image_locks_free(&locks);
+		return api_image_fail(resp, r, ref, "listing the locks of");
+	}
+	k = image_locks_advisory(&locks);
+	if (k)
+		r = response_fail(resp, -EBUSY,
+				  "image %s has an advisory lock (cookie \"%s\", held by %s at %s), so librbd cannot take the image's exclusive lock to change features; release it first (`rbd lock rm %s '%s' %s`)",
+				  ref->spec, k->cookie, k->client, k->address, ref->spec, k->cookie,
+				  k->client);
+	image_locks_free(&locks);
+	return r;
 }
 
 /* Enables (on) or disables one feature unless it already is so: librbd
@@ -237,16 +265,13 @@ static int change_one(rbd_image_t image, uint64_t bit, int on)
 	return rbd_update_features(image, bit, (uint8_t)on);
 }
 
-int api_image_update_features(struct response *resp, rados_ioctx_t ioctx,
-			      const struct image_ref *ref, struct json_object *features)
+int image_features_apply(struct response *resp, rados_ioctx_t ioctx,
+			 const struct image_ref *ref, const struct feature_change *change)
 {
-	uint64_t enable, disable, current;
+	uint64_t enable = change->enable, disable = change->disable, current;
 	rbd_image_t image;
 	int r;
 
-	r = check_request(resp, features, &enable, &disable);
-	if (r < 0)
-		return r;
 	r = api_image_open(resp, ioctx, ref, 1, &image);
 	if (r < 0)
 		return r;
@@ -256,6 +281,12 @@ int api_image_update_features(struct response *resp, rados_ioctx_t ioctx,
 		goto out;
 	}
 	r = check_dependencies(resp, ref, current, enable, disable);
+	if (r < 0)
+		goto out;
+	/* Nothing to do is done: the image already is as asked. */
+	if (!(enable & ~current) && !(disable & current))
+		goto out;
+	r = check_advisory_lock(resp, image, ref);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < N_CHANGE; i++) {
