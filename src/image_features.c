@@ -96,6 +96,14 @@ static int read_list(struct response *resp, struct json_object *features, const 
 	return 0;
 }
 
+/* What "copy the image to a new one that has ..." ends with. */
+static const char *pronoun(uint64_t bits, int data_pool)
+{
+	if (!bits)
+		return "a data pool";
+	return __builtin_popcountll(bits) + data_pool > 1 ? "them" : "it";
+}
+
 int image_features_parse(struct response *resp, struct json_object *features,
 			 struct feature_change *change)
 {
@@ -119,14 +127,14 @@ int image_features_parse(struct response *resp, struct json_object *features,
 				     names_of(*enable & ~ENABLE_LATER, names, sizeof(names)),
 				     (*enable & ~ENABLE_LATER) && enable_data_pool ? ", " : "",
 				     enable_data_pool ? "data-pool" : "",
-				     (*enable & ~ENABLE_LATER) ? "them" : "a data pool");
+				     pronoun(*enable & ~ENABLE_LATER, enable_data_pool));
 	if ((*disable & ~DISABLE_LATER) || disable_data_pool)
 		return response_fail(resp, -EINVAL,
 				     "field \"features\": %s%s%s cannot be disabled on an existing image; copy the image to a new one without %s",
 				     names_of(*disable & ~DISABLE_LATER, names, sizeof(names)),
 				     (*disable & ~DISABLE_LATER) && disable_data_pool ? ", " : "",
 				     disable_data_pool ? "data-pool" : "",
-				     (*disable & ~DISABLE_LATER) ? "them" : "a data pool");
+				     pronoun(*disable & ~DISABLE_LATER, disable_data_pool));
 	/* librbd switches these two as a pair on an existing image. */
 	if (*enable & PAIRED)
 		*enable |= PAIRED;
