@@ -16,6 +16,7 @@
 #include "clones.h"
 #include "rbd_features.h"
 #include "image_json.h"
+#include "image_features.h"
 #include "image_list.h"
 #include "json_out.h"
 #include "routes.h"
@@ -233,6 +234,7 @@ static const struct field_spec image_patch_fields[] = {
 	{"size", FIELD_SIZE, 0},
 	{"allow_shrink", FIELD_BOOL, 0},
 	{"name", FIELD_NAME, 0},
+	{"features", FIELD_OBJECT, 0},
 	{NULL, 0, 0},
 };
 
@@ -284,11 +286,12 @@ out:
 
 int api_image_patch(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body = NULL, *features = NULL;
+	struct feature_change change;
 	struct image_ref ref, renamed;
 	const char *new_name = NULL;
 	uint64_t size = 0;
-	int has_size, has_shrink, allow_shrink = 0;
+	int has_size, has_shrink, has_features, allow_shrink = 0;
 	rados_ioctx_t ioctx;
 	rbd_image_t probe;
 	int r;
@@ -303,9 +306,15 @@ int api_image_patch(struct request *req, struct response *resp)
 		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
 		goto out;
 	}
-	if (!has_size && !new_name) {
+	has_features = json_object_object_get_ex(body, "features", &features);
+	if (has_features) {
+		r = image_features_parse(resp, features, &change);
+		if (r < 0)
+			goto out;
+	}
+	if (!has_size && !new_name && !has_features) {
 		r = response_fail(resp, -EINVAL,
-				  "nothing to change: give \"size\" (resize) and/or \"name\" (rename)");
+				  "nothing to change: give \"size\" (resize), \"name\" (rename) and/or \"features\" ({\"enable\": [...], \"disable\": [...]})");
 		goto out;
 	}
 	api_image_ref(&ref, req, request_capture(req, "image"));
@@ -329,6 +338,11 @@ int api_image_patch(struct request *req, struct response *resp)
 					  ref.spec, new_name, renamed.spec);
 			goto out;
 		}
+	}
+	if (has_features) {
+		r = image_features_apply(resp, ioctx, &ref, &change);
+		if (r < 0)
+			goto out;
 	}
 	if (has_size) {
 		r = resize_image(resp, ioctx, &ref, size, allow_shrink);

@@ -1,26 +1,305 @@
-/* api_usage.c - disk usage, watchers and locks of an image.
- * Placeholder: answers 404 until implemented. */
+/* api_usage.c - .../images/{image}/du, /watchers and /locks: how much of
+ * an image is written, and who has it open or locked.
+ *
+ * All three open the image read-only, which neither watches nor locks it,
+ * so this service never appears in its own answers. Locks are read as
+ * image_locks.c explains: librbd's exclusive lock and advisory locks
+ * (`rbd lock add`) in one list, told apart by "type". */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_locks.h"
+#include "json_out.h"
 #include "routes.h"
+
+static int add_used(uint64_t offset, size_t len, int exists, void *arg)
+{
+	(void)offset;
+	if (exists)
+		*(uint64_t *)arg += len;
+	return 0;
+}
+
+/* Bytes of whole objects written in the image's current snapshot (head
+ * or one set with rbd_snap_set) since snapshot from (NULL: since
+ * creation), the way `rbd du` counts. With a valid fast-diff object map
+ * librbd answers from the map without touching the data objects. */
+static int used_bytes(rbd_image_t image, const char *from, uint64_t size, uint64_t *used)
+{
+	*used = 0;
+	return rbd_diff_iterate2(image, from, 0, size, 0 /* not the parent's */,
+				 1 /* whole objects */, add_used, used);
+}
+
+static int compare_snap_id(const void *a, const void *b)
+{
+	const rbd_snap_info_t *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The image's snapshots, oldest first; *count of them. */
+static int list_snapshots(rbd_image_t image, rbd_snap_info_t **snaps, int *count)
+{
+	int max = 16, r;
+
+	*snaps = NULL;
+	for (;;) {
+		rbd_snap_info_t *bigger = realloc(*snaps, (size_t)max * sizeof(**snaps));
+
+		if (!bigger) {
+			free(*snaps);
+			*snaps = NULL;
+			return -ENOMEM;
+		}
+		*snaps = bigger;
+		r = rbd_snap_list(image, *snaps, &max);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		free(*snaps);
+		*snaps = NULL;
+		return r;
+	}
+	*count = r;
+	qsort(*snaps, (size_t)r, sizeof(**snaps), compare_snap_id);
+	return 0;
+}
+
+/* Has the image a fast-diff map librbd can trust? */
+static int fast_diff_valid(rbd_image_t image)
+{
+	uint64_t features = 0, flags = 0;
+
+	if (rbd_get_features(image, &features) < 0 || rbd_get_flags(image, &flags) < 0)
+		return 0;
+	return (features & RBD_FEATURE_FAST_DIFF) && !(flags & RBD_FLAG_FAST_DIFF_INVALID);
+}
+
+/* Usage of each snapshot (what it holds beyond the one before it) into
+ * items, and the name of the newest into *newest. */
+static int snapshots_usage(rbd_image_t image, const rbd_snap_info_t *snaps, int count,
+			   struct json_object *items, uint64_t *total)
+{
+	for (int i = 0; i < count; i++) {
+		struct json_object *item = json_object_new_object();
+		uint64_t used;
+		int r;
+
+		if (!item)
+			return -ENOMEM;
+		r = rbd_snap_set(image, snaps[i].name);
+		if (r == 0)
+			r = used_bytes(image, i ? snaps[i - 1].name : NULL, snaps[i].size, &used);
+		if (r == 0 && (json_add_string(item, "name", snaps[i].name) < 0 ||
+			       json_add_u64(item, "id", snaps[i].id) < 0 ||
+			       json_add_u64(item, "provisioned_bytes", snaps[i].size) < 0 ||
+			       json_add_u64(item, "used_bytes", used) < 0))
+			r = -ENOMEM;
+		if (r == 0 && json_object_array_add(items, item) < 0)
+			r = -ENOMEM;
+		if (r < 0) {
+			json_object_put(item);
+			return r;
+		}
+		*total += used;
+	}
+	return rbd_snap_set(image, NULL);
+}
 
 int api_image_du(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct json_object *body = NULL, *items;
+	rbd_snap_info_t *snaps = NULL;
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	uint64_t size, used, total = 0;
+	int nsnaps = 0, r;
+
+	api_image_ref(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r < 0)
+		return r;
+	body = json_envelope("DiskUsage");
+	items = json_object_new_array();
+	if (!body || !items || json_add_string(body, "pool", ref.pool) < 0 ||
+	    json_add_string(body, "namespace", ref.ns) < 0 ||
+	    json_add_string(body, "image", ref.name) < 0) {
+		json_object_put(items);
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	json_object_object_add(body, "snapshots", items);
+	r = rbd_get_size(image, &size);
+	if (r == 0)
+		r = list_snapshots(image, &snaps, &nsnaps);
+	if (r == 0)
+		r = snapshots_usage(image, snaps, nsnaps, items, &total);
+	/* Like `rbd du`: the head counts what changed since the newest
+	 * snapshot, and the total adds up the image and its snapshots. */
+	if (r == 0)
+		r = used_bytes(image, nsnaps ? snaps[nsnaps - 1].name : NULL, size, &used);
+	if (r < 0) {
+		/* A snapshot deleted meanwhile is a race, not a failure. */
+		if (r == -ENOENT)
+			r = response_fail(resp, -ESTALE,
+					  "the snapshots of image %s changed while measuring it; try again",
+					  ref.spec);
+		else
+			api_image_fail(resp, r, &ref, "measuring the usage of");
+		goto out;
+	}
+	total += used;
+	if (json_add_u64(body, "provisioned_bytes", size) < 0 ||
+	    json_add_u64(body, "used_bytes", used) < 0 ||
+	    json_add_u64(body, "total_used_bytes", total) < 0 ||
+	    json_add_bool(body, "fast_diff", fast_diff_valid(image)) < 0) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	if (snaps) {
+		rbd_snap_list_end(snaps);
+		free(snaps);
+	}
+	json_object_put(body);
+	rbd_close(image);
+	return r;
 }
 
 int api_image_watchers(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct json_object *body = NULL, *items;
+	rbd_image_watcher_t *watchers = NULL;
+	size_t max = 8, count = 0;
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r;
+
+	api_image_ref(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r < 0)
+		return r;
+	for (;;) {
+		rbd_image_watcher_t *bigger = realloc(watchers, max * sizeof(*watchers));
+
+		if (!bigger) {
+			r = -ENOMEM;
+			break;
+		}
+		watchers = bigger;
+		r = rbd_watchers_list(image, watchers, &max);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		api_image_fail(resp, r, &ref, "listing the watchers of");
+		goto out;
+	}
+	count = max;
+	body = json_list_envelope("WatcherList", &items);
+	for (size_t i = 0; body && i < count; i++) {
+		struct json_object *item = json_object_new_object();
+
+		if (!item || json_add_string(item, "address", watchers[i].addr) < 0 ||
+		    json_add_i64(item, "client_id", watchers[i].id) < 0 ||
+		    json_add_u64(item, "cookie", watchers[i].cookie) < 0 ||
+		    json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			json_object_put(body);
+			body = NULL;
+		}
+	}
+	if (!body) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	response_json(resp, 200, body);
+out:
+	if (count)
+		rbd_watchers_list_cleanup(watchers, count);
+	free(watchers);
+	rbd_close(image);
+	return r;
+}
+
+/* An item of the LockList for one locker. */
+static struct json_object *locker_json(const struct image_locks *l, const struct image_locker *k)
+{
+	struct json_object *item = json_object_new_object();
+
+	if (!item)
+		return NULL;
+	if (json_add_string(item, "type", k->managed ? "exclusive-lock" : "advisory") < 0 ||
+	    json_add_bool(item, "exclusive", l->exclusive) < 0 ||
+	    json_add_string(item, "tag", l->tag) < 0 ||
+	    json_add_string(item, "client", k->client) < 0 ||
+	    json_add_string(item, "cookie", k->cookie) < 0 ||
+	    json_add_string(item, "address", k->address) < 0) {
+		json_object_put(item);
+		return NULL;
+	}
+	return item;
 }
 
 int api_image_locks(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	struct json_object *body = NULL, *items;
+	struct image_locks l = {0};
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r;
+
+	api_image_ref(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = image_locks_read(image, &l);
+	if (r < 0) {
+		api_image_fail(resp, r, &ref, "listing the locks of");
+		goto out;
+	}
+	body = json_list_envelope("LockList", &items);
+	if (!body) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < l.count; i++) {
+		struct json_object *item = locker_json(&l, &l.lockers[i]);
+
+		if (!item || json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			r = response_fail(resp, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	json_object_put(body);
+	image_locks_free(&l);
+	rbd_close(image);
+	return r;
 }

@@ -233,6 +233,7 @@ static const char *type_phrase(enum field_type type)
 	case FIELD_BOOL: return "true or false";
 	case FIELD_OBJECT: return "an object";
 	case FIELD_STRING_ARRAY: return "an array of strings";
+	case FIELD_NULLABLE: break;
 	}
 	return "?";
 }
@@ -253,11 +254,14 @@ static int check_value(struct json_object *value, const struct field_spec *field
 		       const char *what, struct response *resp)
 {
 	enum json_type type = json_object_get_type(value);
+	enum field_type expected = (enum field_type)(field->type & ~FIELD_NULLABLE);
 	const char *why;
 	uint64_t number;
 	int r;
 
-	switch (field->type) {
+	if (type == json_type_null && (field->type & FIELD_NULLABLE))
+		return 0;
+	switch (expected) {
 	case FIELD_STRING:
 	case FIELD_NAME:
 		if (type != json_type_string)
@@ -299,6 +303,8 @@ static int check_value(struct json_object *value, const struct field_spec *field
 		if (type == json_type_object)
 			return 0;
 		break;
+	case FIELD_NULLABLE:
+		break;
 	case FIELD_STRING_ARRAY:
 		if (type != json_type_array)
 			break;
@@ -312,8 +318,10 @@ static int check_value(struct json_object *value, const struct field_spec *field
 							     json_object_array_get_idx(value, i))));
 		return 0;
 	}
-	return response_fail(resp, -EINVAL, "field \"%s\" in %s must be %s, not %s", field->name,
-			     what, type_phrase(field->type), json_type_to_name(type));
+	return response_fail(resp, -EINVAL, "field \"%s\" in %s must be %s%s, not %s",
+			     field->name, what, type_phrase(expected),
+			     (field->type & FIELD_NULLABLE) ? " (or null)" : "",
+			     json_type_to_name(type));
 }
 
 int json_in_check_fields(struct json_object *obj, const struct field_spec *spec,
@@ -323,7 +331,7 @@ int json_in_check_fields(struct json_object *obj, const struct field_spec *spec,
 
 	json_object_object_foreach(obj, key, value) {
 		const struct field_spec *field = NULL;
-		char allowed[256] = "";
+		char allowed[512] = "";
 		size_t used = 0;
 
 		for (const struct field_spec *f = spec; f->name; f++)
@@ -350,6 +358,13 @@ int json_in_check_fields(struct json_object *obj, const struct field_spec *spec,
 			return response_fail(resp, -EINVAL, "field \"%s\" is required in %s",
 					     f->name, what);
 	return 0;
+}
+
+int json_in_is_null(struct json_object *obj, const char *key)
+{
+	struct json_object *field;
+
+	return json_object_object_get_ex(obj, key, &field) && field == NULL;
 }
 
 int json_in_string(struct json_object *obj, const char *key, const char **value)

@@ -22,11 +22,14 @@ enum field_type {
 	FIELD_BOOL,
 	FIELD_OBJECT,
 	FIELD_STRING_ARRAY,
+	/* Or'ed into a type: JSON null is accepted as well, for fields a
+	 * client clears by sending null (getters then report the null). */
+	FIELD_NULLABLE = 0x100,
 };
 
 struct field_spec {
 	const char *name;
-	enum field_type type;
+	enum field_type type;   /* possibly | FIELD_NULLABLE */
 	int required;
 };
 
@@ -44,7 +47,9 @@ int json_in_check_fields(struct json_object *obj, const struct field_spec *spec,
 			 const char *what, struct response *resp);
 
 /* Getters for fields already validated by json_in_check_fields. They
- * return 0 when present, -ENOENT when absent. */
+ * return 0 when present, -ENOENT when absent. A FIELD_NULLABLE field
+ * sent as null is present: test it with json_in_is_null first. */
+int json_in_is_null(struct json_object *obj, const char *key);
 int json_in_string(struct json_object *obj, const char *key, const char **value);
 int json_in_bool(struct json_object *obj, const char *key, int *value);
 int json_in_u64(struct json_object *obj, const char *key, uint64_t *value);

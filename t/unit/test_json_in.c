@@ -117,5 +117,38 @@ int main(void)
 	ok(json_in_size(obj, "size", &size) == 0 && size == UINT64_MAX,
 	   "json_in_size reads 2^64-1 as an integer");
 	json_object_put(obj);
+
+	/* FIELD_NULLABLE: null clears a field; other types are still checked. */
+	{
+		static const struct field_spec nullable[] = {
+			{"limit", FIELD_SIZE | FIELD_NULLABLE, 0},
+			{"plain", FIELD_SIZE, 0},
+			{NULL, 0, 0},
+		};
+		static const char *good = "{\"limit\":null}";
+		static const char *bad = "{\"limit\":true}";
+		static const char *plain = "{\"plain\":null}";
+		struct response resp;
+
+		response_init(&resp);
+		obj = NULL;
+		ok(json_in_parse_body(json, good, strlen(good), nullable, &resp, &obj) == 0,
+		   "null accepted for a nullable field");
+		ok(json_in_is_null(obj, "limit") && !json_in_is_null(obj, "plain"),
+		   "json_in_is_null tells null from absent");
+		json_object_put(obj);
+		response_free(&resp);
+		response_init(&resp);
+		obj = NULL;
+		ok(json_in_parse_body(json, bad, strlen(bad), nullable, &resp, &obj) < 0 &&
+			   strstr(message(&resp), "(or null), not boolean"),
+		   "a nullable field still checks its type (%s)", message(&resp));
+		response_free(&resp);
+		response_init(&resp);
+		ok(json_in_parse_body(json, plain, strlen(plain), nullable, &resp, &obj) < 0 &&
+			   strstr(message(&resp), "not null"),
+		   "null refused where not declared (%s)", message(&resp));
+		response_free(&resp);
+	}
 	return done_testing();
 }
