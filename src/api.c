@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "conf.h"
 #include "image_json.h"
 #include "json_out.h"
 #include "worker.h"
@@ -107,6 +108,22 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 		return api_image_fail(resp, r, ref, "reading");
 	}
 	response_json(resp, status, body);
+	return 0;
+}
+
+int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref)
+{
+	int index = image_lock_acquire(req->ctx->board, ref->pool, ref->ns, ref->name,
+				       req->ctx->conf->rados_timeout);
+
+	if (index == -ETIMEDOUT)
+		return response_fail(resp, -EBUSY,
+				     "another request is still changing image %s after %u s; try again later",
+				     ref->spec, req->ctx->conf->rados_timeout);
+	if (index < 0)
+		return response_fail(resp, index, "cannot lock image %s: %s", ref->spec,
+				     strerror(-index));
+	req->image_lock = index;
 	return 0;
 }
 

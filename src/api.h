@@ -62,6 +62,12 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
  * Returns 0 or -ENOMEM. */
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix);
 
+/* Takes this service's lock on ref's image for the rest of the request
+ * (http.c releases it), so mutations of one image from different workers
+ * run one after the other. Call it before opening the image for a change.
+ * 409 when another request holds it for longer than rados_timeout. */
+int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
+
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,

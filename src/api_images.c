@@ -13,7 +13,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "features.h"
+#include "rbd_features.h"
 #include "image_json.h"
 #include "image_list.h"
 #include "json_out.h"
@@ -294,6 +294,9 @@ int api_image_patch(struct request *req, struct response *resp)
 	if (r < 0)
 		goto out;
 
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		goto out;
 	/* A taken name is found before anything changes, so a conflicting
 	 * rename does not leave a resize half of the request applied. */
 	if (new_name) {
@@ -381,6 +384,9 @@ int api_image_delete(struct request *req, struct response *resp)
 
 	api_image_ref(&ref, req, request_capture(req, "image"));
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_lock(req, resp, &ref);
 	if (r < 0)
 		return r;
 	r = rbd_open_read_only(ioctx, ref.name, &image, NULL);

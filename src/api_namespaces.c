@@ -1,36 +1,258 @@
-/* api_namespaces.c - namespaces: list, create, delete.
- * Placeholder: answers 404 until implemented. */
+/* api_namespaces.c - /api/v1/pools/{pool}/namespaces: list, create,
+ * delete; and the existence check every namespaced image route makes.
+ *
+ * An RBD namespace is a RADOS namespace that librbd has registered in the
+ * pool's rbd_namespace object and given an image directory. The image
+ * routes under /namespaces/{namespace}/ reuse the default-namespace
+ * handlers; api_ioctx() calls api_require_namespace() for them so that a
+ * missing namespace is a 404 rather than an empty list or, worse, an image
+ * created in a namespace that rbd cannot see. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
 
 #include "api.h"
+#include "json_out.h"
 #include "routes.h"
-
-int api_namespaces_list(struct request *req, struct response *resp)
-{
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
-}
-
-int api_namespace_create(struct request *req, struct response *resp)
-{
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
-}
-
-int api_namespace_delete(struct request *req, struct response *resp)
-{
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
-}
 
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns)
 {
-	(void)resp;
-	(void)ioctx;
-	(void)pool;
-	(void)ns;
+	bool exists = false;
+	int r;
+
+	if (!*ns)
+		return 0;
+	/* librbd asserts the state of the namespace's own rbd_directory
+	 * object through a copy of ioctx set to ns, so the namespace ioctx
+	 * is currently set to does not matter: one small read, no switch. */
+	r = rbd_namespace_exists(ioctx, ns, &exists);
+	if (r < 0)
+		return response_fail(resp, r, "checking namespace %s in pool %s failed: %s (errno %d)",
+				     ns, pool, strerror(-r), -r);
+	if (!exists)
+		return response_fail(resp, -ENOENT, "namespace %s in pool %s does not exist", ns,
+				     pool);
 	return 0;
+}
+
+/* The pool's namespaces as librbd returns them: names separated by NUL,
+ * *names owned by the caller. */
+static int read_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
+{
+	size_t size = 1024;
+	char *buf = NULL;
+	int r;
+
+	for (;;) {
+		char *grown = realloc(buf, size);
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		r = rbd_namespace_list(ioctx, buf, &size);
+		if (r != -ERANGE)
+			break;
+		/* size now holds what is needed; a namespace created
+		 * meanwhile makes us go round once more. */
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*names = buf;
+	*len = (size_t)r;
+	return 0;
+}
+
+int api_namespaces_list(struct request *req, struct response *resp)
+{
+	const char *pool = request_capture(req, "pool");
+	struct json_object *body = NULL, *items, *item;
+	rados_ioctx_t ioctx;
+	char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	r = read_namespace_names(ioctx, &names, &len);
+	if (r < 0) {
+		response_fail(resp, r, "listing the namespaces of pool %s failed: %s (errno %d)",
+			      pool, strerror(-r), -r);
+		goto out;
+	}
+	body = json_list_envelope("NamespaceList", &items);
+	if (!body) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
+		if (!names[at])
+			continue;
+		item = json_object_new_object();
+		if (!item || json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			r = response_fail(resp, -ENOMEM, "out of memory");
+			goto out;
+		}
+		if (json_add_string(item, "name", names + at) < 0) {
+			r = response_fail(resp, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	json_object_put(body);
+	free(names);
+	return r;
+}
+
+/* Answers with {"Kind":"Namespace","name","pool"}. */
+static int respond_namespace(struct response *resp, const char *pool, const char *ns,
+			     int status)
+{
+	struct json_object *body = json_envelope("Namespace");
+
+	if (!body || json_add_string(body, "name", ns) < 0 ||
+	    json_add_string(body, "pool", pool) < 0) {
+		json_object_put(body);
+		return response_fail(resp, -ENOMEM, "out of memory");
+	}
+	response_json(resp, status, body);
+	return 0;
+}
+
+int api_namespace_get(struct request *req, struct response *resp)
+{
+	const char *pool = request_capture(req, "pool");
+	const char *ns = api_namespace(req);
+	rados_ioctx_t ioctx;
+	int r;
+
+	/* api_ioctx answers 404 itself when the namespace does not exist. */
+	r = api_ioctx(req, resp, pool, ns, &ioctx);
+	if (r < 0)
+		return r;
+	return respond_namespace(resp, pool, ns, 200);
+}
+
+static const struct field_spec namespace_create_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+int api_namespace_create(struct request *req, struct response *resp)
+{
+	const char *pool = request_capture(req, "pool");
+	char encoded_pool[ENCODED_NAME_MAX], encoded_ns[ENCODED_NAME_MAX];
+	struct json_object *body = NULL;
+	const char *ns = NULL;
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = api_body(req, resp, namespace_create_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_string(body, "name", &ns);
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		goto out;
+	/* librbd refuses a name already registered with EEXIST before it
+	 * writes anything, so no separate existence check is needed. */
+	r = rbd_namespace_create(ioctx, ns);
+	if (r == -EEXIST) {
+		response_fail(resp, r, "namespace %s already exists in pool %s", ns, pool);
+		goto out;
+	}
+	if (r < 0) {
+		response_fail(resp, r, "creating namespace %s in pool %s failed: %s (errno %d)", ns,
+			      pool, strerror(-r), -r);
+		goto out;
+	}
+	r = respond_namespace(resp, pool, ns, 201);
+	if (r < 0)
+		goto out;
+	percent_encode_segment(pool, encoded_pool, sizeof(encoded_pool));
+	percent_encode_segment(ns, encoded_ns, sizeof(encoded_ns));
+	r = response_set_location(resp, "/api/v1/pools/%s/namespaces/%s", encoded_pool,
+				  encoded_ns);
+out:
+	json_object_put(body);
+	return r;
+}
+
+/* How many images (and trashed images) namespace ns holds, for the 409. */
+static void count_namespace_contents(rados_ioctx_t ioctx, const char *ns, size_t *images,
+				     size_t *trashed)
+{
+	rbd_trash_image_info_t none;
+	rbd_image_spec_t no_spec;
+
+	*images = 0;
+	*trashed = 0;
+	rados_ioctx_set_namespace(ioctx, ns);
+	/* With room for none, both answer -ERANGE and say how many. */
+	if (rbd_list2(ioctx, &no_spec, images) != -ERANGE)
+		*images = 0;
+	if (rbd_trash_list(ioctx, &none, trashed) != -ERANGE)
+		*trashed = 0;
+	rados_ioctx_set_namespace(ioctx, "");
+}
+
+int api_namespace_delete(struct request *req, struct response *resp)
+{
+	const char *pool = request_capture(req, "pool");
+	const char *ns = api_namespace(req);
+	size_t images, trashed;
+	rados_ioctx_t ioctx;
+	int r;
+
+	/* The default-namespace ioctx: librbd switches namespaces itself,
+	 * and a missing namespace is answered below from its ENOENT. */
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	r = rbd_namespace_remove(ioctx, ns);
+	switch (r) {
+	case 0:
+		response_json(resp, 204, NULL);
+		return 0;
+	case -ENOENT:
+		return response_fail(resp, r, "namespace %s in pool %s does not exist", ns, pool);
+	case -EBUSY:
+	case -ENOTEMPTY:
+		count_namespace_contents(ioctx, ns, &images, &trashed);
+		if (images == 0 && trashed == 0)
+			return response_fail(resp, r,
+					     "namespace %s in pool %s is not empty (or is in use); "
+					     "delete its images and empty its trash first",
+					     ns, pool);
+		if (trashed == 0)
+			return response_fail(resp, r,
+					     "namespace %s in pool %s still holds %zu image%s; delete %s first",
+					     ns, pool, images, images == 1 ? "" : "s",
+					     images == 1 ? "it" : "them");
+		if (images == 0)
+			return response_fail(resp, r,
+					     "namespace %s in pool %s still holds %zu image%s in its trash; "
+					     "remove %s from the trash first",
+					     ns, pool, trashed, trashed == 1 ? "" : "s",
+					     trashed == 1 ? "it" : "them");
+		return response_fail(resp, r,
+				     "namespace %s in pool %s still holds %zu image%s and %zu more in its trash; "
+				     "delete them and remove the trashed ones first",
+				     ns, pool, images, images == 1 ? "" : "s", trashed);
+	default:
+		return response_fail(resp, r, "deleting namespace %s in pool %s failed: %s (errno %d)",
+				     ns, pool, strerror(-r), -r);
+	}
 }

@@ -257,18 +257,6 @@ int api_pool_create(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		goto out;
-	/* "osd pool create" succeeds on an existing pool, so ask first, on
-	 * the latest map: another worker may have just deleted it. */
-	r = rados_wait_for_latest_osdmap(cluster);
-	if (r < 0) {
-		response_fail(resp, r, "cannot reach the monitors: %s", strerror(-r));
-		goto out;
-	}
-	if (rados_pool_lookup(cluster, pool) >= 0) {
-		r = response_fail(resp, -EEXIST, "pool %s already exists", pool);
-		goto out;
-	}
-
 	extra = json_object_new_object();
 	if (!extra || (has_pg_num && json_add_i64(extra, "pg_num", (int64_t)pg_num) < 0)) {
 		json_object_put(extra);
@@ -276,11 +264,22 @@ int api_pool_create(struct request *req, struct response *resp)
 		goto out;
 	}
 	r = pool_mon_command(cluster, "osd pool create", pool, extra, outs, sizeof(outs));
+	/* The monitor answers success for a pool that exists already and
+	 * says so only in its status text; it, not this worker's possibly
+	 * older map, decides. */
+	if (r == 0 && strstr(outs, "already exists")) {
+		r = response_fail(resp, -EEXIST, "pool %s already exists", pool);
+		goto out;
+	}
 	if (r < 0) {
 		response_fail(resp, r, "creating pool %s failed: %s", pool,
 			      outs[0] ? outs : strerror(-r));
 		goto out;
 	}
+	/* Catch up with the map that holds the new pool (the monitor just
+	 * answered, so this returns at once); this worker's map may still show
+	 * an older pool of the same name. */
+	rados_wait_for_latest_osdmap(cluster);
 
 	extra = json_object_new_object();
 	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
@@ -343,15 +342,12 @@ int api_pool_delete(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	/* The monitor answers 0 for a pool that is already gone, so look on
-	 * the latest map to answer 404 honestly. */
-	r = rados_wait_for_latest_osdmap(cluster);
-	if (r < 0)
-		return response_fail(resp, r, "cannot reach the monitors: %s", strerror(-r));
-	if (rados_pool_lookup(cluster, pool) < 0)
-		return response_fail(resp, -ENOENT, "pool %s does not exist", pool);
 	r = delete_pool(cluster, pool, outs, sizeof(outs));
 	ceph_ioctx_forget(&req->ctx->ceph, pool);
+	/* The monitor answers success for a pool that is already gone and
+	 * says so only in its status text. */
+	if (r == 0 && strstr(outs, "does not exist"))
+		return response_fail(resp, -ENOENT, "pool %s does not exist", pool);
 	if (r < 0)
 		return response_fail(resp, r, "deleting pool %s failed: %s", pool,
 				     outs[0] ? outs : strerror(-r));

@@ -1,32 +1,712 @@
-/* api_trash.c - trash: move, list, restore, remove.
- * Placeholder: answers 404 until implemented. */
+/* api_trash.c - the RBD trash: move an image there, list, restore, remove.
+ *
+ * POST .../images/{image}/trash works in every namespace (it is one of the
+ * image routes). The trash itself is addressed at pool level only,
+ * /api/v1/pools/{pool}/trash[/{id}], and covers all of the pool's
+ * namespaces: the list walks the default namespace and then each
+ * namespace, and an {id} is looked up the same way. Image ids are unique
+ * within a pool in practice (librbd makes them from the creating client's
+ * global id and a random number), so the id alone names an entry. */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rbd/librbd.h>
 
 #include "api.h"
+#include "conf.h"
+#include "json_out.h"
 #include "routes.h"
+#include "scoreboard.h"
+#include "worker.h"
 
-int api_image_trash(struct request *req, struct response *resp)
+/* librbd image ids are lowercase hex: the creating client's global id
+ * and a 32-bit random number, so at most 24 digits today. */
+#define TRASH_ID_MAX 32
+
+/* A deferment that still fits librbd's 32-bit seconds (utime_t) for
+ * the next decades: ten years. */
+#define TRASH_DELAY_MAX (10ull * 365 * 24 * 3600)
+
+/* from tasks.h (clones helper) */
+int api_task_add(struct request *req, struct response *resp, const char *prefix,
+		 const char *arg_name, const char *arg_value);
+
+/* Until api_tasks.c provides the real one, ?async=true is refused. */
+__attribute__((weak)) int api_task_add(struct request *req, struct response *resp,
+				       const char *prefix, const char *arg_name,
+				       const char *arg_value)
 {
 	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	(void)prefix;
+	(void)arg_name;
+	(void)arg_value;
+	return response_fail_http(resp, 400, "async is not available");
+}
+
+/* librbd calls the progress callback unconditionally: NULL crashes it. */
+static int no_progress(uint64_t offset, uint64_t total, void *arg)
+{
+	(void)offset;
+	(void)total;
+	(void)arg;
+	return 0;
+}
+
+static const char *trash_source_name(rbd_trash_image_source_t source)
+{
+	switch (source) {
+	case RBD_TRASH_IMAGE_SOURCE_USER:
+		return "user";
+	case RBD_TRASH_IMAGE_SOURCE_MIRRORING:
+		return "mirroring";
+	case RBD_TRASH_IMAGE_SOURCE_MIGRATION:
+		return "migration";
+	case RBD_TRASH_IMAGE_SOURCE_REMOVING:
+		return "removing";
+	case RBD_TRASH_IMAGE_SOURCE_USER_PARENT:
+		return "user-parent";
+	}
+	return "unknown";
+}
+
+/* The sources librbd lets rbd_trash_restore take back (Trash.cc's
+ * ALLOWED_RESTORE_SOURCES); the others belong to a running operation. */
+static int trash_source_restorable(rbd_trash_image_source_t source)
+{
+	return source == RBD_TRASH_IMAGE_SOURCE_USER ||
+	       source == RBD_TRASH_IMAGE_SOURCE_MIRRORING ||
+	       source == RBD_TRASH_IMAGE_SOURCE_USER_PARENT;
+}
+
+/* The 409 for an entry that an operation still owns: the source of a
+ * live migration, or an image whose deletion has begun. */
+static int refuse_busy_source(struct response *resp, const char *id, const char *image,
+			      rbd_trash_image_source_t source)
+{
+	if (source == RBD_TRASH_IMAGE_SOURCE_MIGRATION)
+		return response_fail(resp, -EBUSY,
+				     "trash entry %s (image %s) is the source of a migration in progress; "
+				     "finish it with \"rbd migration commit\" or undo it with \"rbd migration abort\"",
+				     id, image);
+	return response_fail(resp, -EBUSY,
+			     "trash entry %s (image %s) is in the trash because it is being deleted (source %s); "
+			     "it cannot be restored", id, image, trash_source_name(source));
+}
+
+/* The {id} capture is not checked by the router: refuse anything that
+ * cannot be a librbd image id before it reaches the cluster. */
+static int check_trash_id(struct response *resp, const char *id)
+{
+	size_t len = strlen(id);
+
+	if (len == 0 || len > TRASH_ID_MAX || strspn(id, "0123456789abcdef") != len)
+		return response_fail(resp, -EINVAL,
+				     "trash entry id \"%.64s\" is not valid: an image id is 1 to %d "
+				     "lowercase hexadecimal digits, as GET /api/v1/pools/{pool}/trash lists them",
+				     id, TRASH_ID_MAX);
+	return 0;
+}
+
+static void format_time(time_t t, char *buf, size_t buflen)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || strftime(buf, buflen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, buflen, "%lld (seconds since the epoch)", (long long)t);
+}
+
+/* The fields of a TrashEntry, into obj (an envelope or a list item). */
+static int trash_entry_json(struct json_object *obj, const char *pool, const char *ns,
+			    const rbd_trash_image_info_t *info)
+{
+	struct timespec deleted = {.tv_sec = info->deletion_time};
+	struct timespec kept_until = {.tv_sec = info->deferment_end_time};
+
+	if (json_add_string(obj, "id", info->id) < 0 ||
+	    json_add_string(obj, "name", info->name) < 0 ||
+	    json_add_string(obj, "pool", pool) < 0 ||
+	    json_add_string(obj, "namespace", ns) < 0 ||
+	    json_add_string(obj, "source", trash_source_name(info->source)) < 0 ||
+	    json_add_time(obj, "deletion_time", &deleted) < 0 ||
+	    json_add_time(obj, "deferment_end_time", &kept_until) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Takes this service's per-image lock (api_image_lock's, shared by all
+ * workers) for trash entry id, so a restore and removals of one entry run
+ * one after the other: two clients removing one image at once make librbd
+ * fail an assertion on the exclusive lock and abort the process. */
+static int lock_trash_entry(struct request *req, struct response *resp, const char *pool,
+			    const char *id)
+{
+	char key[TRASH_ID_MAX + 16];
+	int index;
+
+	/* Ids are hex and names cannot hold '/', so no image shares a key
+	 * with an entry (a shared stripe only means waiting a little). */
+	snprintf(key, sizeof(key), "trash/%s", id);
+	index = image_lock_acquire(req->ctx->board, pool, "", key, req->ctx->conf->rados_timeout);
+	if (index == -ETIMEDOUT)
+		return response_fail(resp, -EBUSY,
+				     "another request is still working on trash entry %s of pool %s after %u s; "
+				     "try again later", id, pool, req->ctx->conf->rados_timeout);
+	if (index < 0)
+		return response_fail(resp, index, "cannot lock trash entry %s of pool %s: %s", id, pool,
+				     strerror(-index));
+	req->image_lock = index;
+	return 0;
+}
+
+/* The trash entries of the namespace ioctx is set to, *entries owned by
+ * the caller (rbd_trash_list_cleanup, then free). */
+static int read_trash(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, size_t *count)
+{
+	rbd_trash_image_info_t *buf = NULL;
+	size_t room = 16, n;
+	int r;
+
+	for (;;) {
+		rbd_trash_image_info_t *grown = realloc(buf, room * sizeof(*buf));
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		n = room;
+		r = rbd_trash_list(ioctx, buf, &n);
+		if (r != -ERANGE)
+			break;
+		/* n is what is needed now; entries added meanwhile make us go
+		 * round again. */
+		room = n + 16;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*entries = buf;
+	*count = (size_t)r;
+	return 0;
+}
+
+/* The pool's namespaces (NUL-separated in *names, owned by the caller),
+ * without the default one. */
+static int read_namespaces(rados_ioctx_t ioctx, char **names, size_t *len)
+{
+	size_t size = 1024;
+	char *buf = NULL;
+	int r;
+
+	for (;;) {
+		char *grown = realloc(buf, size);
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		r = rbd_namespace_list(ioctx, buf, &size);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*names = buf;
+	*len = (size_t)r;
+	return 0;
+}
+
+/* Appends the trash entries of namespace ns to items. */
+static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const char *ns,
+				struct json_object *items)
+{
+	rbd_trash_image_info_t *entries = NULL;
+	size_t count = 0;
+	int r;
+
+	rados_ioctx_set_namespace(ioctx, ns);
+	r = read_trash(ioctx, &entries, &count);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count && r == 0; i++) {
+		struct json_object *item = json_object_new_object();
+
+		if (!item || json_object_array_add(items, item) < 0) {
+			json_object_put(item);
+			r = -ENOMEM;
+			break;
+		}
+		r = trash_entry_json(item, pool, ns, &entries[i]);
+	}
+	rbd_trash_list_cleanup(entries, count);
+	free(entries);
+	return r;
 }
 
 int api_trash_list(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	const char *pool = request_capture(req, "pool");
+	struct json_object *body = NULL, *items;
+	const char *failed_ns = "";
+	rados_ioctx_t ioctx;
+	char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	body = json_list_envelope("TrashList", &items);
+	if (!body) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	r = list_namespace_trash(ioctx, pool, "", items);
+	if (r < 0)
+		goto fail;
+	rados_ioctx_set_namespace(ioctx, "");
+	r = read_namespaces(ioctx, &names, &len);
+	if (r < 0)
+		goto fail;
+	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
+		if (!names[at])
+			continue;
+		failed_ns = names + at;
+		r = list_namespace_trash(ioctx, pool, failed_ns, items);
+		if (r < 0)
+			goto fail;
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+	goto out;
+fail:
+	response_fail(resp, r, "listing the trash of pool %s%s%s failed: %s (errno %d)", pool,
+		      *failed_ns ? " in namespace " : "", failed_ns, strerror(-r), -r);
+out:
+	rados_ioctx_set_namespace(ioctx, "");
+	json_object_put(body);
+	free(names);
+	return r;
 }
+
+/* Finds trash entry id in the pool's default namespace or else in one of
+ * its namespaces. On success ioctx is left set to that namespace, *ns
+ * (owned by the caller) names it and *info holds the entry
+ * (rbd_trash_get_cleanup). Answers 404 when no namespace has it. */
+static int find_trash_entry(struct response *resp, rados_ioctx_t ioctx, const char *pool,
+			    const char *id, char **ns, rbd_trash_image_info_t *info)
+{
+	char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	*ns = NULL;
+	rados_ioctx_set_namespace(ioctx, "");
+	r = rbd_trash_get(ioctx, id, info);
+	if (r == 0) {
+		*ns = strdup("");
+		goto found;
+	}
+	if (r != -ENOENT)
+		goto fail;
+	r = read_namespaces(ioctx, &names, &len);
+	if (r < 0)
+		goto fail;
+	r = -ENOENT;
+	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
+		if (!names[at])
+			continue;
+		rados_ioctx_set_namespace(ioctx, names + at);
+		r = rbd_trash_get(ioctx, id, info);
+		if (r == 0) {
+			*ns = strdup(names + at);
+			goto found;
+		}
+		if (r != -ENOENT)
+			goto fail;
+	}
+	free(names);
+	rados_ioctx_set_namespace(ioctx, "");
+	return response_fail(resp, -ENOENT,
+			     "trash entry %s does not exist in pool %s (in any namespace)", id, pool);
+found:
+	free(names);
+	if (!*ns) {
+		rbd_trash_get_cleanup(info);
+		return response_fail(resp, -ENOMEM, "out of memory");
+	}
+	return 0;
+fail:
+	free(names);
+	rados_ioctx_set_namespace(ioctx, "");
+	return response_fail(resp, r, "reading trash entry %s of pool %s failed: %s (errno %d)", id,
+			     pool, strerror(-r), -r);
+}
+
+/* Who has the image open, as a 409; 0 when nobody does. */
+static int check_no_watchers(struct response *resp, rbd_image_t image,
+			     const struct image_ref *ref)
+{
+	rbd_image_watcher_t *watchers = NULL;
+	size_t count = 8;
+	char names[1024] = "";
+	size_t used = 0;
+	int r;
+
+	for (;;) {
+		rbd_image_watcher_t *grown = realloc(watchers, count * sizeof(*watchers));
+
+		if (!grown) {
+			free(watchers);
+			return response_fail(resp, -ENOMEM, "out of memory");
+		}
+		watchers = grown;
+		r = rbd_watchers_list(image, watchers, &count);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		free(watchers);
+		return api_image_fail(resp, r, ref, "listing the clients of");
+	}
+	if (count == 0) {
+		free(watchers);
+		return 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		int n = snprintf(names + used, sizeof(names) - used, "%sclient.%" PRId64 " at %s",
+				 i ? ", " : "", watchers[i].id, watchers[i].addr);
+		if (n > 0 && (size_t)n < sizeof(names) - used)
+			used += (size_t)n;
+	}
+	rbd_watchers_list_cleanup(watchers, count);
+	free(watchers);
+	return response_fail(resp, -EBUSY,
+			     "image %s is open by %zu client%s (%s); unmap or close it before moving it to the trash",
+			     ref->spec, count, count == 1 ? "" : "s", names);
+}
+
+/* The image's id, after checking nobody has it open. */
+static int prepare_trash_move(struct response *resp, rados_ioctx_t ioctx,
+			      const struct image_ref *ref, char *id, size_t idlen)
+{
+	rbd_image_t image;
+	int r;
+
+	r = api_image_open(resp, ioctx, ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = rbd_get_id(image, id, idlen);
+	if (r < 0)
+		api_image_fail(resp, r, ref, "reading the id of");
+	else
+		r = check_no_watchers(resp, image, ref);
+	rbd_close(image);
+	return r;
+}
+
+static const struct field_spec trash_move_fields[] = {
+	{"delay_seconds", FIELD_UINT, 0},
+	{NULL, 0, 0},
+};
+
+int api_image_trash(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL, *entry = NULL;
+	rbd_trash_image_info_t info;
+	char id[TRASH_ID_MAX + 32];
+	char encoded_pool[ENCODED_NAME_MAX];
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	uint64_t delay = 0;
+	int r;
+
+	/* The body is optional: an empty POST moves with no deferment. */
+	if (req->body_len > 0) {
+		r = api_body(req, resp, trash_move_fields, &body);
+		if (r < 0)
+			return r;
+		json_in_u64(body, "delay_seconds", &delay);
+		if (delay > TRASH_DELAY_MAX) {
+			r = response_fail(resp, -EINVAL,
+					  "field \"delay_seconds\" must be at most %llu (ten years), not %" PRIu64,
+					  TRASH_DELAY_MAX, delay);
+			goto out;
+		}
+	}
+	api_image_ref(&ref, req, request_capture(req, "image"));
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		goto out;
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		goto out;
+	r = prepare_trash_move(resp, ioctx, &ref, id, sizeof(id));
+	if (r < 0)
+		goto out;
+
+	r = rbd_trash_move(ioctx, ref.name, delay);
+	switch (r) {
+	case 0:
+		break;
+	case -EBUSY:
+		response_fail(resp, r,
+			      "image %s is in use (another client holds its exclusive lock) or is being migrated; "
+			      "close it or finish the migration first", ref.spec);
+		goto out;
+	case -EMLINK:
+		r = response_fail_http(resp, 409,
+				       "image %s belongs to a group; remove it from the group first",
+				       ref.spec);
+		goto out;
+	case -EOPNOTSUPP:
+		r = response_fail_http(resp, 409,
+				       "image %s is a format 1 image, which cannot be moved to the trash",
+				       ref.spec);
+		goto out;
+	default:
+		api_image_fail(resp, r, &ref, "moving to the trash");
+		goto out;
+	}
+
+	r = rbd_trash_get(ioctx, id, &info);
+	if (r < 0) {
+		/* Renamed or replaced between our look and the move. */
+		response_fail(resp, -ESTALE,
+			      "image %s changed while it was being moved to the trash; "
+			      "list the trash of pool %s to see what was moved", ref.spec, ref.pool);
+		r = -ESTALE;
+		goto out;
+	}
+	entry = json_envelope("TrashEntry");
+	r = entry ? trash_entry_json(entry, ref.pool, ref.ns, &info) : -ENOMEM;
+	if (r == 0) {
+		percent_encode_segment(ref.pool, encoded_pool, sizeof(encoded_pool));
+		r = response_set_location(resp, "/api/v1/pools/%s/trash/%s", encoded_pool, id);
+	}
+	rbd_trash_get_cleanup(&info);
+	if (r < 0) {
+		response_fail(resp, r, "out of memory");
+		goto out;
+	}
+	response_json(resp, 201, entry);
+	entry = NULL;
+out:
+	json_object_put(entry);
+	json_object_put(body);
+	return r;
+}
+
+static const struct field_spec trash_restore_fields[] = {
+	{"name", FIELD_NAME, 0},
+	{NULL, 0, 0},
+};
 
 int api_trash_restore(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	const char *pool = request_capture(req, "pool");
+	const char *id = request_capture(req, "id");
+	struct json_object *body = NULL;
+	rbd_trash_image_info_t info;
+	const char *new_name = NULL;
+	struct image_ref ref;
+	char image[sizeof(ref.spec)];
+	rados_ioctx_t ioctx;
+	char *ns = NULL;
+	int r;
+
+	r = check_trash_id(resp, id);
+	if (r < 0)
+		return r;
+	/* The body is optional: without "name" the original name is used. */
+	if (req->body_len > 0) {
+		r = api_body(req, resp, trash_restore_fields, &body);
+		if (r < 0)
+			return r;
+		json_in_string(body, "name", &new_name);
+	}
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		goto out;
+	r = lock_trash_entry(req, resp, pool, id);
+	if (r < 0)
+		goto out;
+	r = find_trash_entry(resp, ioctx, pool, id, &ns, &info);
+	if (r < 0)
+		goto out;
+	api_image_spec(pool, ns, info.name, image, sizeof(image));
+	ref.pool = pool;
+	ref.ns = ns;
+	ref.name = new_name ? new_name : info.name;
+	api_image_spec(ref.pool, ref.ns, ref.name, ref.spec, sizeof(ref.spec));
+
+	if (!trash_source_restorable(info.source)) {
+		r = refuse_busy_source(resp, id, image, info.source);
+		goto cleanup;
+	}
+	r = rbd_trash_restore(ioctx, id, ref.name);
+	switch (r) {
+	case 0:
+		break;
+	case -EEXIST:
+		response_fail(resp, r,
+			      "cannot restore trash entry %s as image %s: an image of that name already exists; "
+			      "send another \"name\"", id, ref.spec);
+		goto cleanup;
+	case -ENOENT:
+		response_fail(resp, r, "trash entry %s does not exist in pool %s any more", id, pool);
+		goto cleanup;
+	case -EBUSY:
+		response_fail(resp, r, "trash entry %s (image %s) is being removed; it cannot be restored",
+			      id, image);
+		goto cleanup;
+	default:
+		response_fail(resp, r, "restoring trash entry %s as image %s failed: %s (errno %d)", id,
+			      ref.spec, strerror(-r), -r);
+		goto cleanup;
+	}
+	r = api_respond_image(resp, ioctx, &ref, 201);
+	if (r == 0)
+		api_location_image(resp, &ref, "");
+cleanup:
+	/* ref points into info until the answer is built. */
+	rbd_trash_get_cleanup(&info);
+	rados_ioctx_set_namespace(ioctx, "");
+out:
+	free(ns);
+	json_object_put(body);
+	return r;
+}
+
+/* The 409 for an entry whose deferment has not ended. */
+static int refuse_deferred(struct response *resp, const char *id, const char *image,
+			   const rbd_trash_image_info_t *info, int async)
+{
+	char until[64];
+
+	format_time(info->deferment_end_time, until, sizeof(until));
+	if (async)
+		return response_fail(resp, -EBUSY,
+				     "trash entry %s (image %s) is kept until %s, and the manager's removal task "
+				     "cannot override that; wait until then, or remove it now without ?async=true "
+				     "and with ?force=true", id, image, until);
+	return response_fail(resp, -EBUSY,
+			     "trash entry %s (image %s) is kept until %s; send ?force=true to remove it before then",
+			     id, image, until);
 }
 
 int api_trash_delete(struct request *req, struct response *resp)
 {
-	(void)req;
-	return response_fail_http(resp, 404, "not implemented yet");
+	const char *pool = request_capture(req, "pool");
+	const char *id = request_capture(req, "id");
+	rbd_trash_image_info_t info;
+	rados_ioctx_t ioctx;
+	char *ns = NULL, *spec = NULL;
+	char image[800];
+	int force, async;
+	int r;
+
+	r = check_trash_id(resp, id);
+	if (r < 0)
+		return r;
+	r = request_query_bool(req, "force", 0, &force, resp);
+	if (r < 0)
+		return r;
+	r = request_query_bool(req, "async", 0, &async, resp);
+	if (r < 0)
+		return r;
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	r = lock_trash_entry(req, resp, pool, id);
+	if (r < 0)
+		return r;
+	r = find_trash_entry(resp, ioctx, pool, id, &ns, &info);
+	if (r < 0)
+		goto out;
+	api_image_spec(pool, ns, info.name, image, sizeof(image));
+
+	/* librbd would remove a migration's source and break it (EROFS at
+	 * best); the migration owns it. */
+	if (info.source == RBD_TRASH_IMAGE_SOURCE_MIGRATION) {
+		r = refuse_busy_source(resp, id, image, info.source);
+		goto cleanup;
+	}
+	/* librbd checks the deferment too (EPERM), but says nothing of
+	 * when it ends; the manager's task never forces. */
+	if (time(NULL) < info.deferment_end_time && (!force || async)) {
+		r = refuse_deferred(resp, id, image, &info, async);
+		goto cleanup;
+	}
+	if (async) {
+		/* The rbd CLI's image id spec: pool/[namespace/]id. */
+		if (asprintf(&spec, "%s/%s%s%s", pool, ns, *ns ? "/" : "", id) < 0) {
+			spec = NULL;
+			r = response_fail(resp, -ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		r = api_task_add(req, resp, "rbd task add trash remove", "image_id_spec", spec);
+		goto cleanup;
+	}
+
+	r = rbd_trash_remove_with_progress(ioctx, id, force, no_progress, NULL);
+	switch (r) {
+	case 0:
+		response_json(resp, 204, NULL);
+		break;
+	case -EPERM:
+		/* The deferment ended within the second we compared in. */
+		if (!force) {
+			r = refuse_deferred(resp, id, image, &info, 0);
+			break;
+		}
+		response_fail(resp, r, "removing trash entry %s (image %s) was refused: %s", id,
+			      image, strerror(-r));
+		break;
+	case -ENOENT:
+		response_fail(resp, r, "trash entry %s does not exist in pool %s any more", id, pool);
+		break;
+	case -ENOTEMPTY:
+		response_fail(resp, r,
+			      "trash entry %s (image %s) has snapshots; restore it and delete them first",
+			      id, image);
+		break;
+	case -EBUSY:
+	case -EMLINK:
+		r = response_fail(resp, -EBUSY,
+				  "trash entry %s (image %s) is in use: open by a client, being restored, "
+				  "or it has clones; try again when it is not", id, image);
+		break;
+	case -EROFS:
+		r = response_fail(resp, -EBUSY,
+				  "trash entry %s (image %s) is part of a migration; finish or abort it first",
+				  id, image);
+		break;
+	case -EUCLEAN:
+		r = response_fail(resp, -EBUSY,
+				  "trash entry %s (image %s) is still being moved to the trash; try again",
+				  id, image);
+		break;
+	default:
+		response_fail(resp, r, "removing trash entry %s (image %s) failed: %s (errno %d)", id,
+			      image, strerror(-r), -r);
+		break;
+	}
+cleanup:
+	rbd_trash_get_cleanup(&info);
+	rados_ioctx_set_namespace(ioctx, "");
+out:
+	free(ns);
+	free(spec);
+	return r;
 }

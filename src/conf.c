@@ -46,6 +46,8 @@ static const struct conf_key keys[] = {
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
+	KEY(log_file, KEY_STRING, 0, 0,
+	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
 };
 
 static unsigned default_workers(void)
@@ -63,6 +65,7 @@ int conf_init(struct conf *conf)
 	conf->ceph_conf = strdup("");
 	conf->ceph_id = strdup("admin");
 	conf->keyring = strdup("");
+	conf->log_file = strdup("");
 	conf->socket_mode = 0660;
 	conf->workers = default_workers();
 	conf->shutdown_timeout = 30;
@@ -70,7 +73,7 @@ int conf_init(struct conf *conf)
 	conf->max_body = 64 * 1024;
 	conf->log_level = LOG_LEVEL_INFO;
 	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
-	    !conf->keyring) {
+	    !conf->keyring || !conf->log_file) {
 		conf_free(conf);
 		return -ENOMEM;
 	}

@@ -33,6 +33,7 @@ struct conf {
 	bool allow_pool_delete;
 	bool allow_root;
 	enum log_level log_level;
+	char *log_file;           /* "" = stderr (journald); else appended to, reopened on SIGUSR1 */
 };
 
 /* Fills every key with its default. Returns 0 or -ENOMEM. */

@@ -355,6 +355,7 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	response_init(&resp);
 	req.ctx = ctx;
+	req.image_lock = -1;
 	req.uri = uri && *uri ? uri : "/";
 	req.request_id = request_id && *request_id ? request_id : "-";
 	req.user = user && *user ? user : "-";
@@ -362,6 +363,7 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 
 	scoreboard_request_begin(ctx->score, req.request_id, method ? method : "-", req.uri);
 	dispatch(fcgi, &req, &resp);
+	image_lock_release(ctx->board, req.image_lock);
 	write_response(fcgi, &req, &resp);
 	ms = elapsed_ms(&start);
 	log_request(&req, &resp, method ? method : "-", ms);

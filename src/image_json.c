@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "features.h"
+#include "rbd_features.h"
 #include "image_json.h"
 #include "json_out.h"
 

@@ -78,13 +78,70 @@ static long oversized_integer_at(const char *body, size_t len)
 	return -1;
 }
 
+/* json-c keeps the last of duplicate keys without a word, so
+ * {"size":"1G","size":"1T"} would mean whatever came last. Returns the
+ * offset of the first key repeated within one object, or -1. Keys are
+ * compared as written (escapes undecoded). The body is known to hold no
+ * NUL; nesting is bounded by JSON_MAX_DEPTH (deeper bodies fail parsing
+ * anyway, so the scan just stops looking there). */
+static long duplicate_key_at(const char *body, size_t len)
+{
+	struct level {
+		int is_object;
+		int expect_key;
+		size_t nkeys;
+		size_t key_start[32];
+		size_t key_len[32];
+	} stack[JSON_MAX_DEPTH + 1];
+	int depth = -1;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = body[i];
+
+		if (c == '"') {
+			size_t start = ++i;
+
+			while (i < len && body[i] != '"')
+				i += body[i] == '\\' ? 2 : 1;
+			if (i >= len)
+				return -1;
+			if (depth >= 0 && stack[depth].is_object && stack[depth].expect_key) {
+				struct level *l = &stack[depth];
+				size_t klen = i - start;
+
+				for (size_t k = 0; k < l->nkeys; k++)
+					if (l->key_len[k] == klen &&
+					    memcmp(body + l->key_start[k], body + start, klen) == 0)
+						return (long)start - 1;
+				if (l->nkeys < 32) {
+					l->key_start[l->nkeys] = start;
+					l->key_len[l->nkeys++] = klen;
+				}
+				l->expect_key = 0;
+			}
+		} else if (c == '{' || c == '[') {
+			if (++depth > JSON_MAX_DEPTH)
+				return -1;
+			stack[depth] = (struct level){.is_object = c == '{', .expect_key = c == '{'};
+		} else if (c == '}' || c == ']') {
+			if (--depth < -1)
+				return -1;
+		} else if (c == ',' && depth >= 0 && stack[depth].is_object) {
+			stack[depth].expect_key = 1;
+		}
+	}
+	return -1;
+}
+
 int json_in_parse_body(const char *content_type, const char *body, size_t len,
 		       const struct field_spec *spec, struct response *resp,
 		       struct json_object **out)
 {
 	struct json_tokener *tok = NULL;
 	struct json_object *obj = NULL;
+	enum json_tokener_error jerr;
 	char where[96];
+	size_t end;
 	int r;
 
 	*out = NULL;
@@ -113,18 +170,30 @@ int json_in_parse_body(const char *content_type, const char *body, size_t len,
 		return response_fail(resp, -ENOMEM, "out of memory parsing the request body");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, body, (int)len);
-	if (!obj || json_tokener_get_error(tok) != json_tokener_success) {
-		enum json_tokener_error jerr = json_tokener_get_error(tok);
-
-		describe_position(body, json_tokener_get_parse_end(tok), where, sizeof(where));
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	/* A bare top-level number or literal ("42", "null") is only complete
+	 * once the tokener sees the end of input: tell it so. */
+	if (jerr == json_tokener_continue) {
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		if (jerr != json_tokener_success) {
+			describe_position(body, len, where, sizeof(where));
+			r = response_fail(resp, -EINVAL,
+					  "request body is not valid JSON: unexpected end of input %s",
+					  where);
+			goto out;
+		}
+		end = len;
+	}
+	if (jerr != json_tokener_success) {
+		describe_position(body, end, where, sizeof(where));
 		r = response_fail(resp, -EINVAL, "request body is not valid JSON: %s %s",
-				  jerr == json_tokener_continue ? "unexpected end of input"
-								: json_tokener_error_desc(jerr),
-				  where);
+				  json_tokener_error_desc(jerr), where);
 		goto out;
 	}
 	/* Trailing white space is fine, trailing data is a second document. */
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++) {
+	for (size_t i = end; i < len; i++) {
 		if (!strchr(" \t\r\n", body[i])) {
 			describe_position(body, i, where, sizeof(where));
 			r = response_fail(resp, -EINVAL,
@@ -133,7 +202,12 @@ int json_in_parse_body(const char *content_type, const char *body, size_t len,
 			goto out;
 		}
 	}
-	if (!json_object_is_type(obj, json_type_object)) {
+	if (duplicate_key_at(body, len) >= 0) {
+		describe_position(body, (size_t)duplicate_key_at(body, len), where, sizeof(where));
+		r = response_fail(resp, -EINVAL, "request body repeats a key in one object %s", where);
+		goto out;
+	}
+	if (!obj || !json_object_is_type(obj, json_type_object)) {
 		r = response_fail(resp, -EINVAL, "request body must be a JSON object, not %s",
 				  json_type_to_name(json_object_get_type(obj)));
 		goto out;

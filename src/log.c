@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,32 @@ static const char *const level_names[] = {"error", "warn", "info", "debug"};
 /* Written only by the master before forking and by a worker at start, never
  * while requests run: a process-wide setting, not request state. */
 static enum log_level threshold = LOG_LEVEL_INFO;
+/* Likewise: the file stderr goes to, "" for none. */
+static char log_path[PATH_MAX];
+
+int log_to_file(const char *path)
+{
+	if (strlen(path) >= sizeof(log_path))
+		return -ENAMETOOLONG;
+	memcpy(log_path, path, strlen(path) + 1);
+	return log_reopen();
+}
+
+int log_reopen(void)
+{
+	int fd;
+
+	if (!log_path[0])
+		return 0;
+	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	if (fd != STDERR_FILENO) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	return 0;
+}
 
 int log_level_parse(const char *name, enum log_level *level)
 {

@@ -19,6 +19,15 @@ enum log_level {
 int log_level_parse(const char *name, enum log_level *level);
 const char *log_level_name(enum log_level level);
 
+/* Sends every process's stderr to path (appending) from now on; "" keeps
+ * stderr as it is. Set at start-up and on reload, before forking. Returns
+ * 0 or a negative errno. */
+int log_to_file(const char *path);
+
+/* Opens the log file again (after logrotate moved it). Async-signal-safe:
+ * workers call it from their SIGUSR1 handler. */
+int log_reopen(void);
+
 /* Set once at start-up and on reload, before any worker is forked. */
 void log_set_threshold(enum log_level level);
 int log_enabled(enum log_level level);

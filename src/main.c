@@ -177,6 +177,12 @@ int main(int argc, char **argv)
 		goto out_conf;
 	}
 	log_set_threshold(conf->log_level);
+	r = log_to_file(conf->log_file);
+	if (r < 0) {
+		fprintf(stderr, "rbd-rest-api: cannot open log_file %s: %s\n", conf->log_file,
+			strerror(-r));
+		goto out_conf;
+	}
 
 	r = listener_open(&listener, conf, err, sizeof(err));
 	if (r < 0) {

@@ -60,12 +60,14 @@ struct master {
 	bool ready_sent;
 };
 
-static volatile sig_atomic_t got_hup, got_stop, got_chld;
+static volatile sig_atomic_t got_hup, got_stop, got_chld, got_usr1;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		got_hup = 1;
+	else if (sig == SIGUSR1)
+		got_usr1 = 1;
 	else if (sig == SIGCHLD)
 		got_chld = 1;
 	else
@@ -82,7 +84,7 @@ static long long now_ms(void)
 
 static int install_signals(sigset_t *wait_mask)
 {
-	static const int handled[] = {SIGHUP, SIGCHLD, SIGTERM, SIGQUIT, SIGINT};
+	static const int handled[] = {SIGHUP, SIGCHLD, SIGTERM, SIGQUIT, SIGINT, SIGUSR1};
 	struct sigaction sa;
 	sigset_t blocked;
 
@@ -96,7 +98,7 @@ static int install_signals(sigset_t *wait_mask)
 		sigaddset(&blocked, handled[i]);
 	}
 	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, NULL) < 0 || sigaction(SIGUSR1, &sa, NULL) < 0)
+	if (sigaction(SIGPIPE, &sa, NULL) < 0)
 		return -errno;
 	if (sigprocmask(SIG_BLOCK, &blocked, wait_mask) < 0)
 		return -errno;
@@ -105,6 +107,7 @@ static int install_signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 	sigdelset(wait_mask, SIGQUIT);
 	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGUSR1);
 	return 0;
 }
 
@@ -259,6 +262,8 @@ static void reload(struct master *m)
 		log_warn("event=reload.listen_unchanged msg=\"listen changed to %s; a restart is needed to move the socket\"",
 			 fresh->listen);
 	log_set_threshold(fresh->log_level);
+	if (strcmp(fresh->log_file, m->conf->log_file) != 0 && log_to_file(fresh->log_file) < 0)
+		log_error("event=reload.log_file_failed path=\"%s\"", fresh->log_file);
 	conf_free(m->conf);
 	free(m->conf);
 	m->conf = fresh;
@@ -460,6 +465,14 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			for (size_t i = 0; i < m.nslots; i++)
 				if (m.slots[i].pid)
 					signal_worker(&m.slots[i], SIGQUIT);
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			r = log_reopen();
+			log_info("event=log.reopened%s", r < 0 ? " msg=\"reopen failed\"" : "");
+			for (size_t i = 0; i < m.nslots; i++)
+				if (m.slots[i].pid)
+					kill(m.slots[i].pid, SIGUSR1);
 		}
 		if (got_hup && !m.stopping) {
 			got_hup = 0;

@@ -30,6 +30,7 @@ struct request {
 	struct query_param *query;  /* owned */
 	size_t nquery;
 	struct route_match match;
+	int image_lock;             /* held image lock (api_image_lock), or -1 */
 	struct worker_ctx *ctx;     /* the worker's connection context */
 };
 

@@ -55,6 +55,7 @@ const struct route api_routes[] = {
 
 	{HTTP_GET, "/api/v1/pools/{pool}/namespaces", NULL, api_namespaces_list},
 	{HTTP_POST, "/api/v1/pools/{pool}/namespaces", NULL, api_namespace_create},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_get},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_delete},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get},

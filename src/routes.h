@@ -55,6 +55,7 @@ int api_trash_delete(struct request *req, struct response *resp);
 /* api_namespaces.c */
 int api_namespaces_list(struct request *req, struct response *resp);
 int api_namespace_create(struct request *req, struct response *resp);
+int api_namespace_get(struct request *req, struct response *resp);
 int api_namespace_delete(struct request *req, struct response *resp);
 
 /* api_metadata.c */

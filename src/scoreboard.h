@@ -9,6 +9,7 @@
 #ifndef RBD_REST_API_SCOREBOARD_H
 #define RBD_REST_API_SCOREBOARD_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,6 +19,8 @@
 #define SCOREBOARD_ROUTES 128            /* the route table has fewer */
 #define SCOREBOARD_CODES 24
 #define SCOREBOARD_BUCKETS 14
+/* Striped locks that serialise mutations of one image across workers. */
+#define IMAGE_LOCKS 4096
 
 enum worker_state { WORKER_FREE = 0, WORKER_STARTING, WORKER_IDLE, WORKER_BUSY, WORKER_STOPPING };
 
@@ -46,6 +49,9 @@ struct scoreboard {
 	uint64_t timeouts;                /* workers killed past request_timeout */
 	struct worker_score workers[SCOREBOARD_SLOTS];
 	struct route_counters routes[SCOREBOARD_ROUTES + 1];  /* last: no route */
+	/* Process-shared and robust: a worker killed while holding one (say,
+	 * by request_timeout) does not block the others forever. */
+	pthread_mutex_t image_locks[IMAGE_LOCKS];
 };
 
 /* The HTTP codes we count, and the histogram's upper bounds in seconds. */
@@ -61,6 +67,15 @@ int64_t scoreboard_now_ms(void);
  * table index, or -1 when no route matched. */
 void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
 			      const char *method, const char *uri);
+/* Serialises mutating calls on one image across all workers: librbd
+ * misbehaves when two clients race (concurrent removes of one image can
+ * hang one of them for minutes; concurrent resizes bounce the exclusive
+ * lock). Waits at most timeout_s; returns the lock index, -ETIMEDOUT when
+ * another request kept it that long, or another negative errno. */
+int image_lock_acquire(struct scoreboard *board, const char *pool, const char *ns,
+		       const char *image, unsigned timeout_s);
+void image_lock_release(struct scoreboard *board, int index);
+
 void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
 			    int status, double seconds);
 

@@ -31,6 +31,15 @@ static void on_stop_signal(int sig)
 	FCGX_ShutdownPending();
 }
 
+static void on_reopen_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	log_reopen();
+	errno = saved;
+}
+
 static int install_signals(void)
 {
 	struct sigaction sa;
@@ -42,9 +51,15 @@ static int install_signals(void)
 	/* No SA_RESTART: a blocked accept() must return so we can exit. */
 	if (sigaction(SIGQUIT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
 		return -errno;
+	/* Reopening must not cut a request's cluster calls short. */
+	sa.sa_handler = on_reopen_signal;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGUSR1, &sa, NULL) < 0)
+		return -errno;
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) < 0 || sigaction(SIGHUP, &sa, NULL) < 0 ||
-	    sigaction(SIGUSR1, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+	    sigaction(SIGINT, &sa, NULL) < 0)
 		return -errno;
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)

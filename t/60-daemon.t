@@ -134,4 +134,19 @@ ok "$(kill -0 "$master" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "SIGTERM stops the 
 ok "$([ ! -e "$EXTRA_SOCKET" ]; echo $?)" "and removes its socket"
 like "$(tail -n 1 "$EXTRA_DIR/daemon.log")" 'event=master.stopped' "logging that it stopped"
 
+# Logging to a file, reopened on SIGUSR1 as logrotate expects.
+logfile=$EXTRA_DIR/api.log
+extra_daemon logfile log_file="$logfile"
+logmaster=$DAEMON_PID
+fcgi "$EXTRA_SOCKET" GET /api/v1/nothing
+like "$(cat "$logfile" 2>/dev/null)" 'event=master.started' "log_file receives the master's lines"
+mv "$logfile" "$logfile.1"
+kill -USR1 "$logmaster"
+for i in $(seq 20); do [ -s "$logfile" ] && break; sleep 0.1; done
+for i in 1 2 3 4; do fcgi "$EXTRA_SOCKET" PATCH /api/v1/pools/nopool/images/x '{"size":1}'; done
+sleep 0.2
+like "$(cat "$logfile" 2>/dev/null)" 'event=log.reopened' "SIGUSR1 reopens it in the master"
+like "$(cat "$logfile" 2>/dev/null)" 'event=audit method=PATCH' "and in the workers"
+is "$(grep -c 'event=audit method=PATCH' "$logfile.1")" 0 "nothing more goes to the rotated file"
+
 done_testing

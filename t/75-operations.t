@@ -8,10 +8,11 @@ api GET /api/v1/status
 expect_status 200 "the status page answers"
 is "$(field .Kind)" ServiceStatus "a ServiceStatus"
 like "$(field '.workers.idle + .workers.busy')" '^[1-9][0-9]*$' "counting idle and busy workers"
-is "$(field '[.Items[] | select(.state == "busy")] | length')" 1 "this request's worker is busy"
-is "$(field '.Items[] | select(.state == "busy") | .current.uri')" /api/v1/status "with its request"
-is "$(field '.Items[] | select(.state == "busy") | .current.request_id')" "$(header X-Request-Id)" \
-	"and its request id"
+rid=$(header X-Request-Id)
+mine='.Items[] | select(.current.request_id == "'"$rid"'")'
+is "$(field "$mine | .state")" busy "the worker answering is busy, with this request's id"
+is "$(field "$mine | .current.uri")" /api/v1/status "and its uri"
+like "$(field "$mine | .current.age_ms")" '^[0-9]+$' "and its age"
 like "$(field '.Items[0].pid')" '^[0-9]+$' "every worker has its pid"
 is "$(field '[.Items[] | select(.connected != true)] | length')" 0 "all workers are connected"
 

@@ -196,7 +196,7 @@ _cluster_diag() {
         [ -s "$f" ] || continue
         case $f in */cluster.*.log) continue ;; esac
         printf -- '--- last lines of %s:\n' "$f" >&2
-        tail -n 15 "$f" >&2
+        grep -v '^[[:space:]]*$' "$f" | tail -n 15 >&2
     done
     if [ -s "$dir/cluster.log" ]; then
         printf -- '--- last lines of %s:\n' "$dir/cluster.log" >&2
@@ -242,6 +242,7 @@ cluster_start() {
     _cluster_log "$dir" "cluster_start $dir"
 
     free_port port || return 1
+    # shellcheck disable=SC2015  # C runs iff A or B failed: intended
     fsid=$(uuidgen) && osd_uuid=$(uuidgen) || { _cluster_err "uuidgen failed"; return 1; }
 
     # ---- ceph.conf
@@ -424,6 +425,7 @@ for _ in range(4):
     _cluster_log "$dir" "healthy after $(_cluster_elapsed "$t0") s"
 
     # ---- the pool is usable (object classes loaded, cephx ok)
+    # shellcheck disable=SC2015
     _cluster_run "$dir" 30 rbd -c "$dir/ceph.conf" create rbd/cluster-sh-probe --size 1M &&
     _cluster_run "$dir" 30 rbd -c "$dir/ceph.conf" rm --no-progress rbd/cluster-sh-probe ||
         { _cluster_fail "$dir" "cannot create/remove an RBD image in pool rbd"; return 1; }

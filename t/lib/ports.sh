@@ -30,6 +30,9 @@ _free_port_err() {
 }
 
 # _free_port_pick GIVEN_LIST : prints one port, records it in the registry.
+# The registry is read, then rewritten, under the lock held on fd 9 (an
+# append-mode handle only used for locking).
+# shellcheck disable=SC2094
 _free_port_pick() {
     local given=" $1 "
     local reg=${FREE_PORT_REGISTRY:-${TMPDIR:-/tmp}/free_port.$(id -u).reserved}

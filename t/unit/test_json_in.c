@@ -70,6 +70,9 @@ int main(void)
 	EXPECT(json, "{\"name\":\"v\"} x", 400, "byte 13", "trailing data is 400");
 	EXPECT(json, "[1,2]", 400, "must be a JSON object", "an array is 400");
 	EXPECT(json, "\"text\"", 400, "must be a JSON object", "a string is 400");
+	EXPECT(json, "42", 400, "must be a JSON object", "a bare number is 400 saying so");
+	EXPECT(json, "null", 400, "must be a JSON object", "null is 400 saying so");
+	EXPECT(json, "{\"name\":", 400, "end of input", "a cut body says it ended early");
 	EXPECT(json, "{\"name\":\"v\",\"szie\":1}", 400, "szie", "a typo is 400 naming it");
 	EXPECT(json, "{\"size\":1}", 400, "\"name\" is required", "a missing field is 400");
 	EXPECT(json, "{\"name\":5,\"size\":1}", 400, "\"name\"", "a wrong type is 400");
@@ -92,6 +95,14 @@ int main(void)
 	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"comment\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
 	       400, "JSON", "deep nesting is 400");
 	expect(json, "{\"name\":\"v\"\0}", 13, 400, "NUL", "a raw NUL byte is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"size\":2}", 400, "repeats a key",
+	       "a duplicate key is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"parent\":{\"a\":1,\"b\":{\"a\":2},\"a\":3}}", 400,
+	       "byte 49", "a duplicate key in a nested object is 400 at its offset");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"parent\":{\"name\":1,\"size\":[\"name\"]}}", 0, NULL,
+	       "the same key in different objects is fine");
+	EXPECT(json, "{\"name\":\"a\\\"b\",\"size\":1,\"comment\":\"name\"}", 0, NULL,
+	       "escaped quotes and key-like values do not confuse the scan");
 	EXPECT(json, "{\"name\":\"v\",\"size\":18446744073709551616}", 400, "2^64-1",
 	       "an integer above 2^64-1 is 400, not saturated");
 	EXPECT(json, "{\"name\":\"v\",\"size\":184467440737095516150}", 400, "byte 19",

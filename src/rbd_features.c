@@ -1,4 +1,4 @@
-/* features.c - feature names and rules (see features.h). */
+/* rbd_features.c - feature names and rules (see rbd_features.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -7,7 +7,7 @@
 
 #include <rbd/librbd.h>
 
-#include "features.h"
+#include "rbd_features.h"
 
 struct named_bit {
 	uint64_t bit;

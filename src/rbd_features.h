@@ -1,9 +1,9 @@
-/* features.h - RBD feature names <-> bits, and their dependency rules.
+/* rbd_features.h - RBD feature names <-> bits, and their dependency rules.
  *
  * Names are librbd's own ("layering", "exclusive-lock", ...), so what a
  * user reads in `rbd info` is what they write to us. */
-#ifndef RBD_REST_API_FEATURES_H
-#define RBD_REST_API_FEATURES_H
+#ifndef RBD_REST_API_RBD_FEATURES_H
+#define RBD_REST_API_RBD_FEATURES_H
 
 #include <stddef.h>
 #include <stdint.h>
