@@ -31,7 +31,7 @@ python=/usr/bin/python3
 # docker's default PATH in a container.
 docker_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-words() { printf '%s\n' "$*" | tr -s ' \n' '  ' | sed 's/^ //; s/ $//'; }
+words() { printf '%s\n' "$*" | tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//'; }
 has_word() { [[ " $(words "$1") " == *" $2 "* ]]; }
 diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
 
@@ -64,6 +64,70 @@ froms=$(awk -F'\t' '$2 == "FROM" { print $3 }' "$work/instructions" | tr '\n' '|
 is "$froms" "debian:12-slim AS build|debian:12-slim|" "Dockerfile: two stages on debian:12-slim, the first named build"
 runtime=$(awk -F'\t' '$2 == "FROM" { s = $1 } END { print s }' "$work/instructions")
 
+# --- the build stage, for real: COPY from this tree, WORKDIR and RUN as
+# docker would (sh -c, a clean environment), with / moved to $work/root.
+# It is the long part (a full autotools build), so it runs in the
+# background while the checks that do not need it run; its results are
+# written to files and reported after it ends.
+root=$work/root
+mkdir -p "$root" "$work/home"
+build_stage() {
+	local stage ins args cwd=$root srcs dest pattern matches m cmd status
+	SECONDS=0
+	while IFS=$'\t' read -r stage ins args; do
+		[ "$stage" = build ] || continue
+		case $ins in
+		WORKDIR)
+			cwd=$root$args
+			mkdir -p "$cwd"
+			;;
+		COPY)
+			read -ra srcs <<<"$args"
+			dest=${srcs[-1]}
+			unset 'srcs[-1]'
+			case $dest in /*) dest=$root$dest ;; *) dest=$cwd/$dest ;; esac
+			for pattern in "${srcs[@]}"; do
+				matches=$(cd "$top" && compgen -G "$pattern")
+				if [ -z "$matches" ]; then
+					printf '1\tCOPY %s matches something\n' "$pattern" >>"$work/build-results"
+					continue
+				fi
+				for m in $matches; do
+					if [[ $dest == */ ]]; then
+						mkdir -p "$dest" && cp "$top/$m" "$dest"
+					else
+						mkdir -p "$(dirname "$dest")" && cp "$top/$m" "$dest"
+					fi
+					echo "$m" >>"$work/copied"
+				done
+			done
+			;;
+		RUN)
+			# The apt-get lines are checked (simulated) apart; nothing is
+			# installed here.
+			[[ $args == *apt-get* ]] && continue
+			cmd=${args//DESTDIR=\/out/DESTDIR=$root\/out}
+			(cd "$cwd" && env -i PATH="$docker_path" HOME="$work/home" LANG=C.UTF-8 sh -c "$cmd") \
+				</dev/null >>"$work/build.log" 2>&1
+			status=$?
+			printf '%s\tbuild stage: RUN %s... succeeds\n' "$status" "${args:0:60}" >>"$work/build-results"
+			;;
+		esac
+	done <"$work/instructions"
+	echo "$SECONDS" >"$work/build-seconds"
+}
+: >"$work/build-results"
+: >"$work/copied"
+# In a process group of its own (set -m), so that an interrupted test can
+# stop the whole build, make and compilers included.
+set -m
+build_stage &
+build_pid=$!
+set +m
+eval "orig_exit_trap=$(trap -p EXIT | sed 's/^trap -- //; s/ EXIT$//')"
+# shellcheck disable=SC2154  # set by the eval
+trap '[ -n "${build_pid:-}" ] && kill -TERM -- "-$build_pid" 2>/dev/null; '"$orig_exit_trap" EXIT
+
 # The package names of the apt-get install in each stage's RUN lines.
 apt_packages() {
 	instructions "$1" RUN | sed 's/&&/\n/g' | sed -n 's/^ *apt-get install //p' |
@@ -82,9 +146,17 @@ done
 ok $? "the runtime stage installs no -dev package"
 
 # The names exist in Debian 12 and apt could install them (simulated; this
-# host has debian:12-slim's sources and is Debian 12 itself).
+# host has debian:12-slim's sources and is Debian 12 itself). Debian's
+# docker images configure apt without a package cache (every apt-cache
+# rebuilds it from the lists, seconds each): use one of the test's own.
+mkdir -p "$work/apt"
+apt_opts=(-o "Dir::Cache::pkgcache=$work/apt/pkgcache.bin"
+	-o "Dir::Cache::srcpkgcache=$work/apt/srcpkgcache.bin")
+# shellcheck disable=SC2086  # lists of names
+apt-cache "${apt_opts[@]}" policy $build_packages $runtime_packages >"$work/apt/policy" 2>&1
 for p in $build_packages $runtime_packages; do
-	policy=$(apt-cache policy "$p" 2>/dev/null)
+	# The package's paragraph: from "NAME:" to the next unindented line.
+	policy=$(awk -v p="$p:" '/^[^ ]/ { on = ($0 == p) } on' "$work/apt/policy")
 	candidate=$(printf '%s\n' "$policy" | awk '/Candidate:/ { print $2 }')
 	[ -n "$candidate" ] && [ "$candidate" != "(none)" ] && [[ $policy == *bookworm* ]]
 	ok $? "apt has $p from Debian 12 (candidate ${candidate:-none})"
@@ -92,7 +164,7 @@ done
 for stage in build runtime; do
 	[ "$stage" = build ] && list=$build_packages || list=$runtime_packages
 	# shellcheck disable=SC2086  # a list of names
-	out=$(apt-get install -s -q --no-install-recommends $list 2>&1)
+	out=$(apt-get "${apt_opts[@]}" install -s -q --no-install-recommends $list 2>&1)
 	status=$?
 	ok "$status" "apt-get install -s of the $stage stage's packages succeeds"
 	[ "$status" = 0 ] || diag "$out"
@@ -128,66 +200,48 @@ ok "$([ -x "$entrypoint" ]; echo $?)" "docker/entrypoint.sh is executable (COPY 
 instructions "$runtime" RUN >"$work/runtime-run.sh"
 ok "$(sh -n "$work/runtime-run.sh" 2>&1; echo $?)" "the runtime stage's RUN commands are valid sh"
 
-# --- the build stage, for real: COPY from this tree, WORKDIR and RUN as
-# docker would (sh -c, a clean environment), with / moved to $work/root.
-root=$work/root
-mkdir -p "$root" "$work/home"
-cwd=$root
-copied=()
-SECONDS=0
-while IFS=$'\t' read -r stage ins args; do
-	[ "$stage" = build ] || continue
-	case $ins in
-	WORKDIR)
-		cwd=$root$args
-		mkdir -p "$cwd"
-		;;
-	COPY)
-		read -ra srcs <<<"$args"
-		dest=${srcs[-1]}
-		unset 'srcs[-1]'
-		case $dest in /*) dest=$root$dest ;; *) dest=$cwd/$dest ;; esac
-		for pattern in "${srcs[@]}"; do
-			matches=$(cd "$top" && compgen -G "$pattern")
-			if [ -z "$matches" ]; then
-				ok 1 "COPY $pattern matches something"
-				continue
-			fi
-			for m in $matches; do
-				if [[ $dest == */ ]]; then
-					mkdir -p "$dest" && cp "$top/$m" "$dest"
-				else
-					mkdir -p "$(dirname "$dest")" && cp "$top/$m" "$dest"
-				fi
-				copied+=("$m")
-			done
-		done
-		;;
-	RUN)
-		# The apt-get line was checked above; nothing is installed here.
-		[[ $args == *apt-get* ]] && continue
-		cmd=${args//DESTDIR=\/out/DESTDIR=$root\/out}
-		(cd "$cwd" && env -i PATH="$docker_path" HOME="$work/home" LANG=C.UTF-8 sh -c "$cmd") \
-			</dev/null >>"$work/build.log" 2>&1
-		status=$?
-		ok "$status" "build stage: RUN ${args:0:60}... succeeds"
-		if [ "$status" != 0 ]; then
-			diag "$(tail -n 30 "$work/build.log")"
-		fi
-		;;
-	esac
-done <"$work/instructions"
-echo "# build stage: ${#copied[@]} files copied ($(du -sk "$root/src" 2>/dev/null | cut -f1) KiB before building), RUNs took ${SECONDS}s"
+# --- the entrypoint: static checks
+ok "$(bash -n "$entrypoint" 2>&1; echo $?)" "entrypoint.sh: bash -n"
+if command -v shellcheck >/dev/null 2>&1; then
+	out=$(shellcheck "$entrypoint" 2>&1)
+	is "$out" "" "entrypoint.sh: shellcheck finds nothing"
+fi
+
+# --- the build stage's results
+wait "$build_pid"
+build_pid=
+while IFS=$'\t' read -r status desc; do
+	ok "$status" "$desc"
+done <"$work/build-results"
+grep -q '^[1-9]' "$work/build-results" && diag "$(tail -n 30 "$work/build.log")"
+mapfile -t copied <"$work/copied"
+echo "# build stage: ${#copied[@]} files copied ($(du -sk "$root/src" 2>/dev/null | cut -f1) KiB" \
+	"before building), RUNs took $(cat "$work/build-seconds" 2>/dev/null)s"
 for t in $(instructions build RUN | sed -n "s/.*make check TESTS='\([^']*\)'.*/\1/p"); do
 	grep -q "^PASS: $t 1 " "$work/build.log"
 	ok $? "the build stage ran the unit test $t"
 done
 like "$(grep '^# \(FAIL\|ERROR\):' "$work/build.log" | tr -s ' ' | tr '\n' ' ')" '^# FAIL: 0 # ERROR: 0 $' \
 	"and they passed"
+unit_tests=$(sed -n '/^UNIT_TESTS =/,/[^\\]$/p' "$top/Makefile.am" | sed 's/^UNIT_TESTS =//; s/\\//g')
+is "$(words "$(instructions build RUN | sed -n "s/.*make check TESTS='\([^']*\)'.*/\1/p")")" \
+	"$(words "$unit_tests")" "the build stage's make check runs exactly Makefile.am's UNIT_TESTS"
 if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	ignored=$(cd "$top" && for f in "${copied[@]}"; do git check-ignore -q -- "$f" && echo "$f"; done)
 	is "$ignored" "" "COPY takes no build products (nothing git ignores), even from a built tree"
 fi
+# docker/Dockerfile.dockerignore excludes none of them (its patterns as
+# globs, ** and * alike crossing directories: stricter than docker's).
+excluded=
+while read -r pattern; do
+	case $pattern in '' | '#'*) continue ;; esac
+	for f in "${copied[@]}"; do
+		# shellcheck disable=SC2053  # a glob on purpose
+		[[ $f == $pattern || $f == $pattern/* ]] && excluded+="$f ($pattern) "
+	done
+done <"$top/docker/Dockerfile.dockerignore"
+is "$excluded" "" "Dockerfile.dockerignore excludes no file a COPY line takes"
+
 
 # What the runtime stage takes from the build stage is there.
 while read -r src _; do
@@ -199,12 +253,18 @@ done < <(instructions "$runtime" COPY | sed -n 's/^--from=build //p')
 # (named there, or one of their dependencies).
 bin_out=$root/out/usr/sbin/rbd-rest-api
 # shellcheck disable=SC2086  # a list of names
-closure=$(words "$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-	--no-breaks --no-replaces --no-enhances $runtime_packages 2>/dev/null | grep -v '^ ' | sort -u)")
-for lib in $(objdump -p "$bin_out" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }'); do
+closure=$(words "$(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests \
+	--no-conflicts --no-breaks --no-replaces --no-enhances $runtime_packages 2>/dev/null |
+	grep -v '^ ' | sort -u)")
+needed=$(objdump -p "$bin_out" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }')
+# "pkg1, pkg2:arch: /path" lines, for every library at once (dpkg -S reads
+# every package's file list: once is enough).
+# shellcheck disable=SC2046,SC2086  # one pattern per library
+dpkg-query -S $(printf '*/%s\n' $needed) >"$work/dpkg-S" 2>/dev/null
+for lib in $needed; do
 	from=
-	for p in $(dpkg-query -S "*/$lib" 2>/dev/null | sed 's|: /.*||' | tr ',' '\n' |
-		sed 's/^ *//; s/:.*//' | sort -u); do
+	for p in $(grep -F "/$lib" "$work/dpkg-S" | awk -v l="/$lib" 'substr($NF, length($NF) - length(l) + 1) == l' |
+		sed 's|: /.*||' | tr ',' '\n' | sed 's/^ *//; s/:.*//' | sort -u); do
 		if has_word "$runtime_packages" "$p"; then
 			from="$p, named in the runtime stage"
 		elif [ -z "$from" ] && has_word "$closure" "$p"; then
@@ -215,12 +275,6 @@ for lib in $(objdump -p "$bin_out" 2>/dev/null | awk '$1 == "NEEDED" { print $2 
 	ok $? "the image has $lib, which the daemon links (${from:-from no package the runtime stage installs})"
 done
 
-# --- the entrypoint: static checks
-ok "$(bash -n "$entrypoint" 2>&1; echo $?)" "entrypoint.sh: bash -n"
-if command -v shellcheck >/dev/null 2>&1; then
-	out=$(shellcheck "$entrypoint" 2>&1)
-	is "$out" "" "entrypoint.sh: shellcheck finds nothing"
-fi
 
 # --- the entrypoint, running: as the image's uid, with test paths for the
 # container's (RBD_API_* overrides), the daemon from the build stage's
