@@ -87,6 +87,23 @@ int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct imag
 	return 0;
 }
 
+int api_image_request(struct request *req, struct response *resp, struct image_ref *ref,
+		      rados_ioctx_t *ioctx)
+{
+	api_image_ref(ref, req, request_capture(req, "image"));
+	return api_ioctx(req, resp, ref->pool, ref->ns, ioctx);
+}
+
+int api_image_open_request(struct request *req, struct response *resp, int writable,
+			   struct image_ref *ref, rados_ioctx_t *ioctx, rbd_image_t *image)
+{
+	int r = api_image_request(req, resp, ref, ioctx);
+
+	if (r < 0)
+		return r;
+	return api_image_open(resp, *ioctx, ref, writable, image);
+}
+
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		      int status)
 {

@@ -52,6 +52,15 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		   int writable, rbd_image_t *image);
 
+/* The usual start of an image handler: ref for the {image} capture in the
+ * request's pool and namespace, and its io context; answers on failure. */
+int api_image_request(struct request *req, struct response *resp, struct image_ref *ref,
+		      rados_ioctx_t *ioctx);
+
+/* The same, and the image opened (read-only unless writable). */
+int api_image_open_request(struct request *req, struct response *resp, int writable,
+			   struct image_ref *ref, rados_ioctx_t *ioctx, rbd_image_t *image);
+
 /* Answers with the image as an Image resource and the given status. */
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		      int status);

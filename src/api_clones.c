@@ -352,11 +352,7 @@ int api_image_children(struct request *req, struct response *resp)
 	int nsnaps = 0;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_list_envelope("ImageList", &items);
@@ -426,8 +422,7 @@ int api_image_flatten(struct request *req, struct response *resp)
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
 	/* One change of the image at a time (a delete racing the flatten

@@ -32,8 +32,7 @@ int api_image_get(struct request *req, struct response *resp)
 	rados_ioctx_t ioctx;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
 	return api_respond_image(resp, ioctx, &ref, 200);
@@ -421,8 +420,7 @@ int api_image_delete(struct request *req, struct response *resp)
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
 	r = api_image_lock(req, resp, &ref);

@@ -167,11 +167,7 @@ int api_metadata_list(struct request *req, struct response *resp)
 	char *last = NULL;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_list_envelope("MetadataList", &items);
@@ -211,11 +207,7 @@ int api_metadata_get(struct request *req, struct response *resp)
 	r = check_key(resp, key);
 	if (r < 0)
 		return r;
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = metadata_get(image, key, &value);
@@ -258,8 +250,7 @@ int api_metadata_put(struct request *req, struct response *resp)
 				  "field \"value\" contains a NUL character (\\u0000), which image metadata cannot hold");
 		goto out;
 	}
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
 	r = api_image_lock(req, resp, &ref);
@@ -309,8 +300,7 @@ int api_metadata_delete(struct request *req, struct response *resp)
 	r = check_key(resp, key);
 	if (r < 0)
 		return r;
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
 	r = api_image_lock(req, resp, &ref);

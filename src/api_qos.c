@@ -263,8 +263,7 @@ int api_image_qos_get(struct request *req, struct response *resp)
 	rados_ioctx_t ioctx;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
 	return respond_image_qos(resp, ioctx, &ref, 200);
@@ -284,8 +283,7 @@ int api_image_qos_put(struct request *req, struct response *resp)
 	r = parse_put(req, resp, &body, changes, &nchanges);
 	if (r < 0)
 		goto out;
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
 	r = api_image_lock(req, resp, &ref);

@@ -314,11 +314,7 @@ int api_snapshots_list(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = snap_list_load(image, &list);

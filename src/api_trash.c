@@ -429,8 +429,7 @@ int api_image_trash(struct request *req, struct response *resp)
 			goto out;
 		}
 	}
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
 	r = api_image_lock(req, resp, &ref);

@@ -125,11 +125,7 @@ int api_image_du(struct request *req, struct response *resp)
 	uint64_t size, used, total = 0;
 	int nsnaps = 0, r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_envelope("DiskUsage");
@@ -191,11 +187,7 @@ int api_image_watchers(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	for (;;) {
@@ -269,11 +261,7 @@ int api_image_locks(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	api_image_ref(&ref, req, request_capture(req, "image"));
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = image_locks_read(image, &l);
