@@ -1,7 +1,7 @@
 /* api_openapi.c - GET /api/v1/openapi.json: the API description.
  *
- * The document is src/openapi.json, compiled in (openapi_doc.c is made
- * from it at build time). It lists the image paths once, in the pool's
+ * The document is src/openapi.json, compiled in (openapi_doc.inc, made
+ * from it at build time, is the file as one string literal). It lists the image paths once, in the pool's
  * default namespace; their namespaced twins are added here, so the two
  * cannot drift apart the way the route table's two copies cannot. */
 #include "config.h"
@@ -15,7 +15,9 @@
 #include "api.h"
 #include "routes.h"
 
-extern const char openapi_doc[];
+static const char openapi_doc[] =
+#include "openapi_doc.inc"
+	;
 
 #define IMAGES_PREFIX "/api/v1/pools/{pool}/images"
 #define NS_IMAGES_PREFIX "/api/v1/pools/{pool}/namespaces/{namespace}/images"
