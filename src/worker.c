@@ -24,8 +24,7 @@
 /* Set from the signal handler; the only state outside worker_ctx. */
 static volatile sig_atomic_t stop_requested;
 
-/* An epoll set holding the listen socket with EPOLLEXCLUSIVE, or a
- * negative errno (the worker then just blocks in accept()).
+/* An epoll set holding the listen socket with EPOLLEXCLUSIVE, or -1.
  *
  * Blocked in accept(), idle workers are woken in turn, so under light load
  * every request lands on the worker that has been idle longest, whose
@@ -36,14 +35,12 @@ static int warm_first_open(int listen_fd)
 {
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
-	int r;
 
 	if (epfd < 0)
-		return -errno;
+		return -1;
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
-		r = -errno;
 		close(epfd);
-		return r;
+		return -1;
 	}
 	return epfd;
 }
@@ -131,8 +128,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		_exit(WORKER_EXIT_FAILURE);
 	}
 	epfd = warm_first_open(listen_fd);
-	if (epfd < 0)
-		log_warn("event=worker.epoll_unavailable errno=%d", -epfd);
 	publish_connected(&ctx);
 	__atomic_store_n(&score->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	if (write(ready_fd, "R", 1) < 0)
