@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -23,27 +22,6 @@
 
 /* Set from the signal handler; the only state outside worker_ctx. */
 static volatile sig_atomic_t stop_requested;
-
-/* An epoll set holding the listen socket with EPOLLEXCLUSIVE, or -1.
- *
- * Blocked in accept(), idle workers are woken in turn, so under light load
- * every request lands on the worker that has been idle longest, whose
- * caches and librados threads have gone cold (0.5-1 ms per request). An
- * exclusive epoll wake goes to the earliest-registered worker that is
- * waiting, so the same warm workers take requests while the others sleep. */
-static int warm_first_open(int listen_fd)
-{
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
-	int epfd = epoll_create1(EPOLL_CLOEXEC);
-
-	if (epfd < 0)
-		return -1;
-	if (epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
-		close(epfd);
-		return -1;
-	}
-	return epfd;
-}
 
 static void on_stop_signal(int sig)
 {
@@ -106,7 +84,7 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 {
 	struct worker_ctx ctx = {.conf = conf, .board = board, .score = score};
 	FCGX_Request fcgi;
-	int epfd, r;
+	int r;
 
 	/* A worker must not outlive its master: nobody would reap or replace it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
@@ -127,7 +105,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		log_error("event=worker.start_failed msg=\"libfcgi initialisation failed\"");
 		_exit(WORKER_EXIT_FAILURE);
 	}
-	epfd = warm_first_open(listen_fd);
 	publish_connected(&ctx);
 	__atomic_store_n(&score->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	if (write(ready_fd, "R", 1) < 0)
@@ -135,14 +112,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	close(ready_fd);
 
 	while (!stop_requested && (conf->max_requests == 0 || ctx.served < conf->max_requests)) {
-		struct epoll_event ev;
-
-		/* Only between connections: a kept FastCGI connection is read
-		 * by FCGX_Accept_r itself. Should another worker take the
-		 * connection first, accept() below just waits as it would have. */
-		if (epfd >= 0 && fcgi.ipcFd < 0 && epoll_wait(epfd, &ev, 1, -1) < 0 &&
-		    errno == EINTR)
-			continue;
 		if (FCGX_Accept_r(&fcgi) < 0)
 			break;
 		http_serve(&fcgi, &ctx);
@@ -152,8 +121,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	}
 
 	FCGX_Free(&fcgi, 0);
-	if (epfd >= 0)
-		close(epfd);
 	ceph_conn_stop(&ctx.ceph);
 	/* _exit: atexit handlers and stdio buffers belong to the master. */
 	if (stop_requested || (conf->max_requests && ctx.served >= conf->max_requests))
