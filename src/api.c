@@ -11,6 +11,27 @@
 #include "json_out.h"
 #include "worker.h"
 
+/* librados answers pool names from its local OSD map, which it refreshes
+ * only when it needs to, so a worker could go on seeing a pool another
+ * worker deleted (or miss one it created). Pool changes made through this
+ * service are counted in shared memory; a worker that has not seen the
+ * latest count fetches the newest map first. Changes made elsewhere (the
+ * CLI, other hosts) show once librados refreshes its map. */
+static void sync_pool_map(struct request *req, rados_t cluster)
+{
+	uint64_t changes = __atomic_load_n(&req->ctx->board->pool_changes, __ATOMIC_ACQUIRE);
+
+	if (changes == req->ctx->pool_changes_seen)
+		return;
+	if (rados_wait_for_latest_osdmap(cluster) == 0)
+		req->ctx->pool_changes_seen = changes;
+}
+
+void api_pools_changed(struct request *req)
+{
+	__atomic_add_fetch(&req->ctx->board->pool_changes, 1, __ATOMIC_RELEASE);
+}
+
 int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 {
 	char why[768];
@@ -18,6 +39,7 @@ int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 
 	if (r < 0)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
+	sync_pool_map(req, *cluster);
 	return 0;
 }
 
@@ -25,7 +47,12 @@ int api_ioctx(struct request *req, struct response *resp, const char *pool, cons
 	      rados_ioctx_t *ioctx)
 {
 	char why[768];
-	int r = ceph_ioctx(&req->ctx->ceph, pool, ns, ioctx, why, sizeof(why));
+	rados_t cluster;
+	int r;
+
+	if (ceph_cluster(&req->ctx->ceph, &cluster, why, sizeof(why)) == 0)
+		sync_pool_map(req, cluster);
+	r = ceph_ioctx(&req->ctx->ceph, pool, ns, ioctx, why, sizeof(why));
 
 	if (r == -ENOTCONN)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);

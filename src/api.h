@@ -14,6 +14,10 @@
 #define ENCODED_NAME_MAX (3 * 250 + 1)
 
 /* The worker's cluster handle; 503 with the reason when not connected. */
+/* Tells every worker that a pool was created or deleted, so each brings
+ * its OSD map up to date before it next answers about pools. */
+void api_pools_changed(struct request *req);
+
 int api_cluster(struct request *req, struct response *resp, rados_t *cluster);
 
 /* The cached io context of pool, set to namespace ns; 404 "pool X does

@@ -276,10 +276,10 @@ int api_pool_create(struct request *req, struct response *resp)
 			      outs[0] ? outs : strerror(-r));
 		goto out;
 	}
-	/* Catch up with the map that holds the new pool (the monitor just
-	 * answered, so this returns at once); this worker's map may still show
-	 * an older pool of the same name. */
-	rados_wait_for_latest_osdmap(cluster);
+	/* Every worker (this one first, in api_ioctx below) catches up with
+	 * the map that holds the new pool; a map may still show an older pool
+	 * of the same name. */
+	api_pools_changed(req);
 
 	extra = json_object_new_object();
 	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
@@ -299,6 +299,7 @@ int api_pool_create(struct request *req, struct response *resp)
 		int undone = delete_pool(cluster, pool, undo, sizeof(undo));
 
 		ceph_ioctx_forget(&req->ctx->ceph, pool);
+		api_pools_changed(req);
 		response_fail(resp, r, "pool %s was created but preparing it for RBD failed (%s); %s",
 			      pool, outs[0] ? outs : strerror(-r),
 			      undone == 0 ? "it was deleted again"
@@ -344,6 +345,7 @@ int api_pool_delete(struct request *req, struct response *resp)
 		return r;
 	r = delete_pool(cluster, pool, outs, sizeof(outs));
 	ceph_ioctx_forget(&req->ctx->ceph, pool);
+	api_pools_changed(req);
 	/* The monitor answers success for a pool that is already gone and
 	 * says so only in its status text. */
 	if (r == 0 && strstr(outs, "does not exist"))

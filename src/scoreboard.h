@@ -47,6 +47,7 @@ struct scoreboard {
 	int64_t started_ms;
 	uint64_t respawns;                /* workers replaced after dying */
 	uint64_t timeouts;                /* workers killed past request_timeout */
+	uint64_t pool_changes;            /* pools created or deleted by any worker */
 	struct worker_score workers[SCOREBOARD_SLOTS];
 	struct route_counters routes[SCOREBOARD_ROUTES + 1];  /* last: no route */
 	/* Process-shared and robust: a worker killed while holding one (say,

@@ -14,6 +14,7 @@ struct worker_ctx {
 	unsigned long served;
 	struct scoreboard *board;     /* shared with the master and all workers */
 	struct worker_score *score;   /* this worker's slot in it */
+	uint64_t pool_changes_seen;   /* board->pool_changes when our OSD map was last brought up to date */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the

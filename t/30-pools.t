@@ -66,6 +66,9 @@ ceph osd pool ls | grep -qx "$pool"
 ok "$([ $? -ne 0 ]; echo $?)" "the pool is gone"
 api GET "/api/v1/pools/$pool"
 expect_error 404 NotFound "does not exist" "and answers 404"
+codes=""
+for i in $(seq 12); do api GET "/api/v1/pools/$pool"; codes+="$STATUS "; done
+is "$codes" "$(printf '404 %.0s' $(seq 12))" "from every worker, at once (each catches up with the OSD map)"
 api DELETE "/api/v1/pools/$pool?confirm=$pool"
 expect_error 404 NotFound "does not exist" "deleting it again is 404"
 

@@ -13,12 +13,12 @@ call() {  # METHOD PATH [BODY] -> prints the status code
 		"$RBD_API_URL$2"
 }
 
-for i in $(seq 20); do
+for i in $(seq 50); do
 	call POST $base "{\"name\":\"$img\",\"size\":\"1G\"}" >>"$results" &
 done
 wait
-is "$(grep -c '^201$' "$results")" 1 "20 concurrent creates of one name: exactly one 201"
-is "$(grep -c '^409$' "$results")" 19 "the other 19 are 409"
+is "$(grep -c '^201$' "$results")" 1 "50 concurrent creates of one name: exactly one 201"
+is "$(grep -c '^409$' "$results")" 49 "the other 49 are 409"
 is "$(rbd ls rbd | grep -cx "$img")" 1 "one image exists"
 
 : >"$results"
@@ -47,20 +47,30 @@ is "$(grep -cv '^204$\|^404$\|^409$' "$results")" 0 "the others are 204, 404 or 
 rbd info "rbd/$img" >/dev/null 2>&1
 ok "$([ $? -ne 0 ]; echo $?)" "the image is gone"
 
-# Delete racing a snapshot create from another client: either may win,
-# nobody gets a 5xx, and the image is either deleted or kept whole.
-for round in 1 2 3; do
+# Delete racing a snapshot create, from the CLI and through the API:
+# either may win, nobody gets a 5xx, and the image is deleted or kept whole.
+snapres=$(mktemp)
+for round in 1 2 3 4; do
 	name=$(unique snaprace)
 	rbd create --size 1M "rbd/$name"
 	: >"$results"
-	rbd snap create "rbd/$name@s" >/dev/null 2>&1 &
+	: >"$snapres"
+	if [ "$round" -le 2 ]; then
+		rbd snap create "rbd/$name@s" >/dev/null 2>&1 &
+	else
+		call POST "$base/$name/snapshots" '{"name":"s"}' >>"$snapres" &
+	fi
 	call DELETE "$base/$name" >>"$results"
 	wait
 	code=$(cat "$results")
 	like "$code" '^(204|409)$' "round $round: delete racing a snapshot answers $code"
+	if [ "$round" -gt 2 ]; then
+		like "$(cat "$snapres")" '^(201|404|409)$' "round $round: and the snapshot create $(cat "$snapres")"
+	fi
 	rbd snap purge "rbd/$name" >/dev/null 2>&1
 	rbd rm "rbd/$name" >/dev/null 2>&1
 done
+rm -f "$snapres"
 
 rm -f "$results"
 done_testing
