@@ -121,14 +121,27 @@ int api_image_request(struct request *req, struct response *resp, struct image_r
 	return api_ioctx(req, resp, ref->pool, ref->ns, ioctx);
 }
 
-int api_image_open_request(struct request *req, struct response *resp, int writable,
-			   struct image_ref *ref, rados_ioctx_t *ioctx, rbd_image_t *image)
+int api_image_open_request(struct request *req, struct response *resp, struct image_ref *ref,
+			   rados_ioctx_t *ioctx, rbd_image_t *image)
 {
 	int r = api_image_request(req, resp, ref, ioctx);
 
 	if (r < 0)
 		return r;
-	return api_image_open(resp, *ioctx, ref, writable, image);
+	return api_image_open(resp, *ioctx, ref, 0, image);
+}
+
+int api_image_open_for_change(struct request *req, struct response *resp, struct image_ref *ref,
+			      rados_ioctx_t *ioctx, rbd_image_t *image)
+{
+	int r = api_image_request(req, resp, ref, ioctx);
+
+	if (r < 0)
+		return r;
+	r = api_image_lock(req, resp, ref);
+	if (r < 0)
+		return r;
+	return api_image_open(resp, *ioctx, ref, 1, image);
 }
 
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,

@@ -61,9 +61,14 @@ int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct imag
 int api_image_request(struct request *req, struct response *resp, struct image_ref *ref,
 		      rados_ioctx_t *ioctx);
 
-/* The same, and the image opened (read-only unless writable). */
-int api_image_open_request(struct request *req, struct response *resp, int writable,
-			   struct image_ref *ref, rados_ioctx_t *ioctx, rbd_image_t *image);
+/* The same, and the image opened read-only. */
+int api_image_open_request(struct request *req, struct response *resp, struct image_ref *ref,
+			   rados_ioctx_t *ioctx, rbd_image_t *image);
+
+/* The same for a change: takes the image lock (api_image_lock), then opens
+ * the image read-write. */
+int api_image_open_for_change(struct request *req, struct response *resp, struct image_ref *ref,
+			      rados_ioctx_t *ioctx, rbd_image_t *image);
 
 /* Answers with the image as an Image resource and the given status. */
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
@@ -80,6 +85,11 @@ int api_location_image(struct response *resp, const struct image_ref *ref, const
  * run one after the other. Call it before opening the image for a change.
  * 409 when another request holds it for longer than rados_timeout. */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
+
+/* The pool's namespaces as librbd returns them (the default one not
+ * among them): names separated by NUL, *names owned by the caller. In
+ * api_namespaces.c. */
+int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len);
 
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */

@@ -352,7 +352,7 @@ int api_image_children(struct request *req, struct response *resp)
 	int nsnaps = 0;
 	int r;
 
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_list_envelope("ImageList", &items);

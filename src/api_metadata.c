@@ -167,7 +167,7 @@ int api_metadata_list(struct request *req, struct response *resp)
 	char *last = NULL;
 	int r;
 
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_list_envelope("MetadataList", &items);
@@ -207,7 +207,7 @@ int api_metadata_get(struct request *req, struct response *resp)
 	r = check_key(resp, key);
 	if (r < 0)
 		return r;
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = metadata_get(image, key, &value);
@@ -250,13 +250,7 @@ int api_metadata_put(struct request *req, struct response *resp)
 				  "field \"value\" contains a NUL character (\\u0000), which image metadata cannot hold");
 		goto out;
 	}
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		goto out;
-	r = api_image_lock(req, resp, &ref);
-	if (r < 0)
-		goto out;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		goto out;
 	r = metadata_get(image, key, &old);
@@ -300,13 +294,7 @@ int api_metadata_delete(struct request *req, struct response *resp)
 	r = check_key(resp, key);
 	if (r < 0)
 		return r;
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_lock(req, resp, &ref);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = rbd_metadata_remove(image, key);

@@ -40,9 +40,7 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 	return 0;
 }
 
-/* The pool's namespaces as librbd returns them: names separated by NUL,
- * *names owned by the caller. */
-static int read_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
+int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
 {
 	size_t size = 1024;
 	char *buf = NULL;
@@ -83,7 +81,7 @@ int api_namespaces_list(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	r = read_namespace_names(ioctx, &names, &len);
+	r = api_namespace_names(ioctx, &names, &len);
 	if (r < 0) {
 		response_fail(resp, r, "listing the namespaces of pool %s failed: %s (errno %d)",
 			      pool, strerror(-r), -r);

@@ -283,13 +283,7 @@ int api_image_qos_put(struct request *req, struct response *resp)
 	r = parse_put(req, resp, &body, changes, &nchanges);
 	if (r < 0)
 		goto out;
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		goto out;
-	r = api_image_lock(req, resp, &ref);
-	if (r < 0)
-		goto out;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < nchanges; i++) {

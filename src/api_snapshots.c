@@ -314,7 +314,7 @@ int api_snapshots_list(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = snap_list_load(image, &list);

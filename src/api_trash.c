@@ -182,35 +182,6 @@ static int read_trash(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, siz
 	return 0;
 }
 
-/* The pool's namespaces (NUL-separated in *names, owned by the caller),
- * without the default one. */
-static int read_namespaces(rados_ioctx_t ioctx, char **names, size_t *len)
-{
-	size_t size = 1024;
-	char *buf = NULL;
-	int r;
-
-	for (;;) {
-		char *grown = realloc(buf, size);
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		r = rbd_namespace_list(ioctx, buf, &size);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*names = buf;
-	*len = (size_t)r;
-	return 0;
-}
-
 /* Appends the trash entries of namespace ns to items. */
 static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const char *ns,
 				struct json_object *items)
@@ -260,7 +231,7 @@ int api_trash_list(struct request *req, struct response *resp)
 	if (r < 0)
 		goto fail;
 	rados_ioctx_set_namespace(ioctx, "");
-	r = read_namespaces(ioctx, &names, &len);
+	r = api_namespace_names(ioctx, &names, &len);
 	if (r < 0)
 		goto fail;
 	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
@@ -304,7 +275,7 @@ static int find_trash_entry(struct response *resp, rados_ioctx_t ioctx, const ch
 	}
 	if (r != -ENOENT)
 		goto fail;
-	r = read_namespaces(ioctx, &names, &len);
+	r = api_namespace_names(ioctx, &names, &len);
 	if (r < 0)
 		goto fail;
 	r = -ENOENT;

@@ -125,7 +125,7 @@ int api_image_du(struct request *req, struct response *resp)
 	uint64_t size, used, total = 0;
 	int nsnaps = 0, r;
 
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_envelope("DiskUsage");
@@ -187,7 +187,7 @@ int api_image_watchers(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	for (;;) {
@@ -261,7 +261,7 @@ int api_image_locks(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, 0, &ref, &ioctx, &image);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = image_locks_read(image, &l);
