@@ -459,6 +459,34 @@ static const struct field_spec copy_fields[] = {
 	{NULL, 0, 0},
 };
 
+/* ?async=true: the checks a copy would make at once, then the copy as a
+ * task of our own (the manager's queue has no copy). */
+static int start_copy_task(struct request *req, struct response *resp, const struct image_ref *src,
+			   const struct image_ref *dst, rados_ioctx_t dst_ioctx, int deep)
+{
+	struct json_object *record = json_object_new_object();
+	char message[2048];
+	rbd_image_t probe;
+	int r;
+
+	r = rbd_open_read_only(dst_ioctx, dst->name, &probe, NULL);
+	if (r == 0) {
+		rbd_close(probe);
+		json_object_put(record);
+		return response_fail(resp, -EEXIST, "image %s already exists", dst->spec);
+	}
+	snprintf(message, sizeof(message), "Copying image %s to %s", src->spec, dst->spec);
+	if (!record || json_add_string(record, "operation", "copy") < 0 ||
+	    json_add_string(record, "message", message) < 0 ||
+	    json_object_object_add(record, "image", api_local_task_image(src)) < 0 ||
+	    json_object_object_add(record, "target", api_local_task_image(dst)) < 0 ||
+	    json_add_bool(record, "deep", deep) < 0) {
+		json_object_put(record);
+		return response_fail(resp, -ENOMEM, "out of memory");
+	}
+	return api_local_task_start(req, resp, record);
+}
+
 /* Copies the image: by default a deep copy (the snapshots come along and a
  * clone stays a clone of the same parent), with "deep": false only the
  * current data (a clone's copy is a full, independent image). The copy
@@ -476,9 +504,6 @@ int api_image_copy(struct request *req, struct response *resp)
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	/* The manager's task queue has no copy; a copy runs in the request. */
-	if (async)
-		return response_fail(resp, -EINVAL, "copy cannot run as a task; call without async");
 	r = api_body(req, resp, copy_fields, &body);
 	if (r < 0)
 		return r;
@@ -504,6 +529,10 @@ int api_image_copy(struct request *req, struct response *resp)
 	r = private_ioctx(req, resp, "destination", dst.pool, dst.ns, &dst_ioctx);
 	if (r < 0)
 		goto out;
+	if (async) {
+		r = start_copy_task(req, resp, &src, &dst, dst_ioctx, deep);
+		goto out;
+	}
 	rbd_image_options_create(&opts);
 	if (deep)
 		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, no_progress, NULL);

@@ -18,50 +18,6 @@
 /* Generous for one pool: the mon refuses far less. */
 #define PG_NUM_MAX 32768
 
-/* A NUL-separated list from librados, grown until it fits. */
-typedef int (*list_fn)(void *handle, char *buf, size_t *len);
-
-static int read_list(list_fn fn, void *handle, char **out, size_t *outlen)
-{
-	size_t len = 256;
-	char *buf = NULL;
-	int r;
-
-	for (;;) {
-		char *grown = realloc(buf, len);
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		r = fn(handle, buf, &len);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
-static int pool_names(void *cluster, char *buf, size_t *len)
-{
-	int r = rados_pool_list(cluster, buf, *len);
-
-	if (r < 0)
-		return r;
-	if ((size_t)r > *len) {
-		*len = (size_t)r;
-		return -ERANGE;
-	}
-	*len = (size_t)r;
-	return 0;
-}
-
 static int application_names(void *ioctx, char *buf, size_t *len)
 {
 	return rados_application_list(ioctx, buf, len);
@@ -81,7 +37,7 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	r = read_list(application_names, ioctx, &names, &len);
+	r = ceph_read_list(application_names, ioctx, &names, &len);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
 				     strerror(-r));
@@ -141,7 +97,7 @@ int api_pools_list(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	r = read_list(pool_names, cluster, &names, &len);
+	r = ceph_pool_names(cluster, &names, &len);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list pools: %s", strerror(-r));
 

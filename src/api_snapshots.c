@@ -25,6 +25,7 @@
 #include "json_out.h"
 #include "router.h"
 #include "routes.h"
+#include "tasks.h"
 
 /* How many clones or clients a 409 message names before "...". */
 #define NAMED_MAX 10
@@ -657,6 +658,26 @@ static int refuse_if_watched(struct response *resp, rbd_image_t image, const str
 			     ref->image.spec, count, count == 1 ? "" : "s", names, ref->spec);
 }
 
+/* ?async=true: the rollback as a task of our own (the manager's queue has
+ * no rollback). */
+static int start_rollback_task(struct request *req, struct response *resp,
+			       const struct snap_ref *ref)
+{
+	struct json_object *record = json_object_new_object();
+	char message[1024];
+
+	snprintf(message, sizeof(message), "Rolling back image %s to snapshot %s", ref->image.spec,
+		 ref->name);
+	if (!record || json_add_string(record, "operation", "rollback") < 0 ||
+	    json_add_string(record, "message", message) < 0 ||
+	    json_object_object_add(record, "image", api_local_task_image(&ref->image)) < 0 ||
+	    json_add_string(record, "snapshot", ref->name) < 0) {
+		json_object_put(record);
+		return response_fail(resp, -ENOMEM, "out of memory");
+	}
+	return api_local_task_start(req, resp, record);
+}
+
 static const struct field_spec rollback_fields[] = {
 	{NULL, 0, 0},
 };
@@ -674,10 +695,6 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	/* The manager's task queue (rbd_support) has no rollback task. */
-	if (async)
-		return response_fail(resp, -EINVAL,
-				     "rollback cannot run as a task yet; call without async");
 	/* No body is needed; one that is sent must be an empty object. */
 	if (req->body_len > 0) {
 		r = api_body(req, resp, rollback_fields, &body);
@@ -697,6 +714,8 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 	rbd_close(image);
 	if (r < 0)
 		return r;
+	if (async)
+		return start_rollback_task(req, resp, &ref);
 
 	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)

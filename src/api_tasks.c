@@ -1,4 +1,6 @@
-/* api_tasks.c - /api/v1/tasks: long-running work handed to the manager.
+/* api_tasks.c - /api/v1/tasks: long-running work handed to the manager
+ * (and, for copy and rollback, which it cannot run, to our own runner:
+ * api_local_tasks.c; an id is looked up there first).
  *
  * Ceph's manager runs a task queue in its rbd_support module: "rbd task
  * add flatten|remove|trash remove" queue work, "rbd task list" and "rbd
@@ -34,27 +36,8 @@
 #include "json_out.h"
 #include "log.h"
 #include "routes.h"
+#include "task_store.h"
 #include "tasks.h"
-
-/* The manager names tasks with uuid4 strings: 8-4-4-4-12 hex digits. */
-#define TASK_ID_LEN 36
-
-static int task_id_valid(const char *id)
-{
-	size_t len = strlen(id);
-
-	if (len != TASK_ID_LEN)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-		char c = id[i];
-
-		if (dash ? c != '-'
-			 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-	}
-	return 1;
-}
 
 /* The {id} capture, checked and in lower case (as the manager writes
  * ids) into id[TASK_ID_LEN + 1]. */
@@ -201,28 +184,12 @@ static int get_double(struct json_object *obj, const char *key, double *out)
 	return 0;
 }
 
-/* progress as 0.0 ... 1.0 with at most four decimals (json-c would print
- * the binary fraction's seventeen digits), or null when not known. */
+/* progress as 0.0 ... 1.0, or null when not known. */
 static int add_progress(struct json_object *obj, int known, double progress)
 {
-	struct json_object *value = NULL;
-	char text[32];
-	size_t len;
-
-	if (known) {
-		if (progress < 0)
-			progress = 0;
-		if (progress > 1)
-			progress = 1;
-		snprintf(text, sizeof(text), "%.4f", progress);
-		len = strlen(text);
-		while (len > 3 && text[len - 1] == '0')
-			text[--len] = '\0';
-		value = json_object_new_double_s(progress, text);
-		if (!value)
-			return -ENOMEM;
-	}
-	return json_object_object_add(obj, "progress", value) < 0 ? -ENOMEM : 0;
+	if (known)
+		return json_add_fraction(obj, "progress", progress);
+	return json_object_object_add(obj, "progress", NULL) < 0 ? -ENOMEM : 0;
 }
 
 /* "operation" and "image" from the module's refs: {action, pool_name,
@@ -458,7 +425,8 @@ out:
 }
 
 /* Finished tasks first (oldest first, as the progress module keeps them),
- * then the queue in the manager's order, so the list reads as a time line.
+ * then the queue in the manager's order, so the list reads as a time line;
+ * then this service's own tasks (copy, rollback), oldest first.
  * A task that is in both (canceled while running) is listed once, from the
  * queue. */
 int api_tasks_list(struct request *req, struct response *resp)
@@ -536,8 +504,11 @@ int api_tasks_list(struct request *req, struct response *resp)
 		}
 		r = task_from_queue(entry, item);
 	}
+	if (r == 0)
+		r = api_local_tasks_append(cluster, items);
 	if (r < 0) {
-		response_fail(resp, r, "out of memory");
+		response_fail(resp, r, r == -ENOMEM ? "out of memory" : "cannot read this service's own tasks: %s",
+			      strerror(-r));
 		goto out;
 	}
 	response_json(resp, 200, body);
@@ -580,6 +551,9 @@ int api_task_get(struct request *req, struct response *resp)
 		return r;
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
+		return r;
+	r = api_local_task_get(resp, cluster, id);
+	if (r != -ENOENT)
 		return r;
 	r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
 	if (r == 0) {
@@ -625,6 +599,9 @@ int api_task_delete(struct request *req, struct response *resp)
 		return r;
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
+		return r;
+	r = api_local_task_cancel(resp, cluster, id);
+	if (r != -ENOENT)
 		return r;
 	r = mgr_call(cluster, "rbd task cancel", "task_id", id, &reply);
 	if (r == 0) {

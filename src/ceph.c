@@ -90,8 +90,7 @@ static void describe_connect_error(rados_t cluster, const struct conf *conf, int
 	}
 }
 
-/* One connection attempt. On success *out is connected. */
-static int connect_once(const struct conf *conf, rados_t *out, char *why, size_t whylen)
+int ceph_connect_once(const struct conf *conf, rados_t *out, char *why, size_t whylen)
 {
 	rados_t cluster = NULL;
 	char user[128], mon_host[8];
@@ -164,7 +163,7 @@ static void *connector_main(void *arg)
 	for (;;) {
 		rados_t cluster = NULL;
 		struct timespec until;
-		int r = connect_once(conn->conf, &cluster, why, sizeof(why));
+		int r = ceph_connect_once(conn->conf, &cluster, why, sizeof(why));
 
 		pthread_mutex_lock(&conn->lock);
 		conn->attempts++;
@@ -340,4 +339,50 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 	rados_ioctx_set_namespace(created, ns);
 	*ioctx = created;
 	return 0;
+}
+
+int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen)
+{
+	size_t len = 256;
+	char *buf = NULL;
+	int r;
+
+	for (;;) {
+		char *grown = realloc(buf, len);
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		r = fn(handle, buf, &len);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+static int pool_list(void *cluster, char *buf, size_t *len)
+{
+	int r = rados_pool_list(cluster, buf, *len);
+
+	if (r < 0)
+		return r;
+	if ((size_t)r > *len) {
+		*len = (size_t)r;
+		return -ERANGE;
+	}
+	*len = (size_t)r;
+	return 0;
+}
+
+int ceph_pool_names(rados_t cluster, char **names, size_t *len)
+{
+	return ceph_read_list(pool_list, cluster, names, len);
 }

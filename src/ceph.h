@@ -60,6 +60,20 @@ int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t why
 int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 	       rados_ioctx_t *ioctx, char *why, size_t whylen);
 
+/* One connection attempt with conf's user, keyring and timeouts, for a
+ * process that needs no connector thread (the task runner). On success
+ * *out is connected and the caller's; on failure why says what went wrong. */
+int ceph_connect_once(const struct conf *conf, rados_t *out, char *why, size_t whylen);
+
+/* A NUL-separated list from librados, grown until it fits: fn fills buf
+ * of *len bytes, or sets *len to the size needed and returns -ERANGE.
+ * *out is the caller's. */
+typedef int (*ceph_list_fn)(void *handle, char *buf, size_t *len);
+int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen);
+
+/* Every pool's name, NUL-separated (*names is the caller's). */
+int ceph_pool_names(rados_t cluster, char **names, size_t *len);
+
 /* Drops the cached io context of a pool that was deleted. */
 void ceph_ioctx_forget(struct ceph_conn *conn, const char *pool);
 

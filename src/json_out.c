@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "json_out.h"
 
@@ -78,4 +79,21 @@ int json_add_time(struct json_object *obj, const char *key, const struct timespe
 	if (strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return -EINVAL;
 	return json_add_string(obj, key, text);
+}
+
+int json_add_fraction(struct json_object *obj, const char *key, double value)
+{
+	char text[32];
+	size_t len;
+
+	if (!(value >= 0))
+		value = 0;
+	if (value > 1)
+		value = 1;
+	snprintf(text, sizeof(text), "%.4f", value);
+	len = strlen(text);
+	while (len > 3 && text[len - 1] == '0')
+		text[--len] = '\0';
+	return json_object_object_add(obj, key, json_object_new_double_s(value, text)) < 0 ? -ENOMEM
+											      : 0;
 }

@@ -19,6 +19,9 @@ int json_add_string(struct json_object *obj, const char *key, const char *value)
 int json_add_u64(struct json_object *obj, const char *key, uint64_t value);
 int json_add_i64(struct json_object *obj, const char *key, int64_t value);
 int json_add_bool(struct json_object *obj, const char *key, int value);
+/* value clamped to 0.0 ... 1.0, with at most four decimals (json-c would
+ * print the binary fraction's seventeen digits). */
+int json_add_fraction(struct json_object *obj, const char *key, double value);
 int json_add_time(struct json_object *obj, const char *key, const struct timespec *ts);
 
 #endif

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "master.h"
 #include "routes.h"
+#include "task_runner.h"
 
 struct command_line {
 	const char *conf_path;   /* NULL = the default path, if it exists */
@@ -158,6 +159,9 @@ int main(int argc, char **argv)
 	char err[1024];
 	int r, status = 1;
 
+	/* Started by a worker for an async copy or rollback (api_local_tasks.c). */
+	if (argc > 1 && strcmp(argv[1], TASK_RUNNER_FLAG) == 0)
+		return task_runner_main(argc, argv);
 	if (parse_command_line(argc, argv, &cl) < 0)
 		return 2;
 	cl.overrides = collect_overrides(argc, argv, &cl.noverrides);

@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "conf.h"
 #include "listen.h"
 #include "log.h"
@@ -31,6 +33,9 @@
 #define BACKOFF_MAX_MS 10000
 #define STATUS_INTERVAL_MS 5000
 #define RESIGNAL_MS 1000
+/* How long task runners get to stop (a canceled copy removes what it
+ * made) before the master kills them and exits. */
+#define RUNNERS_STOP_MS 60000
 
 struct worker_slot {
 	pid_t pid;             /* 0 = free slot */
@@ -60,6 +65,7 @@ struct master {
 	 * after start and after each reload. */
 	bool ready_sent;
 	long long next_status_ms;
+	long long runners_deadline_ms;   /* 0 until the runners were told to stop */
 };
 
 static volatile sig_atomic_t got_hup, got_stop, got_chld, got_usr1;
@@ -458,6 +464,28 @@ static void kill_overdue(struct master *m)
 	}
 }
 
+/* After the workers: asks the task runners (our other children) to stop,
+ * then waits for them, killing what is left after RUNNERS_STOP_MS. Returns
+ * true once none is left. */
+static bool runners_stopped(struct master *m)
+{
+	if (!children_remain())
+		return true;
+	if (!m->runners_deadline_ms) {
+		int count = children_signal(SIGTERM);
+
+		m->runners_deadline_ms = now_ms() + RUNNERS_STOP_MS;
+		log_info("event=master.stopping_tasks runners=%d", count);
+		return false;
+	}
+	if (now_ms() < m->runners_deadline_ms)
+		return false;
+	log_error("event=master.tasks_killed msg=\"task runners did not stop within %d s\"",
+		  RUNNERS_STOP_MS / 1000);
+	children_signal(SIGKILL);
+	return true;
+}
+
 static size_t live_workers(const struct master *m)
 {
 	size_t n = 0;
@@ -481,6 +509,10 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 		log_error("event=master.start_failed errno=%d msg=\"cannot map the shared scoreboard\"", errno);
 		return 1;
 	}
+	/* Task runners detach from the worker that started them; as their
+	 * subreaper the master reaps them and can stop them on shutdown. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_warn("event=master.no_subreaper errno=%d", errno);
 	r = install_signals(&wait_mask);
 	if (r < 0) {
 		log_error("event=master.start_failed errno=%d msg=\"cannot install signal handlers\"", -r);
@@ -518,7 +550,7 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			got_hup = 0;
 			reload(&m);
 		}
-		if (m.stopping && live_workers(&m) == 0)
+		if (m.stopping && live_workers(&m) == 0 && runners_stopped(&m))
 			break;
 		if (!m.stopping)
 			shape_pool(&m);

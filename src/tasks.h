@@ -1,11 +1,17 @@
-/* tasks.h - handing long-running work to the manager's task queue.
+/* tasks.h - long-running work answered with 202 and a Task.
  *
- * Handlers that accept ?async=true (image delete, flatten, trash removal)
- * do their own checks first, then call api_task_add; the manager's
- * rbd_support module runs the work and /api/v1/tasks reports on it. */
+ * Handlers that accept ?async=true do their own checks first. Image
+ * delete, flatten and trash removal then call api_task_add: the manager's
+ * rbd_support module runs the work. Copy and rollback, which the manager
+ * cannot run, call api_local_task_start: a runner process of ours does
+ * (api_local_tasks.c). /api/v1/tasks reports on both kinds. */
 #ifndef RBD_REST_API_TASKS_H
 #define RBD_REST_API_TASKS_H
 
+#include <json-c/json.h>
+#include <rados/librados.h>
+
+#include "api.h"
 #include "request.h"
 #include "response.h"
 
@@ -17,5 +23,23 @@
  * Returns 0 or a negative errno (the error is already in resp). */
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value);
+
+/* {pool, namespace, name} of an image, for a local task's record. */
+struct json_object *api_local_task_image(const struct image_ref *ref);
+
+/* Starts a task of our own and answers 202 with it. record (taken over)
+ * holds "operation" ("copy" or "rollback"), "message", "image" (from
+ * api_local_task_image) and what the operation needs: "target" and "deep"
+ * for a copy, "snapshot" for a rollback. Returns 0 or a negative errno
+ * (the error is already in resp). */
+int api_local_task_start(struct request *req, struct response *resp, struct json_object *record);
+
+/* For /api/v1/tasks/{id}: answer about task id if it is one of ours, or
+ * return -ENOENT without answering. */
+int api_local_task_get(struct response *resp, rados_t cluster, const char *id);
+int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id);
+
+/* Appends our tasks, oldest first, to the items of a TaskList. */
+int api_local_tasks_append(rados_t cluster, struct json_object *items);
 
 #endif

@@ -203,8 +203,8 @@ expect_status 200 "unprotect again"
 rbd resize --size 16M "rbd/$img" >/dev/null 2>&1
 rbd bench --io-type write --io-size 1M --io-total 16M --io-pattern seq "rbd/$img" >/dev/null 2>&1
 is "$(rbd info --format json "rbd/$img" | jq -r .size)" 16777216 "grown to 16M and overwritten"
-api POST "$snaps/first/rollback?async=true"
-expect_error 400 BadRequest "rollback cannot run as a task yet; call without async" "async rollback"
+api POST "$snaps/nothing/rollback?async=true"
+expect_error 404 NotFound "snapshot rbd/$img@nothing does not exist" "an async rollback is checked before it is accepted"
 api POST "$snaps/first/rollback?async=maybe"
 expect_error 400 BadRequest 'async' "async not a boolean"
 api POST "$snaps/first/rollback?force=true"

@@ -164,7 +164,8 @@ _t_stop_extras() {
 }
 trap '_t_stop_extras; rm -f "$_t_body_file"; [ -n "${_t_private_stack:-}" ] && { stack_stop "$_t_private_stack"; rm -rf "$_t_private_stack"; }' EXIT
 
-# worker_pids PID: the worker processes of the master PID.
+# worker_pids PID: the worker processes of the master PID (not the task
+# runners, "rbd-api-task", that it also parents).
 worker_pids() {
-	pgrep -P "$1" | sort
+	pgrep -x -P "$1" rbd-rest-api | sort
 }

@@ -1,0 +1,305 @@
+/* api_local_tasks.c - the tasks this service runs itself: copy and
+ * rollback with ?async=true, which Ceph's manager has no task for.
+ *
+ * Starting one writes its record in the cluster (task_store.h) and starts
+ * a task runner process (task_runner.c), so the work outlives the worker
+ * that accepted it: worker recycling, reloads and request_timeout leave it
+ * alone. Reading, listing and canceling go through the records, so every
+ * worker and every replica of the service answers the same. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "conf.h"
+#include "json_out.h"
+#include "log.h"
+#include "task_runner.h"
+#include "task_store.h"
+#include "tasks.h"
+#include "worker.h"
+
+/* The runner writes its record every second; one this much older has
+ * lost its runner (killed, or its host went down). */
+#define TASK_STALE_SECONDS 20
+
+extern char **environ;
+
+struct json_object *api_local_task_image(const struct image_ref *ref)
+{
+	struct json_object *image = json_object_new_object();
+
+	if (!image || json_add_string(image, "pool", ref->pool) < 0 ||
+	    json_add_string(image, "namespace", ref->ns) < 0 ||
+	    json_add_string(image, "name", ref->name) < 0) {
+		json_object_put(image);
+		return NULL;
+	}
+	return image;
+}
+
+static const char *get_string(struct json_object *obj, const char *key)
+{
+	struct json_object *value;
+
+	if (!json_object_object_get_ex(obj, key, &value) ||
+	    !json_object_is_type(value, json_type_string))
+		return NULL;
+	return json_object_get_string(value);
+}
+
+/* Starts "rbd-rest-api --run-task POOL ID" with the connection settings
+ * of this worker, and waits for its first process, which only detaches. */
+static int spawn_runner(const struct conf *conf, const char *pool, const char *id)
+{
+	char *settings[6] = {NULL};
+	char *argv[11] = {"rbd-rest-api", TASK_RUNNER_FLAG, (char *)pool, (char *)id};
+	posix_spawn_file_actions_t files;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	int r, status;
+	pid_t pid;
+
+	if (asprintf(&settings[0], "--ceph_conf=%s", conf->ceph_conf) < 0 ||
+	    asprintf(&settings[1], "--ceph_id=%s", conf->ceph_id) < 0 ||
+	    asprintf(&settings[2], "--keyring=%s", conf->keyring) < 0 ||
+	    asprintf(&settings[3], "--rados_timeout=%u", conf->rados_timeout) < 0 ||
+	    asprintf(&settings[4], "--log_level=%s", log_level_name(conf->log_level)) < 0 ||
+	    asprintf(&settings[5], "--log_file=%s", conf->log_file) < 0) {
+		r = -ENOMEM;
+		goto out_settings;
+	}
+	for (int i = 0; i < 6; i++)
+		argv[4 + i] = settings[i];
+
+	posix_spawn_file_actions_init(&files);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigfillset(&all);
+	/* Not the worker's ignored signals, blocked signals, FastCGI socket or
+	 * Ceph sockets: stdin and stdout are /dev/null, stderr is the log. */
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclosefrom_np(&files, 3);
+	r = -posix_spawn(&pid, "/proc/self/exe", &files, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&files);
+	if (r < 0)
+		goto out_settings;
+	if (waitpid(pid, &status, 0) < 0)
+		r = -errno;
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		r = -ECHILD;
+out_settings:
+	for (int i = 0; i < 6; i++)
+		free(settings[i]);
+	return r;
+}
+
+/* Copies the record's public fields into task; a queued or running task
+ * whose runner went silent is shown as failed. */
+static int render(struct json_object *record, struct json_object *task)
+{
+	static const char *const shown[] = {"id",	  "status",	"progress",   "message",
+					    "operation",  "image",	"target",     "deep",
+					    "snapshot",	  "canceled",	"error",      "created_at",
+					    "started_at", "finished_at"};
+	const char *status = get_string(record, "status");
+	struct json_object *value;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sizeof(shown) / sizeof(shown[0]); i++)
+		if (json_object_object_get_ex(record, shown[i], &value))
+			r = json_object_object_add(task, shown[i], json_object_get(value));
+	if (r == 0 && status && (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0) &&
+	    json_object_object_get_ex(record, "heartbeat_at", &value) &&
+	    json_object_get_int64(value) < time(NULL) - TASK_STALE_SECONDS) {
+		struct timespec heard = {.tv_sec = json_object_get_int64(value)};
+		char error[512], when[32];
+		const char *host = get_string(record, "host");
+		struct tm tm;
+
+		gmtime_r(&heard.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(error, sizeof(error),
+			 "interrupted: its runner%s%s stopped without finishing (last heard of at %s)%s",
+			 host ? " on " : "", host ? host : "", when,
+			 strcmp(get_string(record, "operation") ?: "", "copy") == 0
+				 ? "; an unfinished copy may be left behind: delete it"
+				 : "");
+		r = json_add_string(task, "status", "failed");
+		if (r == 0)
+			r = json_add_string(task, "error", error);
+	}
+	return r < 0 ? -ENOMEM : 0;
+}
+
+static int respond(struct response *resp, int status, struct json_object *record)
+{
+	struct json_object *task = json_envelope("Task");
+	int r;
+
+	if (!task)
+		return response_fail(resp, -ENOMEM, "out of memory");
+	r = render(record, task);
+	if (r == 0 && status == 202)
+		r = response_set_location(resp, "/api/v1/tasks/%s", get_string(record, "id"));
+	if (r < 0) {
+		json_object_put(task);
+		return response_fail(resp, r, "out of memory");
+	}
+	response_json(resp, status, task);
+	return 0;
+}
+
+int api_local_task_start(struct request *req, struct response *resp, struct json_object *record)
+{
+	struct json_object *image;
+	rados_ioctx_t store = NULL;
+	struct timespec now;
+	char id[TASK_ID_LEN + 1];
+	const char *pool;
+	rados_t cluster;
+	int r;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		goto out;
+	r = task_id_new(id);
+	if (r < 0) {
+		response_fail(resp, r, "cannot make a task id: %s", strerror(-r));
+		goto out;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_object_object_get_ex(record, "image", &image);
+	pool = get_string(image, "pool");
+	if (json_add_string(record, "id", id) < 0 || json_add_string(record, "status", "queued") < 0 ||
+	    json_add_fraction(record, "progress", 0) < 0 ||
+	    json_add_time(record, "created_at", &now) < 0 ||
+	    json_add_i64(record, "heartbeat_at", now.tv_sec) < 0) {
+		r = response_fail(resp, -ENOMEM, "out of memory");
+		goto out;
+	}
+	r = task_store_open(cluster, pool, &store);
+	if (r == 0)
+		r = task_store_put(store, id, record);
+	if (r < 0) {
+		response_fail(resp, r, "cannot record the task in pool %s (object %s): %s", pool,
+			      TASK_STORE_OBJECT, strerror(-r));
+		goto out;
+	}
+	r = spawn_runner(req->ctx->conf, pool, id);
+	if (r < 0) {
+		task_store_remove(store, id);
+		response_fail_http(resp, 500, "cannot start the task's runner process: %s",
+				   strerror(-r));
+		goto out;
+	}
+	log_event(LOG_LEVEL_INFO, req->request_id, req->user, "event=task.added task=%s operation=%s message=\"%s\"",
+		  id, get_string(record, "operation"), get_string(record, "message"));
+	r = respond(resp, 202, record);
+out:
+	if (store)
+		rados_ioctx_destroy(store);
+	json_object_put(record);
+	return r;
+}
+
+int api_local_task_get(struct response *resp, rados_t cluster, const char *id)
+{
+	struct json_object *record;
+	int r = task_store_find(cluster, id, &record);
+
+	if (r < 0)
+		return r;
+	r = respond(resp, 200, record);
+	json_object_put(record);
+	return r;
+}
+
+int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id)
+{
+	struct json_object *record, *image, *task = json_object_new_object();
+	rados_ioctx_t store;
+	const char *status;
+	int r = task_store_find(cluster, id, &record);
+
+	if (r < 0) {
+		json_object_put(task);
+		return r;
+	}
+	/* Finished, or (rendered) failed because its runner went silent. */
+	r = task ? render(record, task) : -ENOMEM;
+	status = get_string(task, "status");
+	if (r < 0) {
+		r = response_fail(resp, r, "out of memory");
+	} else if (strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0) {
+		r = response_fail(resp, -EBUSY, "task %s has already %s; there is nothing to cancel",
+				  id, strcmp(status, "succeeded") == 0 ? "succeeded" : "failed");
+	} else {
+		json_object_object_get_ex(record, "image", &image);
+		r = task_store_open(cluster, get_string(image, "pool"), &store);
+		if (r == 0) {
+			r = task_store_request_cancel(store, id);
+			rados_ioctx_destroy(store);
+		}
+		if (r < 0)
+			r = response_fail(resp, r, "cannot record the cancel request of task %s: %s",
+					  id, strerror(-r));
+		else
+			response_json(resp, 204, NULL);
+	}
+	json_object_put(task);
+	json_object_put(record);
+	return r;
+}
+
+static int collect(rados_ioctx_t ioctx, void *records)
+{
+	int r = task_store_list(ioctx, records);
+
+	/* A pool this user may not read has no tasks of ours. */
+	return r == -EPERM || r == -EACCES ? 0 : r;
+}
+
+static int by_creation(const void *a, const void *b)
+{
+	const char *ta = get_string(*(struct json_object *const *)a, "created_at");
+	const char *tb = get_string(*(struct json_object *const *)b, "created_at");
+
+	return strcmp(ta ? ta : "", tb ? tb : "");
+}
+
+int api_local_tasks_append(rados_t cluster, struct json_object *items)
+{
+	struct json_object *records = json_object_new_array();
+	int r;
+
+	if (!records)
+		return -ENOMEM;
+	r = task_store_each_pool(cluster, collect, records);
+	json_object_array_sort(records, by_creation);
+	for (size_t i = 0; r == 0 && i < json_object_array_length(records); i++) {
+		struct json_object *task = json_object_new_object();
+
+		if (!task || json_object_array_add(items, task) < 0) {
+			json_object_put(task);
+			r = -ENOMEM;
+			break;
+		}
+		r = render(json_object_array_get_idx(records, i), task);
+	}
+	json_object_put(records);
+	return r;
+}

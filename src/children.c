@@ -1,0 +1,65 @@
+/* children.c - the master's children that are not workers (children.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "children.h"
+
+/* The parent pid in /proc/PID/stat: "pid (comm) state ppid ...", where
+ * comm may hold spaces and parentheses, so parse after the last ')'. */
+static pid_t parent_of(const char *pid)
+{
+	char path[64], line[512];
+	const char *close;
+	long ppid;
+	FILE *stat;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	stat = fopen(path, "r");
+	if (!stat)
+		return -1;
+	if (!fgets(line, sizeof(line), stat)) {
+		fclose(stat);
+		return -1;
+	}
+	fclose(stat);
+	close = strrchr(line, ')');
+	if (!close || sscanf(close + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+int children_signal(int sig)
+{
+	pid_t self = getpid();
+	struct dirent *entry;
+	int count = 0;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return -errno;
+	while ((entry = readdir(proc)) != NULL) {
+		if (!isdigit((unsigned char)entry->d_name[0]))
+			continue;
+		if (parent_of(entry->d_name) == self && kill((pid_t)atol(entry->d_name), sig) == 0)
+			count++;
+	}
+	closedir(proc);
+	return count;
+}
+
+int children_remain(void)
+{
+	/* WNOWAIT: look, but leave the reaping to the master's SIGCHLD path. */
+	siginfo_t info = {0};
+
+	return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
+}

@@ -1,0 +1,19 @@
+/* children.h - the master's children that are not workers.
+ *
+ * The master is a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so the
+ * task runners that workers start (task_runner.c) become its children when
+ * they detach. It does not track them one by one: on stop it finds them in
+ * /proc, asks them to stop (they cancel cleanly on SIGTERM) and waits. */
+#ifndef RBD_REST_API_CHILDREN_H
+#define RBD_REST_API_CHILDREN_H
+
+#include <sys/types.h>
+
+/* Sends sig to every live process whose parent is this one. Returns how
+ * many were signalled, or a negative errno when /proc cannot be read. */
+int children_signal(int sig);
+
+/* Does this process still have children (running, or not yet reaped)? */
+int children_remain(void);
+
+#endif

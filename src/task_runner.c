@@ -1,0 +1,634 @@
+/* task_runner.c - "rbd-rest-api --run-task POOL ID": runs one task of this
+ * service's own (copy, rollback: work Ceph's manager cannot queue) outside
+ * the worker that accepted it.
+ *
+ * A worker answers 202 at once and must not hold the work: it may be
+ * recycled, reloaded, or killed by request_timeout. So it writes the
+ * task's record (task_store.h) and starts this program, which detaches
+ * and splits in two before it touches librados (not fork-safe):
+ *   - the supervisor keeps the record: running, then the progress every
+ *     second (a heartbeat, so readers can tell a runner that died), then
+ *     the outcome. It watches for a cancel request and for SIGTERM (the
+ *     master sends it when the service stops);
+ *   - the operation process makes the one librbd call.
+ * Two processes, because librbd cannot stop a copy half way: (deep) copy
+ * ignores its progress callback's answer. To cancel a copy the supervisor
+ * kills the operation process, blocklists that client so the OSDs drop its
+ * watch on the unfinished copy, and removes the copy: nothing half made is
+ * left. A rollback stops at the next object when its callback says so. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rbd/librbd.h>
+
+#include "ceph.h"
+#include "conf.h"
+#include "json_out.h"
+#include "log.h"
+#include "task_runner.h"
+#include "task_store.h"
+
+/* Finished tasks' records are kept this long, then the next runner in the
+ * pool removes them. */
+#define TASK_KEEP_SECONDS (24 * 3600)
+/* How long a rollback gets to stop after it was asked to. */
+#define STOP_GRACE_SECONDS 10
+/* How long removing an unfinished copy waits for the OSDs to drop the
+ * killed client's watch. */
+#define REMOVE_WAIT_SECONDS 60
+/* Blocklisting a killed client only has to outlast its watch. */
+#define BLOCKLIST_SECONDS 3600
+
+/* Between the supervisor and the operation process (shared memory). */
+struct op_shared {
+	_Atomic uint64_t done, total;   /* progress, in librbd's units */
+	_Atomic int cancel;             /* ask the operation to stop */
+	_Atomic uint64_t client_id;     /* the operation's rados instance id */
+	_Atomic int target_was_free;    /* a copy's target did not exist when it began */
+	char error[1024];               /* why it failed, written before it exits 1 */
+};
+
+static const char *record_string(struct json_object *obj, const char *key)
+{
+	struct json_object *value;
+
+	if (!json_object_object_get_ex(obj, key, &value) ||
+	    !json_object_is_type(value, json_type_string))
+		return "";
+	return json_object_get_string(value);
+}
+
+static struct json_object *record_object(struct json_object *obj, const char *key)
+{
+	struct json_object *value;
+
+	return json_object_object_get_ex(obj, key, &value) ? value : NULL;
+}
+
+static int record_bool(struct json_object *obj, const char *key)
+{
+	struct json_object *value;
+
+	return json_object_object_get_ex(obj, key, &value) && json_object_get_boolean(value);
+}
+
+static void fail_op(struct op_shared *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail_op(struct op_shared *sh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sh->error, sizeof(sh->error), fmt, ap);
+	va_end(ap);
+}
+
+/* "pool/[ns/]name" of a record's {pool, namespace, name} object. */
+static const char *image_spec(struct json_object *where, char *buf, size_t len)
+{
+	const char *ns = record_string(where, "namespace");
+
+	snprintf(buf, len, "%s/%s%s%s", record_string(where, "pool"), ns, *ns ? "/" : "",
+		 record_string(where, "name"));
+	return buf;
+}
+
+/* An io context on the pool and namespace of a {pool, namespace, name}. */
+static int image_ioctx(rados_t cluster, struct json_object *where, rados_ioctx_t *ioctx)
+{
+	int r = rados_ioctx_create(cluster, record_string(where, "pool"), ioctx);
+
+	if (r < 0)
+		return r;
+	rados_ioctx_set_namespace(*ioctx, record_string(where, "namespace"));
+	return 0;
+}
+
+static int report_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct op_shared *sh = arg;
+
+	atomic_store(&sh->done, done);
+	atomic_store(&sh->total, total);
+	/* Only a rollback listens; copies ignore the answer. */
+	return atomic_load(&sh->cancel) ? -ECANCELED : 0;
+}
+
+/* Removes an image with all its snapshots (a copy that must not stay). */
+static int image_purge(rados_ioctx_t ioctx, const char *name)
+{
+	rbd_snap_info_t *snaps = NULL;
+	rbd_image_t image;
+	int max = 64, count, r;
+
+	r = rbd_open(ioctx, name, &image, NULL);
+	if (r < 0)
+		return r;
+	do {
+		rbd_snap_info_t *grown = realloc(snaps, (size_t)max * sizeof(*snaps));
+
+		if (!grown) {
+			r = -ENOMEM;
+			goto out;
+		}
+		snaps = grown;
+		count = rbd_snap_list(image, snaps, &max);
+	} while (count == -ERANGE);
+	if (count < 0) {
+		r = count;
+		goto out;
+	}
+	for (int i = 0; r == 0 && i < count; i++) {
+		int is_protected = 0;
+
+		rbd_snap_is_protected(image, snaps[i].name, &is_protected);
+		if (is_protected)
+			r = rbd_snap_unprotect(image, snaps[i].name);
+		if (r == 0)
+			r = rbd_snap_remove(image, snaps[i].name);
+	}
+	rbd_snap_list_end(snaps);
+out:
+	free(snaps);
+	rbd_close(image);
+	return r < 0 ? r : rbd_remove(ioctx, name);
+}
+
+static int run_copy(rados_t cluster, struct json_object *record, struct op_shared *sh)
+{
+	struct json_object *source = record_object(record, "image");
+	struct json_object *target = record_object(record, "target");
+	const char *target_name = record_string(target, "name");
+	rados_ioctx_t source_ioctx = NULL, target_ioctx = NULL;
+	rbd_image_options_t opts = NULL;
+	rbd_image_t image = NULL, probe;
+	char source_spec[800], target_spec[800];
+	int r;
+
+	image_spec(source, source_spec, sizeof(source_spec));
+	image_spec(target, target_spec, sizeof(target_spec));
+	r = image_ioctx(cluster, source, &source_ioctx);
+	if (r == 0)
+		r = image_ioctx(cluster, target, &target_ioctx);
+	if (r < 0) {
+		fail_op(sh, "cannot reach the pools of %s and %s: %s", source_spec, target_spec,
+			strerror(-r));
+		goto out;
+	}
+	r = rbd_open_read_only(source_ioctx, record_string(source, "name"), &image, NULL);
+	if (r < 0) {
+		image = NULL;
+		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
+			source_spec, strerror(-r));
+		goto out;
+	}
+	r = rbd_open_read_only(target_ioctx, target_name, &probe, NULL);
+	if (r == 0) {
+		rbd_close(probe);
+		r = -EEXIST;
+		fail_op(sh, "image %s already exists (made since the task was accepted)",
+			target_spec);
+		goto out;
+	}
+	/* From here a target that exists is ours, unfinished if we fail. */
+	atomic_store(&sh->target_was_free, 1);
+	rbd_image_options_create(&opts);
+	if (record_bool(record, "deep"))
+		r = rbd_deep_copy_with_progress(image, target_ioctx, target_name, opts,
+						report_progress, sh);
+	else
+		r = rbd_copy_with_progress4(image, target_ioctx, target_name, opts, report_progress,
+					    sh, 4096);
+	if (r == -EEXIST) {
+		atomic_store(&sh->target_was_free, 0);
+		fail_op(sh, "image %s already exists (made since the task was accepted)",
+			target_spec);
+	} else if (r < 0) {
+		int left = image_purge(target_ioctx, target_name);
+
+		fail_op(sh, "copying image %s to %s failed: %s (errno %d); %s", source_spec,
+			target_spec, strerror(-r), -r,
+			left == 0 || left == -ENOENT ? "nothing of the copy is left"
+						     : "a partial copy is left behind: delete it");
+	}
+out:
+	if (opts)
+		rbd_image_options_destroy(opts);
+	if (image)
+		rbd_close(image);
+	if (target_ioctx)
+		rados_ioctx_destroy(target_ioctx);
+	if (source_ioctx)
+		rados_ioctx_destroy(source_ioctx);
+	return r;
+}
+
+static int run_rollback(rados_t cluster, struct json_object *record, struct op_shared *sh)
+{
+	struct json_object *where = record_object(record, "image");
+	const char *snapshot = record_string(record, "snapshot");
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	char spec[800];
+	int r;
+
+	image_spec(where, spec, sizeof(spec));
+	r = image_ioctx(cluster, where, &ioctx);
+	if (r < 0) {
+		fail_op(sh, "cannot reach the pool of %s: %s", spec, strerror(-r));
+		return r;
+	}
+	r = rbd_open(ioctx, record_string(where, "name"), &image, NULL);
+	if (r < 0) {
+		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
+			spec, strerror(-r));
+		goto out;
+	}
+	r = rbd_snap_rollback_with_progress(image, snapshot, report_progress, sh);
+	rbd_close(image);
+	if (r == -ECANCELED)
+		fail_op(sh,
+			"stopped before the rollback finished: image %s now holds part of snapshot %s's data; roll back again to finish",
+			spec, snapshot);
+	else if (r == -ENOENT)
+		fail_op(sh, "snapshot %s@%s no longer exists", spec, snapshot);
+	else if (r < 0)
+		fail_op(sh, "rolling back image %s to snapshot %s failed: %s (errno %d)", spec,
+			snapshot, strerror(-r), -r);
+out:
+	rados_ioctx_destroy(ioctx);
+	return r;
+}
+
+/* The operation process: connect, read the task, do it. Exit code 0 when
+ * it succeeded, 1 with sh->error when not. */
+static void __attribute__((noreturn))
+operation_main(const struct conf *conf, const char *pool, const char *id, struct op_shared *sh)
+{
+	struct json_object *record = NULL;
+	rados_ioctx_t store = NULL;
+	rados_t cluster;
+	char why[768];
+	int r;
+
+	r = ceph_connect_once(conf, &cluster, why, sizeof(why));
+	if (r < 0) {
+		fail_op(sh, "cannot connect to the cluster: %s", why);
+		_exit(1);
+	}
+	atomic_store(&sh->client_id, rados_get_instance_id(cluster));
+	r = task_store_open(cluster, pool, &store);
+	if (r == 0)
+		r = task_store_get(store, id, &record);
+	if (r < 0)
+		fail_op(sh, "cannot read the task's record: %s", strerror(-r));
+	else if (strcmp(record_string(record, "operation"), "copy") == 0)
+		r = run_copy(cluster, record, sh);
+	else if (strcmp(record_string(record, "operation"), "rollback") == 0)
+		r = run_rollback(cluster, record, sh);
+	else
+		fail_op(sh, "unknown operation \"%s\"", record_string(record, "operation")),
+			r = -EINVAL;
+	json_object_put(record);
+	if (store)
+		rados_ioctx_destroy(store);
+	rados_shutdown(cluster);
+	_exit(r < 0 ? 1 : 0);
+}
+
+/* After the operation process was killed: makes the OSDs drop its watch
+ * on the unfinished copy (by blocklisting that client), then removes the
+ * copy. Returns 0 when nothing is left, else a negative errno. */
+static int remove_unfinished_copy(rados_t cluster, struct json_object *record,
+				  const struct op_shared *sh)
+{
+	struct json_object *target = record_object(record, "target");
+	const char *name = record_string(target, "name");
+	rbd_image_watcher_t watchers[16];
+	size_t count = 16;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r, blocked = 0;
+
+	if (!atomic_load(&sh->target_was_free))
+		return 0;
+	r = image_ioctx(cluster, target, &ioctx);
+	if (r < 0)
+		return r;
+	r = rbd_open_read_only(ioctx, name, &image, NULL);
+	if (r == -ENOENT) {
+		r = 0;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (rbd_watchers_list(image, watchers, &count) == 0) {
+		for (size_t i = 0; i < count; i++)
+			if ((uint64_t)watchers[i].id == atomic_load(&sh->client_id) &&
+			    rados_blocklist_add(cluster, watchers[i].addr, BLOCKLIST_SECONDS) == 0)
+				blocked = 1;
+		rbd_watchers_list_cleanup(watchers, count);
+	}
+	rbd_close(image);
+	if (blocked)
+		rados_wait_for_latest_osdmap(cluster);
+	/* Without the blocklist (no mon permission) the watch times out on
+	 * its own, after osd_client_watch_timeout (30 s by default). */
+	for (int waited = 0;; waited++) {
+		r = image_purge(ioctx, name);
+		if (r != -EBUSY || waited >= REMOVE_WAIT_SECONDS)
+			break;
+		sleep(1);
+	}
+	if (r == -ENOENT)
+		r = 0;
+out:
+	rados_ioctx_destroy(ioctx);
+	return r;
+}
+
+static int set_string(struct json_object *record, const char *key, const char *value)
+{
+	return json_object_object_add(record, key, json_object_new_string(value));
+}
+
+static int set_now(struct json_object *record, const char *key)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_object_object_del(record, key);
+	return json_add_time(record, key, &now);
+}
+
+static void set_progress(struct json_object *record, const struct op_shared *sh, int finished)
+{
+	uint64_t done = atomic_load(&sh->done), total = atomic_load(&sh->total);
+
+	json_add_fraction(record, "progress",
+			  finished ? 1.0 : total ? (double)done / (double)total : 0.0);
+}
+
+/* Writes the record with a fresh heartbeat. */
+static int save(rados_ioctx_t store, const char *id, struct json_object *record)
+{
+	int r;
+
+	json_object_object_del(record, "cancel_requested");
+	json_object_object_add(record, "heartbeat_at", json_object_new_int64(time(NULL)));
+	r = task_store_put(store, id, record);
+	if (r < 0)
+		log_warn("event=task.save_failed task=%s errno=%d", id, -r);
+	return r;
+}
+
+/* Removes records of tasks that finished more than TASK_KEEP_SECONDS ago. */
+static void prune_finished(rados_ioctx_t store)
+{
+	struct json_object *records = json_object_new_array();
+	time_t now = time(NULL);
+
+	if (!records || task_store_list(store, records) < 0)
+		goto out;
+	for (size_t i = 0; i < json_object_array_length(records); i++) {
+		struct json_object *record = json_object_array_get_idx(records, i), *beat;
+		const char *status = record_string(record, "status");
+
+		if ((strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0) &&
+		    json_object_object_get_ex(record, "heartbeat_at", &beat) &&
+		    json_object_get_int64(beat) < now - TASK_KEEP_SECONDS)
+			task_store_remove(store, record_string(record, "id"));
+	}
+out:
+	json_object_put(records);
+}
+
+/* Connects, retrying while the operation runs (a record can only be
+ * written once connected). */
+static int supervisor_connect(const struct conf *conf, pid_t op_pid, rados_t *cluster)
+{
+	char why[768];
+	int r;
+
+	for (;;) {
+		r = ceph_connect_once(conf, cluster, why, sizeof(why));
+		if (r == 0)
+			return 0;
+		log_warn("event=task.connect_failed errno=%d msg=\"%s\"", -r, why);
+		if (waitpid(op_pid, NULL, WNOHANG) != 0)
+			return r;
+		sleep(1);
+	}
+}
+
+/* Why the supervisor stopped the operation, if it did. */
+enum stop_reason { STOP_NONE, STOP_CANCELED, STOP_SHUTDOWN };
+
+/* Waits for the operation, beating the heart once a second, and stops it
+ * when asked. Returns the operation's wait status; *why says whether it
+ * was stopped (a copy is then killed: *killed). */
+static int watch_operation(rados_ioctx_t store, const char *id, struct json_object *record,
+			   pid_t op_pid, struct op_shared *sh, const sigset_t *signals,
+			   enum stop_reason *why, int *killed)
+{
+	int is_copy = strcmp(record_string(record, "operation"), "copy") == 0;
+	time_t stop_at = 0;
+	int status;
+
+	*why = STOP_NONE;
+	*killed = 0;
+	for (;;) {
+		struct timespec second = {.tv_sec = 1};
+		int sig = sigtimedwait(signals, NULL, &second);
+
+		if ((sig == SIGTERM || sig == SIGINT) && *why == STOP_NONE)
+			*why = STOP_SHUTDOWN;
+		if (waitpid(op_pid, &status, WNOHANG) == op_pid)
+			return status;
+		if (*why == STOP_NONE) {
+			struct json_object *now = NULL;
+
+			if (task_store_get(store, id, &now) == 0 && record_bool(now, "cancel_requested"))
+				*why = STOP_CANCELED;
+			json_object_put(now);
+		}
+		if (*why != STOP_NONE && !stop_at) {
+			stop_at = time(NULL);
+			log_info("event=task.stopping task=%s reason=%s", id,
+				 *why == STOP_CANCELED ? "canceled" : "shutdown");
+			atomic_store(&sh->cancel, 1);
+		}
+		if (stop_at && (is_copy || time(NULL) - stop_at > STOP_GRACE_SECONDS)) {
+			kill(op_pid, SIGKILL);
+			waitpid(op_pid, &status, 0);
+			*killed = 1;
+			return status;
+		}
+		set_progress(record, sh, 0);
+		save(store, id, record);
+	}
+}
+
+/* Records the outcome: succeeded, or failed with the reason. */
+static void record_outcome(rados_t cluster, struct json_object *record, struct op_shared *sh,
+			   int status, enum stop_reason why, int killed)
+{
+	const char *stopped = why == STOP_CANCELED ? "canceled" : "interrupted: the service stopped";
+	int succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	char error[1400], spec[800];
+
+	set_progress(record, sh, succeeded);
+	set_now(record, "finished_at");
+	set_string(record, "status", succeeded ? "succeeded" : "failed");
+	if (succeeded)
+		return;
+	if (why == STOP_CANCELED)
+		json_object_object_add(record, "canceled", json_object_new_boolean(1));
+	if (!killed && !WIFSIGNALED(status)) {
+		/* The operation ended on its own and said why. */
+		snprintf(error, sizeof(error), "%s%s%s", why != STOP_NONE ? stopped : "",
+			 why != STOP_NONE ? ": " : "", sh->error);
+	} else if (strcmp(record_string(record, "operation"), "copy") == 0) {
+		const char *what = killed ? stopped : "the task's process died";
+		int r = remove_unfinished_copy(cluster, record, sh);
+
+		image_spec(record_object(record, "target"), spec, sizeof(spec));
+		if (r == 0)
+			snprintf(error, sizeof(error), "%s; nothing of the copy %s is left", what, spec);
+		else
+			snprintf(error, sizeof(error),
+				 "%s; the unfinished copy %s could not be removed (%s): delete it", what,
+				 spec, strerror(-r));
+	} else {
+		snprintf(error, sizeof(error),
+			 "%s before the rollback finished: image %s holds part of the snapshot's data; roll back again to finish",
+			 killed ? stopped : "the task's process died",
+			 image_spec(record_object(record, "image"), spec, sizeof(spec)));
+	}
+	set_string(record, "error", error);
+}
+
+static int supervise(const struct conf *conf, const char *pool, const char *id, pid_t op_pid,
+		     struct op_shared *sh, const sigset_t *signals)
+{
+	struct json_object *record = NULL;
+	rados_ioctx_t store = NULL;
+	rados_t cluster = NULL;
+	enum stop_reason why;
+	char host[256] = "";
+	int r, status, killed;
+
+	r = supervisor_connect(conf, op_pid, &cluster);
+	if (r < 0)
+		goto out;
+	r = task_store_open(cluster, pool, &store);
+	if (r == 0)
+		r = task_store_get(store, id, &record);
+	if (r < 0) {
+		log_error("event=task.record_unreadable task=%s pool=%s errno=%d", id, pool, -r);
+		kill(op_pid, SIGKILL);
+		goto out;
+	}
+	gethostname(host, sizeof(host) - 1);
+	set_string(record, "status", "running");
+	set_now(record, "started_at");
+	set_string(record, "host", host);
+	json_object_object_add(record, "pid", json_object_new_int(getpid()));
+	save(store, id, record);
+	log_info("event=task.started task=%s operation=%s pool=%s", id,
+		 record_string(record, "operation"), pool);
+
+	status = watch_operation(store, id, record, op_pid, sh, signals, &why, &killed);
+	record_outcome(cluster, record, sh, status, why, killed);
+	r = save(store, id, record);
+	log_info("event=task.finished task=%s status=%s error=\"%s\"", id,
+		 record_string(record, "status"), record_string(record, "error"));
+	prune_finished(store);
+out:
+	json_object_put(record);
+	if (store)
+		rados_ioctx_destroy(store);
+	if (cluster)
+		rados_shutdown(cluster);
+	waitpid(op_pid, NULL, 0);
+	return r;
+}
+
+int task_runner_main(int argc, char **argv)
+{
+	const char *pool, *id;
+	struct op_shared *sh;
+	struct conf conf;
+	sigset_t signals;
+	char err[512];
+	pid_t op_pid;
+	int r;
+
+	if (argc < 4 || !task_id_valid(argv[3])) {
+		fprintf(stderr, "usage: rbd-rest-api --run-task POOL TASK-ID [--KEY=VALUE]...\n");
+		return 2;
+	}
+	pool = argv[2];
+	id = argv[3];
+	if (conf_init(&conf) < 0)
+		return 1;
+	for (int i = 4; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+
+		if (strncmp(argv[i], "--", 2) != 0 || !eq) {
+			fprintf(stderr, "rbd-rest-api --run-task: unexpected argument \"%s\"\n", argv[i]);
+			return 2;
+		}
+		*eq = '\0';
+		r = conf_set(&conf, argv[i] + 2, eq + 1, err, sizeof(err));
+		if (r < 0) {
+			fprintf(stderr, "rbd-rest-api --run-task: %s\n", err);
+			return 2;
+		}
+	}
+	log_set_threshold(conf.log_level);
+	if (log_to_file(conf.log_file) < 0)
+		return 1;
+
+	/* Started as /proc/self/exe, it would show as "exe" in ps and top. */
+	prctl(PR_SET_NAME, "rbd-api-task");
+	/* Detach: the worker waits only for this first process. */
+	op_pid = fork();
+	if (op_pid < 0)
+		return 1;
+	if (op_pid > 0)
+		_exit(0);
+	setsid();
+
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &signals, NULL);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return 1;
+	op_pid = fork();
+	if (op_pid < 0)
+		return 1;
+	if (op_pid == 0) {
+		sigprocmask(SIG_UNBLOCK, &signals, NULL);
+		operation_main(&conf, pool, id, sh);
+	}
+	r = supervise(&conf, pool, id, op_pid, sh, &signals);
+	conf_free(&conf);
+	return r < 0 ? 1 : 0;
+}

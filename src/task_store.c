@@ -1,0 +1,286 @@
+/* task_store.c - task records in the pool's "rbd_rest_api.tasks" object
+ * (see task_store.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "ceph.h"
+#include "task_store.h"
+
+#define CANCEL_SUFFIX ".cancel"
+/* Omap entries read per round trip when listing a pool's tasks. */
+#define LIST_BATCH 256
+
+int task_id_valid(const char *id)
+{
+	size_t len = strlen(id);
+
+	if (len != TASK_ID_LEN)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		char c = id[i];
+
+		if (dash ? c != '-'
+			 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return 0;
+	}
+	return 1;
+}
+
+int task_id_new(char id[TASK_ID_LEN + 1])
+{
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -EIO;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	snprintf(id, TASK_ID_LEN + 1,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+		 b[15]);
+	return 0;
+}
+
+int task_store_open(rados_t cluster, const char *pool, rados_ioctx_t *ioctx)
+{
+	return rados_ioctx_create(cluster, pool, ioctx);
+}
+
+int task_store_put(rados_ioctx_t ioctx, const char *id, struct json_object *record)
+{
+	const char *text = json_object_to_json_string_ext(record, JSON_C_TO_STRING_PLAIN);
+	rados_write_op_t op;
+	size_t len;
+	int r;
+
+	if (!text)
+		return -ENOMEM;
+	len = strlen(text);
+	op = rados_create_write_op();
+	if (!op)
+		return -ENOMEM;
+	rados_write_op_omap_set(op, &id, &text, &len, 1);
+	r = rados_write_op_operate(op, ioctx, TASK_STORE_OBJECT, NULL, 0);
+	rados_release_write_op(op);
+	return r;
+}
+
+int task_store_request_cancel(rados_ioctx_t ioctx, const char *id)
+{
+	char key[TASK_ID_LEN + sizeof(CANCEL_SUFFIX)];
+	const char *keys[1] = {key}, *vals[1] = {""};
+	size_t lens[1] = {0};
+	rados_write_op_t op;
+	int r;
+
+	snprintf(key, sizeof(key), "%s%s", id, CANCEL_SUFFIX);
+	op = rados_create_write_op();
+	if (!op)
+		return -ENOMEM;
+	rados_write_op_omap_set(op, keys, vals, lens, 1);
+	r = rados_write_op_operate(op, ioctx, TASK_STORE_OBJECT, NULL, 0);
+	rados_release_write_op(op);
+	return r;
+}
+
+int task_store_remove(rados_ioctx_t ioctx, const char *id)
+{
+	char cancel_key[TASK_ID_LEN + sizeof(CANCEL_SUFFIX)];
+	const char *keys[2] = {id, cancel_key};
+	rados_write_op_t op;
+	int r;
+
+	snprintf(cancel_key, sizeof(cancel_key), "%s%s", id, CANCEL_SUFFIX);
+	op = rados_create_write_op();
+	if (!op)
+		return -ENOMEM;
+	rados_write_op_omap_rm_keys(op, keys, 2);
+	r = rados_write_op_operate(op, ioctx, TASK_STORE_OBJECT, NULL, 0);
+	rados_release_write_op(op);
+	return r;
+}
+
+/* Parses one record value; NULL when it is not a JSON object (written by
+ * something else, or damaged), which readers skip. */
+static struct json_object *parse_record(const char *val, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *record;
+
+	if (!tok)
+		return NULL;
+	record = json_tokener_parse_ex(tok, val, (int)len);
+	json_tokener_free(tok);
+	if (record && !json_object_is_type(record, json_type_object)) {
+		json_object_put(record);
+		return NULL;
+	}
+	return record;
+}
+
+static int mark_cancel_requested(struct json_object *record)
+{
+	return json_object_object_add(record, "cancel_requested", json_object_new_boolean(1));
+}
+
+int task_store_get(rados_ioctx_t ioctx, const char *id, struct json_object **record)
+{
+	char cancel_key[TASK_ID_LEN + sizeof(CANCEL_SUFFIX)];
+	const char *keys[2] = {id, cancel_key};
+	rados_omap_iter_t iter = NULL;
+	rados_read_op_t op;
+	int r, rval = 0, cancel = 0;
+	char *key, *val;
+	size_t key_len, val_len;
+
+	*record = NULL;
+	snprintf(cancel_key, sizeof(cancel_key), "%s%s", id, CANCEL_SUFFIX);
+	op = rados_create_read_op();
+	if (!op)
+		return -ENOMEM;
+	rados_read_op_omap_get_vals_by_keys(op, keys, 2, &iter, &rval);
+	r = rados_read_op_operate(op, ioctx, TASK_STORE_OBJECT, 0);
+	if (r == 0)
+		r = rval;
+	while (r == 0 && rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) == 0 && key) {
+		if (strcmp(key, cancel_key) == 0) {
+			cancel = 1;
+			continue;
+		}
+		json_object_put(*record);
+		*record = parse_record(val, val_len);
+	}
+	if (iter)
+		rados_omap_get_end(iter);
+	rados_release_read_op(op);
+	if (r == 0 && !*record)
+		r = -ENOENT;
+	if (r == 0 && cancel)
+		r = mark_cancel_requested(*record) < 0 ? -ENOMEM : 0;
+	if (r < 0) {
+		json_object_put(*record);
+		*record = NULL;
+	}
+	return r;
+}
+
+/* Does key end in ".cancel"? Then *id_len is the length of its id. */
+static int is_cancel_key(const char *key, size_t key_len, size_t *id_len)
+{
+	size_t suffix_len = strlen(CANCEL_SUFFIX);
+
+	if (key_len <= suffix_len || strcmp(key + key_len - suffix_len, CANCEL_SUFFIX) != 0)
+		return 0;
+	*id_len = key_len - suffix_len;
+	return 1;
+}
+
+int task_store_list(rados_ioctx_t ioctx, struct json_object *records)
+{
+	size_t first = json_object_array_length(records);
+	char after[TASK_ID_LEN + sizeof(CANCEL_SUFFIX) + 1] = "";
+	unsigned char more = 1;
+	int r = 0;
+
+	while (r == 0 && more) {
+		rados_omap_iter_t iter = NULL;
+		rados_read_op_t op = rados_create_read_op();
+		char *key, *val;
+		size_t key_len, val_len, id_len;
+		int rval = 0;
+
+		if (!op)
+			return -ENOMEM;
+		rados_read_op_omap_get_vals2(op, after, "", LIST_BATCH, &iter, &more, &rval);
+		r = rados_read_op_operate(op, ioctx, TASK_STORE_OBJECT, 0);
+		if (r == 0)
+			r = rval;
+		while (r == 0 && rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) == 0 &&
+		       key) {
+			struct json_object *record;
+
+			snprintf(after, sizeof(after), "%.*s", (int)key_len, key);
+			/* "<id>.cancel" sorts right after "<id>": mark the record
+			 * just added. */
+			if (is_cancel_key(key, key_len, &id_len)) {
+				size_t n = json_object_array_length(records);
+				struct json_object *last =
+					n > first ? json_object_array_get_idx(records, n - 1) : NULL;
+				struct json_object *last_id;
+
+				if (last && json_object_object_get_ex(last, "id", &last_id) &&
+				    strlen(json_object_get_string(last_id)) == id_len &&
+				    strncmp(json_object_get_string(last_id), key, id_len) == 0)
+					r = mark_cancel_requested(last) < 0 ? -ENOMEM : 0;
+				continue;
+			}
+			record = parse_record(val, val_len);
+			if (record && json_object_array_add(records, record) < 0) {
+				json_object_put(record);
+				r = -ENOMEM;
+			}
+		}
+		if (iter)
+			rados_omap_get_end(iter);
+		rados_release_read_op(op);
+	}
+	return r == -ENOENT ? 0 : r;
+}
+
+int task_store_each_pool(rados_t cluster, int (*visit)(rados_ioctx_t ioctx, void *arg),
+			 void *arg)
+{
+	char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	r = ceph_pool_names(cluster, &names, &len);
+	if (r < 0)
+		return r;
+	for (const char *pool = names; r >= 0 && pool < names + len && *pool;
+	     pool += strlen(pool) + 1) {
+		rados_ioctx_t ioctx;
+
+		/* A pool deleted since the listing has no tasks. */
+		if (task_store_open(cluster, pool, &ioctx) < 0)
+			continue;
+		r = visit(ioctx, arg);
+		rados_ioctx_destroy(ioctx);
+	}
+	free(names);
+	return r;
+}
+
+struct find_arg {
+	const char *id;
+	struct json_object *record;
+};
+
+/* Stops the walk (with -EEXIST) at the pool that has the task. Pools this user
+ * may not read (EPERM) or that never had a task (ENOENT) are passed by. */
+static int find_in_pool(rados_ioctx_t ioctx, void *arg)
+{
+	struct find_arg *find = arg;
+	int r = task_store_get(ioctx, find->id, &find->record);
+
+	if (r == 0)
+		return -EEXIST;
+	return r == -ENOMEM ? r : 0;
+}
+
+int task_store_find(rados_t cluster, const char *id, struct json_object **record)
+{
+	struct find_arg find = {.id = id};
+	int r = task_store_each_pool(cluster, find_in_pool, &find);
+
+	*record = find.record;
+	if (r == -EEXIST)
+		return 0;
+	return r < 0 ? r : -ENOENT;
+}

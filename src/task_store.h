@@ -1,0 +1,55 @@
+/* task_store.h - where the tasks this service runs itself (copy and
+ * rollback, which Ceph's manager cannot run) keep their state.
+ *
+ * Each task is one omap entry, keyed by its id, in the object
+ * "rbd_rest_api.tasks" of the pool it works on (default namespace); the
+ * value is the task's record, a JSON object. Being in the cluster, a
+ * record outlives the process that wrote it and reads the same from every
+ * worker and every replica of the service. A cancel request is a second
+ * entry, "<id>.cancel", so the runner's own updates never overwrite it. */
+#ifndef RBD_REST_API_TASK_STORE_H
+#define RBD_REST_API_TASK_STORE_H
+
+#include <json-c/json.h>
+#include <rados/librados.h>
+
+#define TASK_STORE_OBJECT "rbd_rest_api.tasks"
+/* Task ids are uuid4 strings, as the manager's: 8-4-4-4-12 hex digits. */
+#define TASK_ID_LEN 36
+
+/* Is id a UUID (either case)? */
+int task_id_valid(const char *id);
+
+/* A new random (version 4) UUID in lower case. Returns 0 or -errno. */
+int task_id_new(char id[TASK_ID_LEN + 1]);
+
+/* An io context on pool's default namespace, owned by the caller. */
+int task_store_open(rados_t cluster, const char *pool, rados_ioctx_t *ioctx);
+
+/* Writes (creates or replaces) the record of task id. */
+int task_store_put(rados_ioctx_t ioctx, const char *id, struct json_object *record);
+
+/* The record of task id (owned by the caller), with "cancel_requested":
+ * true added when a cancel was asked for. -ENOENT when there is none. */
+int task_store_get(rados_ioctx_t ioctx, const char *id, struct json_object **record);
+
+/* Appends every record of the pool to the array records (the same
+ * "cancel_requested" marking as task_store_get). */
+int task_store_list(rados_ioctx_t ioctx, struct json_object *records);
+
+/* Asks the runner of task id to stop. */
+int task_store_request_cancel(rados_ioctx_t ioctx, const char *id);
+
+/* Removes the record of task id and its cancel request. */
+int task_store_remove(rados_ioctx_t ioctx, const char *id);
+
+/* Looks for task id in every pool this client can read. The record is the
+ * caller's. -ENOENT when no pool has it. */
+int task_store_find(rados_t cluster, const char *id, struct json_object **record);
+
+/* Calls visit for every pool this client can read the tasks of. Stops at
+ * the first negative answer of visit and returns it. */
+int task_store_each_pool(rados_t cluster, int (*visit)(rados_ioctx_t ioctx, void *arg),
+			 void *arg);
+
+#endif

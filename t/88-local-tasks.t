@@ -1,0 +1,260 @@
+#!/bin/bash
+# Copy and rollback with ?async=true: Ceph's manager has no task for them,
+# so the service runs them itself, in a runner process that outlives the
+# worker. They answer 202 with a Task like the manager's tasks, are listed
+# and canceled the same way, and a canceled or interrupted copy leaves
+# nothing half made.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+base=/api/v1/pools/rbd/images
+made=()
+stopped=()   # runner processes stopped by the test, resumed on exit
+
+cleanup() {
+	local i
+	for i in "${stopped[@]}"; do kill -CONT "$i" 2>/dev/null; done
+	for ((i = ${#made[@]} - 1; i >= 0; i--)); do
+		rbd snap purge "rbd/${made[i]}" >/dev/null 2>&1
+		rbd rm "rbd/${made[i]}" >/dev/null 2>&1
+	done
+}
+trap 'cleanup; _t_stop_extras; rm -f "$_t_body_file"' EXIT
+
+checksum() {
+	rbd export "rbd/$1" - 2>/dev/null | md5sum | cut -d' ' -f1
+}
+
+# wait_task ID: polls the task until it has finished (at most 120 s).
+wait_task() {
+	local i
+	for ((i = 0; i < 240; i++)); do
+		api GET "/api/v1/tasks/$1"
+		case $(field .status) in
+		succeeded | failed) return 0 ;;
+		esac
+		[ "$STATUS" = 200 ] || return 1
+		sleep 0.5
+	done
+	return 1
+}
+
+# operation_pid ID: the runner's operation process (the supervisor's child),
+# looked for during 2 s or so.
+operation_pid() {
+	local i supervisor child
+	for ((i = 0; i < 100; i++)); do
+		supervisor=$(pgrep -f -- "--run-task [^ ]+ $1" | while read -r p; do
+			[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p" | tr -d ' ')")" != rbd-api-task ] && echo "$p"
+		done | head -n1)
+		child=${supervisor:+$(pgrep -P "$supervisor" | head -n1)}
+		[ -n "$child" ] && { echo "$child"; return 0; }
+		sleep 0.02
+	done
+	return 1
+}
+
+# A source with data and a protected snapshot, then more data.
+src=$(unique lsrc)
+rbd create --size 64M "rbd/$src"
+made+=("$src")
+rbd bench --io-type write --io-size 1M --io-total 64M --io-pattern seq "rbd/$src" >/dev/null 2>&1
+rbd snap create "rbd/$src@base" >/dev/null 2>&1
+rbd snap protect "rbd/$src@base"
+base_sum=$(rbd export "rbd/$src@base" - 2>/dev/null | md5sum | cut -d' ' -f1)
+rbd bench --io-type write --io-size 64K --io-total 4M --io-pattern rand "rbd/$src" >/dev/null 2>&1
+src_sum=$(checksum "$src")
+
+# An async deep copy.
+dst=$(unique ldst)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$dst\"}"
+expect_status 202 "an async copy is accepted"
+made+=("$dst")
+id=$(field .id)
+like "$id" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' "the task has a UUID (v4)"
+is "$(header Location)" "/api/v1/tasks/$id" "Location is the task"
+is "$(field .Kind)/$(field .APIVersion)" Task/v1 "a Task"
+is "$(field .status)" queued "queued"
+is "$(field ".progress == 0")" true "progress 0"
+is "$(field .operation)" copy "the operation"
+is "$(field .message)" "Copying image rbd/$src to rbd/$dst" "the message"
+is "$(field '.image | .pool + "/" + .namespace + "/" + .name')" "rbd//$src" "the image"
+is "$(field '.target | .pool + "/" + .namespace + "/" + .name')" "rbd//$dst" "the target"
+is "$(field .deep)" true "a deep copy by default"
+like "$(field .created_at)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "with its creation time"
+wait_task "$id"
+ok $? "the task finishes"
+is "$(field .status)" succeeded "and succeeds"
+is "$(field '.progress == 1')" true "progress 1.0"
+like "$(field .started_at)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "with its start time"
+like "$(field .finished_at)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "and its finish time"
+is "$(checksum "$dst")" "$src_sum" "the copy has the data"
+is "$(rbd export "rbd/$dst@base" - 2>/dev/null | md5sum | cut -d' ' -f1)" "$base_sum" \
+	"and the snapshot, with its data"
+api GET /api/v1/tasks
+expect_status 200 "list the tasks"
+is "$(field ".Items[] | select(.id == \"$id\") | .status")" succeeded "the copy is listed"
+api GET "/api/v1/tasks/${id^^}"
+is "$STATUS $(field .id)" "200 $id" "an id in capitals is the same task"
+is "$(rados -p rbd listomapkeys rbd_rest_api.tasks | grep -cx "$id")" 1 \
+	"the record is kept in the pool (object rbd_rest_api.tasks)"
+api DELETE "/api/v1/tasks/$id"
+expect_error 409 Conflict "task $id has already succeeded; there is nothing to cancel" \
+	"cancel a finished task"
+
+# A plain copy.
+flat=$(unique lflat)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$flat\",\"deep\":false}"
+expect_status 202 "an async plain copy"
+made+=("$flat")
+is "$(field .deep)" false "not deep"
+wait_task "$(field .id)"
+is "$(field .status)" succeeded "succeeds"
+is "$(checksum "$flat")" "$src_sum" "with the data"
+is "$(rbd snap ls --format json "rbd/$flat" | jq length)" 0 "and no snapshots"
+
+# Checked before it is accepted, as a copy that runs at once.
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$dst\"}"
+expect_error 409 Conflict "image rbd/$dst already exists" "an async copy onto an existing name"
+api POST "$base/nothing-$$/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"x$dst\"}"
+expect_error 404 NotFound "image rbd/nothing-$$ does not exist" "an async copy of a missing image"
+api POST "$base/$src/copy?async=true" "{\"pool\":\"nopool-$$\",\"name\":\"x$dst\"}"
+expect_error 404 NotFound "destination pool nopool-$$ does not exist" "an async copy to a missing pool"
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\"}"
+expect_error 400 BadRequest 'field "name" is required' "an async copy without a name"
+api POST "$base/$src/copy?async=perhaps" "{\"pool\":\"rbd\",\"name\":\"x$dst\"}"
+expect_error 400 BadRequest 'async must be true or false' "a bad async value"
+ok "$(rbd info "rbd/x$dst" >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "none of them made an image"
+
+# Cancel a copy half way: its operation is held (SIGSTOP) so the cancel
+# surely comes first. The unfinished copy is removed.
+half=$(unique lhalf)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$half\"}"
+expect_status 202 "another async copy"
+made+=("$half")
+id=$(field .id)
+op=$(operation_pid "$id")
+ok $? "its runner has an operation process"
+kill -STOP "$op" && stopped+=("$op")
+api DELETE "/api/v1/tasks/$id"
+expect_status 204 "cancel it"
+wait_task "$id"
+ok $? "the task ends"
+is "$(field .status)/$(field .canceled)" failed/true "failed, canceled"
+is "$(field .error)" "canceled; nothing of the copy rbd/$half is left" "saying nothing is left"
+api GET "$base/$half"
+expect_status 404 "the unfinished copy is gone"
+ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "the operation process is gone"
+
+# Rollback as a task: the image goes back to the snapshot, size included.
+rbd resize --size 96M "rbd/$src" >/dev/null 2>&1
+api POST "$base/$src/snapshots/base/rollback?async=true"
+expect_status 202 "an async rollback is accepted"
+id=$(field .id)
+is "$(header Location)" "/api/v1/tasks/$id" "Location is the task"
+is "$(field .operation)" rollback "the operation"
+is "$(field .snapshot)" base "the snapshot"
+is "$(field .message)" "Rolling back image rbd/$src to snapshot base" "the message"
+wait_task "$id"
+is "$(field .status)" succeeded "succeeds"
+api GET "$base/$src"
+is "$(field .size)" 67108864 "the size is the snapshot's again"
+is "$(checksum "$src")" "$base_sum" "and so is the data"
+
+api POST "$base/$src/snapshots/nothing/rollback?async=true"
+expect_error 404 NotFound "snapshot rbd/$src@nothing does not exist" "an async rollback to a missing snapshot"
+
+# Cancel a rollback: it stops at the next object and says what that means.
+# An image of many small objects rolls back in a few hundred milliseconds;
+# the test holds the operation (SIGSTOP) and cancels. When it was too late
+# (the rollback had finished), it tries again.
+many=$(unique lmany)
+rbd create --size 32M --object-size 16K "rbd/$many"
+made+=("$many")
+rbd bench --io-type write --io-size 1M --io-total 32M --io-pattern seq "rbd/$many" >/dev/null 2>&1
+rbd snap create "rbd/$many@base" >/dev/null 2>&1
+many_sum=$(rbd export "rbd/$many@base" - 2>/dev/null | md5sum | cut -d' ' -f1)
+for ((attempt = 1; attempt <= 5; attempt++)); do
+	rbd bench --io-type write --io-size 1M --io-total 32M --io-pattern rand "rbd/$many" >/dev/null 2>&1
+	api POST "$base/$many/snapshots/base/rollback?async=true"
+	id=$(field .id)
+	op=$(operation_pid "$id") || continue
+	kill -STOP "$op" && stopped+=("$op")
+	api DELETE "/api/v1/tasks/$id"
+	[ "$STATUS" = 204 ] || continue
+	# The supervisor sees the request within a second.
+	sleep 2
+	kill -CONT "$op"
+	wait_task "$id"
+	[ "$(field .status)" = failed ] && { echo "# canceled on attempt $attempt"; break; }
+done
+is "$(field .status)/$(field .canceled)" failed/true "a canceled rollback: failed, canceled"
+like "$(field .error)" "^canceled: stopped before the rollback finished: image rbd/$many now holds part of snapshot base's data; roll back again to finish$" \
+	"saying the image is part rolled back"
+api POST "$base/$many/snapshots/base/rollback?async=true"
+wait_task "$(field .id)"
+is "$(field .status)" succeeded "rolling back again finishes it"
+is "$(checksum "$many")" "$many_sum" "the data is the snapshot's"
+
+
+# The task outlives the worker that accepted it: a reload replaces every
+# worker, and the copy still finishes.
+master=$(cat "$RBD_STACK_DIR/daemon/daemon.pid")
+late=$(unique llate)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$late\"}"
+made+=("$late")
+id=$(field .id)
+op=$(operation_pid "$id")
+kill -STOP "$op" && stopped+=("$op")
+before=$(worker_pids "$master")
+kill -HUP "$master"
+for ((i = 0; i < 100; i++)); do
+	now=$(worker_pids "$master")
+	[ -n "$now" ] && [ -z "$(comm -12 <(echo "$before") <(echo "$now"))" ] && break
+	sleep 0.1
+done
+ok "$([ -z "$(comm -12 <(echo "$before") <(echo "$now"))" ]; echo $?)" "a reload replaced every worker"
+api GET "/api/v1/tasks/$id"
+is "$(field .status)" running "the task still runs"
+kill -CONT "$op"
+wait_task "$id"
+is "$(field .status)" succeeded "and finishes"
+is "$(checksum "$late")" "$(checksum "$src")" "with the data"
+
+# A service that stops interrupts its tasks cleanly: the runner is told,
+# removes the unfinished copy and records why (a daemon of the test's own).
+extra_daemon tasks
+cut=$(unique lcut)
+fcgi "$EXTRA_SOCKET" POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$cut\"}"
+is "$STATUS" 202 "a copy on the test's own daemon"
+made+=("$cut")
+id=$(printf '%s' "$BODY" | jq -r .id)
+op=$(operation_pid "$id")
+kill -STOP "$op" && stopped+=("$op")
+daemon_stop "$EXTRA_DIR"
+ok "$(pgrep -f -- "--run-task [^ ]+ $id" >/dev/null; [ $? -ne 0 ]; echo $?)" \
+	"the daemon waited for its task runner"
+api GET "/api/v1/tasks/$id"
+is "$(field .status)" failed "the task failed"
+is "$(field .error)" "interrupted: the service stopped; nothing of the copy rbd/$cut is left" \
+	"because the service stopped"
+api GET "$base/$cut"
+expect_status 404 "the unfinished copy is gone"
+
+# A runner killed outright cannot say so; its silence does (after 20 s).
+gone=$(unique lgone)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$gone\"}"
+made+=("$gone")
+id=$(field .id)
+op=$(operation_pid "$id")
+kill -STOP "$op" && stopped+=("$op")
+supervisor=$(ps -o ppid= -p "$op" | tr -d ' ')
+kill -9 "$supervisor" "$op"
+sleep 22
+api GET "/api/v1/tasks/$id"
+is "$(field .status)" failed "a task whose runner was killed reads failed"
+like "$(field .error)" "^interrupted: its runner on [^ ]+ stopped without finishing \(last heard of at [0-9T:Z-]+\); an unfinished copy may be left behind: delete it$" \
+	"saying when it was last heard of"
+api DELETE "/api/v1/tasks/$id"
+expect_status 409 "it cannot be canceled"
+
+done_testing
