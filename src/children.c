@@ -17,7 +17,7 @@
  * comm may hold spaces and parentheses, so parse after the last ')'. */
 static pid_t parent_of(const char *pid)
 {
-	char path[64], line[512];
+	char path[300], line[512];
 	const char *close;
 	long ppid;
 	FILE *stat;
@@ -37,7 +37,24 @@ static pid_t parent_of(const char *pid)
 	return (pid_t)ppid;
 }
 
-int children_signal(int sig)
+/* Is the process's name (/proc/PID/comm) name? */
+static int named(const char *pid, const char *name)
+{
+	char path[300], comm[32] = "";
+	FILE *file;
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	file = fopen(path, "r");
+	if (!file)
+		return 0;
+	if (!fgets(comm, sizeof(comm), file))
+		comm[0] = '\0';
+	fclose(file);
+	comm[strcspn(comm, "\n")] = '\0';
+	return strcmp(comm, name) == 0;
+}
+
+int children_signal(const char *name, int sig)
 {
 	pid_t self = getpid();
 	struct dirent *entry;
@@ -49,7 +66,8 @@ int children_signal(int sig)
 	while ((entry = readdir(proc)) != NULL) {
 		if (!isdigit((unsigned char)entry->d_name[0]))
 			continue;
-		if (parent_of(entry->d_name) == self && kill((pid_t)atol(entry->d_name), sig) == 0)
+		if (parent_of(entry->d_name) == self && named(entry->d_name, name) &&
+		    kill((pid_t)atol(entry->d_name), sig) == 0)
 			count++;
 	}
 	closedir(proc);

@@ -9,9 +9,10 @@
 
 #include <sys/types.h>
 
-/* Sends sig to every live process whose parent is this one. Returns how
- * many were signalled, or a negative errno when /proc cannot be read. */
-int children_signal(int sig);
+/* Sends sig to every child of this process whose name (comm) is name.
+ * Returns how many were signalled, or a negative errno when /proc cannot
+ * be read. */
+int children_signal(const char *name, int sig);
 
 /* Does this process still have children (running, or not yet reaped)? */
 int children_remain(void);

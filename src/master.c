@@ -26,6 +26,7 @@
 #include "master.h"
 #include "notify.h"
 #include "scoreboard.h"
+#include "task_runner.h"
 #include "worker.h"
 
 /* A worker that dies younger than this counts towards a crash loop. */
@@ -33,9 +34,9 @@
 #define BACKOFF_MAX_MS 10000
 #define STATUS_INTERVAL_MS 5000
 #define RESIGNAL_MS 1000
-/* How long task runners get to stop (a canceled copy removes what it
+/* How long task runners get to stop (an interrupted copy removes what it
  * made) before the master kills them and exits. */
-#define RUNNERS_STOP_MS 60000
+#define RUNNERS_STOP_MS 30000
 
 struct worker_slot {
 	pid_t pid;             /* 0 = free slot */
@@ -65,7 +66,7 @@ struct master {
 	 * after start and after each reload. */
 	bool ready_sent;
 	long long next_status_ms;
-	long long runners_deadline_ms;   /* 0 until the runners were told to stop */
+	long long runners_deadline_ms;   /* when stopping: runners still alive then are killed */
 };
 
 static volatile sig_atomic_t got_hup, got_stop, got_chld, got_usr1;
@@ -464,25 +465,18 @@ static void kill_overdue(struct master *m)
 	}
 }
 
-/* After the workers: asks the task runners (our other children) to stop,
- * then waits for them, killing what is left after RUNNERS_STOP_MS. Returns
- * true once none is left. */
+/* Task runners were told to stop with the workers; waits for them,
+ * killing what is left after RUNNERS_STOP_MS. Returns true once none is
+ * left. */
 static bool runners_stopped(struct master *m)
 {
 	if (!children_remain())
 		return true;
-	if (!m->runners_deadline_ms) {
-		int count = children_signal(SIGTERM);
-
-		m->runners_deadline_ms = now_ms() + RUNNERS_STOP_MS;
-		log_info("event=master.stopping_tasks runners=%d", count);
-		return false;
-	}
 	if (now_ms() < m->runners_deadline_ms)
 		return false;
 	log_error("event=master.tasks_killed msg=\"task runners did not stop within %d s\"",
 		  RUNNERS_STOP_MS / 1000);
-	children_signal(SIGKILL);
+	children_signal(TASK_RUNNER_NAME, SIGKILL);
 	return true;
 }
 
@@ -537,6 +531,11 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			for (size_t i = 0; i < m.nslots; i++)
 				if (m.slots[i].pid)
 					signal_worker(&m.slots[i], SIGQUIT);
+			/* Runners cancel their task: a copy removes what it made. */
+			r = children_signal(TASK_RUNNER_NAME, SIGTERM);
+			if (r > 0)
+				log_info("event=master.stopping_tasks runners=%d", r);
+			m.runners_deadline_ms = now_ms() + RUNNERS_STOP_MS;
 		}
 		if (got_usr1) {
 			got_usr1 = 0;

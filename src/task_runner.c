@@ -604,7 +604,7 @@ int task_runner_main(int argc, char **argv)
 		return 1;
 
 	/* Started as /proc/self/exe, it would show as "exe" in ps and top. */
-	prctl(PR_SET_NAME, "rbd-api-task");
+	prctl(PR_SET_NAME, TASK_RUNNER_NAME);
 	/* Detach: the worker waits only for this first process. */
 	op_pid = fork();
 	if (op_pid < 0)

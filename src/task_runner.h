@@ -5,6 +5,8 @@
 
 /* The first argument that makes rbd-rest-api a task runner. */
 #define TASK_RUNNER_FLAG "--run-task"
+/* Its process name (comm), as ps and the master's shutdown see it. */
+#define TASK_RUNNER_NAME "rbd-api-task"
 
 /* main() for "rbd-rest-api --run-task POOL ID [--key=value]...": runs the
  * task whose record is in POOL. Returns the exit code. */
