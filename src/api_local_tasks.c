@@ -46,16 +46,6 @@ struct json_object *api_local_task_image(const struct image_ref *ref)
 	return image;
 }
 
-static const char *get_string(struct json_object *obj, const char *key)
-{
-	struct json_object *value;
-
-	if (!json_object_object_get_ex(obj, key, &value) ||
-	    !json_object_is_type(value, json_type_string))
-		return NULL;
-	return json_object_get_string(value);
-}
-
 /* Starts "rbd-rest-api --run-task POOL ID" with the connection settings
  * of this worker, and waits for its first process, which only detaches. */
 static int spawn_runner(const struct conf *conf, const char *pool, const char *id)
@@ -115,7 +105,7 @@ static int render(struct json_object *record, struct json_object *task)
 					    "operation",  "image",	"target",     "deep",
 					    "snapshot",	  "canceled",	"error",      "created_at",
 					    "started_at", "finished_at"};
-	const char *status = get_string(record, "status");
+	const char *status = json_in_get_string(record, "status");
 	struct json_object *value;
 	int r = 0;
 
@@ -127,7 +117,7 @@ static int render(struct json_object *record, struct json_object *task)
 	    json_object_get_int64(value) < time(NULL) - TASK_STALE_SECONDS) {
 		struct timespec heard = {.tv_sec = json_object_get_int64(value)};
 		char error[512], when[32];
-		const char *host = get_string(record, "host");
+		const char *host = json_in_get_string(record, "host");
 		struct tm tm;
 
 		gmtime_r(&heard.tv_sec, &tm);
@@ -135,7 +125,7 @@ static int render(struct json_object *record, struct json_object *task)
 		snprintf(error, sizeof(error),
 			 "interrupted: its runner%s%s stopped without finishing (last heard of at %s)%s",
 			 host ? " on " : "", host ? host : "", when,
-			 strcmp(get_string(record, "operation") ?: "", "copy") == 0
+			 strcmp(json_in_get_string(record, "operation") ?: "", "copy") == 0
 				 ? "; an unfinished copy may be left behind: delete it"
 				 : "");
 		r = json_add_string(task, "status", "failed");
@@ -154,7 +144,7 @@ static int respond(struct response *resp, int status, struct json_object *record
 		return response_fail(resp, -ENOMEM, "out of memory");
 	r = render(record, task);
 	if (r == 0 && status == 202)
-		r = response_set_location(resp, "/api/v1/tasks/%s", get_string(record, "id"));
+		r = response_set_location(resp, "/api/v1/tasks/%s", json_in_get_string(record, "id"));
 	if (r < 0) {
 		json_object_put(task);
 		return response_fail(resp, r, "out of memory");
@@ -183,7 +173,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	json_object_object_get_ex(record, "image", &image);
-	pool = get_string(image, "pool");
+	pool = json_in_get_string(image, "pool");
 	if (json_add_string(record, "id", id) < 0 || json_add_string(record, "status", "queued") < 0 ||
 	    json_add_fraction(record, "progress", 0) < 0 ||
 	    json_add_time(record, "created_at", &now) < 0 ||
@@ -207,7 +197,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 		goto out;
 	}
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user, "event=task.added task=%s operation=%s message=\"%s\"",
-		  id, get_string(record, "operation"), get_string(record, "message"));
+		  id, json_in_get_string(record, "operation"), json_in_get_string(record, "message"));
 	r = respond(resp, 202, record);
 out:
 	if (store)
@@ -241,7 +231,7 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 	}
 	/* Finished, or (rendered) failed because its runner went silent. */
 	r = task ? render(record, task) : -ENOMEM;
-	status = get_string(task, "status");
+	status = json_in_get_string(task, "status");
 	if (r < 0) {
 		r = response_fail(resp, r, "out of memory");
 	} else if (strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0) {
@@ -249,7 +239,7 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 				  id, strcmp(status, "succeeded") == 0 ? "succeeded" : "failed");
 	} else {
 		json_object_object_get_ex(record, "image", &image);
-		r = task_store_open(cluster, get_string(image, "pool"), &store);
+		r = task_store_open(cluster, json_in_get_string(image, "pool"), &store);
 		if (r == 0) {
 			r = task_store_request_cancel(store, id);
 			rados_ioctx_destroy(store);
@@ -275,8 +265,8 @@ static int collect(rados_ioctx_t ioctx, void *records)
 
 static int by_creation(const void *a, const void *b)
 {
-	const char *ta = get_string(*(struct json_object *const *)a, "created_at");
-	const char *tb = get_string(*(struct json_object *const *)b, "created_at");
+	const char *ta = json_in_get_string(*(struct json_object *const *)a, "created_at");
+	const char *tb = json_in_get_string(*(struct json_object *const *)b, "created_at");
 
 	return strcmp(ta ? ta : "", tb ? tb : "");
 }

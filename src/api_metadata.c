@@ -18,6 +18,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -63,31 +64,25 @@ static int set_failed(struct response *resp, int r, const struct image_ref *ref,
 	return api_image_fail(resp, r, ref, "setting metadata on");
 }
 
+struct metadata_key {
+	rbd_image_t image;
+	const char *key;
+};
+
+static int metadata_value(void *handle, char *buf, size_t *len)
+{
+	const struct metadata_key *where = handle;
+
+	return rbd_metadata_get(where->image, where->key, buf, len);
+}
+
 /* The value of key, malloc'd, or -ENOENT when the image has no such key. */
 static int metadata_get(rbd_image_t image, const char *key, char **value)
 {
-	size_t len = 256;
-	char *buf = NULL;
-	int r;
+	struct metadata_key where = {image, key};
+	size_t len;
 
-	for (;;) {
-		char *bigger = realloc(buf, len);
-
-		if (!bigger) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = bigger;
-		r = rbd_metadata_get(image, key, buf, &len);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*value = buf;
-	return 0;
+	return ceph_read_list(metadata_value, &where, value, &len);
 }
 
 /* {"key", "value"} as an item, or with envelope as a MetadataEntry. */

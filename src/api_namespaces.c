@@ -16,6 +16,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -40,33 +41,19 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 	return 0;
 }
 
-int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
+static int namespace_list(void *ioctx, char *buf, size_t *len)
 {
-	size_t size = 1024;
-	char *buf = NULL;
-	int r;
+	int r = rbd_namespace_list(ioctx, buf, len);
 
-	for (;;) {
-		char *grown = realloc(buf, size);
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		r = rbd_namespace_list(ioctx, buf, &size);
-		if (r != -ERANGE)
-			break;
-		/* size now holds what is needed; a namespace created
-		 * meanwhile makes us go round once more. */
-	}
-	if (r < 0) {
-		free(buf);
+	if (r < 0)
 		return r;
-	}
-	*names = buf;
 	*len = (size_t)r;
 	return 0;
+}
+
+int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
+{
+	return ceph_read_list(namespace_list, ioctx, names, len);
 }
 
 int api_namespaces_list(struct request *req, struct response *resp)

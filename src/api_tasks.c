@@ -155,16 +155,6 @@ static struct json_object *parse_reply(const struct mgr_reply *reply)
 	return json_tokener_parse(reply->out);
 }
 
-static const char *get_string(struct json_object *obj, const char *key)
-{
-	struct json_object *value;
-
-	if (!json_object_object_get_ex(obj, key, &value) ||
-	    !json_object_is_type(value, json_type_string))
-		return NULL;
-	return json_object_get_string(value);
-}
-
 static int get_bool(struct json_object *obj, const char *key)
 {
 	struct json_object *value;
@@ -200,7 +190,7 @@ static int add_refs(struct json_object *obj, struct json_object *refs)
 	const char *value;
 	int r = 0;
 
-	value = get_string(refs, "action");
+	value = json_in_get_string(refs, "action");
 	if (value)
 		r = json_add_string(obj, "operation", value);
 	if (r < 0)
@@ -210,16 +200,16 @@ static int add_refs(struct json_object *obj, struct json_object *refs)
 		json_object_put(image);
 		return -ENOMEM;
 	}
-	value = get_string(refs, "pool_name");
+	value = json_in_get_string(refs, "pool_name");
 	if (value)
 		r = json_add_string(image, "pool", value);
-	value = get_string(refs, "pool_namespace");
+	value = json_in_get_string(refs, "pool_namespace");
 	if (r == 0)
 		r = json_add_string(image, "namespace", value ? value : "");
-	value = get_string(refs, "image_name");
+	value = json_in_get_string(refs, "image_name");
 	if (r == 0 && value)
 		r = json_add_string(image, "name", value);
-	value = get_string(refs, "image_id");
+	value = json_in_get_string(refs, "image_id");
 	if (r == 0 && value)
 		r = json_add_string(image, "id", value);
 	return r;
@@ -242,13 +232,13 @@ static int task_from_queue(struct json_object *entry, struct json_object *task)
 {
 	struct json_object *refs = NULL, *value;
 	int running = get_bool(entry, "in_progress");
-	const char *message = get_string(entry, "message");
+	const char *message = json_in_get_string(entry, "message");
 	double progress = 0;
 	int r;
 
 	if (running)
 		get_double(entry, "progress", &progress);
-	r = json_add_string(task, "id", get_string(entry, "id"));
+	r = json_add_string(task, "id", json_in_get_string(entry, "id"));
 	if (r == 0)
 		r = json_add_string(task, "status", running ? "running" : "queued");
 	if (r == 0)
@@ -264,8 +254,8 @@ static int task_from_queue(struct json_object *entry, struct json_object *task)
 		r = json_add_bool(task, "canceled", 1);
 	if (r == 0 && json_object_object_get_ex(entry, "retry_attempts", &value))
 		r = json_add_i64(task, "retry_attempts", json_object_get_int64(value));
-	if (r == 0 && get_string(entry, "retry_message"))
-		r = json_add_string(task, "retry_message", get_string(entry, "retry_message"));
+	if (r == 0 && json_in_get_string(entry, "retry_message"))
+		r = json_add_string(task, "retry_message", json_in_get_string(entry, "retry_message"));
 	return r;
 }
 
@@ -274,12 +264,12 @@ static int task_from_queue(struct json_object *entry, struct json_object *task)
 static int task_from_history(struct json_object *event, struct json_object *task)
 {
 	struct json_object *refs = NULL;
-	const char *message = get_string(event, "message");
+	const char *message = json_in_get_string(event, "message");
 	int failed = get_bool(event, "failed");
 	double when;
 	int r;
 
-	r = json_add_string(task, "id", get_string(event, "id"));
+	r = json_add_string(task, "id", json_in_get_string(event, "id"));
 	if (r == 0)
 		r = json_add_string(task, "status", failed ? "failed" : "succeeded");
 	/* A failed task stopped somewhere the history does not record. */
@@ -291,7 +281,7 @@ static int task_from_history(struct json_object *event, struct json_object *task
 	if (r == 0)
 		r = add_refs(task, refs);
 	if (r == 0 && failed) {
-		const char *why = get_string(event, "failure_message");
+		const char *why = json_in_get_string(event, "failure_message");
 
 		r = json_add_string(task, "error", why ? why : "");
 		if (r == 0 && why && strcmp(why, "Operation canceled") == 0)
@@ -310,11 +300,11 @@ static int is_task_event(struct json_object *event)
 {
 	struct json_object *refs;
 	const char *origin;
-	const char *id = get_string(event, "id");
+	const char *id = json_in_get_string(event, "id");
 
 	if (!json_object_object_get_ex(event, "refs", &refs))
 		return 0;
-	origin = get_string(refs, "origin");
+	origin = json_in_get_string(refs, "origin");
 	return origin && strcmp(origin, "rbd_support") == 0 && id && task_id_valid(id);
 }
 
@@ -339,7 +329,7 @@ static int task_history(rados_t cluster, struct mgr_reply *reply, struct json_ob
 /* "succeeded", "failed" or "been canceled", for messages. */
 static const char *task_outcome(struct json_object *event)
 {
-	const char *why = get_string(event, "failure_message");
+	const char *why = json_in_get_string(event, "failure_message");
 
 	if (!get_bool(event, "failed"))
 		return "succeeded";
@@ -351,7 +341,7 @@ static struct json_object *find_event(struct json_object *completed, const char 
 	/* Newest last; an id is unique, but look from the end anyway. */
 	for (size_t i = json_object_array_length(completed); i-- > 0;) {
 		struct json_object *event = json_object_array_get_idx(completed, i);
-		const char *event_id = get_string(event, "id");
+		const char *event_id = json_in_get_string(event, "id");
 
 		if (is_task_event(event) && event_id && strcmp(event_id, id) == 0)
 			return event;
@@ -363,7 +353,7 @@ static int respond_task(struct response *resp, int status, struct json_object *e
 			int finished)
 {
 	struct json_object *task = json_envelope("Task");
-	const char *id = get_string(entry, "id");
+	const char *id = json_in_get_string(entry, "id");
 	int r;
 
 	if (!task)
@@ -416,7 +406,7 @@ int api_task_add(struct request *req, struct response *resp, const char *prefix,
 	r = respond_task(resp, 202, entry, 0);
 	if (r == 0)
 		log_event(LOG_LEVEL_INFO, req->request_id, req->user,
-			  "event=task.added task=%s command=\"%s\" %s=%s", get_string(entry, "id"),
+			  "event=task.added task=%s command=\"%s\" %s=%s", json_in_get_string(entry, "id"),
 			  prefix, arg_name, arg_value);
 out:
 	json_object_put(entry);
@@ -466,14 +456,14 @@ int api_tasks_list(struct request *req, struct response *resp)
 	}
 	for (size_t i = 0; h == 0 && i < json_object_array_length(completed); i++) {
 		struct json_object *event = json_object_array_get_idx(completed, i);
-		const char *id = get_string(event, "id");
+		const char *id = json_in_get_string(event, "id");
 		struct json_object *item;
 		int queued = 0;
 
 		if (!is_task_event(event))
 			continue;
 		for (size_t j = 0; j < json_object_array_length(queue); j++) {
-			const char *queued_id = get_string(json_object_array_get_idx(queue, j), "id");
+			const char *queued_id = json_in_get_string(json_object_array_get_idx(queue, j), "id");
 
 			if (queued_id && strcasecmp(id, queued_id) == 0)
 				queued = 1;
@@ -494,7 +484,7 @@ int api_tasks_list(struct request *req, struct response *resp)
 		struct json_object *entry = json_object_array_get_idx(queue, i);
 		struct json_object *item;
 
-		if (!get_string(entry, "id") || !task_id_valid(get_string(entry, "id")))
+		if (!json_in_get_string(entry, "id") || !task_id_valid(json_in_get_string(entry, "id")))
 			continue;
 		item = json_object_new_object();
 		if (!item || json_object_array_add(items, item) < 0) {

@@ -65,9 +65,10 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
  * *out is connected and the caller's; on failure why says what went wrong. */
 int ceph_connect_once(const struct conf *conf, rados_t *out, char *why, size_t whylen);
 
-/* A NUL-separated list from librados, grown until it fits: fn fills buf
- * of *len bytes, or sets *len to the size needed and returns -ERANGE.
- * *out is the caller's. */
+/* What librados or librbd writes into a caller's buffer (a NUL-separated
+ * list, a value), in a buffer grown until it fits: fn fills buf of *len
+ * bytes and sets *len to the length used, or sets *len to the size needed
+ * and returns -ERANGE. *out is the caller's. */
 typedef int (*ceph_list_fn)(void *handle, char *buf, size_t *len);
 int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen);
 

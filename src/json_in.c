@@ -367,6 +367,16 @@ int json_in_is_null(struct json_object *obj, const char *key)
 	return json_object_object_get_ex(obj, key, &field) && field == NULL;
 }
 
+const char *json_in_get_string(struct json_object *obj, const char *key)
+{
+	struct json_object *field;
+
+	if (!json_object_object_get_ex(obj, key, &field) ||
+	    !json_object_is_type(field, json_type_string))
+		return NULL;
+	return json_object_get_string(field);
+}
+
 int json_in_string(struct json_object *obj, const char *key, const char **value)
 {
 	struct json_object *field;

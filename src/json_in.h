@@ -50,6 +50,10 @@ int json_in_check_fields(struct json_object *obj, const struct field_spec *spec,
  * return 0 when present, -ENOENT when absent. A FIELD_NULLABLE field
  * sent as null is present: test it with json_in_is_null first. */
 int json_in_is_null(struct json_object *obj, const char *key);
+
+/* A string field of JSON that was not validated (the manager's answers,
+ * task records): its value, or NULL when absent or not a string. */
+const char *json_in_get_string(struct json_object *obj, const char *key);
 int json_in_string(struct json_object *obj, const char *key, const char **value);
 int json_in_bool(struct json_object *obj, const char *key, int *value);
 int json_in_u64(struct json_object *obj, const char *key, uint64_t *value);

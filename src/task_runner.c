@@ -35,6 +35,7 @@
 
 #include "ceph.h"
 #include "conf.h"
+#include "json_in.h"
 #include "json_out.h"
 #include "log.h"
 #include "task_runner.h"
@@ -60,14 +61,12 @@ struct op_shared {
 	char error[1024];               /* why it failed, written before it exits 1 */
 };
 
+/* A string of the record, "" when absent. */
 static const char *record_string(struct json_object *obj, const char *key)
 {
-	struct json_object *value;
+	const char *value = json_in_get_string(obj, key);
 
-	if (!json_object_object_get_ex(obj, key, &value) ||
-	    !json_object_is_type(value, json_type_string))
-		return "";
-	return json_object_get_string(value);
+	return value ? value : "";
 }
 
 static struct json_object *record_object(struct json_object *obj, const char *key)

@@ -34,21 +34,6 @@ cleanup() {
 	done
 }
 
-# wait_task PATH: polls the task until it has finished (at most 120 s:
-# generous, for a loaded test machine; a task here takes a second or two).
-wait_task() {
-	local i
-	for ((i = 0; i < 240; i++)); do
-		api GET "$1"
-		case $(field .status) in
-		succeeded | failed) return 0 ;;
-		esac
-		[ "$STATUS" = 200 ] || return 1
-		sleep 0.5
-	done
-	return 1
-}
-
 # The manager's rbd_support module runs the tasks (always on since
 # Octopus, so missing only when the module failed).
 if ! ceph mgr module ls -f json 2>/dev/null |

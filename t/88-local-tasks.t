@@ -24,20 +24,6 @@ checksum() {
 	rbd export "rbd/$1" - 2>/dev/null | md5sum | cut -d' ' -f1
 }
 
-# wait_task ID: polls the task until it has finished (at most 120 s).
-wait_task() {
-	local i
-	for ((i = 0; i < 240; i++)); do
-		api GET "/api/v1/tasks/$1"
-		case $(field .status) in
-		succeeded | failed) return 0 ;;
-		esac
-		[ "$STATUS" = 200 ] || return 1
-		sleep 0.5
-	done
-	return 1
-}
-
 # operation_pid ID: the runner's operation process (the supervisor's child),
 # looked for during 2 s or so.
 operation_pid() {
@@ -81,7 +67,7 @@ is "$(field '.image | .pool + "/" + .namespace + "/" + .name')" "rbd//$src" "the
 is "$(field '.target | .pool + "/" + .namespace + "/" + .name')" "rbd//$dst" "the target"
 is "$(field .deep)" true "a deep copy by default"
 like "$(field .created_at)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "with its creation time"
-wait_task "$id"
+wait_task "/api/v1/tasks/$id"
 ok $? "the task finishes"
 is "$(field .status)" succeeded "and succeeds"
 is "$(field '.progress == 1')" true "progress 1.0"
@@ -107,7 +93,7 @@ api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$flat\",\"de
 expect_status 202 "an async plain copy"
 made+=("$flat")
 is "$(field .deep)" false "not deep"
-wait_task "$(field .id)"
+wait_task "$(header Location)"
 is "$(field .status)" succeeded "succeeds"
 is "$(checksum "$flat")" "$src_sum" "with the data"
 is "$(rbd snap ls --format json "rbd/$flat" | jq length)" 0 "and no snapshots"
@@ -137,7 +123,7 @@ ok $? "its runner has an operation process"
 kill -STOP "$op" && stopped+=("$op")
 api DELETE "/api/v1/tasks/$id"
 expect_status 204 "cancel it"
-wait_task "$id"
+wait_task "/api/v1/tasks/$id"
 ok $? "the task ends"
 is "$(field .status)/$(field .canceled)" failed/true "failed, canceled"
 is "$(field .error)" "canceled; nothing of the copy rbd/$half is left" "saying nothing is left"
@@ -154,7 +140,7 @@ is "$(header Location)" "/api/v1/tasks/$id" "Location is the task"
 is "$(field .operation)" rollback "the operation"
 is "$(field .snapshot)" base "the snapshot"
 is "$(field .message)" "Rolling back image rbd/$src to snapshot base" "the message"
-wait_task "$id"
+wait_task "/api/v1/tasks/$id"
 is "$(field .status)" succeeded "succeeds"
 api GET "$base/$src"
 is "$(field .size)" 67108864 "the size is the snapshot's again"
@@ -184,14 +170,14 @@ for ((attempt = 1; attempt <= 5; attempt++)); do
 	# The supervisor sees the request within a second.
 	sleep 2
 	kill -CONT "$op"
-	wait_task "$id"
+	wait_task "/api/v1/tasks/$id"
 	[ "$(field .status)" = failed ] && { echo "# canceled on attempt $attempt"; break; }
 done
 is "$(field .status)/$(field .canceled)" failed/true "a canceled rollback: failed, canceled"
 like "$(field .error)" "^canceled: stopped before the rollback finished: image rbd/$many now holds part of snapshot base's data; roll back again to finish$" \
 	"saying the image is part rolled back"
 api POST "$base/$many/snapshots/base/rollback?async=true"
-wait_task "$(field .id)"
+wait_task "$(header Location)"
 is "$(field .status)" succeeded "rolling back again finishes it"
 is "$(checksum "$many")" "$many_sum" "the data is the snapshot's"
 
@@ -216,7 +202,7 @@ ok "$([ -z "$(comm -12 <(echo "$before") <(echo "$now"))" ]; echo $?)" "a reload
 api GET "/api/v1/tasks/$id"
 is "$(field .status)" running "the task still runs"
 kill -CONT "$op"
-wait_task "$id"
+wait_task "/api/v1/tasks/$id"
 is "$(field .status)" succeeded "and finishes"
 is "$(checksum "$late")" "$(checksum "$src")" "with the data"
 

@@ -125,6 +125,21 @@ unique() {
 	printf '%s-%s-%s\n' "$1" "$$" "$RANDOM"
 }
 
+# wait_task PATH: polls the task until it has finished (at most 120 s:
+# generous, for a loaded test machine; a test's task takes a second or two).
+wait_task() {
+	local i
+	for ((i = 0; i < 240; i++)); do
+		api GET "$1"
+		case $(field .status) in
+		succeeded | failed) return 0 ;;
+		esac
+		[ "$STATUS" = 200 ] || return 1
+		sleep 0.5
+	done
+	return 1
+}
+
 done_testing() {
 	echo "1..$_t_count"
 	[ "$_t_failed" -eq 0 ]
