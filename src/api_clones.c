@@ -464,22 +464,17 @@ static const struct field_spec copy_fields[] = {
 static int start_copy_task(struct request *req, struct response *resp, const struct image_ref *src,
 			   const struct image_ref *dst, rados_ioctx_t dst_ioctx, int deep)
 {
-	struct json_object *record = json_object_new_object();
-	char message[2048];
+	struct json_object *record;
 	rbd_image_t probe;
 	int r;
 
 	r = rbd_open_read_only(dst_ioctx, dst->name, &probe, NULL);
 	if (r == 0) {
 		rbd_close(probe);
-		json_object_put(record);
 		return response_fail(resp, -EEXIST, "image %s already exists", dst->spec);
 	}
-	snprintf(message, sizeof(message), "Copying image %s to %s", src->spec, dst->spec);
-	if (!record || json_add_string(record, "operation", "copy") < 0 ||
-	    json_add_string(record, "message", message) < 0 ||
-	    json_object_object_add(record, "image", api_local_task_image(src)) < 0 ||
-	    json_object_object_add(record, "target", api_local_task_image(dst)) < 0 ||
+	record = api_local_task_record("copy", src, "Copying image %s to %s", src->spec, dst->spec);
+	if (!record || api_local_task_add_image(record, "target", dst) < 0 ||
 	    json_add_bool(record, "deep", deep) < 0) {
 		json_object_put(record);
 		return response_fail(resp, -ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +34,39 @@
 
 extern char **environ;
 
-struct json_object *api_local_task_image(const struct image_ref *ref)
+int api_local_task_add_image(struct json_object *record, const char *key,
+			     const struct image_ref *ref)
 {
 	struct json_object *image = json_object_new_object();
 
-	if (!image || json_add_string(image, "pool", ref->pool) < 0 ||
-	    json_add_string(image, "namespace", ref->ns) < 0 ||
-	    json_add_string(image, "name", ref->name) < 0) {
+	if (!image || json_object_object_add(record, key, image) < 0) {
 		json_object_put(image);
+		return -ENOMEM;
+	}
+	if (json_add_string(image, "pool", ref->pool) < 0 ||
+	    json_add_string(image, "namespace", ref->ns) < 0 ||
+	    json_add_string(image, "name", ref->name) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+struct json_object *api_local_task_record(const char *operation, const struct image_ref *image,
+					  const char *message_fmt, ...)
+{
+	struct json_object *record = json_object_new_object();
+	char message[2048];
+	va_list ap;
+
+	va_start(ap, message_fmt);
+	vsnprintf(message, sizeof(message), message_fmt, ap);
+	va_end(ap);
+	if (!record || json_add_string(record, "operation", operation) < 0 ||
+	    json_add_string(record, "message", message) < 0 ||
+	    api_local_task_add_image(record, "image", image) < 0) {
+		json_object_put(record);
 		return NULL;
 	}
-	return image;
+	return record;
 }
 
 /* Starts "rbd-rest-api --run-task POOL ID" with the connection settings

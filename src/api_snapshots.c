@@ -663,15 +663,11 @@ static int refuse_if_watched(struct response *resp, rbd_image_t image, const str
 static int start_rollback_task(struct request *req, struct response *resp,
 			       const struct snap_ref *ref)
 {
-	struct json_object *record = json_object_new_object();
-	char message[1024];
+	struct json_object *record =
+		api_local_task_record("rollback", &ref->image, "Rolling back image %s to snapshot %s",
+				      ref->image.spec, ref->name);
 
-	snprintf(message, sizeof(message), "Rolling back image %s to snapshot %s", ref->image.spec,
-		 ref->name);
-	if (!record || json_add_string(record, "operation", "rollback") < 0 ||
-	    json_add_string(record, "message", message) < 0 ||
-	    json_object_object_add(record, "image", api_local_task_image(&ref->image)) < 0 ||
-	    json_add_string(record, "snapshot", ref->name) < 0) {
+	if (!record || json_add_string(record, "snapshot", ref->name) < 0) {
 		json_object_put(record);
 		return response_fail(resp, -ENOMEM, "out of memory");
 	}

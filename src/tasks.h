@@ -24,14 +24,21 @@
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value);
 
-/* {pool, namespace, name} of an image, for a local task's record. */
-struct json_object *api_local_task_image(const struct image_ref *ref);
+/* Adds {pool, namespace, name} of an image under key to a local task's
+ * record. Returns 0 or -ENOMEM. */
+int api_local_task_add_image(struct json_object *record, const char *key,
+			     const struct image_ref *ref);
 
-/* Starts a task of our own and answers 202 with it. record (taken over)
- * holds "operation" ("copy" or "rollback"), "message", "image" (from
- * api_local_task_image) and what the operation needs: "target" and "deep"
- * for a copy, "snapshot" for a rollback. Returns 0 or a negative errno
- * (the error is already in resp). */
+/* A new record {operation, message, image} for a task of our own on
+ * image; NULL when out of memory. The caller adds what the operation
+ * needs: "target" (api_local_task_add_image) and "deep" for a copy,
+ * "snapshot" for a rollback. */
+struct json_object *api_local_task_record(const char *operation, const struct image_ref *image,
+					  const char *message_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Starts a task of our own and answers 202 with it. record is taken over.
+ * Returns 0 or a negative errno (the error is already in resp). */
 int api_local_task_start(struct request *req, struct response *resp, struct json_object *record);
 
 /* For /api/v1/tasks/{id}: answer about task id if it is one of ours, or
