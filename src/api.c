@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "conf.h"
+#include "image_header.h"
 #include "image_json.h"
 #include "json_out.h"
 #include "worker.h"
@@ -144,22 +145,47 @@ int api_image_open_for_change(struct request *req, struct response *resp, struct
 	return api_image_open(resp, *ioctx, ref, 1, image);
 }
 
+/* What an Image shows, from the image's header alone when it tells the
+ * whole story (image_header.h: one round trip), else from the opened
+ * image, which also gives the exact answer for every error. */
+static int read_image_facts(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			    struct image_facts *facts)
+{
+	struct image_header_read read;
+	rbd_image_t image;
+	char id[64];
+	int r;
+
+	r = image_header_id(ioctx, ref->name, id, sizeof(id));
+	if (r == 0)
+		r = image_header_start(ioctx, id, &read);
+	if (r == 0)
+		r = image_header_finish(&read, facts);
+	if (r == 0)
+		return 0;
+	r = api_image_open(resp, ioctx, ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = image_facts_read(image, facts);
+	rbd_close(image);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "reading");
+	return 0;
+}
+
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		      int status)
 {
-	struct json_object *body = json_envelope("Image");
-	rbd_image_t image;
+	struct json_object *body;
+	struct image_facts facts;
 	int r;
 
-	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
-	r = api_image_open(resp, ioctx, ref, 0, &image);
-	if (r < 0) {
-		json_object_put(body);
+	r = read_image_facts(resp, ioctx, ref, &facts);
+	if (r < 0)
 		return r;
-	}
-	r = image_json(image, ioctx, ref->pool, ref->ns, ref->name, body);
-	rbd_close(image);
+	body = json_envelope("Image");
+	r = body ? image_facts_json(&facts, ioctx, ref->pool, ref->ns, ref->name, body) : -ENOMEM;
+	image_facts_cleanup(&facts);
 	if (r < 0) {
 		json_object_put(body);
 		return api_image_fail(resp, r, ref, "reading");

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rbd_features.h"
 #include "image_json.h"
@@ -22,34 +23,25 @@ int image_snapshot_count(rbd_image_t image)
 	return r < 0 ? r : 0;
 }
 
-static int add_parent(struct json_object *obj, rbd_image_t image)
+static int add_parent(struct json_object *obj, const struct image_facts *facts)
 {
-	rbd_linked_image_spec_t parent;
-	rbd_snap_spec_t snap;
 	struct json_object *value;
 	int r;
 
-	r = rbd_get_parent(image, &parent, &snap);
-	if (r == -ENOENT)
+	if (!facts->has_parent)
 		return json_object_object_add(obj, "parent", NULL) < 0 ? -ENOMEM : 0;
-	if (r < 0)
-		return r;
 	value = json_object_new_object();
-	r = value ? 0 : -ENOMEM;
-	if (r == 0 && json_object_object_add(obj, "parent", value) < 0) {
+	if (!value || json_object_object_add(obj, "parent", value) < 0) {
 		json_object_put(value);
-		r = -ENOMEM;
+		return -ENOMEM;
 	}
+	r = json_add_string(value, "pool", facts->parent.pool_name);
 	if (r == 0)
-		r = json_add_string(value, "pool", parent.pool_name);
+		r = json_add_string(value, "namespace", facts->parent.pool_namespace);
 	if (r == 0)
-		r = json_add_string(value, "namespace", parent.pool_namespace);
+		r = json_add_string(value, "image", facts->parent.image_name);
 	if (r == 0)
-		r = json_add_string(value, "image", parent.image_name);
-	if (r == 0)
-		r = json_add_string(value, "snapshot", snap.name);
-	rbd_linked_image_spec_cleanup(&parent);
-	rbd_snap_spec_cleanup(&snap);
+		r = json_add_string(value, "snapshot", facts->parent_snap.name);
 	return r;
 }
 
@@ -64,9 +56,8 @@ static int add_array(struct json_object *obj, const char *key, struct json_objec
 	return 0;
 }
 
-static int add_data_pool(struct json_object *obj, rbd_image_t image, rados_ioctx_t ioctx)
+static int add_data_pool(struct json_object *obj, int64_t data_pool, rados_ioctx_t ioctx)
 {
-	int64_t data_pool = rbd_get_data_pool_id(image);
 	char name[256];
 	int r;
 
@@ -79,41 +70,68 @@ static int add_data_pool(struct json_object *obj, rbd_image_t image, rados_ioctx
 	return json_add_string(obj, "data_pool", name);
 }
 
-int image_json(rbd_image_t image, rados_ioctx_t ioctx, const char *pool, const char *ns,
-	       const char *name, struct json_object *obj)
+int image_facts_read(rbd_image_t image, struct image_facts *facts)
 {
 	rbd_image_info_t info;
-	uint64_t features = 0, op_features = 0, flags = 0;
-	struct timespec created, accessed, modified;
-	char id[64], prefix[RBD_MAX_BLOCK_NAME_SIZE];
 	uint8_t old_format = 0;
-	int snapshots;
 	int r;
 
+	memset(facts, 0, sizeof(*facts));
 	r = rbd_stat(image, &info, sizeof(info));
 	if (r == 0)
-		r = rbd_get_features(image, &features);
+		r = rbd_get_features(image, &facts->features);
 	if (r == 0)
-		r = rbd_get_op_features(image, &op_features);
+		r = rbd_get_op_features(image, &facts->op_features);
 	if (r == 0)
-		r = rbd_get_flags(image, &flags);
+		r = rbd_get_flags(image, &facts->flags);
 	if (r == 0)
 		r = rbd_get_old_format(image, &old_format);
 	if (r == 0)
-		r = rbd_get_id(image, id, sizeof(id));
+		r = rbd_get_id(image, facts->id, sizeof(facts->id));
 	if (r == 0)
-		r = rbd_get_block_name_prefix(image, prefix, sizeof(prefix));
+		r = rbd_get_block_name_prefix(image, facts->prefix, sizeof(facts->prefix));
 	if (r == 0)
-		r = rbd_get_create_timestamp(image, &created);
+		r = rbd_get_create_timestamp(image, &facts->created);
 	if (r == 0)
-		r = rbd_get_access_timestamp(image, &accessed);
+		r = rbd_get_access_timestamp(image, &facts->accessed);
 	if (r == 0)
-		r = rbd_get_modify_timestamp(image, &modified);
-	snapshots = image_snapshot_count(image);
-	if (r == 0 && snapshots < 0)
-		r = snapshots;
-	if (r < 0)
+		r = rbd_get_modify_timestamp(image, &facts->modified);
+	if (r == 0) {
+		facts->snapshots = image_snapshot_count(image);
+		r = facts->snapshots < 0 ? facts->snapshots : 0;
+	}
+	if (r == 0) {
+		r = rbd_get_parent(image, &facts->parent, &facts->parent_snap);
+		facts->has_parent = r == 0;
+		if (r == -ENOENT)
+			r = 0;
+	}
+	if (r < 0) {
+		image_facts_cleanup(facts);
 		return r;
+	}
+	facts->size = info.size;
+	facts->object_size = info.obj_size;
+	facts->order = info.order;
+	facts->num_objects = info.num_objs;
+	facts->format = old_format ? 1 : 2;
+	facts->data_pool = rbd_get_data_pool_id(image);
+	return 0;
+}
+
+void image_facts_cleanup(struct image_facts *facts)
+{
+	if (!facts->has_parent)
+		return;
+	rbd_linked_image_spec_cleanup(&facts->parent);
+	rbd_snap_spec_cleanup(&facts->parent_snap);
+	facts->has_parent = 0;
+}
+
+int image_facts_json(const struct image_facts *facts, rados_ioctx_t ioctx, const char *pool,
+		     const char *ns, const char *name, struct json_object *obj)
+{
+	int r;
 
 	r = json_add_string(obj, "pool", pool);
 	if (r == 0)
@@ -121,36 +139,49 @@ int image_json(rbd_image_t image, rados_ioctx_t ioctx, const char *pool, const c
 	if (r == 0)
 		r = json_add_string(obj, "name", name);
 	if (r == 0)
-		r = json_add_string(obj, "id", id);
+		r = json_add_string(obj, "id", facts->id);
 	if (r == 0)
-		r = json_add_u64(obj, "size", info.size);
+		r = json_add_u64(obj, "size", facts->size);
 	if (r == 0)
-		r = json_add_u64(obj, "object_size", info.obj_size);
+		r = json_add_u64(obj, "object_size", facts->object_size);
 	if (r == 0)
-		r = json_add_i64(obj, "order", info.order);
+		r = json_add_i64(obj, "order", facts->order);
 	if (r == 0)
-		r = json_add_u64(obj, "num_objects", info.num_objs);
+		r = json_add_u64(obj, "num_objects", facts->num_objects);
 	if (r == 0)
-		r = json_add_string(obj, "block_name_prefix", prefix);
+		r = json_add_string(obj, "block_name_prefix", facts->prefix);
 	if (r == 0)
-		r = json_add_i64(obj, "format", old_format ? 1 : 2);
+		r = json_add_i64(obj, "format", facts->format);
 	if (r == 0)
-		r = add_array(obj, "features", features_json(features));
+		r = add_array(obj, "features", features_json(facts->features));
 	if (r == 0)
-		r = add_array(obj, "op_features", op_features_json(op_features));
+		r = add_array(obj, "op_features", op_features_json(facts->op_features));
 	if (r == 0)
-		r = add_array(obj, "flags", image_flags_json(flags));
+		r = add_array(obj, "flags", image_flags_json(facts->flags));
 	if (r == 0)
-		r = add_parent(obj, image);
+		r = add_parent(obj, facts);
 	if (r == 0)
-		r = json_add_i64(obj, "snapshot_count", snapshots);
+		r = json_add_i64(obj, "snapshot_count", facts->snapshots);
 	if (r == 0)
-		r = json_add_time(obj, "create_timestamp", &created);
+		r = json_add_time(obj, "create_timestamp", &facts->created);
 	if (r == 0)
-		r = json_add_time(obj, "access_timestamp", &accessed);
+		r = json_add_time(obj, "access_timestamp", &facts->accessed);
 	if (r == 0)
-		r = json_add_time(obj, "modify_timestamp", &modified);
+		r = json_add_time(obj, "modify_timestamp", &facts->modified);
 	if (r == 0)
-		r = add_data_pool(obj, image, ioctx);
+		r = add_data_pool(obj, facts->data_pool, ioctx);
+	return r;
+}
+
+int image_json(rbd_image_t image, rados_ioctx_t ioctx, const char *pool, const char *ns,
+	       const char *name, struct json_object *obj)
+{
+	struct image_facts facts;
+	int r = image_facts_read(image, &facts);
+
+	if (r < 0)
+		return r;
+	r = image_facts_json(&facts, ioctx, pool, ns, name, obj);
+	image_facts_cleanup(&facts);
 	return r;
 }

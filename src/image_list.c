@@ -14,6 +14,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_header.h"
 #include "image_json.h"
 #include "image_list.h"
 #include "json_out.h"
@@ -104,6 +105,13 @@ static int add_item_error(struct json_object *item, const char *pool, const char
 	char spec[800], message[1024];
 	struct json_object *error;
 
+	/* Start again from a bare item: a half-rendered one would mix fields
+	 * and an error. */
+	json_object_object_foreach(item, key, value) {
+		(void)value;
+		if (strcmp(key, "name") != 0)
+			json_object_object_del(item, key);
+	}
 	snprintf(message, sizeof(message), "image %s cannot be read: %s (errno %d)",
 		 api_image_spec(pool, ns, name, spec, sizeof(spec)), strerror(-err), -err);
 	error = response_error_object(err, message);
@@ -142,8 +150,8 @@ static void close_all(rbd_image_t *images, const int *opened, size_t n)
 
 /* Opens, renders and closes images [0, n) into items (pre-made objects
  * holding each "name"). */
-static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
-			rbd_image_spec_t *specs, struct json_object **items, size_t n)
+static int open_and_render(rados_ioctx_t ioctx, const struct image_list_page *page,
+			   rbd_image_spec_t *specs, struct json_object **items, size_t n)
 {
 	rbd_image_t images[OPEN_BATCH];
 	rbd_completion_t done[OPEN_BATCH];
@@ -172,18 +180,46 @@ static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
 		if (rendered == 0)
 			rendered = image_json(images[i], ioctx, page->pool, page->ns, specs[i].name,
 					      items[i]);
-		if (rendered < 0 && r == 0) {
-			/* Start again from a bare item: a half-rendered one
-			 * would mix fields and an error. */
-			json_object_object_foreach(items[i], key, value) {
-				(void)value;
-				if (strcmp(key, "name") != 0)
-					json_object_object_del(items[i], key);
-			}
+		if (rendered < 0 && r == 0)
 			r = add_item_error(items[i], page->pool, page->ns, specs[i].name, rendered);
-		}
 	}
 	close_all(images, opened, n);
+	return r;
+}
+
+/* Renders images [0, n) into items: from their headers, all read at once
+ * (image_header.h), and the images the header cannot describe alone by
+ * opening them. */
+static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
+			rbd_image_spec_t *specs, struct json_object **items, size_t n)
+{
+	struct image_header_read reads[OPEN_BATCH];
+	rbd_image_spec_t to_open[OPEN_BATCH];
+	struct json_object *to_open_items[OPEN_BATCH];
+	int started[OPEN_BATCH];
+	size_t opening = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		started[i] = image_header_start(ioctx, specs[i].id, &reads[i]);
+	for (size_t i = 0; i < n; i++) {
+		struct image_facts facts;
+		int read = started[i] == 0 ? image_header_finish(&reads[i], &facts) : started[i];
+
+		if (read == 0) {
+			int rendered = image_facts_json(&facts, ioctx, page->pool, page->ns,
+							specs[i].name, items[i]);
+
+			if (rendered < 0 && r == 0)
+				r = add_item_error(items[i], page->pool, page->ns, specs[i].name,
+						   rendered);
+			continue;
+		}
+		to_open[opening] = specs[i];
+		to_open_items[opening++] = items[i];
+	}
+	if (r == 0 && opening)
+		r = open_and_render(ioctx, page, to_open, to_open_items, opening);
 	return r;
 }
 

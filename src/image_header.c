@@ -1,0 +1,274 @@
+/* image_header.c - an Image read straight from its header object (see
+ * image_header.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/features.h>
+
+#include "image_header.h"
+
+/* librados' CEPH_NOSNAP: the image itself, not one of its snapshots. */
+#define HEAD_SNAP_ID ((uint64_t)-2)
+
+/* The rbd class methods asked, in this order, in one read operation. */
+enum header_call {
+	CALL_SIZE,           /* in: snap id; out: u8 order, u64 size */
+	CALL_FEATURES,       /* in: snap id; out: u64 features, u64 incompatible */
+	CALL_FLAGS,          /* in: snap id; out: u64 */
+	CALL_OBJECT_PREFIX,  /* out: string */
+	CALL_DATA_POOL,      /* out: s64 pool id, -1 for none */
+	CALL_OP_FEATURES,    /* out: u64 */
+	CALL_CREATED,        /* out: utime_t (u32 seconds, u32 nanoseconds) */
+	CALL_ACCESSED,
+	CALL_MODIFIED,
+	CALL_SNAPSHOTS,      /* out: u64 seq, vector<u64> snapshot ids */
+	CALL_PARENT,         /* out: ParentImageSpec, pool id -1 for none */
+	CALLS
+};
+_Static_assert(CALLS == IMAGE_HEADER_CALLS, "image_header.h sizes the results");
+
+static const char *const call_method[CALLS] = {
+	"get_size",	      "get_features",	  "get_flags",		   "get_object_prefix",
+	"get_data_pool",      "op_features_get",  "get_create_timestamp", "get_access_timestamp",
+	"get_modify_timestamp", "get_snapcontext", "parent_get",
+};
+
+/* Reading Ceph's little-endian encoding, with bounds checked. */
+struct decoder {
+	const unsigned char *at;
+	size_t left;
+};
+
+static int take(struct decoder *d, void *out, size_t len)
+{
+	if (d->left < len)
+		return -EBADMSG;
+	memcpy(out, d->at, len);
+	d->at += len;
+	d->left -= len;
+	return 0;
+}
+
+static int take_u64(struct decoder *d, uint64_t *value)
+{
+	unsigned char b[8];
+	int r = take(d, b, sizeof(b));
+
+	*value = 0;
+	for (int i = 7; r == 0 && i >= 0; i--)
+		*value = *value << 8 | b[i];
+	return r;
+}
+
+static int take_u32(struct decoder *d, uint32_t *value)
+{
+	uint64_t wide = 0;
+	unsigned char b[4];
+	int r = take(d, b, sizeof(b));
+
+	for (int i = 3; r == 0 && i >= 0; i--)
+		wide = wide << 8 | b[i];
+	*value = (uint32_t)wide;
+	return r;
+}
+
+static int take_string(struct decoder *d, char *out, size_t outlen)
+{
+	uint32_t len;
+	int r = take_u32(d, &len);
+
+	if (r < 0)
+		return r;
+	if (len >= outlen)
+		return -ENAMETOOLONG;
+	r = take(d, out, len);
+	out[r == 0 ? len : 0] = '\0';
+	return r;
+}
+
+static int take_time(struct decoder *d, struct timespec *ts)
+{
+	uint32_t sec = 0, nsec = 0;
+	int r = take_u32(d, &sec);
+
+	if (r == 0)
+		r = take_u32(d, &nsec);
+	ts->tv_sec = sec;
+	ts->tv_nsec = nsec;
+	return r;
+}
+
+static void encode_u64(unsigned char out[8], uint64_t value)
+{
+	for (int i = 0; i < 8; i++)
+		out[i] = (unsigned char)(value >> (8 * i));
+}
+
+int image_header_start(rados_ioctx_t ioctx, const char *id, struct image_header_read *read)
+{
+	char oid[96];
+	int r;
+
+	memset(read, 0, sizeof(*read));
+	snprintf(read->id, sizeof(read->id), "%s", id);
+	encode_u64(read->head_snap, HEAD_SNAP_ID);
+	read->op = rados_create_read_op();
+	if (!read->op)
+		return -ENOMEM;
+	for (int i = 0; i < CALLS; i++) {
+		int takes_snap = i == CALL_SIZE || i == CALL_FEATURES || i == CALL_FLAGS;
+
+		rados_read_op_exec(read->op, "rbd", call_method[i],
+				   takes_snap ? (const char *)read->head_snap : NULL,
+				   takes_snap ? sizeof(read->head_snap) : 0, &read->out[i],
+				   &read->out_len[i], &read->rval[i]);
+		/* One method failing (an old image without a key) must not
+		 * cancel the others; each result is checked on its own. */
+		rados_read_op_set_flags(read->op, LIBRADOS_OP_FLAG_FAILOK);
+	}
+	r = rados_aio_create_completion2(NULL, NULL, &read->done);
+	if (r == 0) {
+		snprintf(oid, sizeof(oid), "rbd_header.%s", id);
+		r = rados_aio_read_op_operate(read->op, ioctx, read->done, oid, 0);
+	}
+	if (r < 0)
+		image_header_discard(read);
+	return r;
+}
+
+void image_header_discard(struct image_header_read *read)
+{
+	if (read->done) {
+		rados_aio_wait_for_complete(read->done);
+		rados_aio_release(read->done);
+	}
+	if (read->op)
+		rados_release_read_op(read->op);
+	for (int i = 0; i < CALLS; i++)
+		if (read->out[i])
+			rados_buffer_free(read->out[i]);
+	memset(read, 0, sizeof(*read));
+}
+
+static struct decoder result(const struct image_header_read *read, enum header_call call)
+{
+	return (struct decoder){(const unsigned char *)read->out[call], read->out_len[call]};
+}
+
+/* Decodes what the header said; -EAGAIN when it cannot tell the whole
+ * story by itself. */
+static int decode_facts(const struct image_header_read *read, struct image_facts *facts)
+{
+	struct decoder d;
+	uint64_t incompatible, seq, parent_pool;
+	uint32_t snapshots, parent_len;
+	uint8_t order, version[2];
+	int r;
+
+	for (int i = 0; i < CALLS; i++)
+		if (read->rval[i] < 0)
+			/* The header object is gone: the image was removed. */
+			return i == CALL_SIZE && read->rval[i] == -ENOENT ? -ENOENT : -EAGAIN;
+
+	d = result(read, CALL_SIZE);
+	r = take(&d, &order, 1);
+	if (r == 0)
+		r = take_u64(&d, &facts->size);
+	d = result(read, CALL_FEATURES);
+	if (r == 0)
+		r = take_u64(&d, &facts->features);
+	if (r == 0)
+		r = take_u64(&d, &incompatible);
+	d = result(read, CALL_FLAGS);
+	if (r == 0)
+		r = take_u64(&d, &facts->flags);
+	d = result(read, CALL_OBJECT_PREFIX);
+	if (r == 0)
+		r = take_string(&d, facts->prefix, sizeof(facts->prefix));
+	d = result(read, CALL_DATA_POOL);
+	if (r == 0)
+		r = take_u64(&d, (uint64_t *)&facts->data_pool);
+	d = result(read, CALL_OP_FEATURES);
+	if (r == 0)
+		r = take_u64(&d, &facts->op_features);
+	d = result(read, CALL_CREATED);
+	if (r == 0)
+		r = take_time(&d, &facts->created);
+	d = result(read, CALL_ACCESSED);
+	if (r == 0)
+		r = take_time(&d, &facts->accessed);
+	d = result(read, CALL_MODIFIED);
+	if (r == 0)
+		r = take_time(&d, &facts->modified);
+	d = result(read, CALL_SNAPSHOTS);
+	if (r == 0)
+		r = take_u64(&d, &seq);
+	if (r == 0)
+		r = take_u32(&d, &snapshots);
+	/* ParentImageSpec: version, compat, length, then the pool id. */
+	d = result(read, CALL_PARENT);
+	if (r == 0)
+		r = take(&d, version, sizeof(version));
+	if (r == 0)
+		r = take_u32(&d, &parent_len);
+	if (r == 0)
+		r = take_u64(&d, &parent_pool);
+	if (r < 0)
+		return -EAGAIN;
+
+	/* Snapshots (librbd lists only user ones), a parent, striping other
+	 * than one object at a time, or a migration: librbd knows more than
+	 * the header says at once. */
+	if (snapshots || parent_pool != (uint64_t)-1 ||
+	    (facts->features & (RBD_FEATURE_STRIPINGV2 | RBD_FEATURE_MIGRATING)) || order >= 64)
+		return -EAGAIN;
+	if (!(facts->features & RBD_FEATURE_OPERATIONS))
+		facts->op_features = 0;
+	if (!(facts->features & RBD_FEATURE_DATA_POOL))
+		facts->data_pool = -1;
+	snprintf(facts->id, sizeof(facts->id), "%s", read->id);
+	facts->order = order;
+	facts->object_size = 1ULL << order;
+	facts->num_objects = (facts->size + facts->object_size - 1) / facts->object_size;
+	facts->format = 2;
+	return 0;
+}
+
+int image_header_finish(struct image_header_read *read, struct image_facts *facts)
+{
+	int r;
+
+	memset(facts, 0, sizeof(*facts));
+	rados_aio_wait_for_complete(read->done);
+	r = rados_aio_get_return_value(read->done);
+	if (r == 0)
+		r = decode_facts(read, facts);
+	else if (r != -ENOENT)
+		r = -EAGAIN;
+	image_header_discard(read);
+	return r;
+}
+
+int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
+{
+	size_t len = strlen(name);
+	unsigned char in[4 + 256], out[4 + 128];
+	struct decoder d = {out, 0};
+	int r;
+
+	if (len > 255)
+		return -ENAMETOOLONG;
+	for (int i = 0; i < 4; i++)
+		in[i] = (unsigned char)(len >> (8 * i));
+	memcpy(in + 4, name, len);
+	r = rados_exec(ioctx, "rbd_directory", "rbd", "dir_get_id", (const char *)in, 4 + len,
+		       (char *)out, sizeof(out));
+	if (r < 0)
+		return r;
+	d.left = (size_t)r;
+	return take_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
+}
