@@ -220,11 +220,13 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 	if (r < 0)
 		return -EAGAIN;
 
-	/* Snapshots (librbd lists only user ones), a parent, striping other
-	 * than one object at a time, or a migration: librbd knows more than
-	 * the header says at once. */
+	/* Snapshots (librbd lists only user ones), a parent, striping, or a
+	 * migration: librbd knows more than the header says at once. */
 	if (snapshots || parent_pool != (uint64_t)-1 ||
 	    (facts->features & (RBD_FEATURE_STRIPINGV2 | RBD_FEATURE_MIGRATING)) || order >= 64)
+		return -EAGAIN;
+	/* Features this librbd does not know: opening says what it thinks. */
+	if (incompatible & ~RBD_FEATURES_ALL)
 		return -EAGAIN;
 	if (!(facts->features & RBD_FEATURE_OPERATIONS))
 		facts->op_features = 0;
