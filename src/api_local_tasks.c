@@ -216,7 +216,8 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	if (r < 0) {
 		task_store_remove(store, id);
 		response_fail_http(resp, 500, "cannot start the task's runner process: %s",
-				   strerror(-r));
+				   r == -ECHILD ? "it exited at once (its reason is in the service log)"
+						: strerror(-r));
 		goto out;
 	}
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user, "event=task.added task=%s operation=%s message=\"%s\"",

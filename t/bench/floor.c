@@ -1,5 +1,8 @@
 /* floor - the least work librbd needs for each benchmarked operation, on
- * one cluster connection: the floor an HTTP service on top cannot beat.
+ * one cluster connection: what an HTTP service built on librbd's calls
+ * cannot beat. (rbd-rest-api goes below it for get and detail: it reads
+ * image headers with the rbd object class instead of opening images; see
+ * src/image_header.h.)
  *
  *   floor OP POOL IMAGE (--iterations N | --duration S) [--threads N]
  *         [--latencies FILE]
