@@ -159,7 +159,7 @@ made+=("$many")
 rbd bench --io-type write --io-size 1M --io-total 32M --io-pattern seq "rbd/$many" >/dev/null 2>&1
 rbd snap create "rbd/$many@base" >/dev/null 2>&1
 many_sum=$(rbd export "rbd/$many@base" - 2>/dev/null | md5sum | cut -d' ' -f1)
-for ((attempt = 1; attempt <= 5; attempt++)); do
+for ((attempt = 1; attempt <= 10; attempt++)); do
 	rbd bench --io-type write --io-size 1M --io-total 32M --io-pattern rand "rbd/$many" >/dev/null 2>&1
 	api POST "$base/$many/snapshots/base/rollback?async=true"
 	id=$(field .id)
