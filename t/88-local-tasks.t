@@ -39,6 +39,16 @@ operation_pid() {
 	return 1
 }
 
+# hold_copy NAME: starts an async copy of $src to NAME and holds its
+# operation process (SIGSTOP), so what the test does next surely comes
+# first. Sets id and op.
+hold_copy() {
+	api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$1\"}"
+	made+=("$1")
+	id=$(field .id)
+	op=$(operation_pid "$id") && kill -STOP "$op" && stopped+=("$op")
+}
+
 # A source with data and a protected snapshot, then more data.
 src=$(unique lsrc)
 rbd create --size 64M "rbd/$src"
@@ -114,13 +124,8 @@ ok "$(rbd info "rbd/x$dst" >/dev/null 2>&1; [ $? -ne 0 ]; echo $?)" "none of the
 # Cancel a copy half way: its operation is held (SIGSTOP) so the cancel
 # surely comes first. The unfinished copy is removed.
 half=$(unique lhalf)
-api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$half\"}"
-expect_status 202 "another async copy"
-made+=("$half")
-id=$(field .id)
-op=$(operation_pid "$id")
-ok $? "its runner has an operation process"
-kill -STOP "$op" && stopped+=("$op")
+hold_copy "$half"
+ok $? "another async copy, held"
 api DELETE "/api/v1/tasks/$id"
 expect_status 204 "cancel it"
 wait_task "/api/v1/tasks/$id"
@@ -186,11 +191,7 @@ is "$(checksum "$many")" "$many_sum" "the data is the snapshot's"
 # worker, and the copy still finishes.
 master=$(cat "$RBD_STACK_DIR/daemon/daemon.pid")
 late=$(unique llate)
-api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$late\"}"
-made+=("$late")
-id=$(field .id)
-op=$(operation_pid "$id")
-kill -STOP "$op" && stopped+=("$op")
+hold_copy "$late"
 before=$(worker_pids "$master")
 kill -HUP "$master"
 for ((i = 0; i < 100; i++)); do
@@ -228,11 +229,7 @@ expect_status 404 "the unfinished copy is gone"
 
 # A runner killed outright cannot say so; its silence does (after 20 s).
 gone=$(unique lgone)
-api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$gone\"}"
-made+=("$gone")
-id=$(field .id)
-op=$(operation_pid "$id")
-kill -STOP "$op" && stopped+=("$op")
+hold_copy "$gone"
 supervisor=$(ps -o ppid= -p "$op" | tr -d ' ')
 kill -9 "$supervisor" "$op"
 sleep 22
