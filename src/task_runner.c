@@ -573,7 +573,7 @@ int task_runner_main(int argc, char **argv)
 	struct conf conf;
 	sigset_t signals;
 	char err[512];
-	pid_t op_pid;
+	pid_t op_pid, supervisor;
 	int r;
 
 	if (argc < 4 || !task_id_valid(argv[3])) {
@@ -620,10 +620,15 @@ int task_runner_main(int argc, char **argv)
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return 1;
+	supervisor = getpid();
 	op_pid = fork();
 	if (op_pid < 0)
 		return 1;
 	if (op_pid == 0) {
+		/* Without its supervisor nobody would record the outcome: a copy
+		 * that went on would be reported as interrupted. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != supervisor)
+			_exit(1);
 		sigprocmask(SIG_UNBLOCK, &signals, NULL);
 		operation_main(&conf, pool, id, sh);
 	}

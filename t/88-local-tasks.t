@@ -231,7 +231,9 @@ expect_status 404 "the unfinished copy is gone"
 gone=$(unique lgone)
 hold_copy "$gone"
 supervisor=$(ps -o ppid= -p "$op" | tr -d ' ')
-kill -9 "$supervisor" "$op"
+kill -9 "$supervisor"
+for ((i = 0; i < 50; i++)); do kill -0 "$op" 2>/dev/null || break; sleep 0.1; done
+ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "its operation process dies with the supervisor"
 sleep 22
 api GET "/api/v1/tasks/$id"
 is "$(field .status)" failed "a task whose runner was killed reads failed"
