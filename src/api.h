@@ -96,4 +96,8 @@ int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len);
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns);
 
+/* The id of the trash entry named name in ioctx's namespace (the newest
+ * such when several), or -ENOENT. In api_trash.c. */
+int api_trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen);
+
 #endif

@@ -168,8 +168,15 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 		goto out;
 	r = rbd_open_read_only(parent_ioctx, parent->image, &parent_image, NULL);
 	if (r < 0) {
+		char trash_id[64];
+
 		parent_image = NULL;
-		if (r == -ENOENT)
+		if (r == -ENOENT &&
+		    api_trash_id_of(parent_ioctx, parent->image, trash_id, sizeof(trash_id)) == 0)
+			response_fail(resp, r,
+				      "parent image %s does not exist: it is in the trash (id %s); restore it first (POST /api/v1/pools/%s/trash/%s/restore)",
+				      parent_spec, trash_id, parent->pool, trash_id);
+		else if (r == -ENOENT)
 			response_fail(resp, r, "parent image %s does not exist", parent_spec);
 		else
 			response_fail(resp, r, "opening parent image %s failed: %s (errno %d)",

@@ -182,6 +182,25 @@ static int read_trash(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, siz
 	return 0;
 }
 
+int api_trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
+{
+	rbd_trash_image_info_t *entries = NULL;
+	size_t count = 0;
+	int r = read_trash(ioctx, &entries, &count);
+
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < count && r == -ENOENT; i++)
+		if (strcmp(entries[i].name, name) == 0) {
+			snprintf(id, idlen, "%s", entries[i].id);
+			r = 0;
+		}
+	rbd_trash_list_cleanup(entries, count);
+	free(entries);
+	return r;
+}
+
 /* Appends the trash entries of namespace ns to items. */
 static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const char *ns,
 				struct json_object *items)

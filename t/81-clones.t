@@ -93,6 +93,16 @@ api POST $base "{\"name\":\"x$clone\",\"parent\":{\"pool\":\"nopool-$$\",\"image
 expect_error 404 NotFound "parent pool nopool-$$ does not exist" "a missing parent pool"
 api POST $base "{\"name\":\"x$clone\",\"parent\":{\"pool\":\"rbd\",\"image\":\"nothing-$$\",\"snapshot\":\"base\"}}"
 expect_error 404 NotFound "parent image rbd/nothing-$$ does not exist" "a missing parent image"
+trashed=$(unique trashed)
+rbd create --size 4M "rbd/$trashed"
+rbd snap create "rbd/$trashed@base" >/dev/null 2>&1
+rbd trash mv "rbd/$trashed"
+trashed_id=$(rbd trash ls --format json rbd | jq -r --arg n "$trashed" '.[] | select(.name == $n) | .id')
+api POST $base "{\"name\":\"x$clone\",\"parent\":{\"pool\":\"rbd\",\"image\":\"$trashed\",\"snapshot\":\"base\"}}"
+expect_error 404 NotFound "parent image rbd/$trashed does not exist: it is in the trash \(id $trashed_id\); restore it first \(POST /api/v1/pools/rbd/trash/$trashed_id/restore\)" \
+	"a parent in the trash"
+rbd trash restore "rbd/$trashed_id" >/dev/null 2>&1
+made+=("$trashed")
 api POST $base "{\"name\":\"x$clone\",\"parent\":{\"pool\":\"rbd\",\"image\":\"$gold\",\"snapshot\":\"nothing\"}}"
 expect_error 404 NotFound "snapshot rbd/$gold@nothing does not exist" "a missing parent snapshot"
 api POST $base "{\"name\":\"x$clone\",\"parent\":{$parent,\"namespace\":\"nons-$$\"}}"
