@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -256,6 +257,8 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 	/* Finished, or (rendered) failed because its runner went silent. */
 	r = task ? render(record, task) : -ENOMEM;
 	status = json_in_get_string(task, "status");
+	if (!status)
+		status = "failed";   /* a damaged record: nothing runs it */
 	if (r < 0) {
 		r = response_fail(resp, r, "out of memory");
 	} else if (strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0) {
@@ -283,8 +286,12 @@ static int collect(rados_ioctx_t ioctx, void *records)
 {
 	int r = task_store_list(ioctx, records);
 
-	/* A pool this user may not read has no tasks of ours. */
-	return r == -EPERM || r == -EACCES ? 0 : r;
+	/* A pool this user may not read has no tasks of ours; one that does
+	 * not answer must not hide the others' tasks. */
+	if (r < 0 && r != -ENOMEM && r != -EPERM && r != -EACCES)
+		log_warn("event=task.list_failed pool_id=%" PRId64 " errno=%d",
+			 rados_ioctx_get_id(ioctx), -r);
+	return r == -ENOMEM ? r : 0;
 }
 
 static int by_creation(const void *a, const void *b)

@@ -184,9 +184,9 @@ static int is_cancel_key(const char *key, size_t key_len, size_t *id_len)
 int task_store_list(rados_ioctx_t ioctx, struct json_object *records)
 {
 	size_t first = json_object_array_length(records);
-	char after[TASK_ID_LEN + sizeof(CANCEL_SUFFIX) + 1] = "";
+	char *after = strdup("");
 	unsigned char more = 1;
-	int r = 0;
+	int r = after ? 0 : -ENOMEM;
 
 	while (r == 0 && more) {
 		rados_omap_iter_t iter = NULL;
@@ -195,8 +195,10 @@ int task_store_list(rados_ioctx_t ioctx, struct json_object *records)
 		size_t key_len, val_len, id_len;
 		int rval = 0;
 
-		if (!op)
-			return -ENOMEM;
+		if (!op) {
+			r = -ENOMEM;
+			break;
+		}
 		rados_read_op_omap_get_vals2(op, after, "", LIST_BATCH, &iter, &more, &rval);
 		r = rados_read_op_operate(op, ioctx, TASK_STORE_OBJECT, 0);
 		if (r == 0)
@@ -205,7 +207,14 @@ int task_store_list(rados_ioctx_t ioctx, struct json_object *records)
 		       key) {
 			struct json_object *record;
 
-			snprintf(after, sizeof(after), "%.*s", (int)key_len, key);
+			/* Where the next batch starts: the whole key, however long
+			 * (a cut one would sort before it and repeat it forever). */
+			free(after);
+			after = strndup(key, key_len);
+			if (!after) {
+				r = -ENOMEM;
+				break;
+			}
 			/* "<id>.cancel" sorts right after "<id>": mark the record
 			 * just added. */
 			if (is_cancel_key(key, key_len, &id_len)) {
@@ -230,6 +239,7 @@ int task_store_list(rados_ioctx_t ioctx, struct json_object *records)
 			rados_omap_get_end(iter);
 		rados_release_read_op(op);
 	}
+	free(after);
 	return r == -ENOENT ? 0 : r;
 }
 
