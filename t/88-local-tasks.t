@@ -18,7 +18,10 @@ cleanup() {
 		rbd rm "rbd/${made[i]}" >/dev/null 2>&1
 	done
 }
-trap 'cleanup; _t_stop_extras; rm -f "$_t_body_file"' EXIT
+# Before the library's own exit work (extra daemons, a private stack).
+eval "orig_exit_trap=$(trap -p EXIT | sed 's/^trap -- //; s/ EXIT$//')"
+# shellcheck disable=SC2154  # set by the eval
+trap 'cleanup; '"$orig_exit_trap" EXIT
 
 checksum() {
 	rbd export "rbd/$1" - 2>/dev/null | md5sum | cut -d' ' -f1
