@@ -26,6 +26,7 @@
 
 #include "api.h"
 #include "clones.h"
+#include "image_json.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"
@@ -240,31 +241,6 @@ out:
 	return r;
 }
 
-/* All snapshots of an open image (user, trash and mirror namespaces
- * alike: a deleted snapshot lingers in the trash namespace while it has
- * clones). Returns the count, or a negative errno; free with
- * rbd_snap_list_end and free(). */
-static int list_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
-{
-	int max = 16;
-	int r;
-
-	for (;;) {
-		*snaps = calloc((size_t)max, sizeof(**snaps));
-		if (!*snaps)
-			return -ENOMEM;
-		r = rbd_snap_list(image, *snaps, &max);
-		if (r != -ERANGE)
-			break;
-		free(*snaps);
-	}
-	if (r < 0) {
-		free(*snaps);
-		*snaps = NULL;
-	}
-	return r;
-}
-
 /* The children of the snapshot currently set on image. Returns the count,
  * or a negative errno; free with rbd_linked_image_spec_list_cleanup and
  * free(). */
@@ -367,7 +343,9 @@ int api_image_children(struct request *req, struct response *resp)
 		r = response_fail(resp, -ENOMEM, "out of memory");
 		goto out;
 	}
-	nsnaps = list_snapshots(image, &snaps);
+	/* All namespaces: a deleted snapshot lingers in the trash namespace
+	 * while it has clones. */
+	nsnaps = image_snapshots(image, &snaps);
 	if (nsnaps < 0) {
 		r = api_image_fail(resp, nsnaps, &ref, "listing the snapshots of");
 		goto out;
@@ -386,10 +364,7 @@ int api_image_children(struct request *req, struct response *resp)
 	response_json(resp, 200, body);
 	body = NULL;
 out:
-	if (snaps) {
-		rbd_snap_list_end(snaps);
-		free(snaps);
-	}
+	image_snapshots_free(snaps);
 	rbd_close(image);
 	json_object_put(body);
 	return r;

@@ -139,13 +139,10 @@ static int render(struct json_object *record, struct json_object *task)
 	if (r == 0 && status && (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0) &&
 	    json_object_object_get_ex(record, "heartbeat_at", &value) &&
 	    json_object_get_int64(value) < time(NULL) - TASK_STALE_SECONDS) {
-		struct timespec heard = {.tv_sec = json_object_get_int64(value)};
-		char error[512], when[32];
+		char error[512], when[JSON_TIME_TEXT_LEN] = "";
 		const char *host = json_in_get_string(record, "host");
-		struct tm tm;
 
-		gmtime_r(&heard.tv_sec, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_time_text((time_t)json_object_get_int64(value), when);
 		snprintf(error, sizeof(error),
 			 "interrupted: its runner%s%s stopped without finishing (last heard of at %s)%s",
 			 host ? " on " : "", host ? host : "", when,
@@ -262,8 +259,7 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 	if (r < 0) {
 		r = response_fail(resp, r, "out of memory");
 	} else if (strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0) {
-		r = response_fail(resp, -EBUSY, "task %s has already %s; there is nothing to cancel",
-				  id, strcmp(status, "succeeded") == 0 ? "succeeded" : "failed");
+		r = api_task_cancel_too_late(resp, id, status);
 	} else {
 		json_object_object_get_ex(record, "image", &image);
 		r = task_store_open(cluster, json_in_get_string(image, "pool"), &store);

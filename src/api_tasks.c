@@ -576,6 +576,12 @@ out:
 	return r;
 }
 
+int api_task_cancel_too_late(struct response *resp, const char *id, const char *outcome)
+{
+	return response_fail(resp, -EBUSY, "task %s has already %s; there is nothing to cancel", id,
+			     outcome);
+}
+
 int api_task_delete(struct request *req, struct response *resp)
 {
 	struct mgr_reply reply = {0}, history_reply = {0};
@@ -607,8 +613,7 @@ int api_task_delete(struct request *req, struct response *resp)
 	h = task_history(cluster, &history_reply, &history, &completed);
 	event = h == 0 ? find_event(completed, id) : NULL;
 	if (event)
-		r = response_fail(resp, -EBUSY, "task %s has already %s; there is nothing to cancel",
-				  id, task_outcome(event));
+		r = api_task_cancel_too_late(resp, id, task_outcome(event));
 	else
 		r = task_unknown(resp, id, h, &history_reply);
 out:

@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "image_locks.h"
+#include "image_json.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -48,27 +49,10 @@ static int compare_snap_id(const void *a, const void *b)
 /* The image's snapshots, oldest first; *count of them. */
 static int list_snapshots(rbd_image_t image, rbd_snap_info_t **snaps, int *count)
 {
-	int max = 16, r;
+	int r = image_snapshots(image, snaps);
 
-	*snaps = NULL;
-	for (;;) {
-		rbd_snap_info_t *bigger = realloc(*snaps, (size_t)max * sizeof(**snaps));
-
-		if (!bigger) {
-			free(*snaps);
-			*snaps = NULL;
-			return -ENOMEM;
-		}
-		*snaps = bigger;
-		r = rbd_snap_list(image, *snaps, &max);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(*snaps);
-		*snaps = NULL;
+	if (r < 0)
 		return r;
-	}
 	*count = r;
 	qsort(*snaps, (size_t)r, sizeof(**snaps), compare_snap_id);
 	return 0;
@@ -168,10 +152,7 @@ int api_image_du(struct request *req, struct response *resp)
 	response_json(resp, 200, body);
 	body = NULL;
 out:
-	if (snaps) {
-		rbd_snap_list_end(snaps);
-		free(snaps);
-	}
+	image_snapshots_free(snaps);
 	json_object_put(body);
 	rbd_close(image);
 	return r;

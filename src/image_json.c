@@ -23,6 +23,37 @@ int image_snapshot_count(rbd_image_t image)
 	return r < 0 ? r : 0;
 }
 
+int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
+{
+	int max = 16;
+	int r;
+
+	for (;;) {
+		*snaps = calloc((size_t)max, sizeof(**snaps));
+		if (!*snaps)
+			return -ENOMEM;
+		/* On -ERANGE, max is the room needed now; a snapshot made in
+		 * between sends us round again. */
+		r = rbd_snap_list(image, *snaps, &max);
+		if (r != -ERANGE)
+			break;
+		free(*snaps);
+	}
+	if (r < 0) {
+		free(*snaps);
+		*snaps = NULL;
+	}
+	return r;
+}
+
+void image_snapshots_free(rbd_snap_info_t *snaps)
+{
+	if (!snaps)
+		return;
+	rbd_snap_list_end(snaps);
+	free(snaps);
+}
+
 static int add_parent(struct json_object *obj, const struct image_facts *facts)
 {
 	struct json_object *value;

@@ -47,4 +47,10 @@ int image_json(rbd_image_t image, rados_ioctx_t ioctx, const char *pool, const c
 /* Number of snapshots of an open image, or a negative errno. */
 int image_snapshot_count(rbd_image_t image);
 
+/* All snapshots of an open image (user, trash and mirror namespaces
+ * alike), in librbd's order. Returns the count, or a negative errno with
+ * *snaps NULL; free with image_snapshots_free. */
+int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps);
+void image_snapshots_free(rbd_snap_info_t *snaps);
+
 #endif

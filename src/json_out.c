@@ -69,16 +69,23 @@ int json_add_bool(struct json_object *obj, const char *key, int value)
 	return add_owned(obj, key, json_object_new_boolean(value));
 }
 
-int json_add_time(struct json_object *obj, const char *key, const struct timespec *ts)
+int json_time_text(time_t seconds, char text[JSON_TIME_TEXT_LEN])
 {
-	char text[32];
 	struct tm tm;
 
-	if (!gmtime_r(&ts->tv_sec, &tm))
+	if (!gmtime_r(&seconds, &tm))
 		return -EINVAL;
-	if (strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (strftime(text, JSON_TIME_TEXT_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return -EINVAL;
-	return json_add_string(obj, key, text);
+	return 0;
+}
+
+int json_add_time(struct json_object *obj, const char *key, const struct timespec *ts)
+{
+	char text[JSON_TIME_TEXT_LEN];
+	int r = json_time_text(ts->tv_sec, text);
+
+	return r < 0 ? r : json_add_string(obj, key, text);
 }
 
 int json_add_fraction(struct json_object *obj, const char *key, double value)

@@ -24,4 +24,9 @@ int json_add_bool(struct json_object *obj, const char *key, int value);
 int json_add_fraction(struct json_object *obj, const char *key, double value);
 int json_add_time(struct json_object *obj, const char *key, const struct timespec *ts);
 
+/* The UTC time as json_add_time writes it, "2026-11-23T13:47:59Z".
+ * Returns 0 or -EINVAL. */
+#define JSON_TIME_TEXT_LEN 32
+int json_time_text(time_t seconds, char text[JSON_TIME_TEXT_LEN]);
+
 #endif

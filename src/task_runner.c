@@ -34,6 +34,7 @@
 #include <rbd/librbd.h>
 
 #include "ceph.h"
+#include "image_json.h"
 #include "conf.h"
 #include "json_in.h"
 #include "json_out.h"
@@ -131,25 +132,13 @@ static int image_purge(rados_ioctx_t ioctx, const char *name)
 {
 	rbd_snap_info_t *snaps = NULL;
 	rbd_image_t image;
-	int max = 64, count, r;
+	int count, r;
 
 	r = rbd_open(ioctx, name, &image, NULL);
 	if (r < 0)
 		return r;
-	do {
-		rbd_snap_info_t *grown = realloc(snaps, (size_t)max * sizeof(*snaps));
-
-		if (!grown) {
-			r = -ENOMEM;
-			goto out;
-		}
-		snaps = grown;
-		count = rbd_snap_list(image, snaps, &max);
-	} while (count == -ERANGE);
-	if (count < 0) {
-		r = count;
-		goto out;
-	}
+	count = image_snapshots(image, &snaps);
+	r = count < 0 ? count : 0;
 	for (int i = 0; r == 0 && i < count; i++) {
 		int is_protected = 0;
 
@@ -159,9 +148,7 @@ static int image_purge(rados_ioctx_t ioctx, const char *name)
 		if (r == 0)
 			r = rbd_snap_remove(image, snaps[i].name);
 	}
-	rbd_snap_list_end(snaps);
-out:
-	free(snaps);
+	image_snapshots_free(snaps);
 	rbd_close(image);
 	return r < 0 ? r : rbd_remove(ioctx, name);
 }
@@ -369,7 +356,6 @@ static int set_now(struct json_object *record, const char *key)
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	json_object_object_del(record, key);
 	return json_add_time(record, key, &now);
 }
 

@@ -46,6 +46,10 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 int api_local_task_get(struct response *resp, rados_t cluster, const char *id);
 int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id);
 
+/* The 409 for canceling a task that has already ended; outcome is
+ * "succeeded", "failed" or "been canceled". In api_tasks.c. */
+int api_task_cancel_too_late(struct response *resp, const char *id, const char *outcome);
+
 /* Appends our tasks, oldest first, to the items of a TaskList. */
 int api_local_tasks_append(rados_t cluster, struct json_object *items);
 
