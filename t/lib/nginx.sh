@@ -343,7 +343,7 @@ nginx_stop() {
             _nginx_err "nginx $pid ignored TERM; killing its process group"
             # The master is a session/group leader after daemonising, so
             # this reaches exactly it and its workers.
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
             sleep 0.2
             break
         fi
