@@ -100,12 +100,23 @@ rbd snap rm "rbd/$img-renamed@keep" >/dev/null 2>&1
 # A watcher: a client that keeps the image open, like a mapped VM disk.
 rbd bench --io-type write --io-size 4K --io-total 400M --io-threads 1 "rbd/$img-renamed" >/dev/null 2>&1 &
 bench=$!
+locker() { rbd lock ls --format json "rbd/$img-renamed" 2>/dev/null | jq -c '[.[].locker]'; }
 for i in $(seq 50); do
-	rbd status --format json "rbd/$img-renamed" 2>/dev/null | jq -e '.watchers | length > 0' >/dev/null && break
+	rbd status --format json "rbd/$img-renamed" 2>/dev/null | jq -e '.watchers | length > 0' >/dev/null &&
+		[ "$(locker)" != "[]" ] && break
 	sleep 0.1
 done
+holder=$(locker)
+like "$holder" 'client\.[0-9]+' "the writing client holds the exclusive lock"
 api DELETE "$base/$img-renamed"
 expect_error 409 Conflict 'is open by 1 client \(client\.[0-9]+ at ' "delete while a client has it open"
+is "$(locker)" "$holder" "the refused delete left the client its exclusive lock"
+# A client that does not answer (stopped) is still a client.
+kill -STOP "$bench"
+api DELETE "$base/$img-renamed"
+expect_error 409 Conflict 'is open by 1 client \(client\.[0-9]+ at ' "delete while a stopped client has it open"
+kill -CONT "$bench"
+is "$(locker)" "$holder" "the stopped client still holds its lock"
 kill "$bench" 2>/dev/null
 wait "$bench" 2>/dev/null
 
