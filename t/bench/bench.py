@@ -35,7 +35,7 @@ LEAK_REQUESTS = int(E.get("BENCH_LEAK_REQUESTS", "5000" if QUICK else "100000"))
 # A measurement whose one-client median is above this many seconds gets no
 # throughput run (the dashboard's full listing: 8 clients take minutes).
 SLOW_SKIP = float(E.get("BENCH_SLOW_SKIP", "10"))
-SYSTEMS = E.get("BENCH_SYSTEMS", "ours,ours-bcrypt,dashboard,cli,floor").split(",")
+SYSTEMS = E.get("BENCH_SYSTEMS", "ours,ours-bcrypt,dashboard,cli,floor,floor-procs").split(",")
 POOL = "rbd"
 GET_IMAGE = "bench-get"
 
@@ -160,20 +160,35 @@ def run_httpc(url, headers, steps, conc, tag, cacert=None):
     return int(s.get("ops", 0)), int(s.get("errors", 0)), float(s.get("seconds", 0) or 0), lat, None
 
 
-def run_floor(op, conc, tag):
-    with tempfile.NamedTemporaryFile(prefix="bench-lat-", delete=False) as lf:
-        lat_path = lf.name
+def run_floor(op, conc, tag, processes=1):
+    """The floor with conc clients: threads of one process on one connection,
+    or (processes > 1) that many processes of conc/processes threads each,
+    every one with its own connection, as our workers are."""
     image = {"get": GET_IMAGE, "snap": "bench-snap-floor"}.get(op, GET_IMAGE)
-    cmd = [os.path.join(BUILD, "floor"), op, POOL, image, "--threads", str(conc),
-           "--duration", str(DURATION), "--latencies", lat_path]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.stderr:
-        sys.stderr.write(p.stderr)
-    s = parse_summary(p.stdout)
-    lat = read_lat(lat_path)
-    os.unlink(lat_path)
-    return (int(s.get("ops", 0)), int(s.get("errors", 0)), float(s.get("seconds", 0) or 0),
-            lat, int(s.get("maxrss_kib", 0)))
+    per = conc // processes
+    runs = []
+    for i in range(processes):
+        with tempfile.NamedTemporaryFile(prefix="bench-lat-", delete=False) as lf:
+            lat_path = lf.name
+        cmd = [os.path.join(BUILD, "floor"), op, POOL, image, "--threads", str(per),
+               "--client", str(i * per), "--duration", str(DURATION), "--latencies", lat_path]
+        runs.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True), lat_path))
+    ops = errors = maxrss = 0
+    seconds = 0.0
+    lat = []
+    for p, lat_path in runs:
+        out, err = p.communicate()
+        if err:
+            sys.stderr.write(err)
+        s = parse_summary(out)
+        ops += int(s.get("ops", 0))
+        errors += int(s.get("errors", 0))
+        seconds = max(seconds, float(s.get("seconds", 0) or 0))
+        maxrss = max(maxrss, int(s.get("maxrss_kib", 0)))
+        lat += read_lat(lat_path)
+        os.unlink(lat_path)
+    return ops, errors, seconds, lat, maxrss
 
 
 def run_cli(op, conc, tag):
@@ -235,6 +250,11 @@ def measure(system, op, conc, tag):
         if op == "health":
             return None
         return run_floor(op, conc, tag)
+    if system == "floor-procs":
+        # At concurrency 1 it is the floor itself.
+        if op == "health" or conc == 1:
+            return None
+        return run_floor(op, conc, tag, processes=conc)
     raise SystemExit("unknown system " + system)
 
 
@@ -509,7 +529,7 @@ def render(summary, systems, rss, rss_nginx, rss_mgr, rss_cli, rss_floor, leak, 
              "keep-alive, basic auth with an {SSHA} htpasswd entry); 'ours-bcrypt' is the same "
              "with a bcrypt (cost 5) entry, to show what the bcrypt check costs." % CONC)
     L.append("")
-    peers = [p for p in ("dashboard", "cli", "floor") if p in systems]
+    peers = [p for p in ("dashboard", "cli", "floor", "floor-procs") if p in systems]
     head = ["operation", "figure"] + systems + ["ours vs " + p for p in peers] + ["target", "met"]
     L.append("| " + " | ".join(head) + " |")
     L.append("|" + "---|" * len(head))
@@ -539,7 +559,10 @@ def render(summary, systems, rss, rss_nginx, rss_mgr, rss_cli, rss_floor, leak, 
              "command (`ceph osd pool ls` is Python); `rbd ls -l` cannot page, so its "
              "detail listing reads all 1,000 images. The floor is t/bench/floor.c: the same "
              "librbd calls in a loop on one connection (threads for concurrency), no HTTP. "
-             "Snapshots: each client thread works on its own image."
+             "'floor-procs' is the same floor run as %d processes of one thread, each with "
+             "its own connection, as our workers are: what that process model itself "
+             "allows (at concurrency 1 it is the floor). "
+             "Snapshots: each client thread works on its own image." % CONC
              + "".join(" No throughput run for %s %s: one request took over %g s."
                        % (s, op, SLOW_SKIP) for s, op in sorted(skipped)))
     L.append("")

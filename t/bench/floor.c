@@ -5,7 +5,7 @@
  * src/image_header.h.)
  *
  *   floor OP POOL IMAGE (--iterations N | --duration S) [--threads N]
- *         [--latencies FILE]
+ *         [--client K] [--latencies FILE]
  *
  * OP is one of
  *   pools        rados_pool_list
@@ -19,7 +19,10 @@
  *                rbd_remove_with_progress
  *   snap         open IMAGE, rbd_snap_create, close; open, rbd_snap_remove,
  *                close (one open per request, as an HTTP request must)
- * Threads share the connection (rados_t and ioctx). Prints
+ * Threads share the connection (rados_t and ioctx); they are clients
+ * K ... K+N-1 (names and snapshot images are per client), so several
+ * floor processes with distinct --client numbers can run side by side, as
+ * our workers do (t/bench/run's "floor-procs"). Prints
  * "ops N errors E seconds S maxrss_kib K"; latencies in microseconds to
  * --latencies. Uses $CEPH_CONF as client.admin. */
 #include <errno.h>
@@ -39,6 +42,7 @@ static rados_t cluster;
 static rados_ioctx_t ioctx;
 static const char *op, *pool, *image_name;
 static long iterations;
+static int first_client;
 static double duration;
 
 struct thread {
@@ -250,7 +254,7 @@ int main(int argc, char **argv)
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: floor OP POOL IMAGE (--iterations N | --duration S) "
-				"[--threads N] [--latencies FILE]\n");
+				"[--threads N] [--client K] [--latencies FILE]\n");
 		return 2;
 	}
 	op = argv[1];
@@ -263,6 +267,8 @@ int main(int argc, char **argv)
 			duration = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--threads"))
 			nthreads = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--client"))
+			first_client = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--latencies"))
 			latencies = argv[i + 1];
 	}
@@ -280,7 +286,7 @@ int main(int argc, char **argv)
 		return 3;
 	t0 = now();
 	for (int i = 0; i < nthreads; i++) {
-		threads[i].id = i;
+		threads[i].id = first_client + i;
 		pthread_create(&threads[i].handle, NULL, work, &threads[i]);
 	}
 	for (int i = 0; i < nthreads; i++)
