@@ -19,6 +19,7 @@
 #include "image_features.h"
 #include "image_idle.h"
 #include "image_list.h"
+#include "worker.h"
 #include "json_out.h"
 #include "routes.h"
 #include "tasks.h"
@@ -64,7 +65,7 @@ int api_images_list(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, page.pool, page.ns, &ioctx);
 	if (r < 0)
 		return r;
-	return image_list_respond(ioctx, &page, resp);
+	return image_list_respond(ioctx, &page, &req->ctx->directory, resp);
 }
 
 /* Fields and rules of an image create request, checked before any

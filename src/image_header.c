@@ -9,6 +9,7 @@
 
 #include <rbd/features.h>
 
+#include "ceph_decode.h"
 #include "image_header.h"
 
 /* librados' CEPH_NOSNAP: the image itself, not one of its snapshots. */
@@ -36,77 +37,6 @@ static const char *const call_method[CALLS] = {
 	"get_data_pool",      "op_features_get",  "get_create_timestamp", "get_access_timestamp",
 	"get_modify_timestamp", "get_snapcontext", "parent_get",
 };
-
-/* Reading Ceph's little-endian encoding, with bounds checked. */
-struct decoder {
-	const unsigned char *at;
-	size_t left;
-};
-
-static int take(struct decoder *d, void *out, size_t len)
-{
-	if (d->left < len)
-		return -EBADMSG;
-	memcpy(out, d->at, len);
-	d->at += len;
-	d->left -= len;
-	return 0;
-}
-
-static int take_u64(struct decoder *d, uint64_t *value)
-{
-	unsigned char b[8];
-	int r = take(d, b, sizeof(b));
-
-	*value = 0;
-	for (int i = 7; r == 0 && i >= 0; i--)
-		*value = *value << 8 | b[i];
-	return r;
-}
-
-static int take_u32(struct decoder *d, uint32_t *value)
-{
-	uint64_t wide = 0;
-	unsigned char b[4];
-	int r = take(d, b, sizeof(b));
-
-	for (int i = 3; r == 0 && i >= 0; i--)
-		wide = wide << 8 | b[i];
-	*value = (uint32_t)wide;
-	return r;
-}
-
-static int take_string(struct decoder *d, char *out, size_t outlen)
-{
-	uint32_t len;
-	int r = take_u32(d, &len);
-
-	if (r < 0)
-		return r;
-	if (len >= outlen)
-		return -ENAMETOOLONG;
-	r = take(d, out, len);
-	out[r == 0 ? len : 0] = '\0';
-	return r;
-}
-
-static int take_time(struct decoder *d, struct timespec *ts)
-{
-	uint32_t sec = 0, nsec = 0;
-	int r = take_u32(d, &sec);
-
-	if (r == 0)
-		r = take_u32(d, &nsec);
-	ts->tv_sec = sec;
-	ts->tv_nsec = nsec;
-	return r;
-}
-
-static void encode_u64(unsigned char out[8], uint64_t value)
-{
-	for (int i = 0; i < 8; i++)
-		out[i] = (unsigned char)(value >> (8 * i));
-}
 
 int image_header_start(rados_ioctx_t ioctx, const char *id, struct image_header_read *read)
 {
@@ -156,7 +86,7 @@ void image_header_discard(struct image_header_read *read)
 
 static struct decoder result(const struct image_header_read *read, enum header_call call)
 {
-	return (struct decoder){(const unsigned char *)read->out[call], read->out_len[call]};
+	return decoder_of(read->out[call], read->out_len[call]);
 }
 
 /* Decodes what the header said; -EAGAIN when it cannot tell the whole
@@ -175,48 +105,48 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 			return i == CALL_SIZE && read->rval[i] == -ENOENT ? -ENOENT : -EAGAIN;
 
 	d = result(read, CALL_SIZE);
-	r = take(&d, &order, 1);
+	r = decode_bytes(&d, &order, 1);
 	if (r == 0)
-		r = take_u64(&d, &facts->size);
+		r = decode_u64(&d, &facts->size);
 	d = result(read, CALL_FEATURES);
 	if (r == 0)
-		r = take_u64(&d, &facts->features);
+		r = decode_u64(&d, &facts->features);
 	if (r == 0)
-		r = take_u64(&d, &incompatible);
+		r = decode_u64(&d, &incompatible);
 	d = result(read, CALL_FLAGS);
 	if (r == 0)
-		r = take_u64(&d, &facts->flags);
+		r = decode_u64(&d, &facts->flags);
 	d = result(read, CALL_OBJECT_PREFIX);
 	if (r == 0)
-		r = take_string(&d, facts->prefix, sizeof(facts->prefix));
+		r = decode_string(&d, facts->prefix, sizeof(facts->prefix));
 	d = result(read, CALL_DATA_POOL);
 	if (r == 0)
-		r = take_u64(&d, (uint64_t *)&facts->data_pool);
+		r = decode_u64(&d, (uint64_t *)&facts->data_pool);
 	d = result(read, CALL_OP_FEATURES);
 	if (r == 0)
-		r = take_u64(&d, &facts->op_features);
+		r = decode_u64(&d, &facts->op_features);
 	d = result(read, CALL_CREATED);
 	if (r == 0)
-		r = take_time(&d, &facts->created);
+		r = decode_time(&d, &facts->created);
 	d = result(read, CALL_ACCESSED);
 	if (r == 0)
-		r = take_time(&d, &facts->accessed);
+		r = decode_time(&d, &facts->accessed);
 	d = result(read, CALL_MODIFIED);
 	if (r == 0)
-		r = take_time(&d, &facts->modified);
+		r = decode_time(&d, &facts->modified);
 	d = result(read, CALL_SNAPSHOTS);
 	if (r == 0)
-		r = take_u64(&d, &seq);
+		r = decode_u64(&d, &seq);
 	if (r == 0)
-		r = take_u32(&d, &snapshots);
+		r = decode_u32(&d, &snapshots);
 	/* ParentImageSpec: version, compat, length, then the pool id. */
 	d = result(read, CALL_PARENT);
 	if (r == 0)
-		r = take(&d, version, sizeof(version));
+		r = decode_bytes(&d, version, sizeof(version));
 	if (r == 0)
-		r = take_u32(&d, &parent_len);
+		r = decode_u32(&d, &parent_len);
 	if (r == 0)
-		r = take_u64(&d, &parent_pool);
+		r = decode_u64(&d, &parent_pool);
 	if (r < 0)
 		return -EAGAIN;
 
@@ -258,19 +188,19 @@ int image_header_finish(struct image_header_read *read, struct image_facts *fact
 int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
 {
 	size_t len = strlen(name);
-	unsigned char in[4 + 256], out[4 + 128];
-	struct decoder d = {out, 0};
+	unsigned char in[4 + 256];
+	char out[4 + 128];
+	struct decoder d;
 	int r;
 
 	if (len > 255)
 		return -ENAMETOOLONG;
-	for (int i = 0; i < 4; i++)
-		in[i] = (unsigned char)(len >> (8 * i));
+	encode_u32(in, (uint32_t)len);
 	memcpy(in + 4, name, len);
-	r = rados_exec(ioctx, "rbd_directory", "rbd", "dir_get_id", (const char *)in, 4 + len,
-		       (char *)out, sizeof(out));
+	r = rados_exec(ioctx, "rbd_directory", "rbd", "dir_get_id", (const char *)in, 4 + len, out,
+		       sizeof(out));
 	if (r < 0)
 		return r;
-	d.left = (size_t)r;
-	return take_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
+	d = decoder_of(out, (size_t)r);
+	return decode_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ceph_decode.h"
 #include "image_header.h"
 #include "image_idle.h"
 
@@ -17,16 +18,14 @@
  * the header. */
 static const char unknown_op_notify[] = {1, 1, 4, 0, 0, 0, '\xff', '\xff', '\xff', '\x7f'};
 
-/* get_snapcontext's answer: u64 seq, then u32 count of snapshot ids. */
+/* get_snapcontext's answer: u64 seq, then the snapshot ids (u32 count). */
 static int snapshot_ids(const char *snapc, size_t len, uint32_t *count)
 {
-	const unsigned char *at = (const unsigned char *)snapc + 8;
+	struct decoder d = decoder_of(snapc, len);
+	uint64_t seq;
+	int r = decode_u64(&d, &seq);
 
-	if (!snapc || len < 12)
-		return -EBADMSG;
-	*count = (uint32_t)at[0] | (uint32_t)at[1] << 8 | (uint32_t)at[2] << 16 |
-		 (uint32_t)at[3] << 24;
-	return 0;
+	return r < 0 ? r : decode_u32(&d, count);
 }
 
 /* Waits for the notify; -EBUSY if any watcher answered or timed out. */

@@ -14,6 +14,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_directory.h"
 #include "image_header.h"
 #include "image_json.h"
 #include "image_list.h"
@@ -65,38 +66,6 @@ int continue_token_decode(const char *token, char *name, size_t namelen)
 	}
 	name[len / 2] = '\0';
 	return name_check(name, len / 2, &why);
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(((const rbd_image_spec_t *)a)->name, ((const rbd_image_spec_t *)b)->name);
-}
-
-static int list_specs(rados_ioctx_t ioctx, rbd_image_spec_t **out, size_t *count)
-{
-	/* librbd lists the whole directory again after -ERANGE, so start with
-	 * room for most pools (64 KiB). */
-	size_t max = 4096;
-	rbd_image_spec_t *specs = NULL;
-	int r;
-
-	for (;;) {
-		free(specs);
-		specs = calloc(max ? max : 1, sizeof(*specs));
-		if (!specs)
-			return -ENOMEM;
-		r = rbd_list2(ioctx, specs, &max);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(specs);
-		return r;
-	}
-	qsort(specs, max, sizeof(*specs), compare_names);
-	*out = specs;
-	*count = max;
-	return 0;
 }
 
 static int add_item_error(struct json_object *item, const char *pool, const char *ns,
@@ -151,7 +120,7 @@ static void close_all(rbd_image_t *images, const int *opened, size_t n)
 /* Opens, renders and closes images [0, n) into items (pre-made objects
  * holding each "name"). */
 static int open_and_render(rados_ioctx_t ioctx, const struct image_list_page *page,
-			   rbd_image_spec_t *specs, struct json_object **items, size_t n)
+			   struct image_entry *entries, struct json_object **items, size_t n)
 {
 	rbd_image_t images[OPEN_BATCH];
 	rbd_completion_t done[OPEN_BATCH];
@@ -161,7 +130,7 @@ static int open_and_render(rados_ioctx_t ioctx, const struct image_list_page *pa
 	for (size_t i = 0; i < n; i++) {
 		opened[i] = rbd_aio_create_completion(NULL, NULL, &done[i]);
 		if (opened[i] == 0)
-			opened[i] = rbd_aio_open_read_only(ioctx, specs[i].name, &images[i], NULL,
+			opened[i] = rbd_aio_open_read_only(ioctx, entries[i].name, &images[i], NULL,
 							   done[i]);
 		else
 			done[i] = NULL;
@@ -178,10 +147,10 @@ static int open_and_render(rados_ioctx_t ioctx, const struct image_list_page *pa
 		int rendered = opened[i];
 
 		if (rendered == 0)
-			rendered = image_json(images[i], ioctx, page->pool, page->ns, specs[i].name,
+			rendered = image_json(images[i], ioctx, page->pool, page->ns, entries[i].name,
 					      items[i]);
 		if (rendered < 0 && r == 0)
-			r = add_item_error(items[i], page->pool, page->ns, specs[i].name, rendered);
+			r = add_item_error(items[i], page->pool, page->ns, entries[i].name, rendered);
 	}
 	close_all(images, opened, n);
 	return r;
@@ -191,31 +160,31 @@ static int open_and_render(rados_ioctx_t ioctx, const struct image_list_page *pa
  * (image_header.h), and the images the header cannot describe alone by
  * opening them. */
 static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
-			rbd_image_spec_t *specs, struct json_object **items, size_t n)
+			struct image_entry *entries, struct json_object **items, size_t n)
 {
 	struct image_header_read reads[OPEN_BATCH];
-	rbd_image_spec_t to_open[OPEN_BATCH];
+	struct image_entry to_open[OPEN_BATCH];
 	struct json_object *to_open_items[OPEN_BATCH];
 	int started[OPEN_BATCH];
 	size_t opening = 0;
 	int r = 0;
 
 	for (size_t i = 0; i < n; i++)
-		started[i] = image_header_start(ioctx, specs[i].id, &reads[i]);
+		started[i] = image_header_start(ioctx, entries[i].id, &reads[i]);
 	for (size_t i = 0; i < n; i++) {
 		struct image_facts facts;
 		int read = started[i] == 0 ? image_header_finish(&reads[i], &facts) : started[i];
 
 		if (read == 0) {
 			int rendered = image_facts_json(&facts, ioctx, page->pool, page->ns,
-							specs[i].name, items[i]);
+							entries[i].name, items[i]);
 
 			if (rendered < 0 && r == 0)
-				r = add_item_error(items[i], page->pool, page->ns, specs[i].name,
+				r = add_item_error(items[i], page->pool, page->ns, entries[i].name,
 						   rendered);
 			continue;
 		}
-		to_open[opening] = specs[i];
+		to_open[opening] = entries[i];
 		to_open_items[opening++] = items[i];
 	}
 	if (r == 0 && opening)
@@ -224,27 +193,29 @@ static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
 }
 
 int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
-		       struct response *resp)
+		       struct image_directory *dir, struct response *resp)
 {
 	struct json_object *body = NULL, *items, **page_items = NULL;
-	rbd_image_spec_t *specs = NULL;
+	struct image_entry *entries;
 	char after[256], spec[800];
 	char *token = NULL;
-	size_t count = 0, first = 0, end;
+	size_t count, first = 0, end;
 	int r;
 
 	if (page->continue_token &&
 	    continue_token_decode(page->continue_token, after, sizeof(after)) < 0)
 		return response_fail(resp, -EINVAL,
 				     "query parameter continue is not a token from a previous page of this listing");
-	r = list_specs(ioctx, &specs, &count);
+	r = image_directory_read(ioctx, dir);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the images of %s: %s",
 				     page->ns[0] ? api_image_spec(page->pool, page->ns, "", spec, sizeof(spec))
 						 : page->pool,
 				     strerror(-r));
+	entries = dir->entries;
+	count = dir->count;
 	if (page->continue_token)
-		while (first < count && strcmp(specs[first].name, after) <= 0)
+		while (first < count && strcmp(entries[first].name, after) <= 0)
 			first++;
 	end = page->limit && count - first > page->limit ? first + page->limit : count;
 
@@ -263,7 +234,7 @@ int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
 			goto out;
 		}
 		page_items[i - first] = item;
-		r = json_add_string(item, "name", specs[i].name);
+		r = json_add_string(item, "name", entries[i].name);
 		if (r < 0) {
 			response_fail(resp, r, "out of memory");
 			goto out;
@@ -272,17 +243,17 @@ int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
 	for (size_t i = first; page->detail && i < end; i += OPEN_BATCH) {
 		size_t n = end - i < OPEN_BATCH ? end - i : OPEN_BATCH;
 
-		r = render_batch(ioctx, page, specs + i, page_items + (i - first), n);
+		r = render_batch(ioctx, page, entries + i, page_items + (i - first), n);
 		if (r < 0) {
 			response_fail(resp, r, "out of memory");
 			goto out;
 		}
 	}
 	if (end < count) {
-		size_t token_len = 2 * strlen(specs[end - 1].name) + 1;
+		size_t token_len = 2 * strlen(entries[end - 1].name) + 1;
 
 		token = malloc(token_len);
-		r = token ? continue_token_encode(specs[end - 1].name, token, token_len) : -ENOMEM;
+		r = token ? continue_token_encode(entries[end - 1].name, token, token_len) : -ENOMEM;
 		if (r == 0)
 			r = json_add_string(body, "Continue", token);
 		if (r < 0) {
@@ -297,7 +268,5 @@ out:
 	json_object_put(body);
 	free(token);
 	free(page_items);
-	rbd_image_spec_list_cleanup(specs, count);
-	free(specs);
 	return r;
 }

@@ -9,6 +9,7 @@
 
 #include <rados/librados.h>
 
+struct image_directory;
 struct response;
 
 #define IMAGE_LIST_DETAIL_DEFAULT 100
@@ -23,7 +24,7 @@ struct image_list_page {
 };
 
 int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
-		       struct response *resp);
+		       struct image_directory *dir, struct response *resp);
 
 /* Token <-> name, exposed for unit tests. Decode returns 0 or -EINVAL. */
 int continue_token_encode(const char *name, char *out, size_t outlen);

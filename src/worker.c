@@ -121,6 +121,7 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	}
 
 	FCGX_Free(&fcgi, 0);
+	image_directory_clear(&ctx.directory);
 	ceph_conn_stop(&ctx.ceph);
 	/* _exit: atexit handlers and stdio buffers belong to the master. */
 	if (stop_requested || (conf->max_requests && ctx.served >= conf->max_requests))

@@ -3,6 +3,7 @@
 #define RBD_REST_API_WORKER_H
 
 #include "ceph.h"
+#include "image_directory.h"
 #include "scoreboard.h"
 
 struct conf;
@@ -15,6 +16,7 @@ struct worker_ctx {
 	struct scoreboard *board;     /* shared with the master and all workers */
 	struct worker_score *score;   /* this worker's slot in it */
 	uint64_t pool_changes_seen;   /* board->pool_changes when our OSD map was last brought up to date */
+	struct image_directory directory;  /* the last image listing read, kept while it holds */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the

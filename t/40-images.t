@@ -153,4 +153,23 @@ is "$(printf '%s\n' "${seen[@]}" | LC_ALL=C sort -c 2>&1 && echo sorted)" sorted
 for i in $(seq -w 1 25); do rbd rm "rbd/$pg-$i" >/dev/null 2>&1 & done
 wait
 
+# Workers keep the last listing they read while the directory is
+# unchanged: a change made behind the service's back shows at once, on
+# whichever worker answers.
+lone=$(unique behind)
+listed() {
+	local n=0
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		api GET "$base"
+		field '.Items[].name' | grep -qx "$lone" && n=$((n + 1))
+	done
+	echo "$n"
+}
+is "$(listed)" 0 "not listed before it exists (every worker has read the listing)"
+rbd create --size 1M "rbd/$lone" >/dev/null 2>&1
+is "$(listed)" 12 "created with the rbd CLI: listed by every answer"
+rbd rename "rbd/$lone" "rbd/$lone-2" >/dev/null 2>&1
+is "$(listed)" 0 "renamed with the rbd CLI: the old name is gone from every answer"
+rbd rm "rbd/$lone-2" >/dev/null 2>&1
+
 done_testing

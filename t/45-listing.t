@@ -63,6 +63,20 @@ expect_status 204 "DELETE cleans up the broken entry"
 rbd ls "$pool" | grep -qx img-00002
 ok "$([ $? -ne 0 ]; echo $?)" "and rbd ls no longer lists it"
 
+# Format 1 images (this Ceph no longer creates them; their table, a tmap
+# in the directory object's data, is written here by hand) are listed by
+# librbd, merged into name order.
+tmap=$(mktemp)
+printf '\0\0\0\0\1\0\0\0\6\0\0\0zz-old\0\0\0\0' >"$tmap"
+rados -p "$pool" put rbd_directory "$tmap"
+rm -f "$tmap"
+api GET "/api/v1/pools/$pool/images"
+is "$(field '.Items | length')" 1000 "a format 1 entry is listed with the 999 others"
+is "$(field '.Items[0].name') $(field '.Items[-1].name')" "img-00001 zz-old" "in name order"
+rados -p "$pool" truncate rbd_directory 0
+api GET "/api/v1/pools/$pool/images"
+is "$(field '.Items | length')" 999 "gone with its table"
+
 api DELETE "/api/v1/pools/$pool?confirm=$pool"
 expect_status 204 "drop the pool"
 
