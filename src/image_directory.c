@@ -47,7 +47,7 @@ static int add_entry(struct entry_list *list, const char *name, size_t name_len,
 }
 
 /* dir_list's answer, map<string name, string id>, onto the list; sets
- * *last to the count of entries it held. */
+ * *held to the count of entries it held. */
 static int add_page(struct entry_list *list, const char *page, size_t page_len, uint32_t *held)
 {
 	struct decoder d = decoder_of(page, page_len);
