@@ -69,6 +69,7 @@ OPS = [
     ("snap", "create + delete snapshot"),
     ("health", "health"),
 ]
+OPS = [o for o in OPS if o[0] in E.get("BENCH_OPS", ",".join(k for k, _ in OPS)).split(",")]
 
 I = "/api/v1/pools/" + POOL + "/images"
 OURS_STEPS = {
@@ -406,8 +407,13 @@ def main():
     systems = [s for s in SYSTEMS if s]
     t_start = time.time()
     for rnd in range(1, ROUNDS + 1):
+        # Systems take turns going first, so what an operation leaves the
+        # cluster doing (the dashboard's background refreshes, trimming
+        # after deletes) does not always fall on the same system.
+        turn = (rnd - 1) % len(systems)
+        order = systems[turn:] + systems[:turn]
         for op, _ in OPS:
-            for system in systems:
+            for system in order:
                 slow = False
                 for conc in (1, CONC):
                     if slow:
