@@ -165,7 +165,7 @@ listed() {
 	done
 	echo "$n"
 }
-is "$(listed)" 0 "not listed before it exists (every worker has read the listing)"
+is "$(listed)" 0 "not listed before it exists (and the workers that answered keep that listing)"
 rbd create --size 1M "rbd/$lone" >/dev/null 2>&1
 is "$(listed)" 12 "created with the rbd CLI: listed by every answer"
 rbd rename "rbd/$lone" "rbd/$lone-2" >/dev/null 2>&1
