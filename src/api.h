@@ -52,6 +52,12 @@ void api_image_ref(struct image_ref *ref, const struct request *req, const char 
 int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 		   const char *doing);
 
+/* 409 naming every client that has image open ("client.N at ADDR"), as
+ * "... unmap or close it <then>"; 0 when nobody has. Our read-only opens
+ * register no watch, so the caller's own open does not count. */
+int api_refuse_if_open(struct response *resp, rbd_image_t image, const struct image_ref *ref,
+		       const char *then);
+
 /* Opens ref's image (read-only unless writable), answering on failure. */
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		   int writable, rbd_image_t *image);

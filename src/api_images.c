@@ -373,8 +373,6 @@ out:
 static int check_deletable(struct response *resp, rbd_image_t image, const struct image_ref *ref)
 {
 	rbd_snap_info_t snaps[11];
-	rbd_image_watcher_t watchers[8];
-	size_t nwatchers = sizeof(watchers) / sizeof(watchers[0]);
 	int nsnaps = sizeof(snaps) / sizeof(snaps[0]);
 	char names[1024] = "";
 	size_t used = 0;
@@ -395,20 +393,7 @@ static int check_deletable(struct response *resp, rbd_image_t image, const struc
 				     "image %s has %d snapshot%s (%s%s); delete them first", ref->spec,
 				     count, count == 1 ? "" : "s", names, count > 10 ? ", ..." : "");
 	}
-	r = rbd_watchers_list(image, watchers, &nwatchers);
-	if (r == 0 && nwatchers > 0) {
-		for (size_t i = 0; i < nwatchers; i++) {
-			int n = snprintf(names + used, sizeof(names) - used, "%sclient.%" PRId64 " at %s",
-					 i ? ", " : "", watchers[i].id, watchers[i].addr);
-			if (n > 0 && (size_t)n < sizeof(names) - used)
-				used += (size_t)n;
-		}
-		rbd_watchers_list_cleanup(watchers, nwatchers);
-		return response_fail(resp, -EBUSY,
-				     "image %s is open by %zu client%s (%s); unmap or close it first",
-				     ref->spec, nwatchers, nwatchers == 1 ? "" : "s", names);
-	}
-	return 0;
+	return api_refuse_if_open(resp, image, ref, "first");
 }
 
 /* Refuses the delete of an image with snapshots or clients, naming them.

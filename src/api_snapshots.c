@@ -633,29 +633,10 @@ int api_snapshot_delete(struct request *req, struct response *resp)
  * the lock) rather than fail. Our read-only open registers no watch. */
 static int refuse_if_watched(struct response *resp, rbd_image_t image, const struct snap_ref *ref)
 {
-	rbd_image_watcher_t watchers[NAMED_MAX];
-	size_t count = NAMED_MAX, used = 0;
-	char names[1536] = "";
-	int r;
+	char then[sizeof(ref->spec) + 32];
 
-	r = rbd_watchers_list(image, watchers, &count);
-	if (r == -ERANGE) {
-		/* More than we name: count now says how many. */
-		return response_fail(resp, -EBUSY,
-				     "image %s is open by %zu clients; unmap or close it before rolling back to snapshot %s",
-				     ref->image.spec, count, ref->spec);
-	}
-	if (r < 0)
-		return api_image_fail(resp, r, &ref->image, "listing the clients of");
-	if (count == 0)
-		return 0;
-	for (size_t i = 0; i < count; i++)
-		append(names, sizeof(names), &used, "%sclient.%" PRId64 " at %s", i ? ", " : "",
-		       watchers[i].id, watchers[i].addr);
-	rbd_watchers_list_cleanup(watchers, count);
-	return response_fail(resp, -EBUSY,
-			     "image %s is open by %zu client%s (%s); unmap or close it before rolling back to snapshot %s",
-			     ref->image.spec, count, count == 1 ? "" : "s", names, ref->spec);
+	snprintf(then, sizeof(then), "before rolling back to snapshot %s", ref->spec);
+	return api_refuse_if_open(resp, image, &ref->image, then);
 }
 
 /* ?async=true: the rollback as a task of our own (the manager's queue has

@@ -328,49 +328,6 @@ fail:
 			     pool, strerror(-r), -r);
 }
 
-/* Who has the image open, as a 409; 0 when nobody does. */
-static int check_no_watchers(struct response *resp, rbd_image_t image,
-			     const struct image_ref *ref)
-{
-	rbd_image_watcher_t *watchers = NULL;
-	size_t count = 8;
-	char names[1024] = "";
-	size_t used = 0;
-	int r;
-
-	for (;;) {
-		rbd_image_watcher_t *grown = realloc(watchers, count * sizeof(*watchers));
-
-		if (!grown) {
-			free(watchers);
-			return response_fail(resp, -ENOMEM, "out of memory");
-		}
-		watchers = grown;
-		r = rbd_watchers_list(image, watchers, &count);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(watchers);
-		return api_image_fail(resp, r, ref, "listing the clients of");
-	}
-	if (count == 0) {
-		free(watchers);
-		return 0;
-	}
-	for (size_t i = 0; i < count; i++) {
-		int n = snprintf(names + used, sizeof(names) - used, "%sclient.%" PRId64 " at %s",
-				 i ? ", " : "", watchers[i].id, watchers[i].addr);
-		if (n > 0 && (size_t)n < sizeof(names) - used)
-			used += (size_t)n;
-	}
-	rbd_watchers_list_cleanup(watchers, count);
-	free(watchers);
-	return response_fail(resp, -EBUSY,
-			     "image %s is open by %zu client%s (%s); unmap or close it before moving it to the trash",
-			     ref->spec, count, count == 1 ? "" : "s", names);
-}
-
 /* The image's id, after checking nobody has it open. */
 static int prepare_trash_move(struct response *resp, rados_ioctx_t ioctx,
 			      const struct image_ref *ref, char *id, size_t idlen)
@@ -385,7 +342,7 @@ static int prepare_trash_move(struct response *resp, rados_ioctx_t ioctx,
 	if (r < 0)
 		api_image_fail(resp, r, ref, "reading the id of");
 	else
-		r = check_no_watchers(resp, image, ref);
+		r = api_refuse_if_open(resp, image, ref, "before moving it to the trash");
 	rbd_close(image);
 	return r;
 }

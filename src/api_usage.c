@@ -162,7 +162,7 @@ int api_image_watchers(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL, *items;
 	rbd_image_watcher_t *watchers = NULL;
-	size_t max = 8, count = 0;
+	size_t count = 0;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
@@ -171,23 +171,11 @@ int api_image_watchers(struct request *req, struct response *resp)
 	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
-	for (;;) {
-		rbd_image_watcher_t *bigger = realloc(watchers, max * sizeof(*watchers));
-
-		if (!bigger) {
-			r = -ENOMEM;
-			break;
-		}
-		watchers = bigger;
-		r = rbd_watchers_list(image, watchers, &max);
-		if (r != -ERANGE)
-			break;
-	}
+	r = image_watchers(image, &watchers, &count);
 	if (r < 0) {
 		api_image_fail(resp, r, &ref, "listing the watchers of");
 		goto out;
 	}
-	count = max;
 	body = json_list_envelope("WatcherList", &items);
 	for (size_t i = 0; body && i < count; i++) {
 		struct json_object *item = json_object_new_object();
@@ -207,9 +195,7 @@ int api_image_watchers(struct request *req, struct response *resp)
 	}
 	response_json(resp, 200, body);
 out:
-	if (count)
-		rbd_watchers_list_cleanup(watchers, count);
-	free(watchers);
+	image_watchers_free(watchers, count);
 	rbd_close(image);
 	return r;
 }

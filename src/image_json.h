@@ -53,4 +53,10 @@ int image_snapshot_count(rbd_image_t image);
 int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps);
 void image_snapshots_free(rbd_snap_info_t *snaps);
 
+/* Every client that has image open (librbd's watchers), in an array grown
+ * until it fits. Returns 0 with *watchers and *count; free with
+ * image_watchers_free. */
+int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count);
+void image_watchers_free(rbd_image_watcher_t *watchers, size_t count);
+
 #endif
