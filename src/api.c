@@ -11,6 +11,7 @@
 #include "image_header.h"
 #include "image_json.h"
 #include "json_out.h"
+#include "text_list.h"
 #include "worker.h"
 
 /* librados answers pool names from its local OSD map, which it refreshes
@@ -178,27 +179,22 @@ int api_refuse_if_open(struct response *resp, rbd_image_t image, const struct im
 		       const char *then)
 {
 	rbd_image_watcher_t *watchers = NULL;
-	size_t count = 0, used = 0;
-	char names[1536] = "";
+	struct text_list names;
+	size_t count = 0;
+	char text[1536];
 	int r;
 
 	r = image_watchers(image, &watchers, &count);
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "listing the clients of");
-	for (size_t i = 0; i < count && used < sizeof(names); i++) {
-		int n = snprintf(names + used, sizeof(names) - used, "%sclient.%" PRId64 " at %s",
-				 i ? ", " : "", watchers[i].id, watchers[i].addr);
-
-		if (n > 0 && (size_t)n < sizeof(names) - used)
-			used += (size_t)n;
-		else
-			names[used] = '\0';
-	}
+	text_list_init(&names, text, sizeof(text));
+	for (size_t i = 0; i < count; i++)
+		text_list_add(&names, "client.%" PRId64 " at %s", watchers[i].id, watchers[i].addr);
 	image_watchers_free(watchers, count);
 	if (count == 0)
 		return 0;
 	return response_fail(resp, -EBUSY, "image %s is open by %zu client%s (%s); unmap or close it %s",
-			     ref->spec, count, count == 1 ? "" : "s", names, then);
+			     ref->spec, count, count == 1 ? "" : "s", text_list_finish(&names), then);
 }
 
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,

@@ -283,7 +283,7 @@ static int child_json(const rbd_linked_image_spec_t *child, const char *snapshot
 	if (r == 0)
 		r = json_add_string(item, "namespace", child->pool_namespace);
 	if (r == 0)
-		r = json_add_string(item, "image", child->image_name);
+		r = json_add_name(item, "image", child->image_name, "image");
 	if (r == 0)
 		r = json_add_string(item, "id", child->image_id);
 	if (r == 0)

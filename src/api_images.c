@@ -21,6 +21,7 @@
 #include "image_list.h"
 #include "worker.h"
 #include "json_out.h"
+#include "text_list.h"
 #include "routes.h"
 #include "tasks.h"
 
@@ -372,27 +373,22 @@ out:
 /* Why an image cannot be deleted yet: snapshots or clients, named. */
 static int check_deletable(struct response *resp, rbd_image_t image, const struct image_ref *ref)
 {
-	rbd_snap_info_t snaps[11];
-	int nsnaps = sizeof(snaps) / sizeof(snaps[0]);
-	char names[1024] = "";
-	size_t used = 0;
-	int count, r;
+	rbd_snap_info_t *snaps = NULL;
+	struct text_list names;
+	char text[2048];
+	int count;
 
-	count = image_snapshot_count(image);
-	if (count > 0) {
-		r = rbd_snap_list(image, snaps, &nsnaps);
-		for (int i = 0; r >= 0 && i < r && i < 10; i++) {
-			int n = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-					 snaps[i].name);
-			if (n > 0 && (size_t)n < sizeof(names) - used)
-				used += (size_t)n;
-		}
-		if (r >= 0)
-			rbd_snap_list_end(snaps);
-		return response_fail(resp, -ENOTEMPTY,
-				     "image %s has %d snapshot%s (%s%s); delete them first", ref->spec,
-				     count, count == 1 ? "" : "s", names, count > 10 ? ", ..." : "");
-	}
+	count = image_snapshots(image, &snaps);
+	if (count < 0)
+		return api_image_fail(resp, count, ref, "listing the snapshots of");
+	text_list_init(&names, text, sizeof(text));
+	for (int i = 0; i < count; i++)
+		text_list_add(&names, "%s", snaps[i].name);
+	image_snapshots_free(snaps);
+	if (count > 0)
+		return response_fail(resp, -ENOTEMPTY, "image %s has %d snapshot%s (%s); delete them first",
+				     ref->spec, count, count == 1 ? "" : "s",
+				     text_list_finish(&names));
 	return api_refuse_if_open(resp, image, ref, "first");
 }
 

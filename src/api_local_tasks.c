@@ -46,7 +46,7 @@ int api_local_task_add_image(struct json_object *record, const char *key,
 	}
 	if (json_add_string(image, "pool", ref->pool) < 0 ||
 	    json_add_string(image, "namespace", ref->ns) < 0 ||
-	    json_add_string(image, "name", ref->name) < 0)
+	    json_add_name(image, "name", ref->name, "image") < 0)
 		return -ENOMEM;
 	return 0;
 }

@@ -32,8 +32,10 @@ static const struct field_spec metadata_put_fields[] = {
 	{NULL, 0, 0},
 };
 
-/* The {key} capture: 1..250 bytes of printable ASCII without '/'. */
-static int check_key(struct response *resp, const char *key)
+/* The {key} capture: 1..250 bytes of printable ASCII without '/'. A key
+ * the rbd CLI made from other bytes can still be read and removed
+ * (existing is true for GET and DELETE), only not made. */
+static int check_key(struct response *resp, const char *key, int existing)
 {
 	size_t len = strlen(key);
 
@@ -44,7 +46,7 @@ static int check_key(struct response *resp, const char *key)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)key[i];
 
-		if (c < 0x20 || c > 0x7e || c == '/')
+		if ((c < 0x20 || c > 0x7e || c == '/') && !(existing && c != '/'))
 			return response_fail(resp, -EINVAL,
 					     "metadata key \"%s\" has byte 0x%02x at offset %zu; keys are printable ASCII (space to '~') without '/'",
 					     c >= 0x20 && c <= 0x7e ? key : "(not printable)", c, i);
@@ -92,7 +94,8 @@ static struct json_object *entry_json(const char *key, const char *value, int en
 
 	if (!obj)
 		return NULL;
-	if (json_add_string(obj, "key", key) < 0 || json_add_string(obj, "value", value) < 0) {
+	if (json_add_name(obj, "key", key, "metadata key") < 0 ||
+	    json_add_text(obj, "value", value) < 0) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -199,7 +202,7 @@ int api_metadata_get(struct request *req, struct response *resp)
 	char *value = NULL;
 	int r;
 
-	r = check_key(resp, key);
+	r = check_key(resp, key, 1);
 	if (r < 0)
 		return r;
 	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
@@ -231,7 +234,7 @@ int api_metadata_put(struct request *req, struct response *resp)
 	char *old = NULL;
 	int existed, r;
 
-	r = check_key(resp, key);
+	r = check_key(resp, key, 0);
 	if (r < 0)
 		return r;
 	r = api_body(req, resp, metadata_put_fields, &body);
@@ -286,7 +289,7 @@ int api_metadata_delete(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	r = check_key(resp, key);
+	r = check_key(resp, key, 1);
 	if (r < 0)
 		return r;
 	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);

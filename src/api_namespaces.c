@@ -88,7 +88,7 @@ int api_namespaces_list(struct request *req, struct response *resp)
 			r = response_fail(resp, -ENOMEM, "out of memory");
 			goto out;
 		}
-		if (json_add_string(item, "name", names + at) < 0) {
+		if (json_add_name(item, "name", names + at, "namespace") < 0) {
 			r = response_fail(resp, -ENOMEM, "out of memory");
 			goto out;
 		}
@@ -107,7 +107,7 @@ static int respond_namespace(struct response *resp, const char *pool, const char
 {
 	struct json_object *body = json_envelope("Namespace");
 
-	if (!body || json_add_string(body, "name", ns) < 0 ||
+	if (!body || json_add_name(body, "name", ns, "namespace") < 0 ||
 	    json_add_string(body, "pool", pool) < 0) {
 		json_object_put(body);
 		return response_fail(resp, -ENOMEM, "out of memory");

@@ -58,7 +58,7 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 		}
 	}
 	if (r == 0)
-		r = json_add_string(obj, "name", pool);
+		r = json_add_name(obj, "name", pool, "pool");
 	if (r == 0)
 		r = json_add_i64(obj, "id", rados_ioctx_get_id(ioctx));
 	if (r == 0)
@@ -115,7 +115,7 @@ int api_pools_list(struct request *req, struct response *resp)
 			goto out;
 		}
 		r = detail ? pool_json(req, resp, names + off, item)
-			   : json_add_string(item, "name", names + off);
+			   : json_add_name(item, "name", names + off, "pool");
 		/* A pool deleted between the list and its detail is skipped. */
 		if (r == -ENOENT && detail) {
 			json_object_array_del_idx(items, json_object_array_length(items) - 1, 1);

@@ -189,7 +189,7 @@ static int respond_image_qos(struct response *resp, rados_ioctx_t ioctx,
 
 	if (!body || json_add_string(body, "pool", ref->pool) < 0 ||
 	    json_add_string(body, "namespace", ref->ns) < 0 ||
-	    json_add_string(body, "image", ref->name) < 0) {
+	    json_add_name(body, "image", ref->name, "image") < 0) {
 		json_object_put(body);
 		return response_fail(resp, -ENOMEM, "out of memory");
 	}

@@ -23,12 +23,12 @@
 
 #include "api.h"
 #include "json_out.h"
+#include "text_list.h"
 #include "router.h"
 #include "routes.h"
 #include "tasks.h"
 
 /* How many clones or clients a 409 message names before "...". */
-#define NAMED_MAX 10
 
 /* The snapshot a request is about, and how messages name it. */
 struct snap_ref {
@@ -181,7 +181,7 @@ static int snapshot_json(struct json_object *obj, rbd_image_t image, const struc
 	r = rbd_snap_get_timestamp(image, id, &ts);
 	if (r < 0)
 		return r;
-	r = json_add_string(obj, "name", name);
+	r = json_add_name(obj, "name", name, "snapshot");
 	if (r == 0)
 		r = json_add_u64(obj, "id", id);
 	if (r == 0)
@@ -191,7 +191,7 @@ static int snapshot_json(struct json_object *obj, rbd_image_t image, const struc
 	if (r == 0)
 		r = json_add_time(obj, "timestamp", &ts);
 	if (r == 0)
-		r = json_add_string(obj, "image", img->name);
+		r = json_add_name(obj, "image", img->name, "image");
 	if (r == 0)
 		r = json_add_string(obj, "pool", img->pool);
 	if (r == 0)
@@ -223,34 +223,15 @@ static int respond_snapshot(struct response *resp, rados_ioctx_t ioctx,
 	return 0;
 }
 
-/* Appends text to a message buffer, silently stopping when it is full. */
-static void append(char *buf, size_t buflen, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void append(char *buf, size_t buflen, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used >= buflen)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, buflen - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < buflen - *used)
-		*used += (size_t)n;
-	else
-		buf[*used] = '\0';
-}
-
 /* The clones of snapshot ref->name of an open (read-only) image: their
- * number in *count and up to NAMED_MAX of them, "pool/[ns/]image", in
+ * number in *count and, as text_list names them, "pool/[ns/]image" in
  * names. Returns 0 or a negative errno. */
 static int snap_children(rbd_image_t image, const struct snap_ref *ref, size_t *count,
 			 char *names, size_t nameslen)
 {
 	rbd_linked_image_spec_t *children = NULL;
-	size_t max = 0, used = 0;
+	struct text_list list;
+	size_t max = 0;
 	char spec[sizeof(ref->image.spec)];
 	int r;
 
@@ -275,13 +256,14 @@ static int snap_children(rbd_image_t image, const struct snap_ref *ref, size_t *
 	}
 	if (r == 0) {
 		*count = max;
-		for (size_t i = 0; i < max && i < NAMED_MAX; i++)
-			append(names, nameslen, &used, "%s%s%s", i ? ", " : "",
-			       api_image_spec(children[i].pool_name, children[i].pool_namespace,
-					      children[i].image_name, spec, sizeof(spec)),
-			       children[i].trash ? " (in the trash)" : "");
-		if (max > NAMED_MAX)
-			append(names, nameslen, &used, ", ...");
+		text_list_init(&list, names, nameslen);
+		for (size_t i = 0; i < max; i++)
+			text_list_add(&list, "%s%s",
+				      api_image_spec(children[i].pool_name,
+						     children[i].pool_namespace,
+						     children[i].image_name, spec, sizeof(spec)),
+				      children[i].trash ? " (in the trash)" : "");
+		text_list_finish(&list);
 		rbd_linked_image_spec_list_cleanup(children, max);
 	}
 	free(children);

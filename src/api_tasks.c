@@ -45,9 +45,12 @@ static int require_task_id(struct request *req, struct response *resp, char *id)
 {
 	const char *capture = request_capture(req, "id");
 
+	/* An id that cannot be a task names no task: 404 as for any
+	 * unknown object, not a 400 about its spelling. */
 	if (!capture || !task_id_valid(capture))
-		return response_fail(resp, -EINVAL,
-				     "a task id is a UUID: 36 characters, hex digits and dashes, such as 8e30ec26-0c09-49d0-b385-0f5115e62605");
+		return response_fail(resp, -ENOENT,
+				     "task %s does not exist (task ids are UUIDs such as 8e30ec26-0c09-49d0-b385-0f5115e62605)",
+				     capture ? capture : "");
 	for (size_t i = 0; i <= TASK_ID_LEN; i++)
 		id[i] = (char)tolower((unsigned char)capture[i]);
 	return 0;
@@ -208,7 +211,7 @@ static int add_refs(struct json_object *obj, struct json_object *refs)
 		r = json_add_string(image, "namespace", value ? value : "");
 	value = json_in_get_string(refs, "image_name");
 	if (r == 0 && value)
-		r = json_add_string(image, "name", value);
+		r = json_add_name(image, "name", value, "image");
 	value = json_in_get_string(refs, "image_id");
 	if (r == 0 && value)
 		r = json_add_string(image, "id", value);

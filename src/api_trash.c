@@ -114,7 +114,7 @@ static int trash_entry_json(struct json_object *obj, const char *pool, const cha
 	struct timespec kept_until = {.tv_sec = info->deferment_end_time};
 
 	if (json_add_string(obj, "id", info->id) < 0 ||
-	    json_add_string(obj, "name", info->name) < 0 ||
+	    json_add_name(obj, "name", info->name, "image") < 0 ||
 	    json_add_string(obj, "pool", pool) < 0 ||
 	    json_add_string(obj, "namespace", ns) < 0 ||
 	    json_add_string(obj, "source", trash_source_name(info->source)) < 0 ||

@@ -83,7 +83,7 @@ static int snapshots_usage(rbd_image_t image, const rbd_snap_info_t *snaps, int 
 		r = rbd_snap_set(image, snaps[i].name);
 		if (r == 0)
 			r = used_bytes(image, i ? snaps[i - 1].name : NULL, snaps[i].size, &used);
-		if (r == 0 && (json_add_string(item, "name", snaps[i].name) < 0 ||
+		if (r == 0 && (json_add_name(item, "name", snaps[i].name, "snapshot") < 0 ||
 			       json_add_u64(item, "id", snaps[i].id) < 0 ||
 			       json_add_u64(item, "provisioned_bytes", snaps[i].size) < 0 ||
 			       json_add_u64(item, "used_bytes", used) < 0))
@@ -116,7 +116,7 @@ int api_image_du(struct request *req, struct response *resp)
 	items = json_object_new_array();
 	if (!body || !items || json_add_string(body, "pool", ref.pool) < 0 ||
 	    json_add_string(body, "namespace", ref.ns) < 0 ||
-	    json_add_string(body, "image", ref.name) < 0) {
+	    json_add_name(body, "image", ref.name, "image") < 0) {
 		json_object_put(items);
 		r = response_fail(resp, -ENOMEM, "out of memory");
 		goto out;

@@ -151,20 +151,49 @@ static int check_query_allowed(const struct request *req, struct response *resp)
 	return 0;
 }
 
-/* Every {pool}, {image}, {snapshot} and {namespace} obeys the name rule. */
-static int check_captures(const struct request *req, struct response *resp)
+static const char *const named_captures[] = {"pool", "image", "snapshot", "namespace"};
+
+/* Every {pool}, {image}, {snapshot} and {namespace} obeys the name rule,
+ * except that a name the rbd CLI could have made (not UTF-8, control
+ * characters: names.h's -EILSEQ) may still be read or deleted: it is
+ * remembered in *foreign, and refused after all when nothing has it. */
+static int check_captures(const struct request *req, const char **foreign,
+			  struct response *resp)
 {
-	static const char *const named[] = {"pool", "image", "snapshot", "namespace"};
+	int reads_or_deletes = req->method & (HTTP_GET | HTTP_HEAD | HTTP_DELETE);
 
-	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
-		const char *value = request_capture(req, named[i]);
+	*foreign = NULL;
+	for (size_t i = 0; i < sizeof(named_captures) / sizeof(named_captures[0]); i++) {
+		const char *value = request_capture(req, named_captures[i]);
 		const char *why;
+		int r;
 
-		if (value && name_check(value, strlen(value), &why) < 0)
-			return response_fail(resp, -EINVAL, "%s name \"%s\" %s", named[i], value,
-					     why);
+		if (!value)
+			continue;
+		r = name_check(value, strlen(value), &why);
+		if (r == -EILSEQ && reads_or_deletes && !*foreign) {
+			*foreign = named_captures[i];
+			continue;
+		}
+		if (r < 0)
+			return response_fail(resp, -EINVAL, "%s name \"%s\" %s", named_captures[i],
+					     value, why);
 	}
 	return 0;
+}
+
+/* A 404 about a name that breaks the rule is the rule's 400: the
+ * exemption is for names that exist, not a way around validation. */
+static void refuse_foreign_if_missing(const struct request *req, const char *foreign,
+				      struct response *resp)
+{
+	const char *value = request_capture(req, foreign);
+	const char *why;
+
+	if (resp->status != 404)
+		return;
+	name_check(value, strlen(value), &why);
+	response_fail(resp, -EINVAL, "%s name \"%s\" %s", foreign, value, why);
 }
 
 static int read_body(FCGX_Request *fcgi, struct request *req, uint64_t max_body,
@@ -205,7 +234,7 @@ static int read_body(FCGX_Request *fcgi, struct request *req, uint64_t max_body,
 static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *resp)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
-	const char *query;
+	const char *query, *foreign;
 	char path[8192];
 	unsigned allow;
 	size_t pathlen;
@@ -238,7 +267,7 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 				   method ? method : "(none)", path, resp->allow);
 		return;
 	}
-	if (check_captures(req, resp) < 0)
+	if (check_captures(req, &foreign, resp) < 0)
 		return;
 	if (query && parse_query(req, query + 1, resp) < 0)
 		return;
@@ -247,6 +276,8 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 	if (read_body(fcgi, req, req->ctx->conf->max_body, resp) < 0)
 		return;
 	req->match.route->handler(req, resp);
+	if (foreign)
+		refuse_foreign_if_missing(req, foreign, resp);
 }
 
 static void put(FCGX_Request *fcgi, const char *text, size_t len)
@@ -263,6 +294,7 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 		"\"reason\":\"InternalError\",\"message\":\"out of memory rendering the response\"}";
 	const char *content_type = "application/json; charset=utf-8";
 	const char *body = NULL;
+	char *repaired = NULL;
 	size_t body_len = 0;
 	char head[2048];
 	int status = resp->status;
@@ -273,10 +305,8 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 		body_len = strlen(body);
 		content_type = resp->text_type;
 	} else if (status != 204) {
-		if (resp->body) {
-			body = json_object_to_json_string_length(resp->body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-								 &body_len);
-		}
+		if (resp->body)
+			body = response_json_text(resp, &body_len, &repaired);
 		if (!body) {
 			body = fallback;
 			body_len = sizeof(fallback) - 1;
@@ -308,6 +338,7 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 		put(fcgi, body, body_len);
 		put(fcgi, "\n", 1);
 	}
+	free(repaired);
 }
 
 static double elapsed_ms(const struct timespec *start)

@@ -102,7 +102,7 @@ static int add_parent(struct json_object *obj, const struct image_facts *facts)
 	if (r == 0)
 		r = json_add_string(value, "namespace", facts->parent.pool_namespace);
 	if (r == 0)
-		r = json_add_string(value, "image", facts->parent.image_name);
+		r = json_add_name(value, "image", facts->parent.image_name, "image");
 	if (r == 0)
 		r = json_add_string(value, "snapshot", facts->parent_snap.name);
 	return r;
@@ -200,7 +200,7 @@ int image_facts_json(const struct image_facts *facts, rados_ioctx_t ioctx, const
 	if (r == 0)
 		r = json_add_string(obj, "namespace", ns);
 	if (r == 0)
-		r = json_add_string(obj, "name", name);
+		r = json_add_name(obj, "name", name, "image");
 	if (r == 0)
 		r = json_add_string(obj, "id", facts->id);
 	if (r == 0)

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -10,6 +12,7 @@
 #include "names.h"
 #include "response.h"
 #include "size.h"
+#include "utf8.h"
 
 /* Deep enough for any body we accept; deeper is an attack, not a request. */
 #define JSON_MAX_DEPTH 16
@@ -40,97 +43,272 @@ static void describe_position(const char *body, size_t offset, char *out, size_t
 	snprintf(out, outlen, "at byte %zu (line %zu, column %zu)", offset, line, column);
 }
 
-/* json-c saturates integers above 2^64-1 to 2^64-1 without a word, which
- * would turn an overflowing size into a valid one. Returns the offset of
- * the first integer literal above 2^64-1, or -1. */
-static long oversized_integer_at(const char *body, size_t len)
+/* What json-c lets through without a word, found by one walk over the
+ * body's text once json-c has accepted it as JSON:
+ * - integers above 2^64-1 are saturated to 2^64-1, and numbers such as
+ *   1e26 or 1e400 are doubles, so an overflowing size could pass as a
+ *   valid one or be refused without naming its field;
+ * - of duplicate keys the last wins ({"size":"1G","\u0073ize":"1T"});
+ * - strings are taken as bytes: overlong forms, surrogates and code
+ *   points above U+10FFFF pass, and a lone \ud800 becomes U+FFFD.
+ * Every problem is reported with the field it is in. */
+struct body_problem {
+	const char *why;        /* NULL: none found */
+	size_t offset;          /* where in the body */
+	char field[160];        /* dotted path of the field, "" for none */
+	char number[48];        /* the literal, for an oversized number */
+	int in_key;             /* the problem is in a key, not a value */
+};
+
+#define SCAN_KEYS 64
+#define SCAN_KEY_BYTES 1024
+
+struct scan_level {
+	int is_object, expect_key;
+	size_t nkeys, used;
+	size_t key_at[SCAN_KEYS];       /* offsets into keys */
+	char keys[SCAN_KEY_BYTES];      /* decoded keys, each NUL-terminated */
+	const char *current;            /* the key whose value comes next */
+};
+
+static int hex4(const char *p)
 {
-	static const char max[] = "18446744073709551615";
-	int in_string = 0;
+	int v = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		size_t start = i, digits;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
 
-		if (in_string) {
-			if (body[i] == '\\')
-				i++;
-			else if (body[i] == '"')
-				in_string = 0;
-			continue;
-		}
-		if (body[i] == '"') {
-			in_string = 1;
-			continue;
-		}
-		if (body[i] < '0' || body[i] > '9')
-			continue;
-		while (i < len && body[i] >= '0' && body[i] <= '9')
-			i++;
-		digits = i - start;
-		/* A fraction or exponent makes it a double: refused by type. */
-		if (i < len && (body[i] == '.' || body[i] == 'e' || body[i] == 'E'))
-			continue;
-		if (digits > sizeof(max) - 1 ||
-		    (digits == sizeof(max) - 1 && strncmp(body + start, max, digits) > 0))
-			return (long)start;
-		i--;
+		v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+						  : c - 'A' + 10);
 	}
-	return -1;
+	return v;
 }
 
-/* json-c keeps the last of duplicate keys without a word, so
- * {"size":"1G","size":"1T"} would mean whatever came last. Returns the
- * offset of the first key repeated within one object, or -1. Keys are
- * compared as written (escapes undecoded). The body is known to hold no
- * NUL; nesting is bounded by JSON_MAX_DEPTH (deeper bodies fail parsing
- * anyway, so the scan just stops looking there). */
-static long duplicate_key_at(const char *body, size_t len)
+/* Checks the JSON string whose opening quote is at body[*i] and leaves *i
+ * on its closing quote. Writes the decoded text, NUL-terminated, to out
+ * when it fits in outlen (else out[0] = '\0' and *fits = 0). Returns the
+ * problem's phrase, or NULL. */
+static const char *scan_string(const char *body, size_t len, size_t *i, char *out,
+			       size_t outlen, int *fits)
 {
-	struct level {
-		int is_object;
-		int expect_key;
-		size_t nkeys;
-		size_t key_start[32];
-		size_t key_len[32];
-	} stack[JSON_MAX_DEPTH + 1];
+	size_t o = 0;
+
+	*fits = 1;
+	for ((*i)++; *i < len && body[*i] != '"';) {
+		char utf8[4];
+		size_t n = 1;
+		uint32_t cp;
+
+		if (body[*i] == '\\' && body[*i + 1] == 'u') {
+			int unit = hex4(body + *i + 2);
+
+			*i += 6;
+			if (unit >= 0xdc00 && unit <= 0xdfff)
+				return "has a \\u escape of a lone low surrogate";
+			cp = (uint32_t)unit;
+			if (unit >= 0xd800 && unit <= 0xdbff) {
+				int low = body[*i] == '\\' && body[*i + 1] == 'u' ? hex4(body + *i + 2) : -1;
+
+				if (low < 0xdc00 || low > 0xdfff)
+					return "has a \\u escape of a lone high surrogate";
+				cp = 0x10000 + (((uint32_t)unit - 0xd800) << 10) + ((uint32_t)low - 0xdc00);
+				*i += 6;
+			}
+			if (cp < 0x80) {
+				utf8[0] = (char)cp;
+			} else if (cp < 0x800) {
+				utf8[0] = (char)(0xc0 | cp >> 6);
+				utf8[1] = (char)(0x80 | (cp & 0x3f));
+				n = 2;
+			} else if (cp < 0x10000) {
+				utf8[0] = (char)(0xe0 | cp >> 12);
+				utf8[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+				utf8[2] = (char)(0x80 | (cp & 0x3f));
+				n = 3;
+			} else {
+				utf8[0] = (char)(0xf0 | cp >> 18);
+				utf8[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+				utf8[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+				utf8[3] = (char)(0x80 | (cp & 0x3f));
+				n = 4;
+			}
+		} else if (body[*i] == '\\') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+
+			utf8[0] = to[strchr(from, body[*i + 1]) - from];
+			*i += 2;
+		} else {
+			n = utf8_decode(body + *i, len - *i, &cp);
+			if (n == 0)
+				return "is not valid UTF-8";
+			memcpy(utf8, body + *i, n);
+			*i += n;
+		}
+		if (*fits && o + n < outlen) {
+			memcpy(out + o, utf8, n);
+			o += n;
+		} else {
+			*fits = 0;
+		}
+	}
+	out[*fits ? o : 0] = '\0';
+	return NULL;
+}
+
+/* A number literal at body[*i], left on its last character: an
+ * oversized one (a non-negative value above 2^64-1) is a problem. */
+static const char *scan_number(const char *body, size_t len, size_t *i, char *literal,
+			       size_t literal_len)
+{
+	static const char max[] = "18446744073709551615";
+	size_t start = *i, digits;
+	int fraction = 0;
+
+	while (*i < len && strchr("+-0123456789.eE", body[*i])) {
+		fraction |= body[*i] == '.' || body[*i] == 'e' || body[*i] == 'E';
+		(*i)++;
+	}
+	digits = *i - start;
+	(*i)--;
+	snprintf(literal, literal_len, "%.*s%s", (int)(digits < 40 ? digits : 40), body + start,
+		 digits < 40 ? "" : "...");
+	if (body[start] == '-')
+		return NULL;  /* negative: refused by the type check, with its field */
+	if (fraction)
+		return strtod(literal, NULL) >= 18446744073709551616.0 ? "is larger than 2^64-1"
+								       : NULL;
+	if (digits > sizeof(max) - 1 ||
+	    (digits == sizeof(max) - 1 && strncmp(body + start, max, digits) > 0))
+		return "is larger than 2^64-1";
+	return NULL;
+}
+
+static void scan_field_path(const struct scan_level *stack, int depth, char *out, size_t outlen)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int d = 0; d <= depth; d++) {
+		int n;
+
+		if (!stack[d].is_object || !stack[d].current)
+			continue;
+		n = snprintf(out + used, outlen - used, "%s%s", used ? "." : "", stack[d].current);
+		if (n < 0 || (size_t)n >= outlen - used)
+			return;
+		used += (size_t)n;
+	}
+}
+
+/* The body is JSON that json-c accepted, holds no NUL, and nests at most
+ * JSON_MAX_DEPTH deep, so this lexer need not check its syntax. */
+static void scan_body(const char *body, size_t len, struct body_problem *problem)
+{
+	struct scan_level *stack = calloc(JSON_MAX_DEPTH + 2, sizeof(*stack));
 	int depth = -1;
 
-	for (size_t i = 0; i < len; i++) {
+	memset(problem, 0, sizeof(*problem));
+	if (!stack) {
+		problem->why = "could not be checked: out of memory";
+		return;
+	}
+	for (size_t i = 0; i < len && !problem->why; i++) {
 		char c = body[i];
+		struct scan_level *l = depth >= 0 ? &stack[depth] : NULL;
 
 		if (c == '"') {
-			size_t start = ++i;
+			int is_key = l && l->is_object && l->expect_key;
+			char scratch[256], *out = scratch;
+			size_t outlen = sizeof(scratch), start = i;
+			int fits;
 
-			while (i < len && body[i] != '"')
-				i += body[i] == '\\' ? 2 : 1;
-			if (i >= len)
-				return -1;
-			if (depth >= 0 && stack[depth].is_object && stack[depth].expect_key) {
-				struct level *l = &stack[depth];
-				size_t klen = i - start;
-
-				for (size_t k = 0; k < l->nkeys; k++)
-					if (l->key_len[k] == klen &&
-					    memcmp(body + l->key_start[k], body + start, klen) == 0)
-						return (long)start - 1;
-				if (l->nkeys < 32) {
-					l->key_start[l->nkeys] = start;
-					l->key_len[l->nkeys++] = klen;
+			if (is_key) {
+				out = l->keys + l->used;
+				outlen = l->nkeys < SCAN_KEYS ? SCAN_KEY_BYTES - l->used : 0;
+			}
+			problem->why = scan_string(body, len, &i, outlen ? out : scratch,
+						   outlen ? outlen : sizeof(scratch), &fits);
+			if (problem->why) {
+				problem->offset = start;
+				problem->in_key = is_key;
+				if (!is_key)
+					scan_field_path(stack, depth, problem->field,
+							sizeof(problem->field));
+				break;
+			}
+			if (!is_key)
+				continue;
+			l->expect_key = 0;
+			l->current = NULL;
+			if (!outlen || !fits)
+				continue;  /* too long to be a field of ours: unknown anyway */
+			for (size_t k = 0; k < l->nkeys; k++) {
+				if (strcmp(l->keys + l->key_at[k], out) == 0) {
+					problem->why = "repeats a key in one object";
+					problem->offset = start;
+					snprintf(problem->field, sizeof(problem->field), "%.100s", out);
+					break;
 				}
-				l->expect_key = 0;
+			}
+			l->current = out;
+			l->key_at[l->nkeys++] = l->used;
+			l->used += strlen(out) + 1;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t start = i;
+
+			problem->why = scan_number(body, len, &i, problem->number,
+						   sizeof(problem->number));
+			if (problem->why) {
+				problem->offset = start;
+				scan_field_path(stack, depth, problem->field, sizeof(problem->field));
+			} else {
+				problem->number[0] = '\0';
 			}
 		} else if (c == '{' || c == '[') {
 			if (++depth > JSON_MAX_DEPTH)
-				return -1;
-			stack[depth] = (struct level){.is_object = c == '{', .expect_key = c == '{'};
+				break;
+			memset(&stack[depth], 0, sizeof(stack[depth]));
+			stack[depth].is_object = c == '{';
+			stack[depth].expect_key = c == '{';
 		} else if (c == '}' || c == ']') {
-			if (--depth < -1)
-				return -1;
-		} else if (c == ',' && depth >= 0 && stack[depth].is_object) {
-			stack[depth].expect_key = 1;
+			depth--;
+		} else if (c == ',' && l && l->is_object) {
+			l->expect_key = 1;
 		}
 	}
-	return -1;
+	free(stack);
+}
+
+static const struct field_spec *field_in_spec(const struct field_spec *spec, const char *name)
+{
+	for (const struct field_spec *f = spec; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+/* The 400 for what scan_body found. */
+static int fail_scanned(const char *body, const struct body_problem *problem,
+			const struct field_spec *spec, struct response *resp)
+{
+	const struct field_spec *field = field_in_spec(spec, problem->field);
+	char where[96];
+
+	describe_position(body, problem->offset, where, sizeof(where));
+	if (problem->number[0])
+		return response_fail(resp, -EINVAL, "field \"%s\" in request body: %s %s%s (%s)",
+				     problem->field, problem->number, problem->why,
+				     field && (field->type & ~FIELD_NULLABLE) == FIELD_SIZE
+					     ? " bytes" : "",
+				     where);
+	if (strcmp(problem->why, "repeats a key in one object") == 0)
+		return response_fail(resp, -EINVAL, "request body repeats a key in one object: \"%s\" %s",
+				     problem->field, where);
+	if (problem->field[0])
+		return response_fail(resp, -EINVAL, "field \"%s\" in request body %s %s",
+				     problem->field, problem->why, where);
+	return response_fail(resp, -EINVAL, "a %s in the request body %s %s",
+			     problem->in_key ? "key" : "string", problem->why, where);
 }
 
 int json_in_parse_body(const char *content_type, const char *body, size_t len,
@@ -139,6 +317,7 @@ int json_in_parse_body(const char *content_type, const char *body, size_t len,
 {
 	struct json_tokener *tok = NULL;
 	struct json_object *obj = NULL;
+	struct body_problem problem;
 	enum json_tokener_error jerr;
 	char where[96];
 	size_t end;
@@ -157,12 +336,6 @@ int json_in_parse_body(const char *content_type, const char *body, size_t len,
 				  where, sizeof(where));
 		return response_fail(resp, -EINVAL,
 				     "request body is not valid JSON: NUL byte %s", where);
-	}
-
-	if (oversized_integer_at(body, len) >= 0) {
-		describe_position(body, (size_t)oversized_integer_at(body, len), where, sizeof(where));
-		return response_fail(resp, -EINVAL,
-				     "request body has an integer larger than 2^64-1 %s", where);
 	}
 
 	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
@@ -202,9 +375,9 @@ int json_in_parse_body(const char *content_type, const char *body, size_t len,
 			goto out;
 		}
 	}
-	if (duplicate_key_at(body, len) >= 0) {
-		describe_position(body, (size_t)duplicate_key_at(body, len), where, sizeof(where));
-		r = response_fail(resp, -EINVAL, "request body repeats a key in one object %s", where);
+	scan_body(body, len, &problem);
+	if (problem.why) {
+		r = fail_scanned(body, &problem, spec, resp);
 		goto out;
 	}
 	if (!obj || !json_object_is_type(obj, json_type_object)) {
@@ -266,7 +439,14 @@ static int check_value(struct json_object *value, const struct field_spec *field
 	case FIELD_NAME:
 		if (type != json_type_string)
 			break;
-		if (field->type == FIELD_NAME &&
+		/* "team\u0000x" would be cut to "team" by every C string
+		 * function after this. */
+		if (strlen(json_object_get_string(value)) !=
+		    (size_t)json_object_get_string_len(value))
+			return response_fail(resp, -EINVAL,
+					     "field \"%s\" in %s must not contain a NUL character (\\u0000)",
+					     field->name, what);
+		if (expected == FIELD_NAME &&
 		    name_check(json_object_get_string(value),
 			       (size_t)json_object_get_string_len(value), &why) < 0)
 			return response_fail(resp, -EINVAL, "field \"%s\" in %s: name %s",

@@ -22,6 +22,17 @@ int json_add_bool(struct json_object *obj, const char *key, int value);
 /* value clamped to 0.0 ... 1.0, with at most four decimals (json-c would
  * print the binary fraction's seventeen digits). */
 int json_add_fraction(struct json_object *obj, const char *key, double value);
+/* A name read from the cluster (pool, namespace, image, snapshot, metadata
+ * key). One that breaks the name rule in a way only other tools allow
+ * (names.h: not UTF-8, control characters) is added with U+FFFD for each
+ * invalid sequence, beside "<key>_hex" with its exact bytes; under the key
+ * "name" also with an "error" {reason "InvalidName"} saying how to
+ * address it. what names the object ("image") in that message. */
+int json_add_name(struct json_object *obj, const char *key, const char *value,
+		  const char *what);
+/* Text read from the cluster that is not a name (a metadata value): when
+ * it is not UTF-8, added repaired beside "<key>_hex" with its bytes. */
+int json_add_text(struct json_object *obj, const char *key, const char *value);
 int json_add_time(struct json_object *obj, const char *key, const struct timespec *ts);
 
 /* The UTC time as json_add_time writes it, "2026-11-23T13:47:59Z".

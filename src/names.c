@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "names.h"
+#include "utf8.h"
 
 int name_check(const char *name, size_t len, const char **why)
 {
@@ -27,10 +29,6 @@ int name_check(const char *name, size_t len, const char **why)
 			*why = "contains a NUL byte";
 			return -EINVAL;
 		}
-		if (c < 0x20 || c == 0x7f) {
-			*why = "contains a control character";
-			return -EINVAL;
-		}
 		if (c == '/') {
 			*why = "contains '/'";
 			return -EINVAL;
@@ -39,6 +37,20 @@ int name_check(const char *name, size_t len, const char **why)
 			*why = "contains '@'";
 			return -EINVAL;
 		}
+	}
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(name + i, len - i, &cp);
+
+		if (n == 0) {
+			*why = "is not valid UTF-8";
+			return -EILSEQ;
+		}
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			*why = "contains a control character";
+			return -EILSEQ;
+		}
+		i += n;
 	}
 	return 0;
 }

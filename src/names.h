@@ -10,9 +10,13 @@
 
 #define NAME_MAX_BYTES 250
 
-/* Returns 0, or -EINVAL and a static phrase for the message that follows
- * "<what> name \"...\" " (e.g. "contains '/'"). len is the byte length,
- * so an embedded NUL is seen. */
+/* Returns 0, or a negative errno and a static phrase for the message that
+ * follows "<what> name \"...\" " (e.g. "contains '/'"). len is the byte
+ * length, so an embedded NUL is seen. The errno is -EILSEQ when the name
+ * is not valid UTF-8 (RFC 3629) or holds a control character (C0, DEL,
+ * C1): names the rbd CLI makes from any bytes, which the API refuses to
+ * create but still lets clients read and delete. Anything else is
+ * -EINVAL. */
 int name_check(const char *name, size_t len, const char **why);
 
 #endif

@@ -10,6 +10,7 @@
 #include "json_out.h"
 #include "response.h"
 #include "status.h"
+#include "utf8.h"
 
 void response_init(struct response *resp)
 {
@@ -116,4 +117,22 @@ int response_fail_http(struct response *resp, int code, const char *fmt, ...)
 	va_end(ap);
 	fill_failure(resp, code, status_reason(code), message, 0);
 	return -EINVAL;
+}
+
+const char *response_json_text(const struct response *resp, size_t *len, char **owned)
+{
+	const char *text = json_object_to_json_string_length(
+		resp->body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, len);
+	size_t repaired_len;
+
+	*owned = NULL;
+	if (!text || utf8_check(text, *len, NULL) == 0)
+		return text;
+	repaired_len = utf8_repaired_len(text, *len);
+	*owned = malloc(repaired_len + 1);
+	if (!*owned)
+		return NULL;
+	utf8_repair(text, *len, *owned);
+	*len = repaired_len;
+	return *owned;
 }

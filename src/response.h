@@ -42,6 +42,13 @@ int response_fail(struct response *resp, int err, const char *fmt, ...)
 int response_fail_http(struct response *resp, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The text of resp->body as it goes out: valid UTF-8 whatever the cluster
+ * put in its strings (json-c copies bytes as they are), each invalid
+ * sequence replaced with U+FFFD. Returns the text with its length in
+ * *len, or NULL when out of memory; *owned is NULL or a copy the caller
+ * frees. This is the one place every JSON answer passes through. */
+const char *response_json_text(const struct response *resp, size_t *len, char **owned);
+
 /* The {"code","reason","message"} object used both in Status answers and
  * for per-item errors inside lists. */
 struct json_object *response_error_object(int err, const char *message);

@@ -12,6 +12,7 @@ struct http_status status_for_errno(int err)
 	case EINVAL:
 	case EDOM:
 	case ERANGE:
+	case EILSEQ:
 		return (struct http_status){400, "BadRequest"};
 	case EPERM:
 	case EACCES:

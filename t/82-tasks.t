@@ -227,10 +227,10 @@ expect_error 404 NotFound "task $unknown does not exist" "cancel an unknown task
 for bad in not-a-task 01234567-89ab-4def-8123-456789abcdeg 01234567089ab-4def-8123-456789abcdef \
 	"%2e%2e" "$unknown-0"; do
 	api GET "/api/v1/tasks/$bad"
-	expect_error 400 BadRequest 'a task id is a UUID' "GET task \"$bad\""
+	expect_error 404 NotFound 'task ids are UUIDs' "GET task \"$bad\""
 done
 api DELETE /api/v1/tasks/not-a-task
-expect_error 400 BadRequest 'a task id is a UUID' "cancel a malformed id"
+expect_error 404 NotFound 'task ids are UUIDs' "cancel a malformed id"
 api POST /api/v1/tasks '{}'
 expect_status 405 "tasks are made by the operations, not posted"
 

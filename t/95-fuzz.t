@@ -16,7 +16,7 @@ if ! make -s -C "$build" fuzz >"$build/t/fuzz-build.log" 2>&1; then
 	echo "1..1"
 	exit 1
 fi
-for target in size router json_body; do
+for target in size router json_body utf8; do
 	n=$((n + 1))
 	work=$(mktemp -d)
 	log=$build/t/fuzz-$target.log

@@ -109,6 +109,39 @@ int main(void)
 	       "a 21-digit integer is 400 naming the offset");
 	EXPECT(json, "{\"name\":\"99999999999999999999999\",\"size\":18446744073709551615}", 0, NULL,
 	       "digits inside strings and 2^64-1 itself are fine");
+	EXPECT(json, "{\"name\":\"v\",\"size\":18446744073709551616}", 400,
+	       "field \"size\" in request body: 18446744073709551616 is larger than 2^64-1 bytes",
+	       "an oversized size names the field");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1e26}", 400, "field \"size\" in request body: 1e26 is larger",
+	       "1e26 names the field");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1e400}", 400, "field \"size\" in request body: 1e400 is larger",
+	       "1e400 names the field");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"pg_num\":99999999999999999999}", 400,
+	       "field \"pg_num\" in request body: 99999999999999999999 is larger than 2^64-1 (",
+	       "any numeric field is named, without \"bytes\"");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"parent\":{\"a\":[1e30]}}", 400, "field \"parent.a\"",
+	       "a nested number is named by its path");
+	EXPECT(json, "{\"name\":\"v\",\"size\":-1e400}", 400, "\"size\"",
+	       "a huge negative names the field too");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"\\u0073ize\":2}", 400, "repeats a key in one object: \"size\"",
+	       "a duplicate key spelt with an escape is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"comment\":\"\xc0\xaf\"}", 400,
+	       "field \"comment\" in request body is not valid UTF-8", "an overlong form in a string is 400");
+	EXPECT(json, "{\"name\":\"\xed\xa0\x80\",\"size\":1}", 400, "\"name\" in request body is not valid UTF-8",
+	       "an encoded surrogate is 400");
+	EXPECT(json, "{\"name\":\"\xf4\x90\x80\x80\",\"size\":1}", 400, "not valid UTF-8",
+	       "a code point above U+10FFFF is 400");
+	EXPECT(json, "{\"name\":\"v\\ud800\",\"size\":1}", 400, "lone high surrogate",
+	       "a lone \\ud800 escape is 400 (json-c would make it U+FFFD)");
+	EXPECT(json, "{\"name\":\"v\\udc00x\",\"size\":1}", 400, "lone low surrogate",
+	       "a lone \\udc00 escape is 400");
+	EXPECT(json, "{\"name\":\"v\\ud83d\\udcbe\",\"size\":1}", 0, NULL,
+	       "a surrogate pair escape is fine");
+	EXPECT(json, "{\"name\":\"v\\u0085\",\"size\":1}", 400, "control character",
+	       "a C1 control in a name is 400");
+	EXPECT(json, "{\"\xc0\xaf\":1}", 400, "a key in the request body is not valid UTF-8", "a key that is not UTF-8 is 400");
+	EXPECT(json, "{\"name\":\"v\",\"size\":1,\"comment\":\"team\\u0000x\"}", 400, "NUL",
+	       "an escaped NUL in any string field is 400, not cut");
 
 	obj = json_tokener_parse("{\"size\":\"2G\"}");
 	ok(json_in_size(obj, "size", &size) == 0 && size == (2ull << 30), "json_in_size reads \"2G\"");
