@@ -322,17 +322,24 @@ static void log_request(const struct request *req, const struct response *resp,
 						   : LOG_LEVEL_DEBUG;
 	const char *message = "";
 	struct json_object *field;
+	/* A log line holds 4 KB; what does not fit is cut, not overflowed. */
+	char uri[2048], msg[1536];
 
 	if (!log_enabled(level))
 		return;
 	if (resp->status >= 400 && resp->body &&
 	    json_object_object_get_ex(resp->body, "message", &field))
 		message = json_object_get_string(field);
-	/* Mutations are the audit trail: who did what to which object. */
+	/* Mutations are the audit trail: who did what to which object. The
+	 * quoted fields are escaped, so a '"' in the URI cannot add fields. */
+	/* Only nginx passes REQUEST_METHOD, but anyone could on the socket. */
+	if (!*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
+		method = "?";
 	log_event(level, req->request_id, req->user,
 		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f%s%s%s",
-		  mutating ? "audit" : "request", method, req->uri, resp->status, ms,
-		  *message ? " msg=\"" : "", message, *message ? "\"" : "");
+		  mutating ? "audit" : "request", method, log_quote(req->uri, uri, sizeof(uri)),
+		  resp->status, ms, *message ? " msg=\"" : "",
+		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "");
 }
 
 void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)

@@ -13,9 +13,10 @@ lines_before=$(wc -l <"$log")
 
 # A 40 KB REQUEST_ID (it used to overflow the header buffer: SIGSEGV).
 long_id=$(head -c 40000 /dev/zero | tr '\0' 'f')
-rawfcgi() {  # REQUEST_ID URI [REMOTE_USER]
-	env -i REQUEST_METHOD=GET REQUEST_URI="$2" REQUEST_ID="$1" REMOTE_USER="${3:-tester}" \
-		CONTENT_LENGTH=0 timeout 30 cgi-fcgi -bind -connect "$socket" 2>&1
+rawfcgi() {  # REQUEST_ID URI [REMOTE_USER [METHOD]]
+	env -i REQUEST_METHOD="${4:-GET}" REQUEST_URI="$2" REQUEST_ID="$1" \
+		REMOTE_USER="${3:-tester}" CONTENT_LENGTH=0 timeout 30 \
+		cgi-fcgi -bind -connect "$socket" 2>&1
 }
 out=$(rawfcgi "$long_id" /api/v1/version)
 like "$out" '^Status: 200' "a 40 KB request id: the request is answered"
@@ -28,6 +29,15 @@ sleep 0.2
 is "$(worker_pids "$master" | tr '\n' ' ')" "$workers_before" "no worker died"
 ok "$(tail -n +"$((lines_before + 1))" "$log" | grep -q 'event=worker.died'; [ $? -ne 0 ]; echo $?)" \
 	"and the master logged no death"
+
+# The audit line cannot be forged: a '"' in the URI is escaped, and the
+# user (unquoted) keeps no space or '='.
+rid=$(printf 'a%07x' $$)
+rawfcgi "$rid" '/api/v1/pools/rbd/images/nope" status=204 x="' 'eve status=204' DELETE >/dev/null
+line=$(grep "req=$rid " "$log")
+like "$line" 'uri="/api/v1/pools/rbd/images/nope\\" status=204 x=\\"" status=4' \
+	"a quote in the URI is escaped in the audit line"
+like "$line" ' user=eve\?status\?204 ' "the user cannot add a field"
 
 # Names of 250 bytes, two bytes per character: 750 bytes each encoded.
 name=$(printf 'é%.0s' $(seq 125))
