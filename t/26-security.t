@@ -78,4 +78,36 @@ else
 	ok 0 "# SKIP the rbd CLI refused a ${#long}-byte name"
 fi
 
+# The socket's trust boundary: whoever connects may name any REMOTE_USER,
+# so a TCP address other hosts can reach is refused unless allowed, and
+# then only with FCGI_WEB_SERVER_ADDRS (which libfcgi checks on accept).
+bin=$(daemon_bin)
+free_port port
+out=$("$bin" --allow_root=true --workers=1 --listen="0.0.0.0:$port" 2>&1)
+like "$out" 'can be reached from other hosts.*listen_remote = true' "listen 0.0.0.0 is refused"
+out=$("$bin" --allow_root=true --workers=1 --listen="0.0.0.0:$port" --listen_remote=true 2>&1)
+like "$out" 'needs FCGI_WEB_SERVER_ADDRS' "listen_remote without FCGI_WEB_SERVER_ADDRS is refused"
+out=$("$bin" --allow_root=true --workers=1 --listen="[::]:$port" --listen_remote=true 2>&1)
+like "$out" 'only filters IPv4 peers' "remote IPv6 is refused"
+tcp_log=$(mktemp)
+FCGI_WEB_SERVER_ADDRS=127.0.0.2 "$bin" --allow_root=true --workers=1 --ceph_conf="$CEPH_CONF" \
+	--listen="0.0.0.0:$port" --listen_remote=true >"$tcp_log" 2>&1 &
+tcp_pid=$!
+for i in $(seq 50); do grep -q 'master.ready' "$tcp_log" && break; sleep 0.1; done
+out=$(env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version timeout 10 \
+	cgi-fcgi -bind -connect "127.0.0.1:$port" 2>&1)
+ok "$([[ $out != *Status:* ]]; echo $?)" "a peer not in FCGI_WEB_SERVER_ADDRS gets no answer"
+kill "$tcp_pid"
+wait "$tcp_pid" 2>/dev/null
+FCGI_WEB_SERVER_ADDRS=127.0.0.1 "$bin" --allow_root=true --workers=1 --ceph_conf="$CEPH_CONF" \
+	--listen="0.0.0.0:$port" --listen_remote=true >"$tcp_log" 2>&1 &
+tcp_pid=$!
+for i in $(seq 50); do grep -q 'master.ready' "$tcp_log" && break; sleep 0.1; done
+out=$(env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version timeout 10 \
+	cgi-fcgi -bind -connect "127.0.0.1:$port" 2>&1)
+like "$out" '^Status: 200' "one that is gets its answer"
+kill "$tcp_pid"
+wait "$tcp_pid" 2>/dev/null
+rm -f "$tcp_log"
+
 done_testing
