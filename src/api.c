@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -236,13 +237,23 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix)
 {
-	char pool[ENCODED_NAME_MAX], ns[ENCODED_NAME_MAX], image[ENCODED_NAME_MAX];
+	/* Names read back from the cluster (a trash entry's stored name) need
+	 * not obey our 250-byte rule, so no fixed buffer here. */
+	char *pool = percent_encode_dup(ref->pool);
+	char *ns = percent_encode_dup(ref->ns);
+	char *image = percent_encode_dup(ref->name);
+	int r = -ENOMEM;
 
-	percent_encode_segment(ref->pool, pool, sizeof(pool));
-	percent_encode_segment(ref->ns, ns, sizeof(ns));
-	percent_encode_segment(ref->name, image, sizeof(image));
+	if (!pool || !ns || !image)
+		goto out;
 	if (*ref->ns)
-		return response_set_location(resp, "/api/v1/pools/%s/namespaces/%s/images/%s%s", pool,
-					     ns, image, suffix);
-	return response_set_location(resp, "/api/v1/pools/%s/images/%s%s", pool, image, suffix);
+		r = response_set_location(resp, "/api/v1/pools/%s/namespaces/%s/images/%s%s", pool,
+					  ns, image, suffix);
+	else
+		r = response_set_location(resp, "/api/v1/pools/%s/images/%s%s", pool, image, suffix);
+out:
+	free(pool);
+	free(ns);
+	free(image);
+	return r;
 }

@@ -82,8 +82,9 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 
 /* Sets Location to the image's path, /api/v1/pools/{pool}[/namespaces/
  * {ns}]/images/{image} with each name percent-encoded, followed by suffix
- * (already URL-safe, e.g. "/snapshots/s1" encoded by the caller).
- * Returns 0 or -ENOMEM. */
+ * (already URL-safe, e.g. "/snapshots/s1" encoded by the caller). Names
+ * of any length. Returns 0 or -ENOMEM (resp then has no Location, and
+ * keeps its answer: the object exists, so a 500 would mislead). */
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix);
 
 /* Takes this service's lock on ref's image for the rest of the request

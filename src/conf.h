@@ -21,6 +21,7 @@ struct conf {
 	char *listen;             /* unix socket path, or host:port */
 	unsigned socket_mode;     /* permission bits of a unix socket */
 	char *socket_group;       /* group owning the unix socket ("" = ours) */
+	bool listen_remote;       /* a non-loopback TCP listen address is allowed */
 	unsigned workers;
 	unsigned long max_requests;  /* recycle a worker after this many; 0 = never */
 	unsigned shutdown_timeout;   /* seconds in-flight requests get on stop/reload */

@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "http.h"
+#include "http_head.h"
 #include "log.h"
 #include "names.h"
 #include "request.h"
@@ -285,7 +286,13 @@ static void put(FCGX_Request *fcgi, const char *text, size_t len)
 	FCGX_PutStr(text, (int)len, fcgi->out);
 }
 
-/* libfcgi's printf lacks %zu and friends, so headers are formatted here. */
+/* Sent when even the header block cannot be built (out of memory). */
+static const char failed_response[] =
+	"Status: 500 Internal Server Error\r\n"
+	"Content-Type: application/json; charset=utf-8\r\n\r\n"
+	"{\"Kind\":\"Status\",\"APIVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
+	"\"reason\":\"InternalError\",\"message\":\"the response could not be built\"}\n";
+
 static void write_response(FCGX_Request *fcgi, const struct request *req,
 			   const struct response *resp)
 {
@@ -296,9 +303,9 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 	const char *body = NULL;
 	char *repaired = NULL;
 	size_t body_len = 0;
-	char head[2048];
+	char *head = NULL;
+	size_t head_len;
 	int status = resp->status;
-	int n;
 
 	if (status != 204 && resp->text) {
 		body = resp->text;
@@ -313,32 +320,19 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 			status = 500;
 		}
 	}
-	n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n", status,
-		     status_phrase(status), req->request_id);
-	if (body)
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-			      "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type,
-			      body_len + 1);
-	if (resp->location)
-		n += snprintf(head + n, sizeof(head) - (size_t)n, "Location: %s\r\n", resp->location);
-	if (resp->allow[0])
-		n += snprintf(head + n, sizeof(head) - (size_t)n, "Allow: %s\r\n", resp->allow);
-	if (resp->retry_after > 0)
-		n += snprintf(head + n, sizeof(head) - (size_t)n, "Retry-After: %d\r\n",
-			      resp->retry_after);
-	if (n < 0 || (size_t)n >= sizeof(head) - 2) {
-		/* Only a Location built from 250-byte names could come close. */
-		n = snprintf(head, sizeof(head), "Status: 500 Internal Server Error\r\n");
-		body = fallback;
-		body_len = sizeof(fallback) - 1;
+
+	if (http_head_build(resp, status, req->request_id, body ? content_type : NULL,
+			    body_len + 1, &head, &head_len) < 0) {
+		put(fcgi, failed_response, sizeof(failed_response) - 1);
+		return;
 	}
-	n += snprintf(head + n, sizeof(head) - (size_t)n, "\r\n");
-	put(fcgi, head, (size_t)n);
+	put(fcgi, head, head_len);
 	if (body && req->method != HTTP_HEAD) {
 		put(fcgi, body, body_len);
 		put(fcgi, "\n", 1);
 	}
 	free(repaired);
+	free(head);
 }
 
 static double elapsed_ms(const struct timespec *start)
@@ -359,17 +353,24 @@ static void log_request(const struct request *req, const struct response *resp,
 						   : LOG_LEVEL_DEBUG;
 	const char *message = "";
 	struct json_object *field;
+	/* A log line holds 4 KB; what does not fit is cut, not overflowed. */
+	char uri[2048], msg[1536];
 
 	if (!log_enabled(level))
 		return;
 	if (resp->status >= 400 && resp->body &&
 	    json_object_object_get_ex(resp->body, "message", &field))
 		message = json_object_get_string(field);
-	/* Mutations are the audit trail: who did what to which object. */
+	/* Mutations are the audit trail: who did what to which object. The
+	 * quoted fields are escaped, so a '"' in the URI cannot add fields. */
+	/* Only nginx passes REQUEST_METHOD, but anyone could on the socket. */
+	if (!*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
+		method = "?";
 	log_event(level, req->request_id, req->user,
 		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f%s%s%s",
-		  mutating ? "audit" : "request", method, req->uri, resp->status, ms,
-		  *message ? " msg=\"" : "", message, *message ? "\"" : "");
+		  mutating ? "audit" : "request", method, log_quote(req->uri, uri, sizeof(uri)),
+		  resp->status, ms, *message ? " msg=\"" : "",
+		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "");
 }
 
 void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
@@ -388,7 +389,9 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 	req.ctx = ctx;
 	req.image_lock = -1;
 	req.uri = uri && *uri ? uri : "/";
-	req.request_id = request_id && *request_id ? request_id : "-";
+	/* Only nginx's hex $request_id is echoed and logged: anything else
+	 * came from some other client of the socket. */
+	req.request_id = request_id && request_id_valid(request_id) ? request_id : "-";
 	req.user = user && *user ? user : "-";
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", fcgi->envp);
 

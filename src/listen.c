@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,54 @@ out:
 	return r;
 }
 
+/* Whoever can connect to the socket can name any REMOTE_USER: a TCP
+ * socket other hosts can reach is refused unless the operator says so, and
+ * then only with FCGI_WEB_SERVER_ADDRS, which libfcgi checks on every
+ * accept - for IPv4 peers only, hence no remote IPv6. */
+static int check_exposure(int fd, const struct conf *conf, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int loopback;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		snprintf(err, errlen, "getsockname: %s", strerror(errno));
+		return -errno;
+	}
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+		loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+		loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	} else {
+		return 0;
+	}
+	if (loopback)
+		return 0;
+	if (!conf->listen_remote) {
+		snprintf(err, errlen,
+			 "listen %s can be reached from other hosts, and anyone who connects can act as any user; "
+			 "use a unix socket or 127.0.0.1:PORT, or set listen_remote = true and FCGI_WEB_SERVER_ADDRS",
+			 conf->listen);
+		return -EPERM;
+	}
+	if (ss.ss_family != AF_INET) {
+		snprintf(err, errlen,
+			 "listen %s is IPv6, and FCGI_WEB_SERVER_ADDRS only filters IPv4 peers; listen on an IPv4 address",
+			 conf->listen);
+		return -EPERM;
+	}
+	if (!getenv("FCGI_WEB_SERVER_ADDRS") || !*getenv("FCGI_WEB_SERVER_ADDRS")) {
+		snprintf(err, errlen,
+			 "listen_remote = true needs FCGI_WEB_SERVER_ADDRS in the environment: the addresses of the nginx hosts, comma-separated");
+		return -EPERM;
+	}
+	return 0;
+}
+
 int listener_open(struct listener *l, const struct conf *conf, char *err, size_t errlen)
 {
 	int r;
@@ -159,7 +208,10 @@ int listener_open(struct listener *l, const struct conf *conf, char *err, size_t
 	l->fd = take_activated_socket();
 	if (l->fd >= 0) {
 		l->activated = true;
-		return 0;
+		r = check_exposure(l->fd, conf, err, errlen);
+		if (r < 0)
+			l->fd = -1;
+		return r;
 	}
 	if (strchr(conf->listen, '/'))
 		r = open_unix(l, conf, err, errlen);
@@ -171,6 +223,11 @@ int listener_open(struct listener *l, const struct conf *conf, char *err, size_t
 	}
 	if (r < 0)
 		return r;
+	r = check_exposure(l->fd, conf, err, errlen);
+	if (r < 0) {
+		listener_close(l);
+		return r;
+	}
 	if (listen(l->fd, SOMAXCONN) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot listen on %s: %s", conf->listen, strerror(errno));

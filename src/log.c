@@ -77,6 +77,35 @@ static size_t append_sanitized(char *line, size_t used, size_t cap, const char *
 	return used;
 }
 
+/* req= and user= are unquoted: nothing in them may look like a separator
+ * or the start of another field. */
+static size_t append_word(char *line, size_t used, size_t cap, const char *text)
+{
+	for (; *text && used < cap; text++)
+		line[used++] = ((unsigned char)*text <= 0x20 || *text == 0x7f ||
+				strchr("\"=\\", *text)) ? '?' : *text;
+	return used;
+}
+
+const char *log_quote(const char *text, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return "";
+	for (; *text; text++) {
+		int escape = *text == '"' || *text == '\\';
+
+		if (used + (size_t)escape + 1 >= len)
+			break;
+		if (escape)
+			buf[used++] = '\\';
+		buf[used++] = *text;
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
 void log_event(enum log_level level, const char *request_id, const char *user,
 	       const char *fmt, ...)
 {
@@ -104,10 +133,9 @@ void log_event(enum log_level level, const char *request_id, const char *user,
 	used = (size_t)n;
 	if (request_id) {
 		used = append_sanitized(line, used, sizeof(line) - 2, "req=");
-		used = append_sanitized(line, used, sizeof(line) - 2, request_id);
+		used = append_word(line, used, sizeof(line) - 2, request_id);
 		used = append_sanitized(line, used, sizeof(line) - 2, " user=");
-		used = append_sanitized(line, used, sizeof(line) - 2,
-					user && *user ? user : "-");
+		used = append_word(line, used, sizeof(line) - 2, user && *user ? user : "-");
 		used = append_sanitized(line, used, sizeof(line) - 2, " ");
 	}
 

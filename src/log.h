@@ -8,6 +8,8 @@
 #ifndef RBD_REST_API_LOG_H
 #define RBD_REST_API_LOG_H
 
+#include <stddef.h>
+
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
 	LOG_LEVEL_WARN,
@@ -38,6 +40,12 @@ int log_enabled(enum log_level level);
  * never forge a second log line. */
 void log_event(enum log_level level, const char *request_id, const char *user,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* For a value the line shows in double quotes (uri="...", msg="..."):
+ * copies text into buf (len bytes, always terminated, cut when longer)
+ * with '"' and '\\' escaped by a backslash, so a request cannot close the
+ * quotes and append fields of its own. Returns buf. */
+const char *log_quote(const char *text, char *buf, size_t len);
 
 #define log_error(...) log_event(LOG_LEVEL_ERROR, NULL, NULL, __VA_ARGS__)
 #define log_warn(...) log_event(LOG_LEVEL_WARN, NULL, NULL, __VA_ARGS__)

@@ -445,6 +445,7 @@ static void notify_status(struct master *m)
 static void kill_overdue(struct master *m)
 {
 	long long now = now_ms();
+	char uri[2 * sizeof(m->slots[0].score->uri)];
 
 	if (!m->conf->request_timeout)
 		return;
@@ -458,7 +459,8 @@ static void kill_overdue(struct master *m)
 			continue;
 		log_event(LOG_LEVEL_ERROR, score->request_id, NULL,
 			  "event=worker.request_timeout worker=%ld method=%s uri=\"%s\" ms=%lld msg=\"request ran past request_timeout=%us; worker killed and replaced\"",
-			  (long)slot->pid, score->method, score->uri, now - score->request_started_ms,
+			  (long)slot->pid, score->method,
+			  log_quote(score->uri, uri, sizeof(uri)), now - score->request_started_ms,
 			  m->conf->request_timeout);
 		m->board->timeouts++;
 		signal_worker(slot, SIGKILL);

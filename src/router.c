@@ -222,23 +222,40 @@ int percent_encode_segment(const char *in, char *out, size_t outlen)
 	static const char hex[] = "0123456789ABCDEF";
 	size_t used = 0;
 
+	if (outlen == 0)
+		return -ENOSPC;
 	for (; *in; in++) {
 		unsigned char c = (unsigned char)*in;
 
 		if (isalnum(c) || strchr("-._~", c)) {
 			if (used + 1 >= outlen)
-				return -ENOSPC;
+				goto too_small;
 			out[used++] = (char)c;
 		} else {
 			if (used + 3 >= outlen)
-				return -ENOSPC;
+				goto too_small;
 			out[used++] = '%';
 			out[used++] = hex[c >> 4];
 			out[used++] = hex[c & 15];
 		}
 	}
-	if (used >= outlen)
-		return -ENOSPC;
 	out[used] = '\0';
 	return 0;
+too_small:
+	/* Never half a name: a caller that missed the error sends nothing
+	 * rather than stale bytes. */
+	out[0] = '\0';
+	return -ENOSPC;
+}
+
+char *percent_encode_dup(const char *in)
+{
+	size_t outlen = 3 * strlen(in) + 1;
+	char *out = malloc(outlen);
+
+	if (out && percent_encode_segment(in, out, outlen) < 0) {
+		free(out);
+		out = NULL;
+	}
+	return out;
 }

@@ -74,7 +74,12 @@ void path_segments_free(char **segments);
 int percent_decode(char *text, int plus_is_space);
 
 /* Percent-encodes a name for use as one path segment (Location headers).
- * Returns 0, or -ENOSPC when out is too small (3 * strlen + 1 suffices). */
+ * Returns 0, or -ENOSPC when out is too small (3 * strlen + 1 suffices);
+ * out is then the empty string, never a cut or unterminated name. */
 int percent_encode_segment(const char *in, char *out, size_t outlen);
+
+/* The same, into a string of its own (any length); NULL when out of
+ * memory. The caller frees it. */
+char *percent_encode_dup(const char *in);
 
 #endif

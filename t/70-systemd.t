@@ -18,6 +18,12 @@ out=$(systemd-analyze verify "$work/rbd-rest-api.socket" "$work/rbd-rest-api.ser
 	grep -v 'Failed to prepare filename\|rbdapi\|www-data\|ceph.target\|Documentation')
 is "$out" "" "systemd-analyze verify finds nothing wrong with the units"
 like "$(cat "$work/rbd-rest-api.service")" 'Type=notify' "the service is Type=notify"
+score=$(systemd-analyze security --offline=true "$work/rbd-rest-api.service" 2>&1 |
+	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+ok "$(awk -v s="${score:-10}" 'BEGIN { exit !(s <= 2.0) }'; echo $?)" \
+	"systemd-analyze security rates the service ${score:-?} (at most 2.0; it was 3.2)"
+like "$(cat "$work/rbd-rest-api.socket")" 'SocketGroup=rbdapi-web' \
+	"the socket's group is rbdapi-web, not www-data that every web app shares"
 
 # Socket activation and the notify protocol together.
 cat >"$work/conf" <<EOC

@@ -47,7 +47,7 @@ start=$(date +%s)
 fcgi "$EXTRA_SOCKET" GET "/api/v1/pools/$stuck/images"
 elapsed=$(( $(date +%s) - start ))
 ok "$([ "$elapsed" -le 8 ]; echo $?)" "a request on inactive PGs ends within request_timeout, not rados_timeout (${elapsed}s)"
-like "$(cat "$EXTRA_DIR/daemon.log")" 'req=test-[0-9]+ .*event=worker.request_timeout .*uri="/api/v1/pools/stuck' \
+like "$(cat "$EXTRA_DIR/daemon.log")" 'req='"$FCGI_REQUEST_ID"' .*event=worker.request_timeout .*uri="/api/v1/pools/stuck' \
 	"the kill is logged with the request id and uri"
 for i in $(seq 30); do
 	[ "$(worker_pids "$master" | wc -l)" -eq 2 ] && break

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Fuzzing the parsers that read raw client input (paths, JSON bodies,
-# sizes) with libFuzzer under ASan and UBSan: no crash, leak or undefined
+# sizes) and the response writer (headers, body) with libFuzzer under ASan and UBSan: no crash, leak or undefined
 # behaviour. FUZZ_SECONDS (default 20) per target here; longer runs:
 # `make fuzz-run FUZZ_SECONDS=600`.
 set -u
@@ -16,7 +16,7 @@ if ! make -s -C "$build" fuzz >"$build/t/fuzz-build.log" 2>&1; then
 	echo "1..1"
 	exit 1
 fi
-for target in size router json_body utf8; do
+for target in size router json_body utf8 response; do
 	n=$((n + 1))
 	work=$(mktemp -d)
 	log=$build/t/fuzz-$target.log

@@ -32,7 +32,7 @@ extra_daemon secrets keyring="$badkey_dir/keyring" rados_timeout=3 log_level=deb
 fcgi "$EXTRA_SOCKET" GET /api/v1/health
 is "$STATUS" 503 "a refused key: health is 503"
 keep
-out=$(printf '' | env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/pools REQUEST_ID=test-$$ \
+out=$(printf '' | env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/pools REQUEST_ID=$FCGI_REQUEST_ID \
 	REMOTE_USER=tester HTTP_AUTHORIZATION="Basic $basic" CONTENT_LENGTH=0 \
 	timeout 30 cgi-fcgi -bind -connect "$EXTRA_SOCKET" 2>&1) || true
 responses+=$out

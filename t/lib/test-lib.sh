@@ -147,12 +147,14 @@ done_testing() {
 
 # fcgi SOCKET METHOD URI [JSON-BODY]: talks FastCGI straight to a daemon
 # (no nginx), for daemons a test starts with its own configuration. Sets
-# STATUS, HEADERS and BODY like api.
+# STATUS, HEADERS and BODY like api. The request id is FCGI_REQUEST_ID
+# (hex, like nginx's $request_id: the daemon takes no other kind).
+FCGI_REQUEST_ID=$(printf 'fc%06x' $$)
 fcgi() {
 	local socket=$1 method=$2 uri=$3 body=${4:-} out
 	_t_last_request="FastCGI $method $uri"
 	out=$(printf '%s' "$body" | env -i REQUEST_METHOD="$method" REQUEST_URI="$uri" \
-		REQUEST_ID=test-$$ REMOTE_USER=tester CONTENT_TYPE=application/json \
+		REQUEST_ID=$FCGI_REQUEST_ID REMOTE_USER=tester CONTENT_TYPE=application/json \
 		CONTENT_LENGTH=${#body} timeout 30 cgi-fcgi -bind -connect "$socket" 2>&1) || true
 	HEADERS=$(printf '%s\n' "$out" | sed '/^\r*$/q')
 	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | tr -d '\r')
