@@ -40,6 +40,9 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 	if (r == 0)
 		r = json_add_bool(item, "connected", (int)w->connected);
 	if (r == 0)
+		r = w->client[0] ? json_add_string(item, "client", w->client)
+				 : (json_object_object_add(item, "client", NULL) < 0 ? -ENOMEM : 0);
+	if (r == 0)
 		r = json_add_i64(item, "age_seconds", (now - w->started_ms) / 1000);
 	if (r == 0 && state == WORKER_BUSY) {
 		current = json_object_new_object();
@@ -96,6 +99,10 @@ int api_status(struct request *req, struct response *resp)
 		r = json_add_u64(body, "respawns", board->respawns);
 	if (r == 0)
 		r = json_add_u64(body, "timeouts", board->timeouts);
+	if (r == 0)
+		r = json_add_u64(body, "clients_refused", board->ceph_lost);
+	if (r == 0)
+		r = json_add_u64(body, "reconnects", board->ceph_reconnects);
 	if (r < 0) {
 		json_object_put(body);
 		return response_fail(resp, r, "out of memory");
@@ -183,10 +190,18 @@ static void write_worker_metrics(FILE *out, const struct scoreboard *board)
 		     "# HELP rbd_rest_api_worker_timeouts_total Workers killed past request_timeout.\n"
 		     "# TYPE rbd_rest_api_worker_timeouts_total counter\n"
 		     "rbd_rest_api_worker_timeouts_total %llu\n"
+		     "# HELP rbd_rest_api_cluster_clients_refused_total Worker clients the cluster refused (blocklisted, or session ended).\n"
+		     "# TYPE rbd_rest_api_cluster_clients_refused_total counter\n"
+		     "rbd_rest_api_cluster_clients_refused_total %llu\n"
+		     "# HELP rbd_rest_api_cluster_reconnects_total New cluster clients connected in place of refused ones.\n"
+		     "# TYPE rbd_rest_api_cluster_reconnects_total counter\n"
+		     "rbd_rest_api_cluster_reconnects_total %llu\n"
 		     "# HELP rbd_rest_api_uptime_seconds Seconds since the master started.\n"
 		     "# TYPE rbd_rest_api_uptime_seconds gauge\n"
 		     "rbd_rest_api_uptime_seconds %lld\n",
 		(unsigned long long)board->respawns, (unsigned long long)board->timeouts,
+		(unsigned long long)__atomic_load_n(&board->ceph_lost, __ATOMIC_RELAXED),
+		(unsigned long long)__atomic_load_n(&board->ceph_reconnects, __ATOMIC_RELAXED),
 		(long long)((scoreboard_now_ms() - board->started_ms) / 1000));
 }
 

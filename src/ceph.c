@@ -14,6 +14,9 @@
 
 #define BACKOFF_FIRST_MS 500
 #define BACKOFF_MAX_MS 30000
+/* How often a connected worker checks that the cluster still accepts its
+ * client: a blocklisted worker is found within about this long. */
+#define PROBE_INTERVAL_MS 1000
 
 static int conf_set_number(rados_t cluster, const char *option, unsigned value)
 {
@@ -154,15 +157,61 @@ out:
 	return r;
 }
 
-static void *connector_main(void *arg)
+/* "client.N at ADDR" for messages, the status page and blocklisting. */
+static void describe_client(rados_t cluster, char *buf, size_t len)
 {
-	struct ceph_conn *conn = arg;
+	unsigned long long id = (unsigned long long)rados_get_instance_id(cluster);
+	char *addrs = NULL;
+
+	if (rados_getaddrs(cluster, &addrs) == 0 && addrs)
+		snprintf(buf, len, "client.%llu at %s", id, addrs);
+	else
+		snprintf(buf, len, "client.%llu", id);
+	free(addrs);
+}
+
+static void publish(struct ceph_conn *conn)
+{
+	if (!conn->score)
+		return;
+	__atomic_store_n(&conn->score->connected, conn->state == CEPH_CONNECTED, __ATOMIC_RELAXED);
+	snprintf(conn->score->client, sizeof(conn->score->client), "%s",
+		 conn->state == CEPH_CONNECTED ? conn->client : "");
+}
+
+static void count(struct ceph_conn *conn, uint64_t *counter)
+{
+	if (conn->board)
+		__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+}
+
+/* Waits on changed until ms have passed, or stop or loss was signalled.
+ * Called and returns with the lock held. */
+static void wait_ms(struct ceph_conn *conn, unsigned ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!conn->stopping && conn->state != CEPH_LOST &&
+	       pthread_cond_timedwait(&conn->changed, &conn->lock, &until) == 0)
+		;
+}
+
+/* Connects, retrying with back-off. Returns with the lock held, connected
+ * or stopping. */
+static void connect_until_connected(struct ceph_conn *conn)
+{
 	unsigned backoff_ms = BACKOFF_FIRST_MS;
 	char why[sizeof(conn->why)];
 
 	for (;;) {
 		rados_t cluster = NULL;
-		struct timespec until;
 		int r = ceph_connect_once(conn->conf, &cluster, why, sizeof(why));
 
 		pthread_mutex_lock(&conn->lock);
@@ -171,46 +220,166 @@ static void *connector_main(void *arg)
 			conn->cluster = cluster;
 			conn->state = CEPH_CONNECTED;
 			conn->why[0] = '\0';
+			describe_client(cluster, conn->client, sizeof(conn->client));
+			publish(conn);
 			pthread_cond_broadcast(&conn->changed);
-			pthread_mutex_unlock(&conn->lock);
-			log_info("event=ceph.connected user=client.%s attempts=%u", conn->conf->ceph_id,
-				 conn->attempts);
-			return NULL;
+			log_info("event=ceph.connected user=client.%s attempts=%u client=\"%s\"",
+				 conn->conf->ceph_id, conn->attempts, conn->client);
+			return;
 		}
 		conn->state = CEPH_FAILED;
 		snprintf(conn->why, sizeof(conn->why), "%s", why);
+		publish(conn);
 		pthread_cond_broadcast(&conn->changed);
 		/* Log the first failure and then every tenth: a long outage must
 		 * not flood the journal, but must stay visible. */
 		if (conn->attempts == 1 || conn->attempts % 10 == 0)
 			log_warn("event=ceph.connect_failed attempt=%u retry_ms=%u errno=%d msg=\"%s\"",
 				 conn->attempts, backoff_ms, -r, why);
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += backoff_ms / 1000;
-		until.tv_nsec += (long)(backoff_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (!conn->stopping &&
-		       pthread_cond_timedwait(&conn->changed, &conn->lock, &until) == 0)
-			;
-		if (conn->stopping) {
-			pthread_mutex_unlock(&conn->lock);
-			return NULL;
-		}
+		wait_ms(conn, backoff_ms);
+		if (conn->stopping)
+			return;
 		pthread_mutex_unlock(&conn->lock);
 		backoff_ms = backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff_ms * 2;
 	}
 }
 
-int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf)
+/* One OSD read that a refused client cannot make: the stat of an object
+ * that need not exist, in the first pool there is. ENOENT, EPERM or a
+ * timeout say nothing about the client; only ESHUTDOWN (which Ceph also
+ * calls EBLOCKLISTED) does. The io context is kept between probes. */
+static int probe(rados_t cluster, rados_ioctx_t *ioctx)
+{
+	uint64_t size;
+	time_t mtime;
+	int r;
+
+	if (!*ioctx) {
+		char *names = NULL;
+		size_t len;
+
+		r = ceph_pool_names(cluster, &names, &len);
+		if (r == 0 && len > 0 && names[0])
+			r = rados_ioctx_create(cluster, names, ioctx);
+		else if (r == 0)
+			r = -ENOENT;    /* no pool: nothing to be refused from */
+		free(names);
+		if (r < 0) {
+			*ioctx = NULL;
+			return r == -ESHUTDOWN ? r : 0;
+		}
+	}
+	r = rados_stat(*ioctx, "rbd_rest_api.probe", &size, &mtime);
+	if (r == -ESHUTDOWN)
+		return r;
+	/* A pool deleted under the probe: pick another next time. */
+	if (r < 0 && r != -ENOENT && r != -EPERM && r != -EACCES && r != -ETIMEDOUT) {
+		rados_ioctx_destroy(*ioctx);
+		*ioctx = NULL;
+	}
+	return 0;
+}
+
+/* Marks the connection lost (lock held). */
+static void mark_lost(struct ceph_conn *conn, const char *what)
+{
+	if (conn->state != CEPH_CONNECTED)
+		return;
+	conn->state = CEPH_LOST;
+	snprintf(conn->why, sizeof(conn->why),
+		 "the cluster refused this worker's client (%s): it was blocklisted (a broken lock on an image, or `ceph osd blocklist add`) or its session was ended; a new client is connecting",
+		 conn->client);
+	if (conn->board)
+		count(conn, &conn->board->ceph_lost);
+	publish(conn);
+	pthread_cond_broadcast(&conn->changed);
+	log_warn("event=ceph.client_refused client=\"%s\" seen_by=%s", conn->client, what);
+}
+
+/* Drops a lost client once no request uses it (lock held on entry and
+ * exit; released while librados shuts the client down). */
+static void drop_lost_client(struct ceph_conn *conn, rados_ioctx_t *probe_ioctx)
+{
+	struct pool_ioctx *ioctxs;
+	size_t nioctxs;
+	rados_t old;
+
+	while (conn->busy && !conn->stopping)
+		pthread_cond_wait(&conn->changed, &conn->lock);
+	/* The request thread is between requests and waits in
+	 * ceph_conn_enter while state is LOST: the cache is ours. */
+	ioctxs = conn->ioctxs;
+	nioctxs = conn->nioctxs;
+	conn->ioctxs = NULL;
+	conn->nioctxs = 0;
+	old = conn->cluster;
+	conn->cluster = NULL;
+	conn->state = CEPH_CONNECTING;
+	publish(conn);
+	pthread_cond_broadcast(&conn->changed);
+	pthread_mutex_unlock(&conn->lock);
+
+	for (size_t i = 0; i < nioctxs; i++) {
+		rados_ioctx_destroy(ioctxs[i].ioctx);
+		free(ioctxs[i].pool);
+	}
+	free(ioctxs);
+	if (*probe_ioctx)
+		rados_ioctx_destroy(*probe_ioctx);
+	*probe_ioctx = NULL;
+	rados_shutdown(old);
+	pthread_mutex_lock(&conn->lock);
+}
+
+static void *connector_main(void *arg)
+{
+	struct ceph_conn *conn = arg;
+	rados_ioctx_t probe_ioctx = NULL;
+
+	for (;;) {
+		connect_until_connected(conn);
+		/* Watch the connection until the cluster refuses the client. */
+		while (!conn->stopping) {
+			wait_ms(conn, PROBE_INTERVAL_MS);
+			if (conn->stopping)
+				break;
+			if (conn->state == CEPH_CONNECTED) {
+				rados_t cluster = conn->cluster;
+				int r;
+
+				pthread_mutex_unlock(&conn->lock);
+				r = probe(cluster, &probe_ioctx);
+				pthread_mutex_lock(&conn->lock);
+				if (r == -ESHUTDOWN)
+					mark_lost(conn, "probe");
+			}
+			if (conn->state == CEPH_LOST) {
+				drop_lost_client(conn, &probe_ioctx);
+				if (conn->board)
+					count(conn, &conn->board->ceph_reconnects);
+				break;
+			}
+		}
+		if (conn->stopping) {
+			pthread_mutex_unlock(&conn->lock);
+			if (probe_ioctx)
+				rados_ioctx_destroy(probe_ioctx);
+			return NULL;
+		}
+		pthread_mutex_unlock(&conn->lock);
+		log_info("event=ceph.reconnecting user=client.%s", conn->conf->ceph_id);
+	}
+}
+
+int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf, struct scoreboard *board,
+		    struct worker_score *score)
 {
 	int r;
 
 	memset(conn, 0, sizeof(*conn));
 	conn->conf = conf;
+	conn->board = board;
+	conn->score = score;
 	conn->state = CEPH_CONNECTING;
 	snprintf(conn->why, sizeof(conn->why), "still connecting to the cluster");
 	pthread_mutex_init(&conn->lock, NULL);
@@ -245,11 +414,39 @@ void ceph_conn_stop(struct ceph_conn *conn)
 	free(conn->ioctxs);
 	conn->ioctxs = NULL;
 	conn->nioctxs = 0;
-	if (conn->state == CEPH_CONNECTED)
+	if (conn->cluster)
 		rados_shutdown(conn->cluster);
 	conn->cluster = NULL;
 	pthread_cond_destroy(&conn->changed);
 	pthread_mutex_destroy(&conn->lock);
+}
+
+void ceph_conn_enter(struct ceph_conn *conn)
+{
+	pthread_mutex_lock(&conn->lock);
+	/* A lost client is being dropped: its io contexts go with it. That
+	 * takes a moment; then the request is answered 503 while the new
+	 * client connects. */
+	while (conn->state == CEPH_LOST && !conn->stopping)
+		pthread_cond_wait(&conn->changed, &conn->lock);
+	conn->busy = true;
+	pthread_mutex_unlock(&conn->lock);
+}
+
+void ceph_conn_leave(struct ceph_conn *conn)
+{
+	pthread_mutex_lock(&conn->lock);
+	conn->busy = false;
+	pthread_cond_broadcast(&conn->changed);
+	pthread_mutex_unlock(&conn->lock);
+}
+
+void ceph_conn_lost(struct ceph_conn *conn, const char *what, char *client, size_t clientlen)
+{
+	pthread_mutex_lock(&conn->lock);
+	snprintf(client, clientlen, "%s", conn->client);
+	mark_lost(conn, what);
+	pthread_mutex_unlock(&conn->lock);
 }
 
 int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t whylen)

@@ -4,7 +4,12 @@
  * the fork and keeps it for its whole life. A connector thread makes the
  * attempts (with back-off) so a worker whose cluster is down still answers
  * at once: 503 with the reason, never a hang. Once connected, librados
- * itself re-establishes sessions to monitors and OSDs. */
+ * itself re-establishes sessions to monitors and OSDs, but not a client
+ * the cluster has blocklisted (a broken lock, `ceph osd blocklist add`):
+ * every call of that client fails with ESHUTDOWN for good. So the same
+ * thread then watches the connection (one cheap OSD read a second), and
+ * when the cluster refuses the client, or a request saw it refused
+ * (ceph_conn_lost), it drops the client and connects a new one. */
 #ifndef RBD_REST_API_CEPH_H
 #define RBD_REST_API_CEPH_H
 
@@ -14,9 +19,13 @@
 
 #include <rados/librados.h>
 
+#include "scoreboard.h"
+
 struct conf;
 
-enum ceph_state { CEPH_CONNECTING, CEPH_CONNECTED, CEPH_FAILED };
+/* LOST: was connected, but the cluster refuses the client; it is dropped
+ * (once no request uses it) and a new one connected. */
+enum ceph_state { CEPH_CONNECTING, CEPH_CONNECTED, CEPH_FAILED, CEPH_LOST };
 
 struct pool_ioctx {
 	char *pool;
@@ -34,9 +43,15 @@ struct ceph_conn {
 	bool stopping;
 	unsigned attempts;
 	char why[768];            /* why we are not connected, for 503 answers */
-	rados_t cluster;          /* valid once state == CEPH_CONNECTED */
+	rados_t cluster;          /* valid once state == CEPH_CONNECTED, and while LOST */
+	char client[96];          /* "client.N at ADDR" of the connected client */
+	bool busy;                /* the request thread is in a request */
 	pthread_t thread;
 	bool thread_started;
+	/* Shared memory (NULL outside a worker): the worker's slot, for its
+	 * client and connection state, and the counters for metrics. */
+	struct scoreboard *board;
+	struct worker_score *score;
 
 	/* Touched only by the worker's request thread. */
 	struct pool_ioctx *ioctxs;
@@ -46,7 +61,19 @@ struct ceph_conn {
 /* Starts connecting in the background and waits for the first attempt's
  * outcome (bounded by rados_timeout). Returns 0 (even when that attempt
  * failed: the thread keeps trying) or -ENOMEM/-EAGAIN. */
-int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf);
+int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf, struct scoreboard *board,
+		    struct worker_score *score);
+
+/* Around each request: while the request thread is in one, the connector
+ * leaves the client and the io contexts alone. */
+void ceph_conn_enter(struct ceph_conn *conn);
+void ceph_conn_leave(struct ceph_conn *conn);
+
+/* A request saw the cluster refuse this client (ESHUTDOWN: blocklisted,
+ * or its session ended). Marks the connection lost, so the connector
+ * replaces the client after the request; what says what was refused.
+ * Copies "client.N at ADDR" of the refused client into client. */
+void ceph_conn_lost(struct ceph_conn *conn, const char *what, char *client, size_t clientlen);
 
 /* Stops the connector thread, closes io contexts and the connection. */
 void ceph_conn_stop(struct ceph_conn *conn);

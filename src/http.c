@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "faults.h"
 #include "http.h"
 #include "http_head.h"
 #include "log.h"
@@ -398,6 +399,7 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 	scoreboard_request_begin(ctx->score, req.request_id, method ? method : "-", req.uri);
 	dispatch(fcgi, &req, &resp);
 	image_lock_release(ctx->board, req.image_lock);
+	faults_review(&req, &resp);
 	write_response(fcgi, &req, &resp);
 	ms = elapsed_ms(&start);
 	log_request(&req, &resp, method ? method : "-", ms);

@@ -34,6 +34,7 @@ struct worker_score {
 	char request_id[40];
 	char method[8];
 	char uri[160];
+	char client[96];                  /* "client.N at ADDR" of its cluster connection */
 };
 
 struct route_counters {
@@ -48,6 +49,8 @@ struct scoreboard {
 	uint64_t respawns;                /* workers replaced after dying */
 	uint64_t timeouts;                /* workers killed past request_timeout */
 	uint64_t pool_changes;            /* pools created or deleted by any worker */
+	uint64_t ceph_lost;               /* worker clients the cluster refused (blocklisted) */
+	uint64_t ceph_reconnects;         /* new clients connected in their place */
 	struct worker_score workers[SCOREBOARD_SLOTS];
 	struct route_counters routes[SCOREBOARD_ROUTES + 1];  /* last: no route */
 	/* Process-shared and robust: a worker killed while holding one (say,

@@ -69,16 +69,6 @@ static int install_signals(void)
 	return -sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
-/* Publishes whether this worker's cluster connection is up, for the
- * status page and metrics. */
-static void publish_connected(struct worker_ctx *ctx)
-{
-	rados_t cluster;
-	char why[8];
-
-	ctx->score->connected = ceph_cluster(&ctx->ceph, &cluster, why, sizeof(why)) == 0;
-}
-
 void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct scoreboard *board,
 		 struct worker_score *score)
 {
@@ -95,7 +85,7 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		_exit(WORKER_EXIT_FAILURE);
 	}
 
-	r = ceph_conn_start(&ctx.ceph, conf);
+	r = ceph_conn_start(&ctx.ceph, conf, board, score);
 	if (r < 0) {
 		log_error("event=worker.start_failed errno=%d msg=\"cannot start the connector thread\"",
 			  -r);
@@ -105,7 +95,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		log_error("event=worker.start_failed msg=\"libfcgi initialisation failed\"");
 		_exit(WORKER_EXIT_FAILURE);
 	}
-	publish_connected(&ctx);
 	__atomic_store_n(&score->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	if (write(ready_fd, "R", 1) < 0)
 		log_warn("event=worker.ready_unsent errno=%d", errno);
@@ -114,10 +103,11 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	while (!stop_requested && (conf->max_requests == 0 || ctx.served < conf->max_requests)) {
 		if (FCGX_Accept_r(&fcgi) < 0)
 			break;
+		ceph_conn_enter(&ctx.ceph);
 		http_serve(&fcgi, &ctx);
 		FCGX_Finish_r(&fcgi);
+		ceph_conn_leave(&ctx.ceph);
 		ctx.served++;
-		publish_connected(&ctx);
 	}
 
 	FCGX_Free(&fcgi, 0);
