@@ -32,26 +32,55 @@ static const struct field_spec metadata_put_fields[] = {
 	{NULL, 0, 0},
 };
 
+/* The offset of the first byte of key that keys may not hold (printable
+ * ASCII without '/'), or -1. */
+static long key_bad_byte(const char *key)
+{
+	for (size_t i = 0; key[i]; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c < 0x20 || c > 0x7e || c == '/')
+			return (long)i;
+	}
+	return -1;
+}
+
+static int refuse_key(struct response *resp, const char *key, long at)
+{
+	unsigned char c = (unsigned char)key[at];
+
+	return response_fail(resp, -EINVAL,
+			     "metadata key \"%s\" has byte 0x%02x at offset %ld; keys are printable ASCII (space to '~') without '/'",
+			     c >= 0x20 && c <= 0x7e ? key : "(not printable)", c, at);
+}
+
 /* The {key} capture: 1..250 bytes of printable ASCII without '/'. A key
- * the rbd CLI made from other bytes can still be read and removed
- * (existing is true for GET and DELETE), only not made. */
+ * the rbd CLI made of other bytes (but no '/') can still be read and
+ * removed (existing: GET and DELETE, which call refuse_missing_key on a
+ * 404), only not made. */
 static int check_key(struct response *resp, const char *key, int existing)
 {
 	size_t len = strlen(key);
+	long at = key_bad_byte(key);
 
 	if (len == 0 || len > METADATA_KEY_MAX)
 		return response_fail(resp, -EINVAL,
 				     "metadata key must be 1 to %d bytes long, not %zu",
 				     METADATA_KEY_MAX, len);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)key[i];
-
-		if ((c < 0x20 || c > 0x7e || c == '/') && !(existing && c != '/'))
-			return response_fail(resp, -EINVAL,
-					     "metadata key \"%s\" has byte 0x%02x at offset %zu; keys are printable ASCII (space to '~') without '/'",
-					     c >= 0x20 && c <= 0x7e ? key : "(not printable)", c, i);
-	}
+	if (at >= 0 && !(existing && key[at] != '/'))
+		return refuse_key(resp, key, at);
 	return 0;
+}
+
+/* A missing key that breaks the rule is the rule's 400, not a 404: the
+ * leniency of check_key is for keys that exist. */
+static int missing_key(struct response *resp, const struct image_ref *ref, const char *key)
+{
+	long at = key_bad_byte(key);
+
+	if (at >= 0)
+		return refuse_key(resp, key, at);
+	return response_fail(resp, -ENOENT, "image %s has no metadata key \"%s\"", ref->spec, key);
 }
 
 /* The answer when librbd refuses to set a key. A "conf_" key is checked
@@ -211,7 +240,7 @@ int api_metadata_get(struct request *req, struct response *resp)
 	r = metadata_get(image, key, &value);
 	rbd_close(image);
 	if (r == -ENOENT)
-		return response_fail(resp, r, "image %s has no metadata key \"%s\"", ref.spec, key);
+		return missing_key(resp, &ref, key);
 	if (r < 0)
 		return api_image_fail(resp, r, &ref, "reading the metadata of");
 	body = entry_json(key, value, 1);
@@ -298,7 +327,7 @@ int api_metadata_delete(struct request *req, struct response *resp)
 	r = rbd_metadata_remove(image, key);
 	rbd_close(image);
 	if (r == -ENOENT)
-		return response_fail(resp, r, "image %s has no metadata key \"%s\"", ref.spec, key);
+		return missing_key(resp, &ref, key);
 	if (r < 0)
 		return api_image_fail(resp, r, &ref, "removing metadata from");
 	response_json(resp, 204, NULL);
