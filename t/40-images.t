@@ -6,6 +6,7 @@
 img=$(unique vol)
 base=/api/v1/pools/rbd/images
 
+story create
 api POST $base "{\"name\":\"$img\",\"size\":\"1G\"}"
 expect_status 201 "create a 1G image"
 is "$(header Location)" "$base/$img" "Location names it"
@@ -64,6 +65,7 @@ expect_status 200 "list images in detail"
 is "$(field '.Items[] | select(.name == "'"$img"'") | .size')" 1073741824 "detail items are full Images"
 
 # Resize: grow freely, shrink only when asked.
+story resize
 api PATCH "$base/$img" '{"size":"2G"}'
 expect_status 200 "grow to 2G"
 is "$(field .size)" 2147483648 "the new size"
@@ -82,6 +84,7 @@ api PATCH "$base/nothing-$$" '{"size":"1G"}'
 expect_error 404 NotFound "does not exist" "resize a missing image"
 
 # Rename.
+story rename
 api PATCH "$base/$img" "{\"name\":\"$opt\"}"
 expect_error 409 Conflict "$opt already exists" "rename onto an existing image"
 api PATCH "$base/$img" "{\"name\":\"$img-renamed\",\"size\":\"3G\"}"
@@ -92,6 +95,7 @@ rbd info "rbd/$img" >/dev/null 2>&1
 ok "$([ $? -ne 0 ]; echo $?)" "the old name is gone"
 
 # Delete: refused while snapshots exist or a client has it open.
+story delete
 rbd snap create "rbd/$img-renamed@keep" >/dev/null 2>&1
 api DELETE "$base/$img-renamed"
 expect_error 409 Conflict 'has 1 snapshot \(keep\)' "delete with a snapshot"
@@ -130,6 +134,7 @@ api DELETE "$base/$opt"
 expect_status 204 "delete the other"
 
 # Pagination: every image exactly once, in name order, page by page.
+story pagination
 pg=$(unique page)
 for i in $(seq -w 1 25); do
 	rbd create --size 1M "rbd/$pg-$i" &
@@ -153,6 +158,7 @@ is "$(printf '%s\n' "${seen[@]}" | LC_ALL=C sort -c 2>&1 && echo sorted)" sorted
 for i in $(seq -w 1 25); do rbd rm "rbd/$pg-$i" >/dev/null 2>&1 & done
 wait
 
+story "kept listings"
 # Workers keep the last listing they read while the directory is
 # unchanged: a change made behind the service's back shows at once, on
 # whichever worker answers.

@@ -15,10 +15,7 @@ cleanup() {
 	ceph osd pool rm "$pool" "$pool" --yes-i-really-really-mean-it >/dev/null 2>&1
 	ceph osd pool rm "$data" "$data" --yes-i-really-really-mean-it >/dev/null 2>&1
 }
-# Before the library's own exit work (extra daemons, a private stack).
-eval "orig_exit_trap=$(trap -p EXIT | sed 's/^trap -- //; s/ EXIT$//')"
-# shellcheck disable=SC2154  # set by the eval
-trap 'cleanup; '"$orig_exit_trap" EXIT
+at_exit cleanup
 
 ceph osd pool create "$pool" 8 >/dev/null 2>&1
 ceph osd pool create "$data" 8 >/dev/null 2>&1

@@ -18,10 +18,7 @@ cleanup() {
 		rbd rm "rbd/${made[i]}" >/dev/null 2>&1
 	done
 }
-# Before the library's own exit work (extra daemons, a private stack).
-eval "orig_exit_trap=$(trap -p EXIT | sed 's/^trap -- //; s/ EXIT$//')"
-# shellcheck disable=SC2154  # set by the eval
-trap 'cleanup; '"$orig_exit_trap" EXIT
+at_exit cleanup
 
 checksum() {
 	rbd export "rbd/$1" - 2>/dev/null | md5sum | cut -d' ' -f1

@@ -124,9 +124,7 @@ set -m
 build_stage &
 build_pid=$!
 set +m
-eval "orig_exit_trap=$(trap -p EXIT | sed 's/^trap -- //; s/ EXIT$//')"
-# shellcheck disable=SC2154  # set by the eval
-trap '[ -n "${build_pid:-}" ] && kill -TERM -- "-$build_pid" 2>/dev/null; '"$orig_exit_trap" EXIT
+at_exit '[ -n "${build_pid:-}" ] && kill -TERM -- "-$build_pid" 2>/dev/null'
 
 # The package names of the apt-get install in each stage's RUN lines.
 apt_packages() {

@@ -17,7 +17,16 @@
 #   like TEXT REGEX DESCRIPTION / expect_status CODE DESCRIPTION /
 #   expect_error CODE REASON MESSAGE-REGEX DESCRIPTION
 #   unique NAME            NAME plus a suffix unique to this run
+#   story NAME             the checks that follow are one story: once one
+#                          fails, the rest of the story is skipped instead
+#                          of failing in a cascade (git's test_expect_success
+#                          idea); the next story starts afresh
+#   at_exit COMMAND        runs COMMAND when the test exits, before the
+#                          library's own clean-up (one EXIT trap per test)
 #   done_testing           prints the plan; exit status says pass or fail
+#
+# Without a running stack to reuse, a test needs root and the cluster
+# packages to start one; lacking either, it prints `1..0 # SKIP why`.
 
 set -u
 T_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +40,18 @@ _t_setup_stack() {
 		. "$RBD_STACK_ENV"
 		return 0
 	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "1..0 # SKIP the test stack needs root (run t/check as root)"
+		exit 0
+	fi
+	local tool
+	for tool in ceph-mon ceph-osd ceph-mgr nginx; do
+		if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/bin/$tool" ] &&
+			[ ! -x "/usr/sbin/$tool" ]; then
+			echo "1..0 # SKIP $tool is not installed (t/install-deps installs it)"
+			exit 0
+		fi
+	done
 	# Stopped by the EXIT trap below.
 	_t_private_stack=$(mktemp -d /tmp/rbd-rest-api-test.XXXXXX)
 	if ! stack_start "$_t_private_stack" >&2; then
@@ -41,13 +62,26 @@ _t_setup_stack() {
 }
 _t_setup_stack
 
+_t_story=
+_t_story_failed=
+
+story() {
+	_t_story=$1
+	_t_story_failed=
+}
+
 ok() {
 	local cond=$1 desc=$2
 	_t_count=$((_t_count + 1))
+	if [ -n "$_t_story_failed" ]; then
+		echo "ok $_t_count - $desc # SKIP an earlier step of \"$_t_story\" failed"
+		return 0
+	fi
 	if [ "$cond" -eq 0 ]; then
 		echo "ok $_t_count - $desc"
 	else
 		_t_failed=$((_t_failed + 1))
+		[ -n "$_t_story" ] && _t_story_failed=1
 		echo "not ok $_t_count - $desc"
 		echo "#   last request: $_t_last_request -> $STATUS"
 		echo "#   body: ${BODY:0:600}"
@@ -55,17 +89,17 @@ ok() {
 }
 
 is() {
-	local got=$1 want=$2 desc=$3
+	local got=$1 want=$2 desc=$3 skipped=$_t_story_failed
 	[ "$got" = "$want" ]
 	ok $? "$desc"
-	[ "$got" = "$want" ] || echo "#   got '$got', want '$want'"
+	[ "$got" = "$want" ] || [ -n "$skipped" ] || echo "#   got '$got', want '$want'"
 }
 
 like() {
-	local got=$1 regex=$2 desc=$3
+	local got=$1 regex=$2 desc=$3 skipped=$_t_story_failed
 	[[ $got =~ $regex ]]
 	ok $? "$desc"
-	[[ $got =~ $regex ]] || echo "#   '$got' does not match /$regex/"
+	[[ $got =~ $regex ]] || [ -n "$skipped" ] || echo "#   '$got' does not match /$regex/"
 }
 
 STATUS=
@@ -96,7 +130,26 @@ api() {
 	: >"$_t_body_file"
 }
 _t_body_file=$(mktemp /tmp/rbd-rest-api-body.XXXXXX)
-trap 'rm -f "$_t_body_file"; [ -n "${_t_private_stack:-}" ] && { stack_stop "$_t_private_stack"; rm -rf "$_t_private_stack"; }' EXIT
+
+# The one EXIT trap: the test's own clean-up (at_exit, last registered
+# first), then the library's.
+_t_at_exit=()
+at_exit() {
+	_t_at_exit=("$1" "${_t_at_exit[@]}")
+}
+_t_exit() {
+	local cmd
+	for cmd in "${_t_at_exit[@]}"; do
+		eval "$cmd" || true
+	done
+	_t_stop_extras
+	rm -f "$_t_body_file"
+	if [ -n "${_t_private_stack:-}" ]; then
+		stack_stop "$_t_private_stack"
+		rm -rf "$_t_private_stack"
+	fi
+}
+trap _t_exit EXIT
 
 field() {
 	printf '%s' "$BODY" | jq -r "$1" 2>/dev/null
@@ -114,11 +167,18 @@ expect_status() {
 
 # The contract's Status object: code, reason, a message a person can act on.
 expect_error() {
-	local code=$1 reason=$2 regex=$3 desc=$4
+	local code=$1 reason=$2 regex=$3 desc=$4 own=
+	# Without a story running, the three checks are one: a wrong status
+	# does not also fail the body and the message.
+	if [ -z "$_t_story" ]; then
+		own=1
+		story "$desc"
+	fi
 	is "$STATUS" "$code" "$desc: status $code"
 	is "$(field '.Kind + " " + .status + " " + (.code|tostring) + " " + .reason')" \
 		"Status Failure $code $reason" "$desc: Status body"
 	like "$(field .message)" "$regex" "$desc: message"
+	[ -z "$own" ] || story ""
 }
 
 unique() {
@@ -179,7 +239,6 @@ _t_stop_extras() {
 		rm -rf "$d"
 	done
 }
-trap '_t_stop_extras; rm -f "$_t_body_file"; [ -n "${_t_private_stack:-}" ] && { stack_stop "$_t_private_stack"; rm -rf "$_t_private_stack"; }' EXIT
 
 # worker_pids PID: the worker processes of the master PID (not the task
 # runners, "rbd-api-task", that it also parents).
