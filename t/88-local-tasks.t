@@ -69,7 +69,12 @@ api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$dst\"}"
 expect_status 202 "an async copy is accepted"
 made+=("$dst")
 id=$(field .id)
-like "$id" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' "the task has a UUID (v4)"
+# Version 8 (RFC 9562): the first 48 bits name the pool holding the record,
+# so a lookup reads that pool only.
+rbd_pool_id=$(ceph osd pool ls detail -f json | jq -r '.[] | select(.pool_name == "rbd") | .pool_id')
+rbd_prefix=$(printf '%012x' "$rbd_pool_id" | sed 's/^\(.\{8\}\)/\1-/')
+like "$id" "^$rbd_prefix-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\$" \
+	"the task has a UUID (v8) naming pool rbd (id $rbd_pool_id)"
 is "$(header Location)" "/api/v1/tasks/$id" "Location is the task"
 is "$(field .Kind)/$(field .APIVersion)" Task/v1 "a Task"
 is "$(field .status)" queued "queued"
@@ -96,6 +101,11 @@ api GET "/api/v1/tasks/${id^^}"
 is "$STATUS $(field .id)" "200 $id" "an id in capitals is the same task"
 is "$(rados -p rbd listomapkeys rbd_rest_api.tasks | grep -cx "$id")" 1 \
 	"the record is kept in the pool (object rbd_rest_api.tasks)"
+api GET "/api/v1/tasks/$rbd_prefix-8000-8000-000000000000"
+expect_error 404 NotFound "pool id $rbd_pool_id, where it would be recorded, has no record of it" \
+	"an id of ours that its pool does not know"
+api DELETE "/api/v1/tasks/ffffffff-ffff-8000-8000-000000000000"
+expect_error 404 NotFound "pool id [0-9]+, where it would be recorded" "one naming no pool"
 api DELETE "/api/v1/tasks/$id"
 expect_error 409 Conflict "task $id has already succeeded; there is nothing to cancel" \
 	"cancel a finished task"
