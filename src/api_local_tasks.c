@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "children.h"
 #include "conf.h"
 #include "json_out.h"
 #include "log.h"
@@ -183,11 +184,22 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	const char *pool;
 	rados_t cluster;
 	int64_t pool_id;
-	int r;
+	int running, r;
 
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		goto out;
+	/* Each runner is a process with a cluster connection of its own:
+	 * bounded. Runners become the master's children once they detach. Two
+	 * workers checking at once may both start one: a soft bound. */
+	running = children_count(getppid(), TASK_RUNNER_NAME);
+	if (running >= (int)req->ctx->conf->max_tasks) {
+		r = response_fail_http(resp, 429,
+				       "this service already runs %d copy or rollback tasks (max_tasks = %u); try again when one has finished",
+				       running, req->ctx->conf->max_tasks);
+		resp->retry_after = 10;
+		goto out;
+	}
 	json_object_object_get_ex(record, "image", &image);
 	pool = json_in_get_string(image, "pool");
 	pool_id = rados_pool_lookup(cluster, pool);

@@ -40,6 +40,8 @@ static const struct conf_key keys[] = {
 	    "seconds in-flight requests get to finish on stop or reload"),
 	KEY(request_timeout, KEY_UINT, 0, 86400,
 	    "seconds a request may run before its worker is killed and replaced; 0 = no limit"),
+	KEY(max_tasks, KEY_UINT, 1, 1024,
+	    "copy and rollback tasks (runner processes) this service runs at once"),
 	KEY(ceph_conf, KEY_STRING, 0, 0, "ceph.conf path; empty = $CEPH_CONF or /etc/ceph/ceph.conf"),
 	KEY(ceph_id, KEY_STRING, 0, 0, "cephx user name without \"client.\""),
 	KEY(keyring, KEY_STRING, 0, 0, "keyring path; empty = what ceph.conf says"),
@@ -75,6 +77,9 @@ int conf_init(struct conf *conf)
 	conf->socket_mode = 0660;
 	conf->workers = default_workers();
 	conf->shutdown_timeout = 30;
+	/* nginx's fastcgi_read_timeout: past it nobody waits for the answer. */
+	conf->request_timeout = 120;
+	conf->max_tasks = 4;
 	conf->rados_timeout = 30;
 	conf->max_body = 64 * 1024;
 	conf->log_level = LOG_LEVEL_INFO;

@@ -78,6 +78,12 @@ else
 	ok 0 "# SKIP the rbd CLI refused a ${#long}-byte name"
 fi
 
+# Bounded work: a detail page opens every image on it.
+api GET "/api/v1/pools/rbd/images?detail=true&limit=1001"
+expect_error 400 BadRequest 'limit must be an integer from 1 to 1000' "a detail page of 1001 images"
+api GET "/api/v1/pools/rbd/images?limit=1001"
+expect_status 200 "a page of 1001 names is fine"
+
 # nginx: HSTS on answers of every kind, a redirect that goes where the
 # configuration says rather than where the Host header says, and a limit
 # per address that applies before the (costly) password check.

@@ -149,6 +149,25 @@ api GET "$base/$half"
 expect_status 404 "the unfinished copy is gone"
 ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "the operation process is gone"
 
+# At most max_tasks (default 4) runners at once, each a process with a
+# cluster connection: a fifth is refused until one has finished.
+held=()
+for i in 1 2 3 4; do
+	hold_copy "$(unique lcap)"
+	held+=("$id")
+done
+extra=$(unique lcap)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$extra\"}"
+made+=("$extra")
+expect_error 429 TooManyRequests 'already runs 4 copy or rollback tasks \(max_tasks = 4\)' \
+	"a fifth task while four run"
+like "$(header Retry-After)" '^[0-9]+' "with Retry-After"
+for t in "${held[@]}"; do api DELETE "/api/v1/tasks/$t"; done
+for t in "${held[@]}"; do wait_task "/api/v1/tasks/$t"; done
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$extra\"}"
+expect_status 202 "once they have ended, it is accepted"
+wait_task "/api/v1/tasks/$(field .id)"
+
 # Rollback as a task: the image goes back to the snapshot, size included.
 rbd resize --size 96M "rbd/$src" >/dev/null 2>&1
 api POST "$base/$src/snapshots/base/rollback?async=true"
