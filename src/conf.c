@@ -71,7 +71,9 @@ int conf_init(struct conf *conf)
 	conf->listen = strdup("/run/rbd-rest-api/rbd-rest-api.sock");
 	conf->socket_group = strdup("");
 	conf->ceph_conf = strdup("");
-	conf->ceph_id = strdup("admin");
+	/* The least-privilege user the README makes, not client.admin: an
+	 * install that forgets to choose does not quietly get every power. */
+	conf->ceph_id = strdup("rbdapi");
 	conf->keyring = strdup("");
 	conf->log_file = strdup("");
 	conf->socket_mode = 0660;
