@@ -48,6 +48,8 @@ static const struct conf_key keys[] = {
 	KEY(rados_timeout, KEY_UINT, 1, 3600,
 	    "seconds before a cluster operation or connection attempt gives up"),
 	KEY(max_body, KEY_SIZE, 1, 64ul << 20, "largest request body accepted, e.g. 64K"),
+	KEY(sync_max_size, KEY_SIZE, 0, ULONG_MAX,
+	    "largest image copied, flattened or rolled back without ?async=true; 0 = any"),
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
@@ -84,6 +86,9 @@ int conf_init(struct conf *conf)
 	conf->max_tasks = 4;
 	conf->rados_timeout = 30;
 	conf->max_body = 64 * 1024;
+	/* Copy, flatten and rollback move up to the whole image: at a few
+	 * hundred MB/s, 32G is about request_timeout. */
+	conf->sync_max_size = 32ull << 30;
 	conf->log_level = LOG_LEVEL_INFO;
 	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
 	    !conf->keyring || !conf->log_file) {

@@ -32,6 +32,7 @@ struct conf {
 	char *keyring;            /* "" = what ceph.conf says */
 	unsigned rados_timeout;   /* seconds for mon/osd ops and mount */
 	uint64_t max_body;        /* bytes */
+	uint64_t sync_max_size;   /* bytes; larger images need ?async=true for copy/flatten/rollback; 0 = any */
 	bool allow_pool_delete;
 	bool allow_root;
 	enum log_level log_level;

@@ -84,6 +84,23 @@ expect_error 400 BadRequest 'limit must be an integer from 1 to 1000' "a detail 
 api GET "/api/v1/pools/rbd/images?limit=1001"
 expect_status 200 "a page of 1001 names is fine"
 
+# Work that grows with the image (copy, flatten, rollback) is refused
+# synchronously past sync_max_size (32G): it could outlast the request.
+big=$(unique big)
+api POST /api/v1/pools/rbd/images "{\"name\":\"$big\",\"size\":\"40G\"}"
+expect_status 201 "a 40G (thin) image"
+api POST "/api/v1/pools/rbd/images/$big/copy" "{\"pool\":\"rbd\",\"name\":\"$big-copy\"}"
+expect_error 400 BadRequest "copying image rbd/$big \\(42949672960 bytes\\) could outlast the request.*ask with \\?async=true" \
+	"a synchronous copy of it"
+api GET "/api/v1/pools/rbd/images/$big-copy"
+expect_status 404 "and nothing was copied"
+api POST "/api/v1/pools/rbd/images/$big/snapshots" '{"name":"s"}'
+api POST "/api/v1/pools/rbd/images/$big/snapshots/s/rollback"
+expect_error 400 BadRequest 'rolling back image .* sync_max_size' "a synchronous rollback of it"
+api DELETE "/api/v1/pools/rbd/images/$big/snapshots/s"
+api DELETE "/api/v1/pools/rbd/images/$big"
+expect_status 204 "delete it (the object map keeps a delete quick)"
+
 # nginx: HSTS on answers of every kind, a redirect that goes where the
 # configuration says rather than where the Host header says, and a limit
 # per address that applies before the (costly) password check.
