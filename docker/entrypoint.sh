@@ -266,7 +266,7 @@ render_nginx() {
 	# shellcheck disable=SC2016  # nginx variables, literal
 	subst "$nginx_dir/site.conf" listen '80' "listen ${listen_prefix}$http_port"
 	# shellcheck disable=SC2016
-	subst "$nginx_dir/site.conf" return '301 https://$host$request_uri' "include $nginx_dir/health.conf"
+	subst "$nginx_dir/site.conf" return '301 https://rbd-api.example.com$request_uri' "include $nginx_dir/health.conf"
 	subst "$nginx_dir/site.conf" listen '443 ssl http2' "listen ${listen_prefix}$https_port ssl http2"
 	subst "$nginx_dir/site.conf" ssl_certificate /etc/nginx/ssl/rbd-rest-api.crt "ssl_certificate $cert"
 	subst "$nginx_dir/site.conf" ssl_certificate_key /etc/nginx/ssl/rbd-rest-api.key "ssl_certificate_key $key"
@@ -284,12 +284,32 @@ render_nginx() {
 # Probes come every few seconds: not worth an access log line each.
 access_log off;
 
+# nginx matched the normalised path; the daemon routes on REQUEST_URI, so
+# it gets exactly that path (no raw %-escapes, dot segments or query that
+# could route elsewhere), GET only, no user and no request headers.
 location = /api/v1/health {
-    include fastcgi_params;
-    fastcgi_param REQUEST_ID \$request_id;
+    limit_except GET { deny all; }
+    # Not fastcgi_params: it sends REQUEST_URI \$request_uri, and of two
+    # params of one name libfcgi returns the first.
+    fastcgi_param REQUEST_METHOD \$request_method;
+    fastcgi_param REQUEST_URI    /api/v1/health;
+    fastcgi_param QUERY_STRING   "";
+    fastcgi_param CONTENT_LENGTH "";
+    fastcgi_param REQUEST_ID     \$request_id;
     fastcgi_connect_timeout 5s;
     fastcgi_read_timeout    10s;
+    # A failing health answer says why (the cephx user, the keyring path
+    # tried): that is for the authenticated port. Unauthenticated callers
+    # get only the status.
+    fastcgi_intercept_errors on;
+    error_page 500 502 503 504 = @unhealthy;
     fastcgi_pass unix:$socket;
+}
+
+location @unhealthy {
+    default_type "application/json; charset=utf-8";
+    add_header X-Request-Id \$request_id always;
+    return 503 '{"Kind":"Status","APIVersion":"v1","status":"Failure","code":503,"reason":"ServiceUnavailable","message":"not healthy; see the container log or GET /api/v1/health on the HTTPS port"}\n';
 }
 
 location / {

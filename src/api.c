@@ -235,6 +235,19 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 	return 0;
 }
 
+int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t image,
+			 const struct image_ref *ref, const char *doing)
+{
+	uint64_t limit = req->ctx->conf->sync_max_size, size;
+
+	/* A size that cannot be read is left to the operation to report. */
+	if (!limit || rbd_get_size(image, &size) < 0 || size <= limit)
+		return 0;
+	return response_fail(resp, -EINVAL,
+			     "%s image %s (%" PRIu64 " bytes) could outlast the request: it is larger than sync_max_size (%" PRIu64 " bytes); ask with ?async=true",
+			     doing, ref->spec, size, limit);
+}
+
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix)
 {
 	/* Names read back from the cluster (a trash entry's stored name) need

@@ -59,6 +59,13 @@ int api_refuse_if_open(struct response *resp, rbd_image_t image, const struct im
 		       const char *then);
 
 /* Opens ref's image (read-only unless writable), answering on failure. */
+/* For work that grows with the image (copy, flatten, rollback): 0 when
+ * the open image may be done synchronously, else a 400 in resp telling to
+ * ask with ?async=true (image larger than sync_max_size). doing is the
+ * verb, e.g. "copying". */
+int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t image,
+			 const struct image_ref *ref, const char *doing);
+
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		   int writable, rbd_image_t *image);
 

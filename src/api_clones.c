@@ -423,6 +423,11 @@ int api_image_flatten(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref, 1, &image);
 	if (r < 0)
 		return r;
+	r = api_refuse_long_sync(req, resp, image, &ref, "flattening");
+	if (r < 0) {
+		rbd_close(image);
+		return r;
+	}
 	r = rbd_flatten_with_progress(image, no_progress, NULL);
 	rbd_close(image);
 	/* EINVAL: another request flattened it since we looked. */
@@ -510,6 +515,9 @@ int api_image_copy(struct request *req, struct response *resp)
 		r = start_copy_task(req, resp, &src, &dst, dst_ioctx, deep);
 		goto out;
 	}
+	r = api_refuse_long_sync(req, resp, image, &src, "copying");
+	if (r < 0)
+		goto out;
 	rbd_image_options_create(&opts);
 	if (deep)
 		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, no_progress, NULL);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "children.h"
 #include "conf.h"
 #include "json_out.h"
 #include "log.h"
@@ -182,19 +183,32 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	char id[TASK_ID_LEN + 1];
 	const char *pool;
 	rados_t cluster;
-	int r;
+	int64_t pool_id;
+	int running, r;
 
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		goto out;
-	r = task_id_new(id);
+	/* Each runner is a process with a cluster connection of its own:
+	 * bounded. Runners become the master's children once they detach. Two
+	 * workers checking at once may both start one: a soft bound. */
+	running = children_count(getppid(), TASK_RUNNER_NAME);
+	if (running >= (int)req->ctx->conf->max_tasks) {
+		r = response_fail_http(resp, 429,
+				       "this service already runs %d copy or rollback tasks (max_tasks = %u); try again when one has finished",
+				       running, req->ctx->conf->max_tasks);
+		resp->retry_after = 10;
+		goto out;
+	}
+	json_object_object_get_ex(record, "image", &image);
+	pool = json_in_get_string(image, "pool");
+	pool_id = rados_pool_lookup(cluster, pool);
+	r = pool_id < 0 ? (int)pool_id : task_id_new(id, pool_id);
 	if (r < 0) {
-		response_fail(resp, r, "cannot make a task id: %s", strerror(-r));
+		response_fail(resp, r, "cannot make a task id for pool %s: %s", pool, strerror(-r));
 		goto out;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
-	json_object_object_get_ex(record, "image", &image);
-	pool = json_in_get_string(image, "pool");
 	if (json_add_string(record, "id", id) < 0 || json_add_string(record, "status", "queued") < 0 ||
 	    json_add_fraction(record, "progress", 0) < 0 ||
 	    json_add_time(record, "created_at", &now) < 0 ||

@@ -281,6 +281,40 @@ out:
 	return r;
 }
 
+/* Only pools with the rbd application: a CephFS or RGW pool deleted here
+ * would take a file system or an object store with it, and those pools
+ * are none of this API's business. */
+static int require_rbd_pool(struct request *req, struct response *resp, const char *pool)
+{
+	const char *apps;
+	char *names = NULL;
+	rados_ioctx_t ioctx;
+	size_t len = 0;
+	int rbd = 0, r;
+
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	r = ceph_read_list(application_names, ioctx, &names, &len);
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
+				     strerror(-r));
+	for (size_t off = 0; off < len && names[off]; off += strlen(names + off) + 1) {
+		rbd |= strcmp(names + off, "rbd") == 0;
+		/* The list reads "a,b" in the message. */
+		if (off > 0)
+			names[off - 1] = ',';
+	}
+	if (!rbd) {
+		apps = len && names[0] ? names : "none";
+		r = response_fail(resp, -EPERM,
+				  "pool %s is not an RBD pool (applications: %s); this service deletes only pools with the rbd application",
+				  pool, apps);
+	}
+	free(names);
+	return r;
+}
+
 int api_pool_delete(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
@@ -297,6 +331,9 @@ int api_pool_delete(struct request *req, struct response *resp)
 				     "deleting pool %s destroys every image in it; repeat its name to confirm: ?confirm=%s",
 				     pool, pool);
 	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = require_rbd_pool(req, resp, pool);
 	if (r < 0)
 		return r;
 	r = delete_pool(cluster, pool, outs, sizeof(outs));

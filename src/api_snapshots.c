@@ -679,6 +679,11 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		return r;
+	r = api_refuse_long_sync(req, resp, image, &ref.image, "rolling back");
+	if (r < 0) {
+		rbd_close(image);
+		return r;
+	}
 	r = rbd_snap_rollback_with_progress(image, ref.name, no_progress, NULL);
 	rbd_close(image);
 	if (r < 0)

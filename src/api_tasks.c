@@ -24,6 +24,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,12 +532,22 @@ static int task_unknown(struct response *resp, const char *id, int history_err,
 									  : strerror(-history_err));
 }
 
+/* One of our ids whose pool has no record of it (finished tasks' records
+ * are removed after a while, or the pool is gone). */
+static int local_task_unknown(struct response *resp, const char *id, int64_t pool_id)
+{
+	return response_fail(resp, -ENOENT,
+			     "task %s does not exist: pool id %" PRId64 ", where it would be recorded, has no record of it",
+			     id, pool_id);
+}
+
 int api_task_get(struct request *req, struct response *resp)
 {
 	struct mgr_reply reply = {0}, history_reply = {0};
 	struct json_object *entry = NULL, *history = NULL, *completed = NULL, *event;
 	rados_t cluster;
 	char id[TASK_ID_LEN + 1];
+	int64_t pool_id;
 	int r, h;
 
 	r = require_task_id(req, resp, id);
@@ -545,9 +556,11 @@ int api_task_get(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	r = api_local_task_get(resp, cluster, id);
-	if (r != -ENOENT)
-		return r;
+	/* Ours: the id names the pool that holds its record. */
+	if (task_id_pool(id, &pool_id) == 0) {
+		r = api_local_task_get(resp, cluster, id);
+		return r == -ENOENT ? local_task_unknown(resp, id, pool_id) : r;
+	}
 	r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
 	if (r == 0) {
 		entry = parse_reply(&reply);
@@ -570,6 +583,8 @@ int api_task_get(struct request *req, struct response *resp)
 	if (event)
 		r = respond_task(resp, 200, event, 1);
 	else
+		r = api_local_task_get(resp, cluster, id);   /* ours, from before */
+	if (!event && r == -ENOENT)
 		r = task_unknown(resp, id, h, &history_reply);
 out:
 	json_object_put(entry);
@@ -591,6 +606,7 @@ int api_task_delete(struct request *req, struct response *resp)
 	struct json_object *history = NULL, *completed = NULL, *event;
 	rados_t cluster;
 	char id[TASK_ID_LEN + 1];
+	int64_t pool_id;
 	int r, h;
 
 	r = require_task_id(req, resp, id);
@@ -599,9 +615,10 @@ int api_task_delete(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	r = api_local_task_cancel(resp, cluster, id);
-	if (r != -ENOENT)
-		return r;
+	if (task_id_pool(id, &pool_id) == 0) {
+		r = api_local_task_cancel(resp, cluster, id);
+		return r == -ENOENT ? local_task_unknown(resp, id, pool_id) : r;
+	}
 	r = mgr_call(cluster, "rbd task cancel", "task_id", id, &reply);
 	if (r == 0) {
 		response_json(resp, 204, NULL);
@@ -618,6 +635,8 @@ int api_task_delete(struct request *req, struct response *resp)
 	if (event)
 		r = api_task_cancel_too_late(resp, id, task_outcome(event));
 	else
+		r = api_local_task_cancel(resp, cluster, id);   /* ours, from before */
+	if (!event && r == -ENOENT)
 		r = task_unknown(resp, id, h, &history_reply);
 out:
 	json_object_put(history);

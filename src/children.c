@@ -74,6 +74,22 @@ int children_signal(const char *name, int sig)
 	return count;
 }
 
+int children_count(pid_t parent, const char *name)
+{
+	struct dirent *entry;
+	int count = 0;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return -errno;
+	while ((entry = readdir(proc)) != NULL)
+		if (isdigit((unsigned char)entry->d_name[0]) && parent_of(entry->d_name) == parent &&
+		    named(entry->d_name, name))
+			count++;
+	closedir(proc);
+	return count;
+}
+
 int children_remain(void)
 {
 	/* WNOWAIT: look, but leave the reaping to the master's SIGCHLD path. */

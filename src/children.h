@@ -14,6 +14,10 @@
  * be read. */
 int children_signal(const char *name, int sig);
 
+/* How many children of process parent are named name; a negative errno
+ * when /proc cannot be read. */
+int children_count(pid_t parent, const char *name);
+
 /* Does this process still have children (running, or not yet reaped)? */
 int children_remain(void);
 

@@ -40,12 +40,16 @@ static const struct conf_key keys[] = {
 	    "seconds in-flight requests get to finish on stop or reload"),
 	KEY(request_timeout, KEY_UINT, 0, 86400,
 	    "seconds a request may run before its worker is killed and replaced; 0 = no limit"),
+	KEY(max_tasks, KEY_UINT, 1, 1024,
+	    "copy and rollback tasks (runner processes) this service runs at once"),
 	KEY(ceph_conf, KEY_STRING, 0, 0, "ceph.conf path; empty = $CEPH_CONF or /etc/ceph/ceph.conf"),
 	KEY(ceph_id, KEY_STRING, 0, 0, "cephx user name without \"client.\""),
 	KEY(keyring, KEY_STRING, 0, 0, "keyring path; empty = what ceph.conf says"),
 	KEY(rados_timeout, KEY_UINT, 1, 3600,
 	    "seconds before a cluster operation or connection attempt gives up"),
 	KEY(max_body, KEY_SIZE, 1, 64ul << 20, "largest request body accepted, e.g. 64K"),
+	KEY(sync_max_size, KEY_SIZE, 0, ULONG_MAX,
+	    "largest image copied, flattened or rolled back without ?async=true; 0 = any"),
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
@@ -69,14 +73,22 @@ int conf_init(struct conf *conf)
 	conf->listen = strdup("/run/rbd-rest-api/rbd-rest-api.sock");
 	conf->socket_group = strdup("");
 	conf->ceph_conf = strdup("");
-	conf->ceph_id = strdup("admin");
+	/* The least-privilege user the README makes, not client.admin: an
+	 * install that forgets to choose does not quietly get every power. */
+	conf->ceph_id = strdup("rbdapi");
 	conf->keyring = strdup("");
 	conf->log_file = strdup("");
 	conf->socket_mode = 0660;
 	conf->workers = default_workers();
 	conf->shutdown_timeout = 30;
+	/* nginx's fastcgi_read_timeout: past it nobody waits for the answer. */
+	conf->request_timeout = 120;
+	conf->max_tasks = 4;
 	conf->rados_timeout = 30;
 	conf->max_body = 64 * 1024;
+	/* Copy, flatten and rollback move up to the whole image: at a few
+	 * hundred MB/s, 32G is about request_timeout. */
+	conf->sync_max_size = 32ull << 30;
 	conf->log_level = LOG_LEVEL_INFO;
 	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
 	    !conf->keyring || !conf->log_file) {

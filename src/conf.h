@@ -26,11 +26,13 @@ struct conf {
 	unsigned long max_requests;  /* recycle a worker after this many; 0 = never */
 	unsigned shutdown_timeout;   /* seconds in-flight requests get on stop/reload */
 	unsigned request_timeout;    /* seconds before a stuck request's worker is killed; 0 = never */
+	unsigned max_tasks;          /* task runners running at once */
 	char *ceph_conf;          /* "" = librados' own search (CEPH_CONF, /etc/ceph) */
 	char *ceph_id;            /* cephx user without "client." */
 	char *keyring;            /* "" = what ceph.conf says */
 	unsigned rados_timeout;   /* seconds for mon/osd ops and mount */
 	uint64_t max_body;        /* bytes */
+	uint64_t sync_max_size;   /* bytes; larger images need ?async=true for copy/flatten/rollback; 0 = any */
 	bool allow_pool_delete;
 	bool allow_root;
 	enum log_level log_level;

@@ -196,6 +196,10 @@ int main(int argc, char **argv)
 			strerror(-r));
 		goto out_conf;
 	}
+	/* client.admin can do anything to the cluster, which a compromised
+	 * service then could too. */
+	if (strcmp(conf->ceph_id, "admin") == 0)
+		log_warn("event=config.admin_user msg=\"ceph_id = admin: the service runs as client.admin; give it a least-privilege user (README)\"");
 
 	r = listener_open(&listener, conf, err, sizeof(err));
 	if (r < 0) {

@@ -55,6 +55,7 @@ static const struct {
 	{409, "Conflict", "Conflict"},
 	{413, "PayloadTooLarge", "Payload Too Large"},
 	{415, "UnsupportedMediaType", "Unsupported Media Type"},
+	{429, "TooManyRequests", "Too Many Requests"},
 	{500, "InternalError", "Internal Server Error"},
 	{503, "ServiceUnavailable", "Service Unavailable"},
 	{504, "GatewayTimeout", "Gateway Timeout"},

@@ -32,18 +32,35 @@ int task_id_valid(const char *id)
 	return 1;
 }
 
-int task_id_new(char id[TASK_ID_LEN + 1])
+int task_id_new(char id[TASK_ID_LEN + 1], int64_t pool_id)
 {
 	unsigned char b[16];
 
+	if (pool_id < 0 || pool_id >= (int64_t)1 << 48)
+		return -ERANGE;
 	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		return -EIO;
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(pool_id >> (8 * (5 - i)));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80);   /* version 8 */
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
 	snprintf(id, TASK_ID_LEN + 1,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
 		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
 		 b[15]);
+	return 0;
+}
+
+int task_id_pool(const char *id, int64_t *pool_id)
+{
+	char hex[13];
+
+	if (!task_id_valid(id) || id[14] != '8')
+		return -ENOENT;
+	memcpy(hex, id, 8);
+	memcpy(hex + 8, id + 9, 4);
+	hex[12] = '\0';
+	*pool_id = (int64_t)strtoll(hex, NULL, 16);
 	return 0;
 }
 
@@ -287,7 +304,26 @@ static int find_in_pool(rados_ioctx_t ioctx, void *arg)
 int task_store_find(rados_t cluster, const char *id, struct json_object **record)
 {
 	struct find_arg find = {.id = id};
-	int r = task_store_each_pool(cluster, find_in_pool, &find);
+	char pool[256];
+	int64_t pool_id;
+	int r;
+
+	*record = NULL;
+	if (task_id_pool(id, &pool_id) == 0) {
+		rados_ioctx_t ioctx;
+
+		/* A pool deleted since has no tasks any more. */
+		r = rados_pool_reverse_lookup(cluster, pool_id, pool, sizeof(pool));
+		if (r < 0)
+			return r == -ENOMEM ? r : -ENOENT;
+		r = task_store_open(cluster, pool, &ioctx);
+		if (r < 0)
+			return r == -ENOMEM ? r : -ENOENT;
+		r = task_store_get(ioctx, id, record);
+		rados_ioctx_destroy(ioctx);
+		return r == -ENOMEM ? r : r < 0 ? -ENOENT : 0;
+	}
+	r = task_store_each_pool(cluster, find_in_pool, &find);
 
 	*record = find.record;
 	if (r == -EEXIST)

@@ -10,18 +10,30 @@
 #ifndef RBD_REST_API_TASK_STORE_H
 #define RBD_REST_API_TASK_STORE_H
 
+#include <stdint.h>
+
 #include <json-c/json.h>
 #include <rados/librados.h>
 
 #define TASK_STORE_OBJECT "rbd_rest_api.tasks"
-/* Task ids are uuid4 strings, as the manager's: 8-4-4-4-12 hex digits. */
+/* Task ids are UUID strings, as the manager's: 8-4-4-4-12 hex digits.
+ * The manager's are version 4 (random). Ours are version 8 (RFC 9562's
+ * custom layout) with the pool id in the first 48 bits, so a lookup goes
+ * straight to the pool that holds the record:
+ * PPPPPPPP-PPPP-8rrr-vrrr-rrrrrrrrrrrr (P pool id, r random, v variant). */
 #define TASK_ID_LEN 36
 
 /* Is id a UUID (either case)? */
 int task_id_valid(const char *id);
 
-/* A new random (version 4) UUID in lower case. Returns 0 or -errno. */
-int task_id_new(char id[TASK_ID_LEN + 1]);
+/* A new task id naming pool_id (0 to 2^48-1), in lower case. Returns 0,
+ * -ERANGE for a pool id that does not fit, or -errno. */
+int task_id_new(char id[TASK_ID_LEN + 1], int64_t pool_id);
+
+/* The pool id a task id names: 0 and *pool_id for our version-8 ids,
+ * -ENOENT for any other UUID (the manager's, or one of ours from before
+ * ids named their pool). */
+int task_id_pool(const char *id, int64_t *pool_id);
 
 /* An io context on pool's default namespace, owned by the caller. */
 int task_store_open(rados_t cluster, const char *pool, rados_ioctx_t *ioctx);
@@ -43,8 +55,9 @@ int task_store_request_cancel(rados_ioctx_t ioctx, const char *id);
 /* Removes the record of task id and its cancel request. */
 int task_store_remove(rados_ioctx_t ioctx, const char *id);
 
-/* Looks for task id in every pool this client can read. The record is the
- * caller's. -ENOENT when no pool has it. */
+/* The record of task id (the caller's): read from the pool the id names,
+ * or for an id that names none (tasks started before ids did) looked for
+ * in every pool this client can read. -ENOENT when there is none. */
 int task_store_find(rados_t cluster, const char *id, struct json_object **record);
 
 /* Calls visit for every pool this client can read the tasks of. Stops at

@@ -78,6 +78,52 @@ else
 	ok 0 "# SKIP the rbd CLI refused a ${#long}-byte name"
 fi
 
+# Bounded work: a detail page opens every image on it.
+api GET "/api/v1/pools/rbd/images?detail=true&limit=1001"
+expect_error 400 BadRequest 'limit must be an integer from 1 to 1000' "a detail page of 1001 images"
+api GET "/api/v1/pools/rbd/images?limit=1001"
+expect_status 200 "a page of 1001 names is fine"
+
+# Work that grows with the image (copy, flatten, rollback) is refused
+# synchronously past sync_max_size (32G): it could outlast the request.
+big=$(unique big)
+api POST /api/v1/pools/rbd/images "{\"name\":\"$big\",\"size\":\"40G\"}"
+expect_status 201 "a 40G (thin) image"
+api POST "/api/v1/pools/rbd/images/$big/copy" "{\"pool\":\"rbd\",\"name\":\"$big-copy\"}"
+expect_error 400 BadRequest "copying image rbd/$big \\(42949672960 bytes\\) could outlast the request.*ask with \\?async=true" \
+	"a synchronous copy of it"
+api GET "/api/v1/pools/rbd/images/$big-copy"
+expect_status 404 "and nothing was copied"
+api POST "/api/v1/pools/rbd/images/$big/snapshots" '{"name":"s"}'
+api POST "/api/v1/pools/rbd/images/$big/snapshots/s/rollback"
+expect_error 400 BadRequest 'rolling back image .* sync_max_size' "a synchronous rollback of it"
+api DELETE "/api/v1/pools/rbd/images/$big/snapshots/s"
+api DELETE "/api/v1/pools/rbd/images/$big"
+expect_status 204 "delete it (the object map keeps a delete quick)"
+
+# nginx: HSTS on answers of every kind, a redirect that goes where the
+# configuration says rather than where the Host header says, and a limit
+# per address that applies before the (costly) password check.
+api GET /api/v1/version
+like "$(header Strict-Transport-Security)" 'max-age=[0-9]+' "HSTS on an API answer"
+code=$(curl -sS -o /dev/null -D - --cacert "$RBD_API_CACERT" "$RBD_API_URL/api/v1/version" |
+	tr -d '\r' | grep -ci '^strict-transport-security:')
+is "$code" 1 "and on nginx's own 401"
+out=$(curl -sS -o /dev/null -w '%{redirect_url}' -H 'Host: evil.example' "$RBD_API_HTTP_URL/api/v1/pools")
+like "$out" '^https://127\.0\.0\.1:[0-9]+/api/v1/pools$' "the HTTP redirect ignores the Host header"
+codes=$(for i in $(seq 400); do printf 'url = %s\noutput = /dev/null\n' "$RBD_API_URL/api/v1/version"; done |
+	curl -s --cacert "$RBD_API_CACERT" --parallel --parallel-max 50 -w '%{http_code}\n' -K - |
+	sort | uniq -c | tr -s ' ' | tr '\n' ',')
+like "$codes" ' 429,' "400 requests at once from one address: some are refused with 429 ($codes)"
+like "$codes" ' 401,' "the others still get their answer (401: no password sent)"
+sleep 3
+out=$(for i in $(seq 250); do echo "url = $RBD_API_URL/api/v1/version"; done |
+	curl -s --cacert "$RBD_API_CACERT" --parallel --parallel-max 50 -K - 2>/dev/null | grep -m1 '"code":429')
+like "$out" '"reason":"TooManyRequests"' "the 429 is the API's JSON Status"
+sleep 3
+api GET /api/v1/version
+expect_status 200 "a moment later the address is served again"
+
 # The socket's trust boundary: whoever connects may name any REMOTE_USER,
 # so a TCP address other hosts can reach is refused unless allowed, and
 # then only with FCGI_WEB_SERVER_ADDRS (which libfcgi checks on accept).

@@ -84,4 +84,15 @@ expect_status 200 "every worker lists the re-created pool"
 api DELETE "/api/v1/pools/$pool?confirm=$pool"
 expect_status 204 "and delete it"
 
+# Only RBD pools: a CephFS (or RGW, or untagged) pool is not ours to delete.
+fs=$(unique fspool)
+ceph osd pool create "$fs" 8 >/dev/null 2>&1
+ceph osd pool application enable "$fs" cephfs >/dev/null 2>&1
+api DELETE "/api/v1/pools/$fs?confirm=$fs"
+expect_error 403 Forbidden "pool $fs is not an RBD pool \(applications: cephfs\)" \
+	"a CephFS pool cannot be deleted here"
+ceph osd pool ls | grep -qx "$fs"
+ok $? "it is still there"
+ceph osd pool delete "$fs" "$fs" --yes-i-really-really-mean-it >/dev/null 2>&1
+
 done_testing

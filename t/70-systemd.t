@@ -30,6 +30,7 @@ cat >"$work/conf" <<EOC
 listen = /nonexistent/ignored.sock
 workers = 2
 ceph_conf = $CEPH_CONF
+ceph_id = admin
 allow_root = true
 EOC
 "$helpers/notify-listen" "$work/notify.sock" 30 >"$work/notify.log" &

@@ -66,7 +66,12 @@ api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$dst\"}"
 expect_status 202 "an async copy is accepted"
 made+=("$dst")
 id=$(field .id)
-like "$id" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' "the task has a UUID (v4)"
+# Version 8 (RFC 9562): the first 48 bits name the pool holding the record,
+# so a lookup reads that pool only.
+rbd_pool_id=$(ceph osd pool ls detail -f json | jq -r '.[] | select(.pool_name == "rbd") | .pool_id')
+rbd_prefix=$(printf '%012x' "$rbd_pool_id" | sed 's/^\(.\{8\}\)/\1-/')
+like "$id" "^$rbd_prefix-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\$" \
+	"the task has a UUID (v8) naming pool rbd (id $rbd_pool_id)"
 is "$(header Location)" "/api/v1/tasks/$id" "Location is the task"
 is "$(field .Kind)/$(field .APIVersion)" Task/v1 "a Task"
 is "$(field .status)" queued "queued"
@@ -93,6 +98,11 @@ api GET "/api/v1/tasks/${id^^}"
 is "$STATUS $(field .id)" "200 $id" "an id in capitals is the same task"
 is "$(rados -p rbd listomapkeys rbd_rest_api.tasks | grep -cx "$id")" 1 \
 	"the record is kept in the pool (object rbd_rest_api.tasks)"
+api GET "/api/v1/tasks/$rbd_prefix-8000-8000-000000000000"
+expect_error 404 NotFound "pool id $rbd_pool_id, where it would be recorded, has no record of it" \
+	"an id of ours that its pool does not know"
+api DELETE "/api/v1/tasks/ffffffff-ffff-8000-8000-000000000000"
+expect_error 404 NotFound "pool id [0-9]+, where it would be recorded" "one naming no pool"
 api DELETE "/api/v1/tasks/$id"
 expect_error 409 Conflict "task $id has already succeeded; there is nothing to cancel" \
 	"cancel a finished task"
@@ -135,6 +145,25 @@ is "$(field .error)" "canceled; nothing of the copy rbd/$half is left" "saying n
 api GET "$base/$half"
 expect_status 404 "the unfinished copy is gone"
 ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "the operation process is gone"
+
+# At most max_tasks (default 4) runners at once, each a process with a
+# cluster connection: a fifth is refused until one has finished.
+held=()
+for i in 1 2 3 4; do
+	hold_copy "$(unique lcap)"
+	held+=("$id")
+done
+extra=$(unique lcap)
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$extra\"}"
+made+=("$extra")
+expect_error 429 TooManyRequests 'already runs 4 copy or rollback tasks \(max_tasks = 4\)' \
+	"a fifth task while four run"
+like "$(header Retry-After)" '^[0-9]+' "with Retry-After"
+for t in "${held[@]}"; do api DELETE "/api/v1/tasks/$t"; done
+for t in "${held[@]}"; do wait_task "/api/v1/tasks/$t"; done
+api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$extra\"}"
+expect_status 202 "once they have ended, it is accepted"
+wait_task "/api/v1/tasks/$(field .id)"
 
 # Rollback as a task: the image goes back to the snapshot, size included.
 rbd resize --size 96M "rbd/$src" >/dev/null 2>&1

@@ -392,6 +392,14 @@ for path in /api/v1/pools /api/v1/version /api/v1/health/ /; do
 	code=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$password" "$health$path")
 	is "$code" 404 "plain HTTP serves nothing else: $path is 404, credentials or not"
 done
+# nginx matches the normalised path; the daemon must route that one, not
+# the raw URI (which here would name the pools).
+out=$(curl -s --path-as-is -w ' %{http_code}' "$health/api/v1/pools/../health?detail=true")
+like "$out" '^\{"Kind":"Health".* 200$' "a raw URI that normalises to /api/v1/health is answered as health"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$health/api/v1/health")
+is "$code" 403 "the health port takes GET only"
+like "$(cat "$work/run/nginx/health.conf")" 'error_page 500 502 503 504 = @unhealthy' \
+	"an unhealthy answer there is a bare 503, without the cephx user or keyring path"
 out=$("${as_user[@]}" env -i RBD_API_HTTP_PORT="$http_port" RBD_API_BIND_ADDRESS=127.0.0.1 \
 	"$entrypoint" healthcheck 2>&1)
 status=$?

@@ -214,19 +214,26 @@ nginx_start() {
 
     # --- the project's real config, with only the site-specific lines changed
     # shellcheck disable=SC2016  # nginx variables, literal on purpose
-    local redirect_default='301 https://$host$request_uri'
+    local redirect_default='301 https://rbd-api.example.com$request_uri'
     cp "$_NGINX_SRC_DIR/rbd-rest-api.conf" "$nd/server.conf" || return 1
     cp "$_NGINX_SRC_DIR/rbd-rest-api-location.conf" "$nd/location.conf" || return 1
     _nginx_subst "$nd/server.conf" listen '80' "127.0.0.1:$http_port" &&
     _nginx_subst "$nd/server.conf" listen '443 ssl http2' "127.0.0.1:$https_port ssl http2" &&
     _nginx_subst "$nd/server.conf" return "$redirect_default" \
-        "301 https://\$host:$https_port\$request_uri" &&
+        "301 https://127.0.0.1:$https_port\$request_uri" &&
     _nginx_subst "$nd/server.conf" ssl_certificate '/etc/nginx/ssl/rbd-rest-api.crt' "$nd/server.crt" &&
     _nginx_subst "$nd/server.conf" ssl_certificate_key '/etc/nginx/ssl/rbd-rest-api.key' "$nd/server.key" &&
     _nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
     _nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
     _nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "unix:$sock" ||
         return 1
+    # The benchmark drives one address far past the per-address limit.
+    if [ -n "${RBD_NGINX_RATE:-}" ]; then
+        # shellcheck disable=SC2016  # nginx variables, literal
+        _nginx_subst "$nd/server.conf" limit_req_zone \
+            '$binary_remote_addr zone=rbd_api_req:10m rate=100r/s' \
+            "\$binary_remote_addr zone=rbd_api_req:10m rate=$RBD_NGINX_RATE" || return 1
+    fi
 
     # --- top-level config
     local user_line=
