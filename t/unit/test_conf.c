@@ -33,15 +33,19 @@ int main(void)
 	ok(conf.workers >= 2, "workers default to at least 2");
 	is_int(conf.max_body, 65536, "max_body defaults to 64 KiB");
 	ok(!conf.allow_pool_delete, "pool deletion is off by default");
-	is_str(conf.ceph_id, "admin", "ceph_id defaults to admin");
+	is_str(conf.ceph_id, "rbdapi", "ceph_id defaults to rbdapi, not admin");
+	ok(!conf.listen_remote, "a remote TCP listen is refused by default");
+	is_int(conf.request_timeout, 120, "request_timeout defaults to 120 s");
+	is_int(conf.max_tasks, 4, "max_tasks defaults to 4");
+	ok(conf.sync_max_size == 32ull << 30, "sync_max_size defaults to 32G");
 
-	is_int(load_text(&conf, "# comment\n\nworkers = 3\n  max_body=1M \nceph_id = rbdapi\n"
+	is_int(load_text(&conf, "# comment\n\nworkers = 3\n  max_body=1M \nceph_id = admin\n"
 				"allow_pool_delete = true\nsocket_mode = 0600\n",
 			 err, sizeof(err)),
 	       0, "a good file loads");
 	is_int(conf.workers, 3, "workers = 3");
 	is_int(conf.max_body, 1 << 20, "max_body = 1M");
-	is_str(conf.ceph_id, "rbdapi", "ceph_id = rbdapi");
+	is_str(conf.ceph_id, "admin", "ceph_id = admin");
 	ok(conf.allow_pool_delete, "allow_pool_delete = true");
 	is_int(conf.socket_mode, 0600, "socket_mode is octal");
 
