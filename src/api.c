@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "conf.h"
+#include "image_lock.h"
+#include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
 #include "json_out.h"
 #include "text_list.h"
-#include "worker.h"
 
 /* librados answers pool names from its local OSD map, which it refreshes
  * only when it needs to, so a worker could go on seeing a pool another
@@ -23,23 +25,23 @@
  * CLI, other hosts) show once librados refreshes its map. */
 static void sync_pool_map(struct request *req, rados_t cluster)
 {
-	uint64_t changes = __atomic_load_n(&req->ctx->board->pool_changes, __ATOMIC_ACQUIRE);
+	uint64_t changes = __atomic_load_n(&req->env->board->pool_changes, __ATOMIC_ACQUIRE);
 
-	if (changes == req->ctx->pool_changes_seen)
+	if (changes == req->env->pool_changes_seen)
 		return;
 	if (rados_wait_for_latest_osdmap(cluster) == 0)
-		req->ctx->pool_changes_seen = changes;
+		req->env->pool_changes_seen = changes;
 }
 
 void api_pools_changed(struct request *req)
 {
-	__atomic_add_fetch(&req->ctx->board->pool_changes, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&req->env->board->pool_changes, 1, __ATOMIC_RELEASE);
 }
 
 int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 {
 	char why[768];
-	int r = ceph_cluster(&req->ctx->ceph, cluster, why, sizeof(why));
+	int r = ceph_cluster(req->env->ceph, cluster, why, sizeof(why));
 
 	if (r < 0)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
@@ -54,9 +56,9 @@ int api_ioctx(struct request *req, struct response *resp, const char *pool, cons
 	rados_t cluster;
 	int r;
 
-	if (ceph_cluster(&req->ctx->ceph, &cluster, why, sizeof(why)) == 0)
+	if (ceph_cluster(req->env->ceph, &cluster, why, sizeof(why)) == 0)
 		sync_pool_map(req, cluster);
-	r = ceph_ioctx(&req->ctx->ceph, pool, ns, ioctx, why, sizeof(why));
+	r = ceph_ioctx(req->env->ceph, pool, ns, ioctx, why, sizeof(why));
 
 	if (r == -ENOTCONN)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
@@ -221,18 +223,24 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref)
 {
-	int index = image_lock_acquire(req->ctx->board, ref->pool, ref->ns, ref->name,
-				       req->ctx->conf->rados_timeout);
+	int index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
+				       req->env->conf->rados_timeout);
 
 	if (index == -ETIMEDOUT)
 		return response_fail(resp, -EBUSY,
 				     "another request is still changing image %s after %u s; try again later",
-				     ref->spec, req->ctx->conf->rados_timeout);
+				     ref->spec, req->env->conf->rados_timeout);
 	if (index < 0)
 		return response_fail(resp, index, "cannot lock image %s: %s", ref->spec,
 				     strerror(-index));
 	req->image_lock = index;
 	return 0;
+}
+
+void api_request_end(struct request *req)
+{
+	image_lock_release(req->env->board, req->image_lock);
+	req->image_lock = -1;
 }
 
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix)

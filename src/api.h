@@ -3,12 +3,33 @@
 #ifndef RBD_REST_API_API_H
 #define RBD_REST_API_API_H
 
+#include <stdint.h>
+
 #include <rados/librados.h>
 #include <rbd/librbd.h>
 
 #include "json_in.h"
 #include "request.h"
 #include "response.h"
+
+struct ceph_conn;
+struct conf;
+struct image_directory;
+struct scoreboard;
+
+/* What handlers reach besides the request: the worker fills it once and
+ * keeps it between requests (nothing else of the worker is theirs). */
+struct api_env {
+	const struct conf *conf;
+	struct ceph_conn *ceph;             /* the worker's cluster connection */
+	struct image_directory *directory;  /* the last image listing read, kept while it holds */
+	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
+	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
+};
+
+/* Ends a request for the api layer, once its answer is made: releases
+ * what the handler held until then (the image lock). */
+void api_request_end(struct request *req);
 
 /* Room for a percent-encoded name (3 bytes per byte of a 250-byte name). */
 #define ENCODED_NAME_MAX (3 * 250 + 1)
@@ -88,7 +109,7 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix);
 
 /* Takes this service's lock on ref's image for the rest of the request
- * (http.c releases it), so mutations of one image from different workers
+ * (released by api_request_end), so mutations of one image from different workers
  * run one after the other. Call it before opening the image for a change.
  * 409 when another request holds it for longer than rados_timeout. */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);

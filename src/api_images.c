@@ -20,7 +20,6 @@
 #include "api_image_features.h"
 #include "image_idle.h"
 #include "image_list.h"
-#include "worker.h"
 #include "json_out.h"
 #include "text_list.h"
 #include "routes.h"
@@ -62,7 +61,7 @@ static int list_item_error(struct json_object *item, const struct image_list_pag
 
 int api_images_list(struct request *req, struct response *resp)
 {
-	struct image_directory *dir = &req->ctx->directory;
+	struct image_directory *dir = req->env->directory;
 	struct image_list_page page = {0};
 	char after[IMAGE_LIST_TOKEN_NAME_MAX + 1], spec[800];
 	struct json_object *body;

@@ -27,7 +27,6 @@
 #include "task_runner.h"
 #include "task_store.h"
 #include "tasks.h"
-#include "worker.h"
 
 /* The runner writes its record every second; one this much older has
  * lost its runner (killed, or its host went down). */
@@ -210,7 +209,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 			      TASK_STORE_OBJECT, strerror(-r));
 		goto out;
 	}
-	r = spawn_runner(req->ctx->conf, pool, id);
+	r = spawn_runner(req->env->conf, pool, id);
 	if (r < 0) {
 		task_store_remove(store, id);
 		response_fail_http(resp, 500, "cannot start the task's runner process: %s",

@@ -12,7 +12,6 @@
 #include "json_out.h"
 #include "routes.h"
 #include "scoreboard.h"
-#include "worker.h"
 
 static const char *const state_names[] = {"free", "starting", "idle", "busy", "stopping"};
 
@@ -65,7 +64,7 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 
 int api_status(struct request *req, struct response *resp)
 {
-	const struct scoreboard *board = req->ctx->board;
+	const struct scoreboard *board = req->env->board;
 	struct json_object *body, *items, *counts = NULL;
 	unsigned by_state[5] = {0};
 	int64_t now = scoreboard_now_ms();
@@ -213,8 +212,8 @@ int api_metrics(struct request *req, struct response *resp)
 
 	if (!out)
 		return response_fail(resp, -ENOMEM, "out of memory");
-	write_route_metrics(out, req->ctx->board);
-	write_worker_metrics(out, req->ctx->board);
+	write_route_metrics(out, req->env->board);
+	write_worker_metrics(out, req->env->board);
 	if (fclose(out) != 0) {
 		free(text);
 		return response_fail(resp, -ENOMEM, "out of memory rendering metrics");

@@ -22,9 +22,8 @@
 #include "conf.h"
 #include "json_out.h"
 #include "routes.h"
-#include "scoreboard.h"
+#include "image_lock.h"
 #include "tasks.h"
-#include "worker.h"
 
 /* librbd image ids are lowercase hex: the creating client's global id
  * and a 32-bit random number, so at most 24 digits today. */
@@ -137,11 +136,11 @@ static int lock_trash_entry(struct request *req, struct response *resp, const ch
 	/* Ids are hex and names cannot hold '/', so no image shares a key
 	 * with an entry (a shared stripe only means waiting a little). */
 	snprintf(key, sizeof(key), "trash/%s", id);
-	index = image_lock_acquire(req->ctx->board, pool, "", key, req->ctx->conf->rados_timeout);
+	index = image_lock_acquire(req->env->board, pool, "", key, req->env->conf->rados_timeout);
 	if (index == -ETIMEDOUT)
 		return response_fail(resp, -EBUSY,
 				     "another request is still working on trash entry %s of pool %s after %u s; "
-				     "try again later", id, pool, req->ctx->conf->rados_timeout);
+				     "try again later", id, pool, req->env->conf->rados_timeout);
 	if (index < 0)
 		return response_fail(resp, index, "cannot lock trash entry %s of pool %s: %s", id, pool,
 				     strerror(-index));
