@@ -114,18 +114,9 @@ int api_location_image(struct response *resp, const struct image_ref *ref, const
  * 409 when another request holds it for longer than rados_timeout. */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
 
-/* The pool's namespaces as librbd returns them (the default one not
- * among them): names separated by NUL, *names owned by the caller. In
- * api_namespaces.c. */
-int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len);
-
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns);
-
-/* The id of the trash entry named name in ioctx's namespace (the newest
- * such when several), or -ENOENT. In api_trash.c. */
-int api_trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen);
 
 #endif

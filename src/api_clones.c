@@ -25,6 +25,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_query.h"
 #include "clones.h"
 #include "image_json.h"
 #include "json_out.h"
@@ -173,7 +174,7 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 
 		parent_image = NULL;
 		if (r == -ENOENT &&
-		    api_trash_id_of(parent_ioctx, parent->image, trash_id, sizeof(trash_id)) == 0)
+		    trash_id_of(parent_ioctx, parent->image, trash_id, sizeof(trash_id)) == 0)
 			response_fail(resp, r,
 				      "parent image %s does not exist: it is in the trash (id %s); restore it first (POST /api/v1/pools/%s/trash/%s/restore)",
 				      parent_spec, trash_id, parent->pool, trash_id);

@@ -16,7 +16,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "ceph.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -41,21 +41,6 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 	return 0;
 }
 
-static int namespace_list(void *ioctx, char *buf, size_t *len)
-{
-	int r = rbd_namespace_list(ioctx, buf, len);
-
-	if (r < 0)
-		return r;
-	*len = (size_t)r;
-	return 0;
-}
-
-int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
-{
-	return ceph_read_list(namespace_list, ioctx, names, len);
-}
-
 int api_namespaces_list(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
@@ -68,7 +53,7 @@ int api_namespaces_list(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	r = api_namespace_names(ioctx, &names, &len);
+	r = namespace_names(ioctx, &names, &len);
 	if (r < 0) {
 		response_fail(resp, r, "listing the namespaces of pool %s failed: %s (errno %d)",
 			      pool, strerror(-r), -r);

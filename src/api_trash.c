@@ -19,6 +19,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_query.h"
 #include "conf.h"
 #include "json_out.h"
 #include "routes.h"
@@ -148,58 +149,6 @@ static int lock_trash_entry(struct request *req, struct response *resp, const ch
 	return 0;
 }
 
-/* The trash entries of the namespace ioctx is set to, *entries owned by
- * the caller (rbd_trash_list_cleanup, then free). */
-static int read_trash(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, size_t *count)
-{
-	rbd_trash_image_info_t *buf = NULL;
-	size_t room = 16, n;
-	int r;
-
-	for (;;) {
-		rbd_trash_image_info_t *grown = realloc(buf, room * sizeof(*buf));
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		n = room;
-		r = rbd_trash_list(ioctx, buf, &n);
-		if (r != -ERANGE)
-			break;
-		/* n is what is needed now; entries added meanwhile make us go
-		 * round again. */
-		room = n + 16;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*entries = buf;
-	*count = (size_t)r;
-	return 0;
-}
-
-int api_trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
-{
-	rbd_trash_image_info_t *entries = NULL;
-	size_t count = 0;
-	int r = read_trash(ioctx, &entries, &count);
-
-	if (r < 0)
-		return r;
-	r = -ENOENT;
-	for (size_t i = 0; i < count && r == -ENOENT; i++)
-		if (strcmp(entries[i].name, name) == 0) {
-			snprintf(id, idlen, "%s", entries[i].id);
-			r = 0;
-		}
-	rbd_trash_list_cleanup(entries, count);
-	free(entries);
-	return r;
-}
-
 /* Appends the trash entries of namespace ns to items. */
 static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const char *ns,
 				struct json_object *items)
@@ -209,7 +158,7 @@ static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const cha
 	int r;
 
 	rados_ioctx_set_namespace(ioctx, ns);
-	r = read_trash(ioctx, &entries, &count);
+	r = trash_entries_read(ioctx, &entries, &count);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < count && r == 0; i++) {
@@ -249,7 +198,7 @@ int api_trash_list(struct request *req, struct response *resp)
 	if (r < 0)
 		goto fail;
 	rados_ioctx_set_namespace(ioctx, "");
-	r = api_namespace_names(ioctx, &names, &len);
+	r = namespace_names(ioctx, &names, &len);
 	if (r < 0)
 		goto fail;
 	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
@@ -293,7 +242,7 @@ static int find_trash_entry(struct response *resp, rados_ioctx_t ioctx, const ch
 	}
 	if (r != -ENOENT)
 		goto fail;
-	r = api_namespace_names(ioctx, &names, &len);
+	r = namespace_names(ioctx, &names, &len);
 	if (r < 0)
 		goto fail;
 	r = -ENOENT;
