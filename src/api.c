@@ -14,6 +14,7 @@
 #include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "text_list.h"
 
@@ -40,7 +41,7 @@ void api_pools_changed(struct request *req)
 
 int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 {
-	char why[768];
+	char why[CEPH_WHY_MAX];
 	int r = ceph_cluster(req->env->ceph, cluster, why, sizeof(why));
 
 	if (r < 0)
@@ -52,7 +53,7 @@ int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 int api_ioctx(struct request *req, struct response *resp, const char *pool, const char *ns,
 	      rados_ioctx_t *ioctx)
 {
-	char why[768];
+	char why[CEPH_WHY_MAX];
 	rados_t cluster;
 	int r;
 

@@ -9,6 +9,7 @@
 #include <rbd/librbd.h>
 
 #include "json_in.h"
+#include "names.h"
 #include "request.h"
 #include "response.h"
 
@@ -62,7 +63,7 @@ struct image_ref {
 	const char *pool;
 	const char *ns;
 	const char *name;
-	char spec[800];   /* "pool/[ns/]name" */
+	char spec[IMAGE_SPEC_MAX];   /* "pool/[ns/]name" */
 };
 
 /* Fills ref for image name in the request's pool and namespace. */

@@ -26,12 +26,12 @@
 
 #include "api.h"
 #include "image_query.h"
-#include "clones.h"
+#include "api_clones.h"
 #include "image_json.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* librbd calls the progress callback unconditionally: NULL crashes it. */
 static int no_progress(uint64_t offset, uint64_t total, void *arg)

@@ -13,17 +13,18 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "clones.h"
+#include "api_clones.h"
 #include "rbd_features.h"
 #include "image_directory.h"
 #include "image_json.h"
+#include "image_query.h"
 #include "api_image_features.h"
 #include "image_idle.h"
 #include "image_list.h"
 #include "json_out.h"
 #include "text_list.h"
 #include "routes.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 #define MIN_OBJECT_SIZE (4ull << 10)
 #define MAX_OBJECT_SIZE (32ull << 20)
@@ -46,7 +47,7 @@ int api_image_get(struct request *req, struct response *resp)
 static int list_item_error(struct json_object *item, const struct image_list_page *page,
 			   const char *name, int err)
 {
-	char spec[800], message[1024];
+	char spec[IMAGE_SPEC_MAX], message[1024];
 	struct json_object *error;
 
 	snprintf(message, sizeof(message), "image %s cannot be read: %s (errno %d)",
@@ -63,7 +64,7 @@ int api_images_list(struct request *req, struct response *resp)
 {
 	struct image_directory *dir = req->env->directory;
 	struct image_list_page page = {0};
-	char after[IMAGE_LIST_TOKEN_NAME_MAX + 1], spec[800];
+	char after[IMAGE_LIST_TOKEN_NAME_MAX + 1], spec[IMAGE_SPEC_MAX];
 	struct json_object *body;
 	const char *token;
 	unsigned long limit;

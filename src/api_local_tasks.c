@@ -26,7 +26,7 @@
 #include "log.h"
 #include "task_runner.h"
 #include "task_store.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* The runner writes its record every second; one this much older has
  * lost its runner (killed, or its host went down). */

@@ -26,7 +26,7 @@
 #include "text_list.h"
 #include "router.h"
 #include "routes.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* How many clones or clients a 409 message names before "...". */
 

@@ -38,7 +38,7 @@
 #include "mon.h"
 #include "routes.h"
 #include "task_store.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* The {id} capture, checked and in lower case (as the manager writes
  * ids) into id[TASK_ID_LEN + 1]. */

@@ -24,7 +24,7 @@
 #include "json_out.h"
 #include "routes.h"
 #include "image_lock.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* librbd image ids are lowercase hex: the creating client's global id
  * and a 32-bit random number, so at most 24 digits today. */
@@ -491,7 +491,7 @@ int api_trash_delete(struct request *req, struct response *resp)
 	rbd_trash_image_info_t info;
 	rados_ioctx_t ioctx;
 	char *ns = NULL, *spec = NULL;
-	char image[800];
+	char image[IMAGE_SPEC_MAX];
 	int force, async;
 	int r;
 

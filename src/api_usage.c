@@ -17,6 +17,7 @@
 #include "api.h"
 #include "image_locks.h"
 #include "image_json.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "routes.h"
 

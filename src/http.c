@@ -16,7 +16,7 @@
 #include "names.h"
 #include "request.h"
 #include "response.h"
-#include "status.h"
+#include "errno_status.h"
 #include "routes.h"
 #include "worker.h"
 

@@ -10,6 +10,69 @@
 #include "ceph.h"
 #include "image_query.h"
 
+int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
+{
+	int max = 16;
+	int r;
+
+	for (;;) {
+		*snaps = calloc((size_t)max, sizeof(**snaps));
+		if (!*snaps)
+			return -ENOMEM;
+		/* On -ERANGE, max is the room needed now; a snapshot made in
+		 * between sends us round again. */
+		r = rbd_snap_list(image, *snaps, &max);
+		if (r != -ERANGE)
+			break;
+		free(*snaps);
+	}
+	if (r < 0) {
+		free(*snaps);
+		*snaps = NULL;
+	}
+	return r;
+}
+
+void image_snapshots_free(rbd_snap_info_t *snaps)
+{
+	if (!snaps)
+		return;
+	rbd_snap_list_end(snaps);
+	free(snaps);
+}
+
+int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count)
+{
+	size_t max = 8;
+	int r;
+
+	*count = 0;
+	for (;;) {
+		*watchers = calloc(max, sizeof(**watchers));
+		if (!*watchers)
+			return -ENOMEM;
+		/* On -ERANGE, max is the room needed now. */
+		r = rbd_watchers_list(image, *watchers, &max);
+		if (r != -ERANGE)
+			break;
+		free(*watchers);
+	}
+	if (r < 0) {
+		free(*watchers);
+		*watchers = NULL;
+		return r;
+	}
+	*count = max;
+	return 0;
+}
+
+void image_watchers_free(rbd_image_watcher_t *watchers, size_t count)
+{
+	if (count)
+		rbd_watchers_list_cleanup(watchers, count);
+	free(watchers);
+}
+
 static int namespace_list(void *ioctx, char *buf, size_t *len)
 {
 	int r = rbd_namespace_list(ioctx, buf, len);

@@ -9,7 +9,7 @@
 
 #include "json_out.h"
 #include "response.h"
-#include "status.h"
+#include "errno_status.h"
 #include "utf8.h"
 
 void response_init(struct response *resp)
