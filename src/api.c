@@ -106,8 +106,7 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 {
 	if (err == -ENOENT)
 		return response_fail(resp, err, "image %s does not exist", ref->spec);
-	return response_fail(resp, err, "%s image %s failed: %s (errno %d)", doing, ref->spec,
-			     strerror(-err), -err);
+	return response_fail_errno(resp, err, "%s image %s failed", doing, ref->spec);
 }
 
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
@@ -235,6 +234,14 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 		return response_fail(resp, index, "cannot lock image %s: %s", ref->spec,
 				     strerror(-index));
 	req->image_lock = index;
+	return 0;
+}
+
+int api_no_progress(uint64_t offset, uint64_t total, void *arg)
+{
+	(void)offset;
+	(void)total;
+	(void)arg;
 	return 0;
 }
 

@@ -102,6 +102,11 @@ int api_image_open_for_change(struct request *req, struct response *resp, struct
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		      int status);
 
+/* The progress callback for librbd calls that take one (resize, flatten,
+ * rollback, deep copy, trash removal): librbd calls it unconditionally,
+ * so NULL crashes it. Reports nothing. */
+int api_no_progress(uint64_t offset, uint64_t total, void *arg);
+
 /* Sets Location to the image's path, /api/v1/pools/{pool}[/namespaces/
  * {ns}]/images/{image} with each name percent-encoded, followed by suffix
  * (already URL-safe, e.g. "/snapshots/s1" encoded by the caller). Names

@@ -33,15 +33,6 @@
 #include "routes.h"
 #include "api_tasks.h"
 
-/* librbd calls the progress callback unconditionally: NULL crashes it. */
-static int no_progress(uint64_t offset, uint64_t total, void *arg)
-{
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
-}
-
 /* A "namespace" field: absent or "" is the default namespace, anything
  * else obeys the name rule. */
 static int namespace_field(struct json_object *obj, const char *what, const char **ns,
@@ -424,7 +415,7 @@ int api_image_flatten(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref, 1, &image);
 	if (r < 0)
 		return r;
-	r = rbd_flatten_with_progress(image, no_progress, NULL);
+	r = rbd_flatten_with_progress(image, api_no_progress, NULL);
 	rbd_close(image);
 	/* EINVAL: another request flattened it since we looked. */
 	if (r == -EINVAL)
@@ -513,7 +504,8 @@ int api_image_copy(struct request *req, struct response *resp)
 	}
 	rbd_image_options_create(&opts);
 	if (deep)
-		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, no_progress, NULL);
+		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, api_no_progress,
+						NULL);
 	else
 		/* 4 KiB: zeroed runs of that size are left as holes, as the rbd
 		 * CLI does. */

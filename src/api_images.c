@@ -256,8 +256,7 @@ int api_image_create(struct request *req, struct response *resp)
 	}
 	if (r < 0) {
 		/* librbd removes what a failed create made; we add nothing. */
-		response_fail(resp, r, "creating image %s failed: %s (errno %d)", ref.spec,
-			      strerror(-r), -r);
+		response_fail_errno(resp, r, "creating image %s failed", ref.spec);
 		goto out;
 	}
 	r = api_respond_image(resp, ioctx, &ref, 201);
@@ -277,15 +276,6 @@ static const struct field_spec image_patch_fields[] = {
 	{"features", FIELD_OBJECT, 0},
 	{NULL, 0, 0},
 };
-
-/* librbd calls the progress callback unconditionally: NULL crashes it. */
-static int no_progress(uint64_t offset, uint64_t total, void *arg)
-{
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
-}
 
 /* Resizes, refusing to shrink unless allowed, and saying what would be
  * lost. */
@@ -315,7 +305,7 @@ static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct
 	if (size != current) {
 		/* allow_shrink is passed on, so a shrink racing in between is
 		 * still refused by librbd itself. */
-		r = rbd_resize2(image, size, allow_shrink, no_progress, NULL);
+		r = rbd_resize2(image, size, allow_shrink, api_no_progress, NULL);
 		if (r < 0)
 			api_image_fail(resp, r, ref, "resizing");
 	}

@@ -170,7 +170,7 @@ int api_metadata_list(struct request *req, struct response *resp)
 		return r;
 	body = json_list_envelope("MetadataList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	/* librbd returns at most a page per call: go on after the last key
@@ -217,7 +217,7 @@ int api_metadata_get(struct request *req, struct response *resp)
 	body = entry_json(key, value, 1);
 	free(value);
 	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	response_json(resp, 200, body);
 	return 0;
 }
@@ -264,7 +264,7 @@ int api_metadata_put(struct request *req, struct response *resp)
 	}
 	entry = entry_json(key, value, 1);
 	if (!entry) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	response_json(resp, existed ? 200 : 201, entry);

@@ -72,7 +72,7 @@ int api_status(struct request *req, struct response *resp)
 
 	body = json_list_envelope("ServiceStatus", &items);
 	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	for (size_t i = 0; r == 0 && i < SCOREBOARD_SLOTS; i++) {
 		const struct worker_score *w = &board->workers[i];
 		uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
@@ -211,7 +211,7 @@ int api_metrics(struct request *req, struct response *resp)
 	FILE *out = open_memstream(&text, &len);
 
 	if (!out)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	write_route_metrics(out, req->env->board);
 	write_worker_metrics(out, req->env->board);
 	if (fclose(out) != 0) {

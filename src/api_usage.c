@@ -119,7 +119,7 @@ int api_image_du(struct request *req, struct response *resp)
 	    json_add_string(body, "namespace", ref.ns) < 0 ||
 	    json_add_name(body, "image", ref.name, "image") < 0) {
 		json_object_put(items);
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	json_object_object_add(body, "snapshots", items);
@@ -147,7 +147,7 @@ int api_image_du(struct request *req, struct response *resp)
 	    json_add_u64(body, "used_bytes", used) < 0 ||
 	    json_add_u64(body, "total_used_bytes", total) < 0 ||
 	    json_add_bool(body, "fast_diff", fast_diff_valid(image)) < 0) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	response_json(resp, 200, body);
@@ -191,7 +191,7 @@ int api_image_watchers(struct request *req, struct response *resp)
 		}
 	}
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	response_json(resp, 200, body);
@@ -239,7 +239,7 @@ int api_image_locks(struct request *req, struct response *resp)
 	}
 	body = json_list_envelope("LockList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	for (size_t i = 0; i < l.count; i++) {
@@ -247,7 +247,7 @@ int api_image_locks(struct request *req, struct response *resp)
 
 		if (!item || json_object_array_add(items, item) < 0) {
 			json_object_put(item);
-			r = response_fail(resp, -ENOMEM, "out of memory");
+			r = response_oom(resp);
 			goto out;
 		}
 	}
