@@ -135,8 +135,7 @@ static int list_page(rbd_image_t image, const char *start, struct json_object *i
 		const char *key = keys + ko, *value = vals + vo;
 		struct json_object *item = entry_json(key, value, 0);
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}

@@ -67,8 +67,7 @@ int api_namespaces_list(struct request *req, struct response *resp)
 		if (!names[at])
 			continue;
 		item = json_object_new_object();
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = response_oom(resp);
 			goto out;
 		}

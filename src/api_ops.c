@@ -27,8 +27,7 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 	struct json_object *current = NULL;
 	int r;
 
-	if (!item || json_object_array_add(items, item) < 0) {
-		json_object_put(item);
+	if (json_array_take(items, item) < 0) {
 		return -ENOMEM;
 	}
 	r = json_add_i64(item, "pid", w->pid);

@@ -303,8 +303,7 @@ int api_snapshots_list(struct request *req, struct response *resp)
 		if (!snap_is_user(image, list.snaps[i].id))
 			continue;
 		item = json_object_new_object();
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			break;
 		}

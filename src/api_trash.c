@@ -158,8 +158,7 @@ static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const cha
 	for (size_t i = 0; i < count && r == 0; i++) {
 		struct json_object *item = json_object_new_object();
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			break;
 		}

@@ -245,8 +245,7 @@ int api_image_locks(struct request *req, struct response *resp)
 	for (size_t i = 0; i < l.count; i++) {
 		struct json_object *item = locker_json(&l, &l.lockers[i]);
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = response_oom(resp);
 			goto out;
 		}

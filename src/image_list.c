@@ -201,8 +201,7 @@ int image_list_render(rados_ioctx_t ioctx, const struct image_list_page *page,
 	for (size_t i = first; i < end; i++) {
 		struct json_object *item = json_object_new_object();
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}

@@ -7,6 +7,7 @@
 
 #include <rbd/librbd.h>
 
+#include "json_out.h"
 #include "rbd_features.h"
 
 struct named_bit {
@@ -105,8 +106,7 @@ static struct json_object *names_json(const struct named_bit *table, size_t n, u
 		if (!(bits & table[i].bit))
 			continue;
 		name = json_object_new_string(table[i].name);
-		if (!name || json_object_array_add(array, name) < 0) {
-			json_object_put(name);
+		if (json_array_take(array, name) < 0) {
 			json_object_put(array);
 			return NULL;
 		}
