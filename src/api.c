@@ -8,12 +8,15 @@
 #include <string.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "conf.h"
+#include "image_lock.h"
+#include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "text_list.h"
-#include "worker.h"
 
 /* librados answers pool names from its local OSD map, which it refreshes
  * only when it needs to, so a worker could go on seeing a pool another
@@ -23,23 +26,23 @@
  * CLI, other hosts) show once librados refreshes its map. */
 static void sync_pool_map(struct request *req, rados_t cluster)
 {
-	uint64_t changes = __atomic_load_n(&req->ctx->board->pool_changes, __ATOMIC_ACQUIRE);
+	uint64_t changes = __atomic_load_n(&req->env->board->pool_changes, __ATOMIC_ACQUIRE);
 
-	if (changes == req->ctx->pool_changes_seen)
+	if (changes == req->env->pool_changes_seen)
 		return;
 	if (rados_wait_for_latest_osdmap(cluster) == 0)
-		req->ctx->pool_changes_seen = changes;
+		req->env->pool_changes_seen = changes;
 }
 
 void api_pools_changed(struct request *req)
 {
-	__atomic_add_fetch(&req->ctx->board->pool_changes, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&req->env->board->pool_changes, 1, __ATOMIC_RELEASE);
 }
 
 int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 {
-	char why[768];
-	int r = ceph_cluster(&req->ctx->ceph, cluster, why, sizeof(why));
+	char why[CEPH_WHY_MAX];
+	int r = ceph_cluster(req->env->ceph, cluster, why, sizeof(why));
 
 	if (r < 0)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
@@ -50,13 +53,13 @@ int api_cluster(struct request *req, struct response *resp, rados_t *cluster)
 int api_ioctx(struct request *req, struct response *resp, const char *pool, const char *ns,
 	      rados_ioctx_t *ioctx)
 {
-	char why[768];
+	char why[CEPH_WHY_MAX];
 	rados_t cluster;
 	int r;
 
-	if (ceph_cluster(&req->ctx->ceph, &cluster, why, sizeof(why)) == 0)
+	if (ceph_cluster(req->env->ceph, &cluster, why, sizeof(why)) == 0)
 		sync_pool_map(req, cluster);
-	r = ceph_ioctx(&req->ctx->ceph, pool, ns, ioctx, why, sizeof(why));
+	r = ceph_ioctx(req->env->ceph, pool, ns, ioctx, why, sizeof(why));
 
 	if (r == -ENOTCONN)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
@@ -103,8 +106,7 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 {
 	if (err == -ENOENT)
 		return response_fail(resp, err, "image %s does not exist", ref->spec);
-	return response_fail(resp, err, "%s image %s failed: %s (errno %d)", doing, ref->spec,
-			     strerror(-err), -err);
+	return response_fail_errno(resp, err, "%s image %s failed", doing, ref->spec);
 }
 
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
@@ -221,13 +223,13 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref)
 {
-	int index = image_lock_acquire(req->ctx->board, ref->pool, ref->ns, ref->name,
-				       req->ctx->conf->rados_timeout);
+	int index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
+				       req->env->conf->rados_timeout);
 
 	if (index == -ETIMEDOUT)
 		return response_fail(resp, -EBUSY,
 				     "another request is still changing image %s after %u s; try again later",
-				     ref->spec, req->ctx->conf->rados_timeout);
+				     ref->spec, req->env->conf->rados_timeout);
 	if (index < 0)
 		return response_fail(resp, index, "cannot lock image %s: %s", ref->spec,
 				     strerror(-index));
@@ -238,7 +240,7 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t image,
 			 const struct image_ref *ref, const char *doing)
 {
-	uint64_t limit = req->ctx->conf->sync_max_size, size;
+	uint64_t limit = req->env->conf->sync_max_size, size;
 
 	/* A size that cannot be read is left to the operation to report. */
 	if (!limit || rbd_get_size(image, &size) < 0 || size <= limit)
@@ -246,6 +248,20 @@ int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t
 	return response_fail(resp, -EINVAL,
 			     "%s image %s (%" PRIu64 " bytes) could outlast the request: it is larger than sync_max_size (%" PRIu64 " bytes); ask with ?async=true",
 			     doing, ref->spec, size, limit);
+}
+
+int api_no_progress(uint64_t offset, uint64_t total, void *arg)
+{
+	(void)offset;
+	(void)total;
+	(void)arg;
+	return 0;
+}
+
+void api_request_end(struct request *req)
+{
+	image_lock_release(req->env->board, req->image_lock);
+	req->image_lock = -1;
 }
 
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix)

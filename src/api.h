@@ -3,12 +3,34 @@
 #ifndef RBD_REST_API_API_H
 #define RBD_REST_API_API_H
 
+#include <stdint.h>
+
 #include <rados/librados.h>
 #include <rbd/librbd.h>
 
 #include "json_in.h"
+#include "names.h"
 #include "request.h"
 #include "response.h"
+
+struct ceph_conn;
+struct conf;
+struct image_directory;
+struct scoreboard;
+
+/* What handlers reach besides the request: the worker fills it once and
+ * keeps it between requests (nothing else of the worker is theirs). */
+struct api_env {
+	const struct conf *conf;
+	struct ceph_conn *ceph;             /* the worker's cluster connection */
+	struct image_directory *directory;  /* the last image listing read, kept while it holds */
+	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
+	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
+};
+
+/* Ends a request for the api layer, once its answer is made: releases
+ * what the handler held until then (the image lock). */
+void api_request_end(struct request *req);
 
 /* Room for a percent-encoded name (3 bytes per byte of a 250-byte name). */
 #define ENCODED_NAME_MAX (3 * 250 + 1)
@@ -41,7 +63,7 @@ struct image_ref {
 	const char *pool;
 	const char *ns;
 	const char *name;
-	char spec[800];   /* "pool/[ns/]name" */
+	char spec[IMAGE_SPEC_MAX];   /* "pool/[ns/]name" */
 };
 
 /* Fills ref for image name in the request's pool and namespace. */
@@ -87,6 +109,11 @@ int api_image_open_for_change(struct request *req, struct response *resp, struct
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		      int status);
 
+/* The progress callback for librbd calls that take one (resize, flatten,
+ * rollback, deep copy, trash removal): librbd calls it unconditionally,
+ * so NULL crashes it. Reports nothing. */
+int api_no_progress(uint64_t offset, uint64_t total, void *arg);
+
 /* Sets Location to the image's path, /api/v1/pools/{pool}[/namespaces/
  * {ns}]/images/{image} with each name percent-encoded, followed by suffix
  * (already URL-safe, e.g. "/snapshots/s1" encoded by the caller). Names
@@ -95,23 +122,14 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix);
 
 /* Takes this service's lock on ref's image for the rest of the request
- * (http.c releases it), so mutations of one image from different workers
+ * (released by api_request_end), so mutations of one image from different workers
  * run one after the other. Call it before opening the image for a change.
  * 409 when another request holds it for longer than rados_timeout. */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
-
-/* The pool's namespaces as librbd returns them (the default one not
- * among them): names separated by NUL, *names owned by the caller. In
- * api_namespaces.c. */
-int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len);
 
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns);
-
-/* The id of the trash entry named name in ioctx's namespace (the newest
- * such when several), or -ENOENT. In api_trash.c. */
-int api_trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen);
 
 #endif

@@ -25,21 +25,13 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "clones.h"
+#include "image_query.h"
+#include "api_clones.h"
 #include "image_json.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"
-#include "tasks.h"
-
-/* librbd calls the progress callback unconditionally: NULL crashes it. */
-static int no_progress(uint64_t offset, uint64_t total, void *arg)
-{
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
-}
+#include "api_tasks.h"
 
 /* A "namespace" field: absent or "" is the default namespace, anything
  * else obeys the name rule. */
@@ -173,7 +165,7 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 
 		parent_image = NULL;
 		if (r == -ENOENT &&
-		    api_trash_id_of(parent_ioctx, parent->image, trash_id, sizeof(trash_id)) == 0)
+		    trash_id_of(parent_ioctx, parent->image, trash_id, sizeof(trash_id)) == 0)
 			response_fail(resp, r,
 				      "parent image %s does not exist: it is in the trash (id %s); restore it first (POST /api/v1/pools/%s/trash/%s/restore)",
 				      parent_spec, trash_id, parent->pool, trash_id);
@@ -428,7 +420,7 @@ int api_image_flatten(struct request *req, struct response *resp)
 		rbd_close(image);
 		return r;
 	}
-	r = rbd_flatten_with_progress(image, no_progress, NULL);
+	r = rbd_flatten_with_progress(image, api_no_progress, NULL);
 	rbd_close(image);
 	/* EINVAL: another request flattened it since we looked. */
 	if (r == -EINVAL)
@@ -520,7 +512,8 @@ int api_image_copy(struct request *req, struct response *resp)
 		goto out;
 	rbd_image_options_create(&opts);
 	if (deep)
-		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, no_progress, NULL);
+		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, api_no_progress,
+						NULL);
 	else
 		/* 4 KiB: zeroed runs of that size are left as holes, as the rbd
 		 * CLI does. */

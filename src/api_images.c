@@ -13,17 +13,18 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "clones.h"
+#include "api_clones.h"
 #include "rbd_features.h"
+#include "image_directory.h"
 #include "image_json.h"
-#include "image_features.h"
+#include "image_query.h"
+#include "api_image_features.h"
 #include "image_idle.h"
 #include "image_list.h"
-#include "worker.h"
 #include "json_out.h"
 #include "text_list.h"
 #include "routes.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 #define MIN_OBJECT_SIZE (4ull << 10)
 #define MAX_OBJECT_SIZE (32ull << 20)
@@ -43,9 +44,31 @@ int api_image_get(struct request *req, struct response *resp)
 
 #define IMAGE_LIST_DETAIL_MAX 1000
 
+/* A listed image that cannot be read is listed with an error instead of
+ * failing the page. */
+static int list_item_error(struct json_object *item, const struct image_list_page *page,
+			   const char *name, int err)
+{
+	char spec[IMAGE_SPEC_MAX], message[1024];
+	struct json_object *error;
+
+	snprintf(message, sizeof(message), "image %s cannot be read: %s (errno %d)",
+		 api_image_spec(page->pool, page->ns, name, spec, sizeof(spec)), strerror(-err), -err);
+	error = response_error_object(err, message);
+	if (!error || json_object_object_add(item, "error", error) < 0) {
+		json_object_put(error);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int api_images_list(struct request *req, struct response *resp)
 {
+	struct image_directory *dir = req->env->directory;
 	struct image_list_page page = {0};
+	char after[IMAGE_LIST_TOKEN_NAME_MAX + 1], spec[IMAGE_SPEC_MAX];
+	struct json_object *body;
+	const char *token;
 	unsigned long limit;
 	rados_ioctx_t ioctx;
 	int detail;
@@ -66,11 +89,26 @@ int api_images_list(struct request *req, struct response *resp)
 	page.ns = api_namespace(req);
 	page.detail = detail;
 	page.limit = limit;
-	page.continue_token = request_query(req, "continue");
+	page.item_error = list_item_error;
+	token = request_query(req, "continue");
+	if (token && continue_token_decode(token, after, sizeof(after)) < 0)
+		return response_fail(resp, -EINVAL,
+				     "query parameter continue is not a token from a previous page of this listing");
+	page.after = token ? after : NULL;
 	r = api_ioctx(req, resp, page.pool, page.ns, &ioctx);
 	if (r < 0)
 		return r;
-	return image_list_respond(ioctx, &page, &req->ctx->directory, resp);
+	r = image_directory_read(ioctx, dir);
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the images of %s: %s",
+				     page.ns[0] ? api_image_spec(page.pool, page.ns, "", spec, sizeof(spec))
+						: page.pool,
+				     strerror(-r));
+	r = image_list_render(ioctx, &page, dir, &body);
+	if (r < 0)
+		return response_fail(resp, r, "out of memory");
+	response_json(resp, 200, body);
+	return 0;
 }
 
 /* Fields and rules of an image create request, checked before any
@@ -222,8 +260,7 @@ int api_image_create(struct request *req, struct response *resp)
 	}
 	if (r < 0) {
 		/* librbd removes what a failed create made; we add nothing. */
-		response_fail(resp, r, "creating image %s failed: %s (errno %d)", ref.spec,
-			      strerror(-r), -r);
+		response_fail_errno(resp, r, "creating image %s failed", ref.spec);
 		goto out;
 	}
 	r = api_respond_image(resp, ioctx, &ref, 201);
@@ -243,15 +280,6 @@ static const struct field_spec image_patch_fields[] = {
 	{"features", FIELD_OBJECT, 0},
 	{NULL, 0, 0},
 };
-
-/* librbd calls the progress callback unconditionally: NULL crashes it. */
-static int no_progress(uint64_t offset, uint64_t total, void *arg)
-{
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
-}
 
 /* Resizes, refusing to shrink unless allowed, and saying what would be
  * lost. */
@@ -281,7 +309,7 @@ static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct
 	if (size != current) {
 		/* allow_shrink is passed on, so a shrink racing in between is
 		 * still refused by librbd itself. */
-		r = rbd_resize2(image, size, allow_shrink, no_progress, NULL);
+		r = rbd_resize2(image, size, allow_shrink, api_no_progress, NULL);
 		if (r < 0)
 			api_image_fail(resp, r, ref, "resizing");
 	}
@@ -314,7 +342,7 @@ int api_image_patch(struct request *req, struct response *resp)
 	}
 	has_features = json_object_object_get_ex(body, "features", &features);
 	if (has_features) {
-		r = image_features_parse(resp, features, &change);
+		r = api_features_parse(resp, features, &change);
 		if (r < 0)
 			goto out;
 	}
@@ -346,7 +374,7 @@ int api_image_patch(struct request *req, struct response *resp)
 		}
 	}
 	if (has_features) {
-		r = image_features_apply(resp, ioctx, &ref, &change);
+		r = api_features_apply(resp, ioctx, &ref, &change);
 		if (r < 0)
 			goto out;
 	}

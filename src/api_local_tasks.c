@@ -21,14 +21,13 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "children.h"
+#include "task_procs.h"
 #include "conf.h"
 #include "json_out.h"
 #include "log.h"
 #include "task_runner.h"
 #include "task_store.h"
-#include "tasks.h"
-#include "worker.h"
+#include "api_tasks.h"
 
 /* The runner writes its record every second; one this much older has
  * lost its runner (killed, or its host went down). */
@@ -192,11 +191,11 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	/* Each runner is a process with a cluster connection of its own:
 	 * bounded. Runners become the master's children once they detach. Two
 	 * workers checking at once may both start one: a soft bound. */
-	running = children_count(getppid(), TASK_RUNNER_NAME);
-	if (running >= (int)req->ctx->conf->max_tasks) {
+	running = task_procs_count(getppid(), TASK_RUNNER_NAME);
+	if (running >= (int)req->env->conf->max_tasks) {
 		r = response_fail_http(resp, 429,
 				       "this service already runs %d copy or rollback tasks (max_tasks = %u); try again when one has finished",
-				       running, req->ctx->conf->max_tasks);
+				       running, req->env->conf->max_tasks);
 		resp->retry_after = 10;
 		goto out;
 	}
@@ -224,7 +223,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 			      TASK_STORE_OBJECT, strerror(-r));
 		goto out;
 	}
-	r = spawn_runner(req->ctx->conf, pool, id);
+	r = spawn_runner(req->env->conf, pool, id);
 	if (r < 0) {
 		task_store_remove(store, id);
 		response_fail_http(resp, 500, "cannot start the task's runner process: %s",

@@ -164,8 +164,7 @@ static int list_page(rbd_image_t image, const char *start, struct json_object *i
 		const char *key = keys + ko, *value = vals + vo;
 		struct json_object *item = entry_json(key, value, 0);
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}
@@ -199,7 +198,7 @@ int api_metadata_list(struct request *req, struct response *resp)
 		return r;
 	body = json_list_envelope("MetadataList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	/* librbd returns at most a page per call: go on after the last key
@@ -246,7 +245,7 @@ int api_metadata_get(struct request *req, struct response *resp)
 	body = entry_json(key, value, 1);
 	free(value);
 	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	response_json(resp, 200, body);
 	return 0;
 }
@@ -293,7 +292,7 @@ int api_metadata_put(struct request *req, struct response *resp)
 	}
 	entry = entry_json(key, value, 1);
 	if (!entry) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	response_json(resp, existed ? 200 : 201, entry);

@@ -16,7 +16,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "ceph.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -33,27 +33,12 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 	 * is currently set to does not matter: one small read, no switch. */
 	r = rbd_namespace_exists(ioctx, ns, &exists);
 	if (r < 0)
-		return response_fail(resp, r, "checking namespace %s in pool %s failed: %s (errno %d)",
-				     ns, pool, strerror(-r), -r);
+		return response_fail_errno(resp, r, "checking namespace %s in pool %s failed", ns,
+					   pool);
 	if (!exists)
 		return response_fail(resp, -ENOENT, "namespace %s in pool %s does not exist", ns,
 				     pool);
 	return 0;
-}
-
-static int namespace_list(void *ioctx, char *buf, size_t *len)
-{
-	int r = rbd_namespace_list(ioctx, buf, len);
-
-	if (r < 0)
-		return r;
-	*len = (size_t)r;
-	return 0;
-}
-
-int api_namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
-{
-	return ceph_read_list(namespace_list, ioctx, names, len);
 }
 
 int api_namespaces_list(struct request *req, struct response *resp)
@@ -68,28 +53,26 @@ int api_namespaces_list(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	r = api_namespace_names(ioctx, &names, &len);
+	r = namespace_names(ioctx, &names, &len);
 	if (r < 0) {
-		response_fail(resp, r, "listing the namespaces of pool %s failed: %s (errno %d)",
-			      pool, strerror(-r), -r);
+		response_fail_errno(resp, r, "listing the namespaces of pool %s failed", pool);
 		goto out;
 	}
 	body = json_list_envelope("NamespaceList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
 		if (!names[at])
 			continue;
 		item = json_object_new_object();
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
-			r = response_fail(resp, -ENOMEM, "out of memory");
+		if (json_array_take(items, item) < 0) {
+			r = response_oom(resp);
 			goto out;
 		}
 		if (json_add_name(item, "name", names + at, "namespace") < 0) {
-			r = response_fail(resp, -ENOMEM, "out of memory");
+			r = response_oom(resp);
 			goto out;
 		}
 	}
@@ -110,7 +93,7 @@ static int respond_namespace(struct response *resp, const char *pool, const char
 	if (!body || json_add_name(body, "name", ns, "namespace") < 0 ||
 	    json_add_string(body, "pool", pool) < 0) {
 		json_object_put(body);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	response_json(resp, status, body);
 	return 0;
@@ -159,8 +142,7 @@ int api_namespace_create(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (r < 0) {
-		response_fail(resp, r, "creating namespace %s in pool %s failed: %s (errno %d)", ns,
-			      pool, strerror(-r), -r);
+		response_fail_errno(resp, r, "creating namespace %s in pool %s failed", ns, pool);
 		goto out;
 	}
 	r = respond_namespace(resp, pool, ns, 201);
@@ -193,11 +175,49 @@ static void count_namespace_contents(rados_ioctx_t ioctx, const char *ns, size_t
 	rados_ioctx_set_namespace(ioctx, "");
 }
 
+/* The answer when librbd refuses to delete namespace ns: what is still in
+ * it, when that is why. */
+static int namespace_remove_failed(struct response *resp, int err, rados_ioctx_t ioctx,
+				   const char *pool, const char *ns)
+{
+	size_t images, trashed;
+
+	switch (err) {
+	case -ENOENT:
+		return response_fail(resp, err, "namespace %s in pool %s does not exist", ns, pool);
+	case -EBUSY:
+	case -ENOTEMPTY:
+		count_namespace_contents(ioctx, ns, &images, &trashed);
+		if (images == 0 && trashed == 0)
+			return response_fail(resp, err,
+					     "namespace %s in pool %s is not empty (or is in use); "
+					     "delete its images and empty its trash first",
+					     ns, pool);
+		if (trashed == 0)
+			return response_fail(resp, err,
+					     "namespace %s in pool %s still holds %zu image%s; delete %s first",
+					     ns, pool, images, images == 1 ? "" : "s",
+					     images == 1 ? "it" : "them");
+		if (images == 0)
+			return response_fail(resp, err,
+					     "namespace %s in pool %s still holds %zu image%s in its trash; "
+					     "remove %s from the trash first",
+					     ns, pool, trashed, trashed == 1 ? "" : "s",
+					     trashed == 1 ? "it" : "them");
+		return response_fail(resp, err,
+				     "namespace %s in pool %s still holds %zu image%s and %zu more in its trash; "
+				     "delete them and remove the trashed ones first",
+				     ns, pool, images, images == 1 ? "" : "s", trashed);
+	default:
+		return response_fail_errno(resp, err, "deleting namespace %s in pool %s failed", ns,
+					   pool);
+	}
+}
+
 int api_namespace_delete(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
 	const char *ns = api_namespace(req);
-	size_t images, trashed;
 	rados_ioctx_t ioctx;
 	int r;
 
@@ -207,37 +227,9 @@ int api_namespace_delete(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = rbd_namespace_remove(ioctx, ns);
-	switch (r) {
-	case 0:
+	if (r == 0) {
 		response_json(resp, 204, NULL);
 		return 0;
-	case -ENOENT:
-		return response_fail(resp, r, "namespace %s in pool %s does not exist", ns, pool);
-	case -EBUSY:
-	case -ENOTEMPTY:
-		count_namespace_contents(ioctx, ns, &images, &trashed);
-		if (images == 0 && trashed == 0)
-			return response_fail(resp, r,
-					     "namespace %s in pool %s is not empty (or is in use); "
-					     "delete its images and empty its trash first",
-					     ns, pool);
-		if (trashed == 0)
-			return response_fail(resp, r,
-					     "namespace %s in pool %s still holds %zu image%s; delete %s first",
-					     ns, pool, images, images == 1 ? "" : "s",
-					     images == 1 ? "it" : "them");
-		if (images == 0)
-			return response_fail(resp, r,
-					     "namespace %s in pool %s still holds %zu image%s in its trash; "
-					     "remove %s from the trash first",
-					     ns, pool, trashed, trashed == 1 ? "" : "s",
-					     trashed == 1 ? "it" : "them");
-		return response_fail(resp, r,
-				     "namespace %s in pool %s still holds %zu image%s and %zu more in its trash; "
-				     "delete them and remove the trashed ones first",
-				     ns, pool, images, images == 1 ? "" : "s", trashed);
-	default:
-		return response_fail(resp, r, "deleting namespace %s in pool %s failed: %s (errno %d)",
-				     ns, pool, strerror(-r), -r);
 	}
+	return namespace_remove_failed(resp, r, ioctx, pool, ns);
 }

@@ -12,7 +12,6 @@
 #include "json_out.h"
 #include "routes.h"
 #include "scoreboard.h"
-#include "worker.h"
 
 static const char *const state_names[] = {"free", "starting", "idle", "busy", "stopping"};
 
@@ -28,8 +27,7 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 	struct json_object *current = NULL;
 	int r;
 
-	if (!item || json_object_array_add(items, item) < 0) {
-		json_object_put(item);
+	if (json_array_take(items, item) < 0) {
 		return -ENOMEM;
 	}
 	r = json_add_i64(item, "pid", w->pid);
@@ -65,7 +63,7 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 
 int api_status(struct request *req, struct response *resp)
 {
-	const struct scoreboard *board = req->ctx->board;
+	const struct scoreboard *board = req->env->board;
 	struct json_object *body, *items, *counts = NULL;
 	unsigned by_state[5] = {0};
 	int64_t now = scoreboard_now_ms();
@@ -73,7 +71,7 @@ int api_status(struct request *req, struct response *resp)
 
 	body = json_list_envelope("ServiceStatus", &items);
 	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	for (size_t i = 0; r == 0 && i < SCOREBOARD_SLOTS; i++) {
 		const struct worker_score *w = &board->workers[i];
 		uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
@@ -212,9 +210,9 @@ int api_metrics(struct request *req, struct response *resp)
 	FILE *out = open_memstream(&text, &len);
 
 	if (!out)
-		return response_fail(resp, -ENOMEM, "out of memory");
-	write_route_metrics(out, req->ctx->board);
-	write_worker_metrics(out, req->ctx->board);
+		return response_oom(resp);
+	write_route_metrics(out, req->env->board);
+	write_worker_metrics(out, req->env->board);
 	if (fclose(out) != 0) {
 		free(text);
 		return response_fail(resp, -ENOMEM, "out of memory rendering metrics");

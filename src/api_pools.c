@@ -9,11 +9,11 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "conf.h"
 #include "json_out.h"
 #include "mon.h"
 #include "routes.h"
-#include "worker.h"
 
 /* Generous for one pool: the mon refuses far less. */
 #define PG_NUM_MAX 32768
@@ -254,7 +254,7 @@ int api_pool_create(struct request *req, struct response *resp)
 		/* Nothing half-made: a pool that is not ready for RBD goes away. */
 		int undone = delete_pool(cluster, pool, undo, sizeof(undo));
 
-		ceph_ioctx_forget(&req->ctx->ceph, pool);
+		ceph_ioctx_forget(req->env->ceph, pool);
 		api_pools_changed(req);
 		response_fail(resp, r, "pool %s was created but preparing it for RBD failed (%s); %s",
 			      pool, outs[0] ? outs : strerror(-r),
@@ -323,7 +323,7 @@ int api_pool_delete(struct request *req, struct response *resp)
 	rados_t cluster;
 	int r;
 
-	if (!req->ctx->conf->allow_pool_delete)
+	if (!req->env->conf->allow_pool_delete)
 		return response_fail(resp, -EPERM,
 				     "pool deletion is disabled in this service's configuration (allow_pool_delete = false)");
 	if (!confirm || strcmp(confirm, pool) != 0)
@@ -337,7 +337,7 @@ int api_pool_delete(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = delete_pool(cluster, pool, outs, sizeof(outs));
-	ceph_ioctx_forget(&req->ctx->ceph, pool);
+	ceph_ioctx_forget(req->env->ceph, pool);
 	api_pools_changed(req);
 	/* The monitor answers success for a pool that is already gone and
 	 * says so only in its status text. */

@@ -191,7 +191,7 @@ static int respond_image_qos(struct response *resp, rados_ioctx_t ioctx,
 	    json_add_string(body, "namespace", ref->ns) < 0 ||
 	    json_add_name(body, "image", ref->name, "image") < 0) {
 		json_object_put(body);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	r = api_image_open(resp, ioctx, ref, 0, &image);
 	if (r < 0) {
@@ -222,7 +222,7 @@ static int respond_pool_qos(struct response *resp, rados_ioctx_t ioctx, const ch
 
 	if (!body || json_add_string(body, "pool", pool) < 0) {
 		json_object_put(body);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	r = list_options(NULL, ioctx, &options, &count);
 	if (r == 0)
@@ -230,8 +230,8 @@ static int respond_pool_qos(struct response *resp, rados_ioctx_t ioctx, const ch
 	free_options(NULL, options, count);
 	if (r < 0) {
 		json_object_put(body);
-		return response_fail(resp, r, "reading the configuration of pool %s failed: %s (errno %d)",
-				     pool, strerror(-r), -r);
+		return response_fail_errno(resp, r, "reading the configuration of pool %s failed",
+					   pool);
 	}
 	response_json(resp, status, body);
 	return 0;
@@ -294,9 +294,9 @@ int api_image_qos_put(struct request *req, struct response *resp)
 		if (r == -ENOENT && changes[i].clear)
 			r = 0;
 		if (r < 0) {
-			response_fail(resp, r, "%ssetting %s on image %s failed: %s (errno %d)",
-				      applied_before(changes, i, done, sizeof(done)), changes[i].key,
-				      ref.spec, strerror(-r), -r);
+			response_fail_errno(resp, r, "%ssetting %s on image %s failed",
+					    applied_before(changes, i, done, sizeof(done)),
+					    changes[i].key, ref.spec);
 			goto out;
 		}
 	}
@@ -346,9 +346,9 @@ int api_pool_qos_put(struct request *req, struct response *resp)
 		if (r == -ENOENT && changes[i].clear)
 			r = 0;
 		if (r < 0) {
-			response_fail(resp, r, "%ssetting %s on pool %s failed: %s (errno %d)",
-				      applied_before(changes, i, done, sizeof(done)), changes[i].key,
-				      pool, strerror(-r), -r);
+			response_fail_errno(resp, r, "%ssetting %s on pool %s failed",
+					    applied_before(changes, i, done, sizeof(done)),
+					    changes[i].key, pool);
 			goto out;
 		}
 	}

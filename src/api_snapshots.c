@@ -26,7 +26,7 @@
 #include "text_list.h"
 #include "router.h"
 #include "routes.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* How many clones or clients a 409 message names before "...". */
 
@@ -57,17 +57,7 @@ static int snap_fail(struct response *resp, int err, const struct snap_ref *ref,
 {
 	if (err == -ENOENT)
 		return response_fail(resp, err, "snapshot %s does not exist", ref->spec);
-	return response_fail(resp, err, "%s snapshot %s failed: %s (errno %d)", doing, ref->spec,
-			     strerror(-err), -err);
-}
-
-/* librbd calls the progress callback unconditionally: NULL crashes it. */
-static int no_progress(uint64_t offset, uint64_t total, void *arg)
-{
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
+	return response_fail_errno(resp, err, "%s snapshot %s failed", doing, ref->spec);
 }
 
 /* All snapshots of an open image, as rbd_snap_list gives them: count
@@ -313,8 +303,7 @@ int api_snapshots_list(struct request *req, struct response *resp)
 		if (!snap_is_user(image, list.snaps[i].id))
 			continue;
 		item = json_object_new_object();
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			break;
 		}
@@ -632,7 +621,7 @@ static int start_rollback_task(struct request *req, struct response *resp,
 
 	if (!record || json_add_string(record, "snapshot", ref->name) < 0) {
 		json_object_put(record);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	return api_local_task_start(req, resp, record);
 }
@@ -684,7 +673,7 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 		rbd_close(image);
 		return r;
 	}
-	r = rbd_snap_rollback_with_progress(image, ref.name, no_progress, NULL);
+	r = rbd_snap_rollback_with_progress(image, ref.name, api_no_progress, NULL);
 	rbd_close(image);
 	if (r < 0)
 		return snap_fail(resp, r, &ref, "rolling back to");

@@ -31,7 +31,7 @@ int api_health(struct request *req, struct response *resp)
 	if (!body || json_add_string(body, "status", "ok") < 0 ||
 	    json_add_string(body, "fsid", fsid) < 0 || json_add_i64(body, "pid", getpid()) < 0) {
 		json_object_put(body);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	response_json(resp, 200, body);
 	return 0;
@@ -52,7 +52,7 @@ int api_version(struct request *req, struct response *resp)
 	    json_add_string(body, "librados", rados_text) < 0 ||
 	    json_add_string(body, "librbd", rbd_text) < 0) {
 		json_object_put(body);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	response_json(resp, 200, body);
 	return 0;

@@ -36,9 +36,10 @@
 #include "api.h"
 #include "json_out.h"
 #include "log.h"
+#include "mon.h"
 #include "routes.h"
 #include "task_store.h"
-#include "tasks.h"
+#include "api_tasks.h"
 
 /* The {id} capture, checked and in lower case (as the manager writes
  * ids) into id[TASK_ID_LEN + 1]. */
@@ -55,70 +56,6 @@ static int require_task_id(struct request *req, struct response *resp, char *id)
 	for (size_t i = 0; i <= TASK_ID_LEN; i++)
 		id[i] = (char)tolower((unsigned char)capture[i]);
 	return 0;
-}
-
-/* One manager command's answer: its output and its status text, both
- * NUL-terminated copies ("" when the manager gave none). */
-struct mgr_reply {
-	char *out;
-	char *status;
-};
-
-static void mgr_reply_free(struct mgr_reply *reply)
-{
-	free(reply->out);
-	free(reply->status);
-	reply->out = reply->status = NULL;
-}
-
-static char *copy_text(const char *buf, size_t len)
-{
-	char *text;
-
-	while (buf && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		len--;
-	text = malloc(len + 1);
-	if (!text)
-		return NULL;
-	if (len)
-		memcpy(text, buf, len);
-	text[len] = '\0';
-	return text;
-}
-
-/* Runs {"prefix": prefix[, key: value]} on the manager. Returns the
- * manager's result (0 or a negative errno) with reply filled either way,
- * or -ENOMEM with reply empty. */
-static int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
-		    struct mgr_reply *reply)
-{
-	struct json_object *cmd = json_object_new_object();
-	char *outbuf = NULL, *outs = NULL;
-	size_t outlen = 0, outslen = 0;
-	const char *argv[1];
-	int r;
-
-	reply->out = reply->status = NULL;
-	if (!cmd || json_add_string(cmd, "prefix", prefix) < 0 ||
-	    (key && json_add_string(cmd, key, value) < 0)) {
-		json_object_put(cmd);
-		return -ENOMEM;
-	}
-	argv[0] = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN);
-	r = argv[0] ? rados_mgr_command(cluster, argv, 1, "", 0, &outbuf, &outlen, &outs, &outslen)
-		    : -ENOMEM;
-	json_object_put(cmd);
-	reply->out = copy_text(outbuf, outlen);
-	reply->status = copy_text(outs, outslen);
-	if (outbuf)
-		rados_buffer_free(outbuf);
-	if (outs)
-		rados_buffer_free(outs);
-	if (!reply->out || !reply->status) {
-		mgr_reply_free(reply);
-		return -ENOMEM;
-	}
-	return r;
 }
 
 /* The answer for a manager command that failed, in the manager's words.

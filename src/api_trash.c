@@ -19,12 +19,12 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_query.h"
 #include "conf.h"
 #include "json_out.h"
 #include "routes.h"
-#include "scoreboard.h"
-#include "tasks.h"
-#include "worker.h"
+#include "image_lock.h"
+#include "api_tasks.h"
 
 /* librbd image ids are lowercase hex: the creating client's global id
  * and a 32-bit random number, so at most 24 digits today. */
@@ -33,15 +33,6 @@
 /* A deferment that still fits librbd's 32-bit seconds (utime_t) for
  * the next decades: ten years. */
 #define TRASH_DELAY_MAX (10ull * 365 * 24 * 3600)
-
-/* librbd calls the progress callback unconditionally: NULL crashes it. */
-static int no_progress(uint64_t offset, uint64_t total, void *arg)
-{
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
-}
 
 static const char *trash_source_name(rbd_trash_image_source_t source)
 {
@@ -98,11 +89,14 @@ static int check_trash_id(struct response *resp, const char *id)
 	return 0;
 }
 
+/* A time for a message, as json_add_time writes it when it can. */
 static void format_time(time_t t, char *buf, size_t buflen)
 {
-	struct tm tm;
+	char text[JSON_TIME_TEXT_LEN];
 
-	if (!gmtime_r(&t, &tm) || strftime(buf, buflen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (json_time_text(t, text) == 0)
+		snprintf(buf, buflen, "%s", text);
+	else
 		snprintf(buf, buflen, "%lld (seconds since the epoch)", (long long)t);
 }
 
@@ -137,68 +131,16 @@ static int lock_trash_entry(struct request *req, struct response *resp, const ch
 	/* Ids are hex and names cannot hold '/', so no image shares a key
 	 * with an entry (a shared stripe only means waiting a little). */
 	snprintf(key, sizeof(key), "trash/%s", id);
-	index = image_lock_acquire(req->ctx->board, pool, "", key, req->ctx->conf->rados_timeout);
+	index = image_lock_acquire(req->env->board, pool, "", key, req->env->conf->rados_timeout);
 	if (index == -ETIMEDOUT)
 		return response_fail(resp, -EBUSY,
 				     "another request is still working on trash entry %s of pool %s after %u s; "
-				     "try again later", id, pool, req->ctx->conf->rados_timeout);
+				     "try again later", id, pool, req->env->conf->rados_timeout);
 	if (index < 0)
 		return response_fail(resp, index, "cannot lock trash entry %s of pool %s: %s", id, pool,
 				     strerror(-index));
 	req->image_lock = index;
 	return 0;
-}
-
-/* The trash entries of the namespace ioctx is set to, *entries owned by
- * the caller (rbd_trash_list_cleanup, then free). */
-static int read_trash(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, size_t *count)
-{
-	rbd_trash_image_info_t *buf = NULL;
-	size_t room = 16, n;
-	int r;
-
-	for (;;) {
-		rbd_trash_image_info_t *grown = realloc(buf, room * sizeof(*buf));
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		n = room;
-		r = rbd_trash_list(ioctx, buf, &n);
-		if (r != -ERANGE)
-			break;
-		/* n is what is needed now; entries added meanwhile make us go
-		 * round again. */
-		room = n + 16;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*entries = buf;
-	*count = (size_t)r;
-	return 0;
-}
-
-int api_trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
-{
-	rbd_trash_image_info_t *entries = NULL;
-	size_t count = 0;
-	int r = read_trash(ioctx, &entries, &count);
-
-	if (r < 0)
-		return r;
-	r = -ENOENT;
-	for (size_t i = 0; i < count && r == -ENOENT; i++)
-		if (strcmp(entries[i].name, name) == 0) {
-			snprintf(id, idlen, "%s", entries[i].id);
-			r = 0;
-		}
-	rbd_trash_list_cleanup(entries, count);
-	free(entries);
-	return r;
 }
 
 /* Appends the trash entries of namespace ns to items. */
@@ -210,14 +152,13 @@ static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const cha
 	int r;
 
 	rados_ioctx_set_namespace(ioctx, ns);
-	r = read_trash(ioctx, &entries, &count);
+	r = trash_entries_read(ioctx, &entries, &count);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < count && r == 0; i++) {
 		struct json_object *item = json_object_new_object();
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
+		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			break;
 		}
@@ -243,14 +184,14 @@ int api_trash_list(struct request *req, struct response *resp)
 		return r;
 	body = json_list_envelope("TrashList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	r = list_namespace_trash(ioctx, pool, "", items);
 	if (r < 0)
 		goto fail;
 	rados_ioctx_set_namespace(ioctx, "");
-	r = api_namespace_names(ioctx, &names, &len);
+	r = namespace_names(ioctx, &names, &len);
 	if (r < 0)
 		goto fail;
 	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
@@ -265,8 +206,8 @@ int api_trash_list(struct request *req, struct response *resp)
 	body = NULL;
 	goto out;
 fail:
-	response_fail(resp, r, "listing the trash of pool %s%s%s failed: %s (errno %d)", pool,
-		      *failed_ns ? " in namespace " : "", failed_ns, strerror(-r), -r);
+	response_fail_errno(resp, r, "listing the trash of pool %s%s%s failed", pool,
+			    *failed_ns ? " in namespace " : "", failed_ns);
 out:
 	rados_ioctx_set_namespace(ioctx, "");
 	json_object_put(body);
@@ -294,7 +235,7 @@ static int find_trash_entry(struct response *resp, rados_ioctx_t ioctx, const ch
 	}
 	if (r != -ENOENT)
 		goto fail;
-	r = api_namespace_names(ioctx, &names, &len);
+	r = namespace_names(ioctx, &names, &len);
 	if (r < 0)
 		goto fail;
 	r = -ENOENT;
@@ -318,14 +259,13 @@ found:
 	free(names);
 	if (!*ns) {
 		rbd_trash_get_cleanup(info);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	return 0;
 fail:
 	free(names);
 	rados_ioctx_set_namespace(ioctx, "");
-	return response_fail(resp, r, "reading trash entry %s of pool %s failed: %s (errno %d)", id,
-			     pool, strerror(-r), -r);
+	return response_fail_errno(resp, r, "reading trash entry %s of pool %s failed", id, pool);
 }
 
 /* The image's id, after checking nobody has it open. */
@@ -351,6 +291,27 @@ static const struct field_spec trash_move_fields[] = {
 	{"delay_seconds", FIELD_UINT, 0},
 	{NULL, 0, 0},
 };
+
+/* The answer when librbd refuses to move ref's image to the trash. */
+static int trash_move_failed(struct response *resp, int err, const struct image_ref *ref)
+{
+	switch (err) {
+	case -EBUSY:
+		return response_fail(resp, err,
+				     "image %s is in use (another client holds its exclusive lock) or is being migrated; "
+				     "close it or finish the migration first", ref->spec);
+	case -EMLINK:
+		return response_fail_http(resp, 409,
+					  "image %s belongs to a group; remove it from the group first",
+					  ref->spec);
+	case -EOPNOTSUPP:
+		return response_fail_http(resp, 409,
+					  "image %s is a format 1 image, which cannot be moved to the trash",
+					  ref->spec);
+	default:
+		return api_image_fail(resp, err, ref, "moving to the trash");
+	}
+}
 
 int api_image_trash(struct request *req, struct response *resp)
 {
@@ -387,26 +348,8 @@ int api_image_trash(struct request *req, struct response *resp)
 		goto out;
 
 	r = rbd_trash_move(ioctx, ref.name, delay);
-	switch (r) {
-	case 0:
-		break;
-	case -EBUSY:
-		response_fail(resp, r,
-			      "image %s is in use (another client holds its exclusive lock) or is being migrated; "
-			      "close it or finish the migration first", ref.spec);
-		goto out;
-	case -EMLINK:
-		r = response_fail_http(resp, 409,
-				       "image %s belongs to a group; remove it from the group first",
-				       ref.spec);
-		goto out;
-	case -EOPNOTSUPP:
-		r = response_fail_http(resp, 409,
-				       "image %s is a format 1 image, which cannot be moved to the trash",
-				       ref.spec);
-		goto out;
-	default:
-		api_image_fail(resp, r, &ref, "moving to the trash");
+	if (r < 0) {
+		r = trash_move_failed(resp, r, &ref);
 		goto out;
 	}
 
@@ -442,6 +385,29 @@ static const struct field_spec trash_restore_fields[] = {
 	{"name", FIELD_NAME, 0},
 	{NULL, 0, 0},
 };
+
+/* The answer when librbd refuses to restore trash entry id (image) as
+ * ref. */
+static int trash_restore_failed(struct response *resp, int err, const char *pool, const char *id,
+				const char *image, const struct image_ref *ref)
+{
+	switch (err) {
+	case -EEXIST:
+		return response_fail(resp, err,
+				     "cannot restore trash entry %s as image %s: an image of that name already exists; "
+				     "send another \"name\"", id, ref->spec);
+	case -ENOENT:
+		return response_fail(resp, err, "trash entry %s does not exist in pool %s any more", id,
+				     pool);
+	case -EBUSY:
+		return response_fail(resp, err,
+				     "trash entry %s (image %s) is being removed; it cannot be restored", id,
+				     image);
+	default:
+		return response_fail_errno(resp, err, "restoring trash entry %s as image %s failed", id,
+					   ref->spec);
+	}
+}
 
 int api_trash_restore(struct request *req, struct response *resp)
 {
@@ -486,24 +452,8 @@ int api_trash_restore(struct request *req, struct response *resp)
 		goto cleanup;
 	}
 	r = rbd_trash_restore(ioctx, id, ref.name);
-	switch (r) {
-	case 0:
-		break;
-	case -EEXIST:
-		response_fail(resp, r,
-			      "cannot restore trash entry %s as image %s: an image of that name already exists; "
-			      "send another \"name\"", id, ref.spec);
-		goto cleanup;
-	case -ENOENT:
-		response_fail(resp, r, "trash entry %s does not exist in pool %s any more", id, pool);
-		goto cleanup;
-	case -EBUSY:
-		response_fail(resp, r, "trash entry %s (image %s) is being removed; it cannot be restored",
-			      id, image);
-		goto cleanup;
-	default:
-		response_fail(resp, r, "restoring trash entry %s as image %s failed: %s (errno %d)", id,
-			      ref.spec, strerror(-r), -r);
+	if (r < 0) {
+		r = trash_restore_failed(resp, r, pool, id, image, &ref);
 		goto cleanup;
 	}
 	r = api_respond_image(resp, ioctx, &ref, 201);
@@ -536,6 +486,43 @@ static int refuse_deferred(struct response *resp, const char *id, const char *im
 			     id, image, until);
 }
 
+/* The answer when librbd refuses to remove trash entry id (image). */
+static int trash_remove_failed(struct response *resp, int err, const char *pool, const char *id,
+			       const char *image, const rbd_trash_image_info_t *info, int force)
+{
+	switch (err) {
+	case -EPERM:
+		/* The deferment ended within the second we compared in. */
+		if (!force)
+			return refuse_deferred(resp, id, image, info, 0);
+		return response_fail(resp, err, "removing trash entry %s (image %s) was refused: %s",
+				     id, image, strerror(-err));
+	case -ENOENT:
+		return response_fail(resp, err, "trash entry %s does not exist in pool %s any more",
+				     id, pool);
+	case -ENOTEMPTY:
+		return response_fail(resp, err,
+				     "trash entry %s (image %s) has snapshots; restore it and delete them first",
+				     id, image);
+	case -EBUSY:
+	case -EMLINK:
+		return response_fail(resp, -EBUSY,
+				     "trash entry %s (image %s) is in use: open by a client, being restored, "
+				     "or it has clones; try again when it is not", id, image);
+	case -EROFS:
+		return response_fail(resp, -EBUSY,
+				     "trash entry %s (image %s) is part of a migration; finish or abort it first",
+				     id, image);
+	case -EUCLEAN:
+		return response_fail(resp, -EBUSY,
+				     "trash entry %s (image %s) is still being moved to the trash; try again",
+				     id, image);
+	default:
+		return response_fail_errno(resp, err, "removing trash entry %s (image %s) failed", id,
+					   image);
+	}
+}
+
 int api_trash_delete(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
@@ -543,7 +530,7 @@ int api_trash_delete(struct request *req, struct response *resp)
 	rbd_trash_image_info_t info;
 	rados_ioctx_t ioctx;
 	char *ns = NULL, *spec = NULL;
-	char image[800];
+	char image[IMAGE_SPEC_MAX];
 	int force, async;
 	int r;
 
@@ -583,56 +570,18 @@ int api_trash_delete(struct request *req, struct response *resp)
 		/* The rbd CLI's image id spec: pool/[namespace/]id. */
 		if (asprintf(&spec, "%s/%s%s%s", pool, ns, *ns ? "/" : "", id) < 0) {
 			spec = NULL;
-			r = response_fail(resp, -ENOMEM, "out of memory");
+			r = response_oom(resp);
 			goto cleanup;
 		}
 		r = api_task_add(req, resp, "rbd task add trash remove", "image_id_spec", spec);
 		goto cleanup;
 	}
 
-	r = rbd_trash_remove_with_progress(ioctx, id, force, no_progress, NULL);
-	switch (r) {
-	case 0:
+	r = rbd_trash_remove_with_progress(ioctx, id, force, api_no_progress, NULL);
+	if (r == 0)
 		response_json(resp, 204, NULL);
-		break;
-	case -EPERM:
-		/* The deferment ended within the second we compared in. */
-		if (!force) {
-			r = refuse_deferred(resp, id, image, &info, 0);
-			break;
-		}
-		response_fail(resp, r, "removing trash entry %s (image %s) was refused: %s", id,
-			      image, strerror(-r));
-		break;
-	case -ENOENT:
-		response_fail(resp, r, "trash entry %s does not exist in pool %s any more", id, pool);
-		break;
-	case -ENOTEMPTY:
-		response_fail(resp, r,
-			      "trash entry %s (image %s) has snapshots; restore it and delete them first",
-			      id, image);
-		break;
-	case -EBUSY:
-	case -EMLINK:
-		r = response_fail(resp, -EBUSY,
-				  "trash entry %s (image %s) is in use: open by a client, being restored, "
-				  "or it has clones; try again when it is not", id, image);
-		break;
-	case -EROFS:
-		r = response_fail(resp, -EBUSY,
-				  "trash entry %s (image %s) is part of a migration; finish or abort it first",
-				  id, image);
-		break;
-	case -EUCLEAN:
-		r = response_fail(resp, -EBUSY,
-				  "trash entry %s (image %s) is still being moved to the trash; try again",
-				  id, image);
-		break;
-	default:
-		response_fail(resp, r, "removing trash entry %s (image %s) failed: %s (errno %d)", id,
-			      image, strerror(-r), -r);
-		break;
-	}
+	else
+		r = trash_remove_failed(resp, r, pool, id, image, &info, force);
 cleanup:
 	rbd_trash_get_cleanup(&info);
 	rados_ioctx_set_namespace(ioctx, "");

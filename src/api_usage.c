@@ -17,6 +17,7 @@
 #include "api.h"
 #include "image_locks.h"
 #include "image_json.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -118,7 +119,7 @@ int api_image_du(struct request *req, struct response *resp)
 	    json_add_string(body, "namespace", ref.ns) < 0 ||
 	    json_add_name(body, "image", ref.name, "image") < 0) {
 		json_object_put(items);
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	json_object_object_add(body, "snapshots", items);
@@ -146,7 +147,7 @@ int api_image_du(struct request *req, struct response *resp)
 	    json_add_u64(body, "used_bytes", used) < 0 ||
 	    json_add_u64(body, "total_used_bytes", total) < 0 ||
 	    json_add_bool(body, "fast_diff", fast_diff_valid(image)) < 0) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	response_json(resp, 200, body);
@@ -190,7 +191,7 @@ int api_image_watchers(struct request *req, struct response *resp)
 		}
 	}
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	response_json(resp, 200, body);
@@ -238,15 +239,14 @@ int api_image_locks(struct request *req, struct response *resp)
 	}
 	body = json_list_envelope("LockList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	for (size_t i = 0; i < l.count; i++) {
 		struct json_object *item = locker_json(&l, &l.lockers[i]);
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
-			r = response_fail(resp, -ENOMEM, "out of memory");
+		if (json_array_take(items, item) < 0) {
+			r = response_oom(resp);
 			goto out;
 		}
 	}

@@ -21,6 +21,10 @@
 
 #include "scoreboard.h"
 
+/* Room for why the cluster cannot be reached (the connect error and the
+ * keyrings tried), as 503 answers and logs give it. */
+#define CEPH_WHY_MAX 768
+
 struct conf;
 
 /* LOST: was connected, but the cluster refuses the client; it is dropped
@@ -42,7 +46,7 @@ struct ceph_conn {
 	enum ceph_state state;
 	bool stopping;
 	unsigned attempts;
-	char why[768];            /* why we are not connected, for 503 answers */
+	char why[CEPH_WHY_MAX];   /* why we are not connected, for 503 answers */
 	rados_t cluster;          /* valid once state == CEPH_CONNECTED, and while LOST */
 	char client[96];          /* "client.N at ADDR" of the connected client */
 	bool busy;                /* the request thread is in a request */

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
+#include "ceph.h"
 #include "faults.h"
 #include "json_in.h"
 #include "log.h"
-#include "worker.h"
 
 /* The errno of an error answer, 0 when there is none. */
 static int answer_errno(const struct response *resp)
@@ -27,7 +28,7 @@ static void client_refused(struct request *req, struct response *resp)
 	const char *said = json_in_get_string(resp->body, "message");
 
 	snprintf(message, sizeof(message), "%s", said ? said : "");
-	ceph_conn_lost(&req->ctx->ceph, "request", client, sizeof(client));
+	ceph_conn_lost(req->env->ceph, "request", client, sizeof(client));
 	response_fail(resp, -ESHUTDOWN,
 		      "the Ceph cluster refused this worker's client (%s): it was blocklisted (a lock it held was broken, or `ceph osd blocklist add`) or its session ended; the worker is connecting a new client: retry in a few seconds (%s)",
 		      client, message);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api.h"
 #include "conf.h"
 #include "faults.h"
 #include "http.h"
@@ -15,7 +16,7 @@
 #include "names.h"
 #include "request.h"
 #include "response.h"
-#include "status.h"
+#include "errno_status.h"
 #include "routes.h"
 #include "worker.h"
 
@@ -275,7 +276,7 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 		return;
 	if (check_query_allowed(req, resp) < 0)
 		return;
-	if (read_body(fcgi, req, req->ctx->conf->max_body, resp) < 0)
+	if (read_body(fcgi, req, req->env->conf->max_body, resp) < 0)
 		return;
 	req->match.route->handler(req, resp);
 	if (foreign)
@@ -387,7 +388,7 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	response_init(&resp);
-	req.ctx = ctx;
+	req.env = &ctx->env;
 	req.image_lock = -1;
 	req.uri = uri && *uri ? uri : "/";
 	/* Only nginx's hex $request_id is echoed and logged: anything else
@@ -398,7 +399,7 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 
 	scoreboard_request_begin(ctx->score, req.request_id, method ? method : "-", req.uri);
 	dispatch(fcgi, &req, &resp);
-	image_lock_release(ctx->board, req.image_lock);
+	api_request_end(&req);
 	faults_review(&req, &resp);
 	write_response(fcgi, &req, &resp);
 	ms = elapsed_ms(&start);

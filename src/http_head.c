@@ -8,7 +8,7 @@
 
 #include "http_head.h"
 #include "response.h"
-#include "status.h"
+#include "errno_status.h"
 
 int request_id_valid(const char *id)
 {

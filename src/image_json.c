@@ -23,69 +23,6 @@ int image_snapshot_count(rbd_image_t image)
 	return r < 0 ? r : 0;
 }
 
-int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
-{
-	int max = 16;
-	int r;
-
-	for (;;) {
-		*snaps = calloc((size_t)max, sizeof(**snaps));
-		if (!*snaps)
-			return -ENOMEM;
-		/* On -ERANGE, max is the room needed now; a snapshot made in
-		 * between sends us round again. */
-		r = rbd_snap_list(image, *snaps, &max);
-		if (r != -ERANGE)
-			break;
-		free(*snaps);
-	}
-	if (r < 0) {
-		free(*snaps);
-		*snaps = NULL;
-	}
-	return r;
-}
-
-void image_snapshots_free(rbd_snap_info_t *snaps)
-{
-	if (!snaps)
-		return;
-	rbd_snap_list_end(snaps);
-	free(snaps);
-}
-
-int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count)
-{
-	size_t max = 8;
-	int r;
-
-	*count = 0;
-	for (;;) {
-		*watchers = calloc(max, sizeof(**watchers));
-		if (!*watchers)
-			return -ENOMEM;
-		/* On -ERANGE, max is the room needed now. */
-		r = rbd_watchers_list(image, *watchers, &max);
-		if (r != -ERANGE)
-			break;
-		free(*watchers);
-	}
-	if (r < 0) {
-		free(*watchers);
-		*watchers = NULL;
-		return r;
-	}
-	*count = max;
-	return 0;
-}
-
-void image_watchers_free(rbd_image_watcher_t *watchers, size_t count)
-{
-	if (count)
-		rbd_watchers_list_cleanup(watchers, count);
-	free(watchers);
-}
-
 static int add_parent(struct json_object *obj, const struct image_facts *facts)
 {
 	struct json_object *value;

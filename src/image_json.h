@@ -47,16 +47,4 @@ int image_json(rbd_image_t image, rados_ioctx_t ioctx, const char *pool, const c
 /* Number of snapshots of an open image, or a negative errno. */
 int image_snapshot_count(rbd_image_t image);
 
-/* All snapshots of an open image (user, trash and mirror namespaces
- * alike), in librbd's order. Returns the count, or a negative errno with
- * *snaps NULL; free with image_snapshots_free. */
-int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps);
-void image_snapshots_free(rbd_snap_info_t *snaps);
-
-/* Every client that has image open (librbd's watchers), in an array grown
- * until it fits. Returns 0 with *watchers and *count; free with
- * image_watchers_free. */
-int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count);
-void image_watchers_free(rbd_image_watcher_t *watchers, size_t count);
-
 #endif

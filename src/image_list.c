@@ -13,22 +13,16 @@
 
 #include <rbd/librbd.h>
 
-#include "api.h"
 #include "image_directory.h"
 #include "image_header.h"
 #include "image_json.h"
 #include "image_list.h"
 #include "json_out.h"
 #include "names.h"
-#include "response.h"
 
 /* Opens in flight at once: enough to hide latency, few enough that one
  * listing cannot flood the OSDs. */
 #define OPEN_BATCH 128
-
-/* The longest name a token carries: RADOS's default limit on object
- * names (osd_max_object_name_len), which bounds "rbd_id.<name>". */
-#define CONTINUE_NAME_MAX 2048
 
 int continue_token_encode(const char *name, char *out, size_t outlen)
 {
@@ -73,27 +67,17 @@ int continue_token_decode(const char *token, char *name, size_t namelen)
 	return memchr(name, '\0', len / 2) ? -EINVAL : 0;
 }
 
-static int add_item_error(struct json_object *item, const char *pool, const char *ns,
+/* Starts item again from a bare {"name"}: a half-rendered one would mix
+ * fields and an error. Then the caller adds the error. */
+static int add_item_error(struct json_object *item, const struct image_list_page *page,
 			  const char *name, int err)
 {
-	char spec[800], message[1024];
-	struct json_object *error;
-
-	/* Start again from a bare item: a half-rendered one would mix fields
-	 * and an error. */
 	json_object_object_foreach(item, key, value) {
 		(void)value;
 		if (strcmp(key, "name") != 0)
 			json_object_object_del(item, key);
 	}
-	snprintf(message, sizeof(message), "image %s cannot be read: %s (errno %d)",
-		 api_image_spec(pool, ns, name, spec, sizeof(spec)), strerror(-err), -err);
-	error = response_error_object(err, message);
-	if (!error || json_object_object_add(item, "error", error) < 0) {
-		json_object_put(error);
-		return -ENOMEM;
-	}
-	return 0;
+	return page->item_error(item, page, name, err);
 }
 
 /* Closes the opened images concurrently too: a close is a round trip or
@@ -155,7 +139,7 @@ static int open_and_render(rados_ioctx_t ioctx, const struct image_list_page *pa
 			rendered = image_json(images[i], ioctx, page->pool, page->ns, entries[i].name,
 					      items[i]);
 		if (rendered < 0 && r == 0)
-			r = add_item_error(items[i], page->pool, page->ns, entries[i].name, rendered);
+			r = add_item_error(items[i], page, entries[i].name, rendered);
 	}
 	close_all(images, opened, n);
 	return r;
@@ -185,8 +169,7 @@ static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
 							entries[i].name, items[i]);
 
 			if (rendered < 0 && r == 0)
-				r = add_item_error(items[i], page->pool, page->ns, entries[i].name,
-						   rendered);
+				r = add_item_error(items[i], page, entries[i].name, rendered);
 			continue;
 		}
 		to_open[opening] = entries[i];
@@ -197,62 +180,42 @@ static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
 	return r;
 }
 
-int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
-		       struct image_directory *dir, struct response *resp)
+int image_list_render(rados_ioctx_t ioctx, const struct image_list_page *page,
+		      const struct image_directory *dir, struct json_object **body)
 {
-	struct json_object *body = NULL, *items, **page_items = NULL;
-	struct image_entry *entries;
-	char after[CONTINUE_NAME_MAX + 1], spec[800];
+	struct json_object *list = NULL, *items, **page_items = NULL;
+	struct image_entry *entries = dir->entries;
+	size_t count = dir->count, first = 0, end;
 	char *token = NULL;
-	size_t count, first = 0, end;
-	int r;
+	int r = -ENOMEM;
 
-	if (page->continue_token &&
-	    continue_token_decode(page->continue_token, after, sizeof(after)) < 0)
-		return response_fail(resp, -EINVAL,
-				     "query parameter continue is not a token from a previous page of this listing");
-	r = image_directory_read(ioctx, dir);
-	if (r < 0)
-		return response_fail(resp, r, "cannot list the images of %s: %s",
-				     page->ns[0] ? api_image_spec(page->pool, page->ns, "", spec, sizeof(spec))
-						 : page->pool,
-				     strerror(-r));
-	entries = dir->entries;
-	count = dir->count;
-	if (page->continue_token)
-		while (first < count && strcmp(entries[first].name, after) <= 0)
+	if (page->after)
+		while (first < count && strcmp(entries[first].name, page->after) <= 0)
 			first++;
 	end = page->limit && count - first > page->limit ? first + page->limit : count;
 
-	body = json_list_envelope("ImageList", &items);
+	list = json_list_envelope("ImageList", &items);
 	page_items = calloc(end - first + 1, sizeof(*page_items));
-	if (!body || !page_items) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+	if (!list || !page_items)
 		goto out;
-	}
 	for (size_t i = first; i < end; i++) {
 		struct json_object *item = json_object_new_object();
 
-		if (!item || json_object_array_add(items, item) < 0) {
-			json_object_put(item);
-			r = response_fail(resp, -ENOMEM, "out of memory");
+		if (json_array_take(items, item) < 0) {
+			r = -ENOMEM;
 			goto out;
 		}
 		page_items[i - first] = item;
 		r = json_add_name(item, "name", entries[i].name, "image");
-		if (r < 0) {
-			response_fail(resp, r, "out of memory");
+		if (r < 0)
 			goto out;
-		}
 	}
 	for (size_t i = first; page->detail && i < end; i += OPEN_BATCH) {
 		size_t n = end - i < OPEN_BATCH ? end - i : OPEN_BATCH;
 
 		r = render_batch(ioctx, page, entries + i, page_items + (i - first), n);
-		if (r < 0) {
-			response_fail(resp, r, "out of memory");
+		if (r < 0)
 			goto out;
-		}
 	}
 	if (end < count) {
 		size_t token_len = 2 * strlen(entries[end - 1].name) + 1;
@@ -260,17 +223,15 @@ int image_list_respond(rados_ioctx_t ioctx, const struct image_list_page *page,
 		token = malloc(token_len);
 		r = token ? continue_token_encode(entries[end - 1].name, token, token_len) : -ENOMEM;
 		if (r == 0)
-			r = json_add_string(body, "Continue", token);
-		if (r < 0) {
-			response_fail(resp, r, "out of memory");
+			r = json_add_string(list, "Continue", token);
+		if (r < 0)
 			goto out;
-		}
 	}
-	response_json(resp, 200, body);
-	body = NULL;
+	*body = list;
+	list = NULL;
 	r = 0;
 out:
-	json_object_put(body);
+	json_object_put(list);
 	free(token);
 	free(page_items);
 	return r;

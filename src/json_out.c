@@ -41,6 +41,17 @@ struct json_object *json_list_envelope(const char *kind, struct json_object **it
 	return obj;
 }
 
+int json_array_take(struct json_object *array, struct json_object *item)
+{
+	if (!item)
+		return -ENOMEM;
+	if (json_object_array_add(array, item) < 0) {
+		json_object_put(item);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int add_owned(struct json_object *obj, const char *key, struct json_object *value)
 {
 	if (!value)

@@ -13,6 +13,10 @@ struct json_object *json_envelope(const char *kind);
 /* A list envelope with an empty "Items" array; *items points into it. */
 struct json_object *json_list_envelope(const char *kind, struct json_object **items);
 
+/* Appends item to array, which takes it over: on failure (and for a NULL
+ * item, from an allocation that failed) item is put. 0 or -ENOMEM. */
+int json_array_take(struct json_object *array, struct json_object *item);
+
 /* Add helpers: json-c's add takes ownership even on failure, so these
  * cannot leak; they return 0 or -ENOMEM. */
 int json_add_string(struct json_object *obj, const char *key, const char *value);

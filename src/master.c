@@ -19,13 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "children.h"
 #include "conf.h"
 #include "listen.h"
 #include "log.h"
 #include "master.h"
 #include "notify.h"
 #include "scoreboard.h"
+#include "task_procs.h"
 #include "task_runner.h"
 #include "worker.h"
 
@@ -472,13 +472,13 @@ static void kill_overdue(struct master *m)
  * left. */
 static bool runners_stopped(struct master *m)
 {
-	if (!children_remain())
+	if (!task_procs_remain())
 		return true;
 	if (now_ms() < m->runners_deadline_ms)
 		return false;
 	log_error("event=master.tasks_killed msg=\"task runners did not stop within %d s\"",
 		  RUNNERS_STOP_MS / 1000);
-	children_signal(TASK_RUNNER_NAME, SIGKILL);
+	task_procs_signal(TASK_RUNNER_NAME, SIGKILL);
 	return true;
 }
 
@@ -534,7 +534,7 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 				if (m.slots[i].pid)
 					signal_worker(&m.slots[i], SIGQUIT);
 			/* Runners cancel their task: a copy removes what it made. */
-			r = children_signal(TASK_RUNNER_NAME, SIGTERM);
+			r = task_procs_signal(TASK_RUNNER_NAME, SIGTERM);
 			if (r > 0)
 				log_info("event=master.stopping_tasks runners=%d", r);
 			m.runners_deadline_ms = now_ms() + RUNNERS_STOP_MS;

@@ -1,9 +1,12 @@
-/* mon.c - monitor commands (see mon.h). */
+/* mon.c - monitor and manager commands (see mon.h). */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "json_out.h"
 #include "mon.h"
 
 int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t outslen)
@@ -20,5 +23,59 @@ int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t out
 	snprintf(outs, outslen, "%.*s", (int)status_len, status ? status : "");
 	rados_buffer_free(outbuf);
 	rados_buffer_free(status);
+	return r;
+}
+
+void mgr_reply_free(struct mgr_reply *reply)
+{
+	free(reply->out);
+	free(reply->status);
+	reply->out = reply->status = NULL;
+}
+
+static char *copy_text(const char *buf, size_t len)
+{
+	char *text;
+
+	while (buf && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	text = malloc(len + 1);
+	if (!text)
+		return NULL;
+	if (len)
+		memcpy(text, buf, len);
+	text[len] = '\0';
+	return text;
+}
+
+int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
+	     struct mgr_reply *reply)
+{
+	struct json_object *cmd = json_object_new_object();
+	char *outbuf = NULL, *outs = NULL;
+	size_t outlen = 0, outslen = 0;
+	const char *argv[1];
+	int r;
+
+	reply->out = reply->status = NULL;
+	if (!cmd || json_add_string(cmd, "prefix", prefix) < 0 ||
+	    (key && json_add_string(cmd, key, value) < 0)) {
+		json_object_put(cmd);
+		return -ENOMEM;
+	}
+	argv[0] = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN);
+	r = argv[0] ? rados_mgr_command(cluster, argv, 1, "", 0, &outbuf, &outlen, &outs, &outslen)
+		    : -ENOMEM;
+	json_object_put(cmd);
+	reply->out = copy_text(outbuf, outlen);
+	reply->status = copy_text(outs, outslen);
+	if (outbuf)
+		rados_buffer_free(outbuf);
+	if (outs)
+		rados_buffer_free(outs);
+	if (!reply->out || !reply->status) {
+		mgr_reply_free(reply);
+		return -ENOMEM;
+	}
 	return r;
 }

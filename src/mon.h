@@ -1,5 +1,6 @@
-/* mon.h - monitor commands, for what librados has no call for (pool
- * create/delete, application enable). */
+/* mon.h - monitor and manager commands, for what librados has no call
+ * for (pool create/delete, application enable; the manager's rbd task
+ * queue and progress events). */
 #ifndef RBD_REST_API_MON_H
 #define RBD_REST_API_MON_H
 
@@ -12,5 +13,20 @@
  * Returns the monitor's result (0 or a negative errno) and copies its
  * status text (e.g. "pool 'x' already exists") into outs. */
 int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t outslen);
+
+/* One manager command's answer: its output and its status text, both
+ * NUL-terminated copies ("" when the manager gave none). */
+struct mgr_reply {
+	char *out;
+	char *status;
+};
+
+void mgr_reply_free(struct mgr_reply *reply);
+
+/* Runs {"prefix": prefix[, key: value]} on the manager. Returns the
+ * manager's result (0 or a negative errno) with reply filled either way,
+ * or -ENOMEM with reply empty. */
+int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
+	     struct mgr_reply *reply);
 
 #endif

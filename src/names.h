@@ -10,6 +10,11 @@
 
 #define NAME_MAX_BYTES 250
 
+/* Room for "pool/namespace/image" as messages write it: three names and
+ * two slashes (3 * 250 + 2 + 1 = 753), rounded up. Longer names read
+ * back from the cluster are cut (snprintf), never overflow. */
+#define IMAGE_SPEC_MAX 800
+
 /* Returns 0, or a negative errno and a static phrase for the message that
  * follows "<what> name \"...\" " (e.g. "contains '/'"). len is the byte
  * length, so an embedded NUL is seen. The errno is -EILSEQ when the name

@@ -7,6 +7,7 @@
 
 #include <rbd/librbd.h>
 
+#include "json_out.h"
 #include "rbd_features.h"
 
 struct named_bit {
@@ -52,7 +53,7 @@ static const struct {
 	{RBD_FEATURE_JOURNALING, RBD_FEATURE_EXCLUSIVE_LOCK},
 };
 
-static const char *feature_name(uint64_t bit)
+const char *feature_name(uint64_t bit)
 {
 	for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
 		if (feature_names[i].bit == bit)
@@ -71,16 +72,26 @@ int feature_from_name(const char *name, uint64_t *bit)
 	return -EINVAL;
 }
 
-int features_check_dependencies(uint64_t features, char *why, size_t whylen)
+int features_unmet(uint64_t features, uint64_t *feature, uint64_t *needs)
 {
 	for (size_t i = 0; i < sizeof(dependencies) / sizeof(dependencies[0]); i++) {
 		if ((features & dependencies[i].feature) && !(features & dependencies[i].needs)) {
-			snprintf(why, whylen, "%s requires %s", feature_name(dependencies[i].feature),
-				 feature_name(dependencies[i].needs));
+			*feature = dependencies[i].feature;
+			*needs = dependencies[i].needs;
 			return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+int features_check_dependencies(uint64_t features, char *why, size_t whylen)
+{
+	uint64_t feature, needs;
+	int r = features_unmet(features, &feature, &needs);
+
+	if (r < 0)
+		snprintf(why, whylen, "%s requires %s", feature_name(feature), feature_name(needs));
+	return r;
 }
 
 static struct json_object *names_json(const struct named_bit *table, size_t n, uint64_t bits)
@@ -95,8 +106,7 @@ static struct json_object *names_json(const struct named_bit *table, size_t n, u
 		if (!(bits & table[i].bit))
 			continue;
 		name = json_object_new_string(table[i].name);
-		if (!name || json_object_array_add(array, name) < 0) {
-			json_object_put(name);
+		if (json_array_take(array, name) < 0) {
 			json_object_put(array);
 			return NULL;
 		}

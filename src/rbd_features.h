@@ -17,6 +17,13 @@
 /* Bit for a settable feature name; -EINVAL when unknown or internal. */
 int feature_from_name(const char *name, uint64_t *bit);
 
+/* librbd's name of one feature bit ("?" when unknown). */
+const char *feature_name(uint64_t bit);
+
+/* The first rule of the dependency table that features breaks: 0 when
+ * none, else -EINVAL with *feature lacking *needs. */
+int features_unmet(uint64_t features, uint64_t *feature, uint64_t *needs);
+
 /* Checks that every feature a set relies on is in the set. Returns 0,
  * or -EINVAL with a sentence such as "object-map requires exclusive-lock". */
 int features_check_dependencies(uint64_t features, char *why, size_t whylen);

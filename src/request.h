@@ -9,7 +9,7 @@
 
 #include "router.h"
 
-struct worker_ctx;
+struct api_env;
 struct response;
 
 struct query_param {
@@ -31,7 +31,7 @@ struct request {
 	size_t nquery;
 	struct route_match match;
 	int image_lock;             /* held image lock (api_image_lock), or -1 */
-	struct worker_ctx *ctx;     /* the worker's connection context */
+	struct api_env *env;        /* what handlers reach besides the request */
 };
 
 /* The decoded value of {name} in the route pattern (already validated

@@ -9,7 +9,7 @@
 
 #include "json_out.h"
 #include "response.h"
-#include "status.h"
+#include "errno_status.h"
 #include "utf8.h"
 
 void response_init(struct response *resp)
@@ -105,6 +105,27 @@ int response_fail(struct response *resp, int err, const char *fmt, ...)
 	va_end(ap);
 	fill_failure(resp, st.code, st.reason, message, -err);
 	return err;
+}
+
+int response_fail_errno(struct response *resp, int err, const char *fmt, ...)
+{
+	struct http_status st = status_for_errno(err);
+	char message[1024];
+	size_t used;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	used = strlen(message);
+	snprintf(message + used, sizeof(message) - used, ": %s (errno %d)", strerror(-err), -err);
+	fill_failure(resp, st.code, st.reason, message, -err);
+	return err;
+}
+
+int response_oom(struct response *resp)
+{
+	return response_fail(resp, -ENOMEM, "out of memory");
 }
 
 int response_fail_http(struct response *resp, int code, const char *fmt, ...)

@@ -37,6 +37,15 @@ int response_set_location(struct response *resp, const char *fmt, ...)
 int response_fail(struct response *resp, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The same for a failed call: the message is fmt followed by
+ * ": <strerror> (errno N)", as in "deleting image rbd/vol1 failed: Device
+ * or resource busy (errno 16)". Returns err. */
+int response_fail_errno(struct response *resp, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The 500 for running out of memory. Returns -ENOMEM. */
+int response_oom(struct response *resp);
+
 /* An error answer with an explicit HTTP code, for conditions that have no
  * errno (unknown path, wrong content type). Returns -EINVAL. */
 int response_fail_http(struct response *resp, int code, const char *fmt, ...)

@@ -19,7 +19,8 @@
 #define SCOREBOARD_ROUTES 128            /* the route table has fewer */
 #define SCOREBOARD_CODES 24
 #define SCOREBOARD_BUCKETS 14
-/* Striped locks that serialise mutations of one image across workers. */
+/* Striped locks that serialise mutations of one image across workers
+ * (image_lock.h). */
 #define IMAGE_LOCKS 4096
 
 enum worker_state { WORKER_FREE = 0, WORKER_STARTING, WORKER_IDLE, WORKER_BUSY, WORKER_STOPPING };
@@ -75,15 +76,6 @@ uint64_t scoreboard_requests_served(const struct scoreboard *board);
  * table index, or -1 when no route matched. */
 void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
 			      const char *method, const char *uri);
-/* Serialises mutating calls on one image across all workers: librbd
- * misbehaves when two clients race (concurrent removes of one image can
- * hang one of them for minutes; concurrent resizes bounce the exclusive
- * lock). Waits at most timeout_s; returns the lock index, -ETIMEDOUT when
- * another request kept it that long, or another negative errno. */
-int image_lock_acquire(struct scoreboard *board, const char *pool, const char *ns,
-		       const char *image, unsigned timeout_s);
-void image_lock_release(struct scoreboard *board, int index);
-
 void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
 			    int status, double seconds);
 

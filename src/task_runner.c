@@ -35,10 +35,12 @@
 
 #include "ceph.h"
 #include "image_json.h"
+#include "image_query.h"
 #include "conf.h"
 #include "json_in.h"
 #include "json_out.h"
 #include "log.h"
+#include "names.h"
 #include "task_runner.h"
 #include "task_store.h"
 
@@ -161,7 +163,7 @@ static int run_copy(rados_t cluster, struct json_object *record, struct op_share
 	rados_ioctx_t source_ioctx = NULL, target_ioctx = NULL;
 	rbd_image_options_t opts = NULL;
 	rbd_image_t image = NULL, probe;
-	char source_spec[800], target_spec[800];
+	char source_spec[IMAGE_SPEC_MAX], target_spec[IMAGE_SPEC_MAX];
 	int r;
 
 	image_spec(source, source_spec, sizeof(source_spec));
@@ -228,7 +230,7 @@ static int run_rollback(rados_t cluster, struct json_object *record, struct op_s
 	const char *snapshot = record_string(record, "snapshot");
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	char spec[800];
+	char spec[IMAGE_SPEC_MAX];
 	int r;
 
 	image_spec(where, spec, sizeof(spec));
@@ -267,7 +269,7 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 	struct json_object *record = NULL;
 	rados_ioctx_t store = NULL;
 	rados_t cluster;
-	char why[768];
+	char why[CEPH_WHY_MAX];
 	int r;
 
 	r = ceph_connect_once(conf, &cluster, why, sizeof(why));
@@ -405,7 +407,7 @@ out:
  * written once connected). */
 static int supervisor_connect(const struct conf *conf, pid_t op_pid, rados_t *cluster)
 {
-	char why[768];
+	char why[CEPH_WHY_MAX];
 	int r;
 
 	for (;;) {
@@ -473,7 +475,7 @@ static void record_outcome(rados_t cluster, struct json_object *record, struct o
 {
 	const char *stopped = why == STOP_CANCELED ? "canceled" : "interrupted: the service stopped";
 	int succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	char error[1400], spec[800];
+	char error[1400], spec[IMAGE_SPEC_MAX];
 
 	set_progress(record, sh, succeeded);
 	set_now(record, "finished_at");

@@ -76,6 +76,8 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	FCGX_Request fcgi;
 	int r;
 
+	ctx.env = (struct api_env){.conf = conf, .ceph = &ctx.ceph, .directory = &ctx.directory,
+				   .board = board};
 	/* A worker must not outlive its master: nobody would reap or replace it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
 		_exit(WORKER_EXIT_FAILURE);

@@ -2,6 +2,7 @@
 #ifndef RBD_REST_API_WORKER_H
 #define RBD_REST_API_WORKER_H
 
+#include "api.h"
 #include "ceph.h"
 #include "image_directory.h"
 #include "scoreboard.h"
@@ -15,8 +16,8 @@ struct worker_ctx {
 	unsigned long served;
 	struct scoreboard *board;     /* shared with the master and all workers */
 	struct worker_score *score;   /* this worker's slot in it */
-	uint64_t pool_changes_seen;   /* board->pool_changes when our OSD map was last brought up to date */
 	struct image_directory directory;  /* the last image listing read, kept while it holds */
+	struct api_env env;           /* the handlers' view of the above */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the

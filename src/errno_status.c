@@ -1,10 +1,10 @@
-/* status.c - errno to HTTP status (see status.h). */
+/* errno_status.c - errno to HTTP status (see errno_status.h). */
 #include "config.h"
 
 #include <errno.h>
 #include <stddef.h>
 
-#include "status.h"
+#include "errno_status.h"
 
 struct http_status status_for_errno(int err)
 {

@@ -1,12 +1,12 @@
-/* tasks.h - long-running work answered with 202 and a Task.
+/* api_tasks.h - long-running work answered with 202 and a Task.
  *
  * Handlers that accept ?async=true do their own checks first. Image
  * delete, flatten and trash removal then call api_task_add: the manager's
  * rbd_support module runs the work. Copy and rollback, which the manager
  * cannot run, call api_local_task_start: a runner process of ours does
  * (api_local_tasks.c). /api/v1/tasks reports on both kinds. */
-#ifndef RBD_REST_API_TASKS_H
-#define RBD_REST_API_TASKS_H
+#ifndef RBD_REST_API_API_TASKS_H
+#define RBD_REST_API_API_TASKS_H
 
 #include <json-c/json.h>
 #include <rados/librados.h>

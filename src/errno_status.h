@@ -1,10 +1,10 @@
-/* status.h - the only place where an errno becomes an HTTP status.
+/* errno_status.h - the only place where an errno becomes an HTTP status.
  *
  * The table is the contract's "Errors" table; every error answer, whether
  * it comes from our own validation or from librados/librbd, goes through
  * status_for_errno() or names its HTTP code directly. */
-#ifndef RBD_REST_API_STATUS_H
-#define RBD_REST_API_STATUS_H
+#ifndef RBD_REST_API_ERRNO_STATUS_H
+#define RBD_REST_API_ERRNO_STATUS_H
 
 struct http_status {
 	int code;

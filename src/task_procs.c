@@ -1,4 +1,5 @@
-/* children.c - the master's children that are not workers (children.h). */
+/* task_procs.c - the master's children that are not workers: task
+ * runners (task_procs.h). */
 #include "config.h"
 
 #include <ctype.h>
@@ -11,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "children.h"
+#include "task_procs.h"
 
 /* The parent pid in /proc/PID/stat: "pid (comm) state ppid ...", where
  * comm may hold spaces and parentheses, so parse after the last ')'. */
@@ -54,7 +55,7 @@ static int named(const char *pid, const char *name)
 	return strcmp(comm, name) == 0;
 }
 
-int children_signal(const char *name, int sig)
+int task_procs_signal(const char *name, int sig)
 {
 	pid_t self = getpid();
 	struct dirent *entry;
@@ -74,7 +75,7 @@ int children_signal(const char *name, int sig)
 	return count;
 }
 
-int children_count(pid_t parent, const char *name)
+int task_procs_count(pid_t parent, const char *name)
 {
 	struct dirent *entry;
 	int count = 0;
@@ -90,7 +91,7 @@ int children_count(pid_t parent, const char *name)
 	return count;
 }
 
-int children_remain(void)
+int task_procs_remain(void)
 {
 	/* WNOWAIT: look, but leave the reaping to the master's SIGCHLD path. */
 	siginfo_t info = {0};

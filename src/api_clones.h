@@ -1,10 +1,10 @@
-/* clones.h - cloning, for the image create handler.
+/* api_clones.h - cloning, for the image create handler.
  *
  * POST .../images with a "parent" object makes a clone instead of a new
  * image; api_images.c parses and checks the shared create fields and hands
  * the clone itself to api_clones.c through these two calls. */
-#ifndef RBD_REST_API_CLONES_H
-#define RBD_REST_API_CLONES_H
+#ifndef RBD_REST_API_API_CLONES_H
+#define RBD_REST_API_API_CLONES_H
 
 #include <json-c/json.h>
 #include <rbd/librbd.h>

@@ -1,0 +1,139 @@
+/* image_query.c - RBD state read for handlers, rendered by nobody here
+ * (see image_query.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceph.h"
+#include "image_query.h"
+
+int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
+{
+	int max = 16;
+	int r;
+
+	for (;;) {
+		*snaps = calloc((size_t)max, sizeof(**snaps));
+		if (!*snaps)
+			return -ENOMEM;
+		/* On -ERANGE, max is the room needed now; a snapshot made in
+		 * between sends us round again. */
+		r = rbd_snap_list(image, *snaps, &max);
+		if (r != -ERANGE)
+			break;
+		free(*snaps);
+	}
+	if (r < 0) {
+		free(*snaps);
+		*snaps = NULL;
+	}
+	return r;
+}
+
+void image_snapshots_free(rbd_snap_info_t *snaps)
+{
+	if (!snaps)
+		return;
+	rbd_snap_list_end(snaps);
+	free(snaps);
+}
+
+int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count)
+{
+	size_t max = 8;
+	int r;
+
+	*count = 0;
+	for (;;) {
+		*watchers = calloc(max, sizeof(**watchers));
+		if (!*watchers)
+			return -ENOMEM;
+		/* On -ERANGE, max is the room needed now. */
+		r = rbd_watchers_list(image, *watchers, &max);
+		if (r != -ERANGE)
+			break;
+		free(*watchers);
+	}
+	if (r < 0) {
+		free(*watchers);
+		*watchers = NULL;
+		return r;
+	}
+	*count = max;
+	return 0;
+}
+
+void image_watchers_free(rbd_image_watcher_t *watchers, size_t count)
+{
+	if (count)
+		rbd_watchers_list_cleanup(watchers, count);
+	free(watchers);
+}
+
+static int namespace_list(void *ioctx, char *buf, size_t *len)
+{
+	int r = rbd_namespace_list(ioctx, buf, len);
+
+	if (r < 0)
+		return r;
+	*len = (size_t)r;
+	return 0;
+}
+
+int namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
+{
+	return ceph_read_list(namespace_list, ioctx, names, len);
+}
+
+int trash_entries_read(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, size_t *count)
+{
+	rbd_trash_image_info_t *buf = NULL;
+	size_t room = 16, n;
+	int r;
+
+	for (;;) {
+		rbd_trash_image_info_t *grown = realloc(buf, room * sizeof(*buf));
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		n = room;
+		r = rbd_trash_list(ioctx, buf, &n);
+		if (r != -ERANGE)
+			break;
+		/* n is what is needed now; entries added meanwhile make us go
+		 * round again. */
+		room = n + 16;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*entries = buf;
+	*count = (size_t)r;
+	return 0;
+}
+
+int trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
+{
+	rbd_trash_image_info_t *entries = NULL;
+	size_t count = 0;
+	int r = trash_entries_read(ioctx, &entries, &count);
+
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < count && r == -ENOENT; i++)
+		if (strcmp(entries[i].name, name) == 0) {
+			snprintf(id, idlen, "%s", entries[i].id);
+			r = 0;
+		}
+	rbd_trash_list_cleanup(entries, count);
+	free(entries);
+	return r;
+}
