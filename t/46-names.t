@@ -26,6 +26,10 @@ hex() {
 }
 
 pool=$(unique names)
+# Snapshots live on an image in the shared pool "rbd": this Ceph's memstore
+# OSD can crash trimming snapshots of a pool that is being deleted, and
+# $pool is deleted at the end.
+snapped=$(unique names-snapped)
 api POST /api/v1/pools "{\"name\":\"$pool\",\"pg_num\":8}"
 expect_status 201 "a pool of its own"
 
@@ -61,7 +65,8 @@ ff=$'ff\xff'
 for name in "$overlong" "$c1" "$ff" good; do
 	rbd create --size 1M "$pool/$name" || echo "# rbd create of $(hex "$name") failed"
 done
-rbd snap create "$pool/good@"$'snap\xfe' >/dev/null 2>&1
+rbd create --size 1M "rbd/$snapped"
+rbd snap create "rbd/$snapped@"$'snap\xfe' >/dev/null 2>&1
 ok $? "a snapshot whose name is not UTF-8 (made by the CLI)"
 rbd image-meta set "$pool/good" $'key\xfd' $'value\xfc' >/dev/null
 ok $? "metadata whose key and value are not UTF-8"
@@ -113,12 +118,12 @@ for name in "$overlong" "$c1" "$ff"; do
 	expect_status 200 "HEAD of $(hex "$name")"
 done
 
-api GET "/api/v1/pools/$pool/images/good/snapshots"
+api GET "/api/v1/pools/rbd/images/$snapped/snapshots"
 expect_status 200 "the snapshots of an image"
 valid_json "the snapshots"
 is "$(field '.Items[0].name_hex')" "$(hex $'snap\xfe')" "the snapshot's name_hex"
 is "$(field '.Items[0].error.reason')" InvalidName "and its InvalidName error"
-api GET "/api/v1/pools/$pool/images/good/snapshots/$(pct $'snap\xfe')"
+api GET "/api/v1/pools/rbd/images/$snapped/snapshots/$(pct $'snap\xfe')"
 expect_status 200 "GET of the snapshot by its bytes"
 valid_json "the snapshot"
 
@@ -142,10 +147,10 @@ valid_json "the namespaces"
 is "$(field '.Items[] | select(.name_hex == "'"$(hex $'ns\xfb')"'") | .error.reason')" InvalidName \
 	"the namespace is flagged"
 
-api GET "/api/v1/pools/$pool/images/good/snapshots/$(pct $'snap\xfe')/nothing"
+api GET "/api/v1/pools/rbd/images/$snapped/snapshots/$(pct $'snap\xfe')/nothing"
 valid_json "a 404 that quotes such a name"
 
-api DELETE "/api/v1/pools/$pool/images/good/snapshots/$(pct $'snap\xfe')"
+api DELETE "/api/v1/pools/rbd/images/$snapped/snapshots/$(pct $'snap\xfe')"
 expect_status 204 "DELETE of the snapshot by its bytes"
 for name in "$overlong" "$c1" "$ff"; do
 	api DELETE "/api/v1/pools/$pool/images/$(pct "$name")"
@@ -155,17 +160,19 @@ is "$(rbd ls "$pool")" good "rbd ls agrees: only the good image is left"
 
 # The delete pre-check names up to ten snapshots, then counts the rest.
 for i in $(seq -w 1 12); do
-	rbd snap create "$pool/good@s$i" >/dev/null 2>&1
+	rbd snap create "rbd/$snapped@s$i" >/dev/null 2>&1
 done
-api DELETE "/api/v1/pools/$pool/images/good"
+api DELETE "/api/v1/pools/rbd/images/$snapped"
 expect_error 409 Conflict \
 	'has 12 snapshots \(s01, s02, s03, s04, s05, s06, s07, s08, s09, s10 and 2 more\); delete them first' \
 	"a delete refused for 12 snapshots names ten and counts two"
-rbd snap purge "$pool/good" >/dev/null 2>&1
-rbd snap create "$pool/good@only" >/dev/null 2>&1
-api DELETE "/api/v1/pools/$pool/images/good"
+rbd snap purge "rbd/$snapped" >/dev/null 2>&1
+rbd snap create "rbd/$snapped@only" >/dev/null 2>&1
+api DELETE "/api/v1/pools/rbd/images/$snapped"
 expect_error 409 Conflict 'has 1 snapshot \(only\); delete them first' "and one is named alone"
-rbd snap purge "$pool/good" >/dev/null 2>&1
+rbd snap purge "rbd/$snapped" >/dev/null 2>&1
+api DELETE "/api/v1/pools/rbd/images/$snapped"
+expect_status 204 "the image that had the snapshots goes"
 
 # Numbers JSON holds but an unsigned 64-bit size cannot: the field is named.
 for size in 18446744073709551616 1e26 1e400; do
