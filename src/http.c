@@ -18,7 +18,7 @@
 #include "response.h"
 #include "errno_status.h"
 #include "routes.h"
-#include "worker.h"
+#include "scoreboard.h"
 
 const char *request_capture(const struct request *req, const char *name)
 {
@@ -375,7 +375,7 @@ static void log_request(const struct request *req, const struct response *resp,
 		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "");
 }
 
-void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
+void http_serve(FCGX_Request *fcgi, struct api_env *env, struct worker_score *score)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
 	const char *request_id = FCGX_GetParam("REQUEST_ID", fcgi->envp);
@@ -388,7 +388,7 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	response_init(&resp);
-	req.env = &ctx->env;
+	req.env = env;
 	req.image_lock = -1;
 	req.uri = uri && *uri ? uri : "/";
 	/* Only nginx's hex $request_id is echoed and logged: anything else
@@ -397,14 +397,14 @@ void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx)
 	req.user = user && *user ? user : "-";
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", fcgi->envp);
 
-	scoreboard_request_begin(ctx->score, req.request_id, method ? method : "-", req.uri);
+	scoreboard_request_begin(score, req.request_id, method ? method : "-", req.uri);
 	dispatch(fcgi, &req, &resp);
 	api_request_end(&req);
 	faults_review(&req, &resp);
 	write_response(fcgi, &req, &resp);
 	ms = elapsed_ms(&start);
 	log_request(&req, &resp, method ? method : "-", ms);
-	scoreboard_request_end(ctx->board, ctx->score,
+	scoreboard_request_end(env->board, score,
 			       req.match.route ? (int)(req.match.route - api_routes) : -1, resp.status,
 			       ms / 1e3);
 

@@ -10,8 +10,11 @@
 
 #include <fcgiapp.h>
 
-struct worker_ctx;
+struct api_env;
+struct worker_score;
 
-void http_serve(FCGX_Request *fcgi, struct worker_ctx *ctx);
+/* Serves one request with the handlers' context env; score is the
+ * worker's slot on the scoreboard (status page, metrics). */
+void http_serve(FCGX_Request *fcgi, struct api_env *env, struct worker_score *score);
 
 #endif

@@ -106,7 +106,7 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		if (FCGX_Accept_r(&fcgi) < 0)
 			break;
 		ceph_conn_enter(&ctx.ceph);
-		http_serve(&fcgi, &ctx);
+		http_serve(&fcgi, &ctx.env, ctx.score);
 		FCGX_Finish_r(&fcgi);
 		ceph_conn_leave(&ctx.ceph);
 		ctx.served++;
