@@ -2,7 +2,7 @@
  * one cluster connection: what an HTTP service built on librbd's calls
  * cannot beat. (rbd-rest-api goes below it for get and detail: it reads
  * image headers with the rbd object class instead of opening images; see
- * src/image_header.h.)
+ * src/rbd/image_header.h.)
  *
  *   floor OP POOL IMAGE (--iterations N | --duration S) [--threads N]
  *         [--client K] [--latencies FILE]
@@ -68,7 +68,7 @@ static int no_progress(uint64_t offset, uint64_t total, void *arg)
 	return 0;
 }
 
-/* What rendering an Image reads (src/image_json.c). */
+/* What rendering an Image reads (src/rbd/image_json.c). */
 static int read_image(rbd_image_t image)
 {
 	rbd_image_info_t info;

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../src/ceph_decode.h"
+#include "../../src/ceph/ceph_decode.h"
 #include "tap.h"
 
 int main(void)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/conf.h"
+#include "../../src/core/conf.h"
 #include "tap.h"
 
 static int load_text(struct conf *conf, const char *text, char *err, size_t errlen)

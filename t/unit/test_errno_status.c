@@ -3,7 +3,7 @@
 
 #include <errno.h>
 
-#include "../../src/errno_status.h"
+#include "../../src/core/errno_status.h"
 #include "tap.h"
 
 static void row(int err, int code, const char *reason)

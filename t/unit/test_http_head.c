@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/http_head.h"
-#include "../../src/response.h"
-#include "../../src/router.h"
+#include "../../src/http/http_head.h"
+#include "../../src/core/response.h"
+#include "../../src/core/router.h"
 #include "tap.h"
 
 static char *repeat(const char *unit, size_t times)

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../src/json_in.h"
-#include "../../src/response.h"
+#include "../../src/core/json_in.h"
+#include "../../src/core/response.h"
 #include "tap.h"
 
 static const struct field_spec spec[] = {

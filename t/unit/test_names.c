@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../src/names.h"
+#include "../../src/core/names.h"
 #include "tap.h"
 
 static void check(const char *name, size_t len, int want, const char *label)

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../../src/router.h"
+#include "../../src/core/router.h"
 #include "tap.h"
 
 static int handler_a(struct request *req, struct response *resp)

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "../../src/size.h"
+#include "../../src/core/size.h"
 #include "tap.h"
 
 static void accepts(const char *text, uint64_t want)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/utf8.h"
+#include "../../src/core/utf8.h"
 #include "tap.h"
 
 static void repaired(const char *in, size_t len, const char *want, const char *label)

@@ -1,0 +1,46 @@
+#!/bin/bash
+# The layers of src/ (see t/lib/layers.py): no lower layer includes a
+# higher one, core stands alone, and only the layers that talk to the
+# cluster include librados/librbd or call them. Pure: no stack needed.
+set -u
+src=${RBD_REST_API_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+check=$src/t/lib/layers.py
+n=0
+failed=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=1
+		echo "not ok $n - $2"
+	fi
+}
+
+out=$(python3 "$check" "$src/src" 2>&1)
+rc=$?
+result "$rc" "src/ keeps its layers"
+[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
+
+# The check itself: a wrong include added to a copy of the tree is caught,
+# named by file and line.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$src/src" "$tmp/src"
+printf '#include "api.h"\n' >>"$tmp/src/rbd/image_json.c"
+lines=$(wc -l <"$tmp/src/rbd/image_json.c")
+out=$(python3 "$check" "$tmp/src" 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] && [[ $out == *"src/rbd/image_json.c:$lines: the rbd layer may not include api/api.h"* ]]
+result $? "an rbd file including api.h is caught, with its file and line"
+[ "$rc" -ne 0 ] || echo "#   the checker passed a tree with a wrong include"
+
+cp "$src/src/process/master.c" "$tmp/src/process/master.c"
+printf 'static void leak(void) { rados_shutdown(0); }\n' >>"$tmp/src/process/master.c"
+out=$(python3 "$check" "$tmp/src" 2>&1)
+[[ $out == *"src/process/master.c:"*"calls rados_shutdown"* ]]
+result $? "the process layer calling librados is caught"
+
+echo "1..$n"
+exit "$failed"

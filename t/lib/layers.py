@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""t/lib/layers.py SRC_DIR - checks the layers of the daemon's source.
+
+The folders of src/ are its layers, top to bottom:
+
+    process  main, master, workers, listen socket, systemd notify, scoreboard
+    http     FastCGI request in, response out; router and route table
+    api      one handler file per resource: validate -> call -> render
+    tasks    copy and rollback tasks run by this service
+    rbd      knowledge of RBD over librados/librbd
+    ceph     the cluster connection, io contexts, mon and mgr commands
+    core     beside them all: JSON in and out, names, sizes, log, answers
+
+A file may include headers of its own layer, of any lower layer, and of
+core; core includes only core. Only api, tasks, rbd and ceph talk to the
+cluster: elsewhere neither librados/librbd headers nor rados_/rbd_ calls.
+In the process layer only the worker (worker.c/h) holds a connection
+through the ceph layer: the master never touches Ceph.
+Prints one line per violation, "FILE:LINE: why", and exits 1 if any."""
+import os
+import re
+import sys
+
+ORDER = ["ceph", "rbd", "tasks", "api", "http", "process"]
+RANK = {name: i + 1 for i, name in enumerate(ORDER)}
+RANK["core"] = 0
+CLUSTER_LAYERS = {"api", "tasks", "rbd", "ceph"}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+CLUSTER_CALL = re.compile(r"\b(rados|rbd)_[a-z0-9_]+\s*\(")
+
+
+def main(src):
+    problems = []
+    layer_of = {}
+    files = []
+    for entry in sorted(os.listdir(src)):
+        path = os.path.join(src, entry)
+        if entry.startswith("."):
+            continue  # a build's .deps
+        if os.path.isdir(path):
+            if entry not in RANK:
+                problems.append(f"src/{entry}/: a folder that is no layer ({', '.join(RANK)})")
+                continue
+            for name in sorted(os.listdir(path)):
+                if name.endswith((".c", ".h")):
+                    layer_of[name] = entry
+                    files.append((entry, name))
+        elif entry.endswith((".c", ".h")):
+            problems.append(f"src/{entry}:1: source outside the layer folders")
+    for layer, name in files:
+        rel = f"src/{layer}/{name}"
+        with open(os.path.join(src, layer, name), encoding="utf-8", errors="replace") as f:
+            in_comment = False
+            for number, line in enumerate(f, 1):
+                m = INCLUDE.match(line)
+                if m:
+                    kind, target = m.groups()
+                    base = os.path.basename(target)
+                    if kind == "<":
+                        if target.startswith(("rados/", "rbd/")) and layer not in CLUSTER_LAYERS:
+                            problems.append(f"{rel}:{number}: the {layer} layer may not include <{target}>: "
+                                            "only api, tasks, rbd and ceph talk to the cluster")
+                        continue
+                    other = layer_of.get(base)
+                    if other is None:
+                        continue  # config.h, generated files
+                    if layer == "process" and other == "ceph" and not name.startswith("worker."):
+                        problems.append(f"{rel}:{number}: only the worker may use the ceph layer "
+                                        f"({other}/{base}): the master never touches Ceph")
+                    elif layer == "core" and other != "core":
+                        problems.append(f"{rel}:{number}: core may include only core, not {other}/{base}")
+                    elif other != "core" and RANK[other] > RANK[layer]:
+                        problems.append(f"{rel}:{number}: the {layer} layer may not include {other}/{base} "
+                                        f"(a higher layer)")
+                    continue
+                code = line
+                if in_comment:
+                    if "*/" not in code:
+                        continue
+                    code = code.split("*/", 1)[1]
+                    in_comment = False
+                code = re.sub(r"/\*.*?\*/", "", code)
+                if "/*" in code:
+                    code, in_comment = code.split("/*", 1)[0], True
+                code = re.sub(r'"([^"\\]|\\.)*"', '""', code)
+                if layer not in CLUSTER_LAYERS and CLUSTER_CALL.search(code):
+                    call = CLUSTER_CALL.search(code).group(0).rstrip("( ")
+                    problems.append(f"{rel}:{number}: the {layer} layer calls {call}: "
+                                    "only api, tasks, rbd and ceph talk to the cluster")
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "src"))
