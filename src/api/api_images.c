@@ -106,7 +106,7 @@ int api_images_list(struct request *req, struct response *resp)
 				     strerror(-r));
 	r = image_list_render(ioctx, &page, dir, &body);
 	if (r < 0)
-		return response_fail(resp, r, "out of memory");
+		return response_oom(resp);
 	response_json(resp, 200, body);
 	return 0;
 }

@@ -162,13 +162,13 @@ static int respond(struct response *resp, int status, struct json_object *record
 	int r;
 
 	if (!task)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	r = render(record, task);
 	if (r == 0 && status == 202)
 		r = response_set_location(resp, "/api/v1/tasks/%s", json_in_get_string(record, "id"));
 	if (r < 0) {
 		json_object_put(task);
-		return response_fail(resp, r, "out of memory");
+		return response_oom(resp);
 	}
 	response_json(resp, status, task);
 	return 0;
@@ -212,7 +212,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	    json_add_fraction(record, "progress", 0) < 0 ||
 	    json_add_time(record, "created_at", &now) < 0 ||
 	    json_add_i64(record, "heartbeat_at", now.tv_sec) < 0) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	r = task_store_open(cluster, pool, &store);
@@ -270,7 +270,7 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 	if (!status)
 		status = "failed";   /* a damaged record: nothing runs it */
 	if (r < 0) {
-		r = response_fail(resp, r, "out of memory");
+		r = response_oom(resp);
 	} else if (strcmp(status, "succeeded") == 0 || strcmp(status, "failed") == 0) {
 		r = api_task_cancel_too_late(resp, id, status);
 	} else {

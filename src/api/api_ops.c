@@ -103,7 +103,7 @@ int api_status(struct request *req, struct response *resp)
 		r = json_add_u64(body, "reconnects", board->ceph_reconnects);
 	if (r < 0) {
 		json_object_put(body);
-		return response_fail(resp, r, "out of memory");
+		return response_oom(resp);
 	}
 	response_json(resp, 200, body);
 	return 0;

@@ -74,7 +74,7 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	if (r == 0)
 		stat_obj = NULL;
 	if (r < 0)
-		response_fail(resp, r, "out of memory");
+		response_oom(resp);
 out:
 	json_object_put(apps);
 	json_object_put(stat_obj);
@@ -103,7 +103,7 @@ int api_pools_list(struct request *req, struct response *resp)
 
 	body = json_list_envelope("PoolList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	for (size_t off = 0; off < len && names[off]; off += strlen(names + off) + 1) {
@@ -111,7 +111,7 @@ int api_pools_list(struct request *req, struct response *resp)
 
 		if (!item || json_object_array_add(items, item) < 0) {
 			json_object_put(item);
-			r = response_fail(resp, -ENOMEM, "out of memory");
+			r = response_oom(resp);
 			goto out;
 		}
 		r = detail ? pool_json(req, resp, names + off, item)
@@ -123,7 +123,7 @@ int api_pools_list(struct request *req, struct response *resp)
 		}
 		if (r < 0) {
 			if (!detail)
-				response_fail(resp, r, "out of memory");
+				response_oom(resp);
 			goto out;
 		}
 	}
@@ -142,7 +142,7 @@ int api_pool_get(struct request *req, struct response *resp)
 	int r;
 
 	if (!body)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	r = pool_json(req, resp, request_capture(req, "pool"), body);
 	if (r < 0) {
 		json_object_put(body);
@@ -216,7 +216,7 @@ int api_pool_create(struct request *req, struct response *resp)
 	extra = json_object_new_object();
 	if (!extra || (has_pg_num && json_add_i64(extra, "pg_num", (int64_t)pg_num) < 0)) {
 		json_object_put(extra);
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	r = pool_mon_command(cluster, "osd pool create", pool, extra, outs, sizeof(outs));
@@ -265,7 +265,7 @@ int api_pool_create(struct request *req, struct response *resp)
 
 	created = json_envelope("Pool");
 	if (!created) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	r = pool_json(req, resp, pool, created);

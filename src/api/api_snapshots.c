@@ -375,7 +375,7 @@ int api_snapshot_create(struct request *req, struct response *resp)
 	snprintf(suffix, sizeof(suffix), "/snapshots/%s", encoded);
 	r = api_location_image(resp, &ref.image, suffix);
 	if (r < 0)
-		response_fail(resp, r, "out of memory");
+		response_oom(resp);
 out:
 	json_object_put(body);
 	return r;

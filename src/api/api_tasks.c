@@ -69,7 +69,7 @@ static int mgr_fail(struct response *resp, int r, const char *command, const cha
 	if (!about)
 		about = "";
 	if (r == -ENOMEM)
-		return response_fail(resp, r, "out of memory");
+		return response_oom(resp);
 	if (r == -EAGAIN)
 		return response_fail_http(resp, 503,
 					  "the manager cannot run \"%s\"%s%s yet: %s; try again",
@@ -298,7 +298,7 @@ static int respond_task(struct response *resp, int status, struct json_object *e
 	int r;
 
 	if (!task)
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	if (!id || !task_id_valid(id)) {
 		json_object_put(task);
 		return response_fail(resp, -EBADMSG,
@@ -308,13 +308,13 @@ static int respond_task(struct response *resp, int status, struct json_object *e
 	r = finished ? task_from_history(entry, task) : task_from_queue(entry, task);
 	if (r < 0) {
 		json_object_put(task);
-		return response_fail(resp, r, "out of memory");
+		return response_oom(resp);
 	}
 	if (status == 202) {
 		r = response_set_location(resp, "/api/v1/tasks/%s", id);
 		if (r < 0) {
 			json_object_put(task);
-			return response_fail(resp, r, "out of memory");
+			return response_oom(resp);
 		}
 	}
 	response_json(resp, status, task);
@@ -392,7 +392,7 @@ int api_tasks_list(struct request *req, struct response *resp)
 
 	body = json_list_envelope("TaskList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	for (size_t i = 0; h == 0 && i < json_object_array_length(completed); i++) {

@@ -370,7 +370,7 @@ int api_image_trash(struct request *req, struct response *resp)
 	}
 	rbd_trash_get_cleanup(&info);
 	if (r < 0) {
-		response_fail(resp, r, "out of memory");
+		response_oom(resp);
 		goto out;
 	}
 	response_json(resp, 201, entry);
