@@ -25,6 +25,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "clones.h"
 #include "image_json.h"
 #include "json_out.h"
@@ -80,6 +81,7 @@ static int private_ioctx(struct request *req, struct response *resp, const char 
 		*ioctx = NULL;
 		return response_fail(resp, r, "cannot open %s pool %s: %s", role, pool, strerror(-r));
 	}
+	ceph_ioctx_full_try(*ioctx);
 	rados_ioctx_set_namespace(*ioctx, ns);
 	return 0;
 }

@@ -519,6 +519,7 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 		snprintf(why, whylen, "cannot open pool %s: %s", pool, strerror(-r));
 		return r;
 	}
+	ceph_ioctx_full_try(created);
 	grown = realloc(conn->ioctxs, (conn->nioctxs + 1) * sizeof(*grown));
 	if (!grown) {
 		rados_ioctx_destroy(created);
@@ -536,6 +537,11 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 	rados_ioctx_set_namespace(created, ns);
 	*ioctx = created;
 	return 0;
+}
+
+void ceph_ioctx_full_try(rados_ioctx_t ioctx)
+{
+	rados_set_pool_full_try(ioctx);
 }
 
 int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen)

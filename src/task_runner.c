@@ -113,6 +113,7 @@ static int image_ioctx(rados_t cluster, struct json_object *where, rados_ioctx_t
 
 	if (r < 0)
 		return r;
+	ceph_ioctx_full_try(*ioctx);
 	rados_ioctx_set_namespace(*ioctx, record_string(where, "namespace"));
 	return 0;
 }
