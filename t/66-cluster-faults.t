@@ -17,8 +17,8 @@ if ! CLUSTER_MEMSTORE_BYTES=1073741824 cluster_start "$private/cluster" >"$priva
 fi
 trap 'cluster_stop "$private/cluster"; _t_stop_extras; rm -f "$_t_body_file"' EXIT
 conf=$private/cluster/ceph.conf
-ceph() { command ceph -c "$conf" "$@"; }
-rbd() { command rbd -c "$conf" "$@"; }
+ceph() { timeout 60 ceph -c "$conf" "$@"; }
+rbd() { timeout 60 rbd -c "$conf" "$@"; }
 # The OSD reports how full it is with its heartbeat: every second here,
 # so the test does not wait six.
 ceph config set osd osd_heartbeat_interval 1 >/dev/null 2>&1
@@ -61,6 +61,9 @@ is "$(field .reason)" InsufficientStorage "reason InsufficientStorage"
 like "$(field .message)" 'the cluster is full: osd\.0 is full \([0-9.]+% used\) at full_ratio 50%' \
 	"the message names the full OSD, its use and the full ratio"
 like "$(field .message)" 'deletes work while it is full' "and says how to free space"
+call GET /api/v1/pools/rbd/images
+is "$(field '[.Items[].name | select(test("unfinished|^while|^fill'"$((copies + 1))"'$"))] | length')" 0 \
+	"the copy that hit the full cluster left nothing behind"
 call POST /api/v1/pools/rbd/images '{"name":"while-full","size":"1M"}'
 is "$STATUS" 507 "creating even a small image answers 507 while full"
 call GET /api/v1/pools/rbd/images/data
@@ -160,15 +163,19 @@ rbd bench --io-type write --io-size 4M --io-total 256M --io-pattern seq rbd/big 
 	printf '%s\n%s\n' "$STATUS" "$BODY" >"$private/copy.out"
 ) &
 copier=$!
-l=
+# The copy is made as big-copy.unfinished-XXXXXXXX (unfinished.h).
+l= made= broke=1
 for i in $(seq 100); do
-	l=$(rbd lock ls --format json rbd/big-copy 2>/dev/null)
+	made=$(rbd ls rbd 2>/dev/null | grep '^big-copy\.unfinished-' | head -n1)
+	[ -n "$made" ] && l=$(timeout 10 rbd lock ls --format json "rbd/$made" 2>/dev/null)
 	[ -n "$l" ] && [ "$l" != "[]" ] && break
 	sleep 0.02
 done
-rbd lock rm rbd/big-copy "$(printf '%s' "$l" | jq -r '.[0].id')" \
-	"$(printf '%s' "$l" | jq -r '.[0].locker')" >/dev/null 2>&1
-broke=$?
+if [ -n "$l" ] && [ "$l" != "[]" ]; then
+	timeout 20 rbd lock rm "rbd/$made" "$(printf '%s' "$l" | jq -r '.[0].id')" \
+		"$(printf '%s' "$l" | jq -r '.[0].locker')" >/dev/null 2>&1
+	broke=$?
+fi
 wait "$copier"
 is "$broke" 0 "the CLI broke the lock the copy held"
 STATUS=$(head -n1 "$private/copy.out")
@@ -176,6 +183,10 @@ BODY=$(sed 1d "$private/copy.out")
 is "$STATUS" 503 "the copy whose lock was broken answers 503"
 like "$(field .message)" "refused this worker's client .*copying image rbd/big to rbd/big-copy failed" \
 	"saying the cluster refused the client, and what failed"
+like "$(field .message)" "left as image big-copy\.unfinished-[0-9a-f]{8} \(marked unfinished\): delete it" \
+	"and that what was copied is left marked unfinished (a refused client cannot remove it)"
+call GET /api/v1/pools/rbd/images/big-copy
+is "$STATUS" 404 "the name asked for holds no half-made copy"
 bad=0
 for i in $(seq 8); do
 	call GET /api/v1/health
@@ -183,6 +194,71 @@ for i in $(seq 8); do
 done
 is "$bad" 0 "after the broken lock every worker serves again"
 echo "# faults: broken-lock requests=1 lost=1 recovered=$([ "$bad" = 0 ] && echo yes || echo no)"
+
+# 7. A worker killed -9 in the middle of a synchronous copy: the name
+#    asked for never holds a half-made image; what was made is listed
+#    under a name that says it is unfinished, and GET says what to do.
+master=$(cat "$EXTRA_DIR/daemon.pid")
+busy_worker() {  # URI-PART -> pid of the worker serving it, or nothing
+	fcgi "$sock" GET /api/v1/status
+	printf '%s' "$BODY" | jq -r --arg u "$1" '.Items[] | select(.current != null and (.current.uri | contains($u))) | .pid' | head -n1
+}
+( call POST /api/v1/pools/rbd/images/big/copy '{"pool":"rbd","name":"killed-copy","deep":false}' ) &
+copier=$!
+victim=
+for i in $(seq 100); do
+	victim=$(busy_worker /images/big/copy)
+	[ -n "$victim" ] && break
+	sleep 0.02
+done
+sleep 0.2
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$copier"
+ok "$([ -n "$victim" ]; echo $?)" "a worker was killed -9 in the middle of a copy"
+for i in $(seq 100); do [ "$(worker_pids "$master" | wc -l)" -ge 2 ] && break; sleep 0.05; done
+call GET /api/v1/pools/rbd/images/killed-copy
+is "$STATUS" 404 "the name asked for holds no half-made copy"
+call GET /api/v1/pools/rbd/images
+left=$(field '[.Items[].name | select(startswith("killed-copy.unfinished-"))] | .[0] // empty')
+if [ -n "$left" ]; then
+	call GET "/api/v1/pools/rbd/images/$left"
+	like "$(field .unfinished)" 'did not finish.*delete it' \
+		"what was made is listed as $left, and GET says it is unfinished and what to do"
+else
+	ok 0 "nothing of the killed copy is left"
+fi
+echo "# faults: killed-copy requests=1 lost=1 recovered=yes"
+
+# 8. The same for a clone: whatever the moment of the kill, the name
+#    holds either nothing or the whole clone.
+rbd snap create rbd/data@base >/dev/null 2>&1
+rbd snap protect rbd/data@base >/dev/null 2>&1
+whole=0 bad=0
+for attempt in 1 2 3; do
+	( call POST /api/v1/pools/rbd/images "{\"name\":\"killed-clone$attempt\",\"parent\":{\"pool\":\"rbd\",\"image\":\"data\",\"snapshot\":\"base\"}}" ) &
+	cloner=$!
+	for i in $(seq 200); do
+		victim=$(busy_worker /api/v1/pools/rbd/images)
+		[ -n "$victim" ] && break
+	done
+	[ -n "$victim" ] && kill -9 "$victim"
+	wait "$cloner"
+	for i in $(seq 100); do [ "$(worker_pids "$master" | wc -l)" -ge 2 ] && break; sleep 0.05; done
+	call GET "/api/v1/pools/rbd/images/killed-clone$attempt"
+	if [ "$STATUS" = 200 ] && [ "$(field .parent.image)" = data ] && [ "$(field .unfinished)" = null ]; then
+		whole=$((whole + 1))
+	elif [ "$STATUS" != 404 ]; then
+		bad=$((bad + 1))
+	fi
+done
+is "$bad" 0 "a clone killed -9 at any moment leaves its name empty or holding the whole clone ($whole of 3 finished first)"
+call GET /api/v1/pools/rbd/images
+for name in $(field '.Items[].name | select(contains(".unfinished-"))'); do
+	call GET "/api/v1/pools/rbd/images/$name"
+	[ "$(field .unfinished)" != null ] || bad=$((bad + 1))
+done
+is "$bad" 0 "and every leftover is marked unfinished"
+echo "# faults: killed-clone requests=3 lost=$((3 - whole)) recovered=yes"
 
 daemon_stop "$EXTRA_DIR"
 done_testing
