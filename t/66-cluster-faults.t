@@ -15,7 +15,13 @@ if ! CLUSTER_MEMSTORE_BYTES=1073741824 cluster_start "$private/cluster" >"$priva
 	done_testing
 	exit 1
 fi
-trap 'cluster_stop "$private/cluster"; _t_stop_extras; rm -f "$_t_body_file"' EXIT
+# The cluster is stopped before the library removes $private (an extra
+# directory) at exit; the daemon is stopped at the end of the test.
+if declare -F at_exit >/dev/null; then
+	at_exit 'daemon_stop "$private/daemon"; cluster_stop "$private/cluster"'
+else
+	trap 'daemon_stop "$private/daemon"; cluster_stop "$private/cluster"; _t_stop_extras; rm -f "$_t_body_file"' EXIT
+fi
 conf=$private/cluster/ceph.conf
 ceph() { timeout 60 ceph -c "$conf" "$@"; }
 rbd() { timeout 60 rbd -c "$conf" "$@"; }
