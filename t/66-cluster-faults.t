@@ -164,6 +164,9 @@ echo "# faults: blocklist requests=$(wc -l <"$results") lost=$lost recovered=$([
 #    worker is back at once.
 rbd create --size 256M rbd/big >/dev/null
 rbd bench --io-type write --io-size 4M --io-total 256M --io-pattern seq rbd/big >/dev/null 2>&1
+# Reads of it at 64 MiB/s: a copy takes about 4 s, time enough to break in
+# on a loaded machine.
+call PUT /api/v1/pools/rbd/images/big/qos '{"rbd_qos_read_bps_limit":"64M"}'
 (
 	call POST /api/v1/pools/rbd/images/big/copy '{"pool":"rbd","name":"big-copy","deep":false}'
 	printf '%s\n%s\n' "$STATUS" "$BODY" >"$private/copy.out"
