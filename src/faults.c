@@ -10,6 +10,8 @@
 
 #include <rados/librados.h>
 
+#include "api.h"
+#include "ceph.h"
 #include "faults.h"
 #include "json_in.h"
 #include "log.h"
@@ -173,14 +175,16 @@ static void storage_full(struct request *req, struct response *resp, int err)
 {
 	struct json_object *dump = NULL, *df = NULL;
 	const char *said = json_in_get_string(resp->body, "message");
-	char message[1024], why[8];
+	struct response scratch;    /* api_cluster's 503 must not replace the 507 */
 	struct text t = {.used = 0};
+	char message[1024];
 	rados_t cluster;
 	int osds = 0, quotas = 0;
 
 	snprintf(message, sizeof(message), "%s", said ? said : "");
 	t.buf[0] = '\0';
-	if (ceph_cluster(&req->ctx->ceph, &cluster, why, sizeof(why)) == 0) {
+	response_init(&scratch);
+	if (api_cluster(req, &scratch, &cluster) == 0) {
 		dump = ask(cluster, "{\"prefix\": \"osd dump\", \"format\": \"json\"}", 0);
 		df = ask(cluster, "{\"prefix\": \"osd df\", \"format\": \"json\"}", 1);
 	}
@@ -203,6 +207,7 @@ static void storage_full(struct request *req, struct response *resp, int err)
 					    : "which OSDs or pools are full could not be read");
 	json_object_put(dump);
 	json_object_put(df);
+	response_free(&scratch);
 }
 
 void faults_review(struct request *req, struct response *resp)
