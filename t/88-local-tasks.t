@@ -266,7 +266,7 @@ ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "its operation process 
 sleep 22
 api GET "/api/v1/tasks/$id"
 is "$(field .status)" failed "a task whose runner was killed reads failed"
-like "$(field .error)" "^interrupted: its runner on [^ ]+ stopped without finishing \(last heard of at [0-9T:Z-]+\); an unfinished copy may be left behind: delete it$" \
+like "$(field .error)" "^interrupted: its runner on [^ ]+ stopped without finishing \(last heard of at [0-9T:Z-]+\); an unfinished copy may be left behind, named <name>\.unfinished-<8 hex digits>: delete it$" \
 	"saying when it was last heard of"
 api DELETE "/api/v1/tasks/$id"
 expect_status 409 "it cannot be canceled"

@@ -25,6 +25,8 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "ceph.h"
+#include "image_header.h"
 #include "image_query.h"
 #include "api_clones.h"
 #include "image_json.h"
@@ -32,6 +34,7 @@
 #include "names.h"
 #include "routes.h"
 #include "api_tasks.h"
+#include "unfinished.h"
 
 /* A "namespace" field: absent or "" is the default namespace, anything
  * else obeys the name rule. */
@@ -72,6 +75,7 @@ static int private_ioctx(struct request *req, struct response *resp, const char 
 		*ioctx = NULL;
 		return response_fail(resp, r, "cannot open %s pool %s: %s", role, pool, strerror(-r));
 	}
+	ceph_ioctx_full_try(*ioctx);
 	rados_ioctx_set_namespace(*ioctx, ns);
 	return 0;
 }
@@ -149,7 +153,7 @@ static int clone_refused(struct response *resp, int err, rbd_image_t parent_imag
 int clone_image(struct request *req, struct response *resp, const struct image_ref *child,
 		const struct clone_parent *parent, rbd_image_options_t opts)
 {
-	char parent_spec[sizeof(child->spec)];
+	char parent_spec[sizeof(child->spec)], temp[UNFINISHED_NAME_MAX], id[64];
 	rados_ioctx_t parent_ioctx = NULL, child_ioctx;
 	rbd_image_t parent_image = NULL;
 	bool exists = false;
@@ -193,8 +197,39 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 	r = api_ioctx(req, resp, child->pool, child->ns, &child_ioctx);
 	if (r < 0)
 		goto out;
-	r = rbd_clone3(parent_ioctx, parent->image, parent->snapshot, child_ioctx, child->name,
-		       opts);
+	/* librbd's renames of two images onto one name race (both can
+	 * answer 0): the name's lock makes clones onto it take turns. */
+	r = api_image_lock(req, resp, child);
+	if (r < 0)
+		goto out;
+	if (image_header_id(child_ioctx, child->name, id, sizeof(id)) == 0) {
+		r = response_fail(resp, -EEXIST, "image %s already exists", child->spec);
+		goto out;
+	}
+	/* Made under a name of its own, renamed once whole (unfinished.h). */
+	r = unfinished_name(child->name, temp, sizeof(temp));
+	if (r < 0) {
+		response_fail(resp, r, "cannot name the new clone: %s", strerror(-r));
+		goto out;
+	}
+	r = rbd_clone3(parent_ioctx, parent->image, parent->snapshot, child_ioctx, temp, opts);
+	if (r == 0) {
+		r = rbd_rename(child_ioctx, temp, child->name);
+		if (r < 0) {
+			int left = unfinished_remove(child_ioctx, temp);
+
+			if (r == -EEXIST)
+				response_fail(resp, r, "image %s already exists (made while the clone was made)",
+					      child->spec);
+			else
+				response_fail(resp, r, "naming the clone %s failed: %s (errno %d)%s%s%s",
+					      child->spec, strerror(-r), -r,
+					      left < 0 ? "; it is left as image " : "",
+					      left < 0 ? temp : "",
+					      left < 0 ? " (marked unfinished): delete it" : "");
+			goto out;
+		}
+	}
 	switch (r) {
 	case 0:
 		break;
@@ -471,7 +506,9 @@ int api_image_copy(struct request *req, struct response *resp)
 	struct image_ref src, dst;
 	rbd_image_options_t opts = NULL;
 	rados_ioctx_t src_ioctx, dst_ioctx = NULL;
-	rbd_image_t image = NULL, probe;
+	rbd_image_t image = NULL;
+	char temp[UNFINISHED_NAME_MAX], id[64];
+	const char *doing;
 	int async, deep = 1;
 	int r;
 
@@ -510,39 +547,58 @@ int api_image_copy(struct request *req, struct response *resp)
 	r = api_refuse_long_sync(req, resp, image, &src, "copying");
 	if (r < 0)
 		goto out;
+	/* As for clones: copies onto one name take turns. */
+	r = api_image_lock(req, resp, &dst);
+	if (r < 0)
+		goto out;
+	if (image_header_id(dst_ioctx, dst.name, id, sizeof(id)) == 0) {
+		r = response_fail(resp, -EEXIST, "image %s already exists", dst.spec);
+		goto out;
+	}
+	/* Made under a name of its own, renamed once whole (unfinished.h). */
+	r = unfinished_name(dst.name, temp, sizeof(temp));
+	if (r < 0) {
+		response_fail(resp, r, "cannot name the copy: %s", strerror(-r));
+		goto out;
+	}
 	rbd_image_options_create(&opts);
 	if (deep)
-		r = rbd_deep_copy_with_progress(image, dst_ioctx, dst.name, opts, api_no_progress,
-						NULL);
+		r = rbd_deep_copy_with_progress(image, dst_ioctx, temp, opts, api_no_progress, NULL);
 	else
 		/* 4 KiB: zeroed runs of that size are left as holes, as the rbd
 		 * CLI does. */
-		r = rbd_copy4(image, dst_ioctx, dst.name, opts, 4096);
-	if (r == -EEXIST) {
-		response_fail(resp, r, "image %s already exists", dst.spec);
-		goto out;
+		r = rbd_copy4(image, dst_ioctx, temp, opts, 4096);
+	doing = "copying image";
+	if (r == 0) {
+		r = rbd_rename(dst_ioctx, temp, dst.name);
+		doing = "naming the finished copy of";
 	}
 	if (r < 0) {
-		/* librbd leaves what it created; say so rather than remove an
-		 * image we cannot be sure is ours. */
-		int left = rbd_open_read_only(dst_ioctx, dst.name, &probe, NULL) == 0;
+		/* Whatever of it exists is ours: it has a name nobody else uses. */
+		int left = unfinished_remove(dst_ioctx, temp);
+		char what[UNFINISHED_NAME_MAX + 128];
 
-		if (left)
-			rbd_close(probe);
+		if (left < 0)
+			snprintf(what, sizeof(what),
+				 "; what was copied is left as image %s (marked unfinished): delete it",
+				 temp);
+		else
+			snprintf(what, sizeof(what), "; nothing of the copy is left");
+		if (r == -EEXIST) {
+			response_fail(resp, r, "image %s already exists (made while the copy ran)%s",
+				      dst.spec, what);
+			goto out;
+		}
 		/* A deep copy of a clone is a clone of the same parent, which
 		 * format 1 cannot make in another namespace. */
 		if (r == -EXDEV) {
 			response_fail_http(resp, 409,
 					   "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
-					   src.spec,
-					   left ? "; a partial copy is left behind: delete it before trying again"
-						: "");
+					   src.spec, what);
 			goto out;
 		}
-		response_fail(resp, r, "copying image %s to %s failed: %s (errno %d)%s", src.spec,
-			      dst.spec, strerror(-r), -r,
-			      left ? "; a partial copy is left behind: delete it before trying again"
-				   : "");
+		response_fail(resp, r, "%s %s to %s failed: %s (errno %d)%s", doing, src.spec,
+			      dst.spec, strerror(-r), -r, what);
 		goto out;
 	}
 	r = api_respond_image(resp, dst_ioctx, &dst, 201);

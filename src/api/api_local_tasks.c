@@ -147,7 +147,7 @@ static int render(struct json_object *record, struct json_object *task)
 			 "interrupted: its runner%s%s stopped without finishing (last heard of at %s)%s",
 			 host ? " on " : "", host ? host : "", when,
 			 strcmp(json_in_get_string(record, "operation") ?: "", "copy") == 0
-				 ? "; an unfinished copy may be left behind: delete it"
+				 ? "; an unfinished copy may be left behind, named <name>.unfinished-<8 hex digits>: delete it"
 				 : "");
 		r = json_add_string(task, "status", "failed");
 		if (r == 0)

@@ -244,38 +244,53 @@ static void connect_until_connected(struct ceph_conn *conn)
 	}
 }
 
+/* The io context of the n-th pool (counting round), for the probe. */
+static int probe_pool(rados_t cluster, unsigned n, rados_ioctx_t *ioctx)
+{
+	const char *pick = NULL;
+	char *names = NULL;
+	size_t len, count = 0;
+	int r;
+
+	r = ceph_pool_names(cluster, &names, &len);
+	for (size_t at = 0; r == 0 && at < len && names[at]; at += strlen(names + at) + 1)
+		count++;
+	if (r == 0 && count == 0)
+		r = -ENOENT;    /* no pool: nothing to be refused from */
+	for (size_t at = 0, i = 0; r == 0 && !pick; at += strlen(names + at) + 1, i++)
+		if (i == n % count)
+			pick = names + at;
+	if (r == 0)
+		r = rados_ioctx_create(cluster, pick, ioctx);
+	free(names);
+	if (r < 0)
+		*ioctx = NULL;
+	return r;
+}
+
 /* One OSD read that a refused client cannot make: the stat of an object
- * that need not exist, in the first pool there is. ENOENT, EPERM or a
- * timeout say nothing about the client; only ESHUTDOWN (which Ceph also
- * calls EBLOCKLISTED) does. The io context is kept between probes. */
-static int probe(rados_t cluster, rados_ioctx_t *ioctx)
+ * that need not exist, in a pool. ENOENT or a timeout say nothing about
+ * the client; only ESHUTDOWN (which Ceph also calls EBLOCKLISTED) does.
+ * The io context is kept between probes; a pool this user may not read,
+ * or one deleted under the probe, is traded for the next one. */
+static int probe(rados_t cluster, rados_ioctx_t *ioctx, unsigned *pool_n)
 {
 	uint64_t size;
 	time_t mtime;
 	int r;
 
 	if (!*ioctx) {
-		char *names = NULL;
-		size_t len;
-
-		r = ceph_pool_names(cluster, &names, &len);
-		if (r == 0 && len > 0 && names[0])
-			r = rados_ioctx_create(cluster, names, ioctx);
-		else if (r == 0)
-			r = -ENOENT;    /* no pool: nothing to be refused from */
-		free(names);
-		if (r < 0) {
-			*ioctx = NULL;
+		r = probe_pool(cluster, *pool_n, ioctx);
+		if (r < 0)
 			return r == -ESHUTDOWN ? r : 0;
-		}
 	}
 	r = rados_stat(*ioctx, "rbd_rest_api.probe", &size, &mtime);
 	if (r == -ESHUTDOWN)
 		return r;
-	/* A pool deleted under the probe: pick another next time. */
-	if (r < 0 && r != -ENOENT && r != -EPERM && r != -EACCES && r != -ETIMEDOUT) {
+	if (r < 0 && r != -ENOENT && r != -ETIMEDOUT) {
 		rados_ioctx_destroy(*ioctx);
 		*ioctx = NULL;
+		(*pool_n)++;
 	}
 	return 0;
 }
@@ -335,6 +350,7 @@ static void *connector_main(void *arg)
 {
 	struct ceph_conn *conn = arg;
 	rados_ioctx_t probe_ioctx = NULL;
+	unsigned probe_pool_n = 0;
 
 	for (;;) {
 		connect_until_connected(conn);
@@ -348,7 +364,7 @@ static void *connector_main(void *arg)
 				int r;
 
 				pthread_mutex_unlock(&conn->lock);
-				r = probe(cluster, &probe_ioctx);
+				r = probe(cluster, &probe_ioctx, &probe_pool_n);
 				pthread_mutex_lock(&conn->lock);
 				if (r == -ESHUTDOWN)
 					mark_lost(conn, "probe");
@@ -519,6 +535,7 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 		snprintf(why, whylen, "cannot open pool %s: %s", pool, strerror(-r));
 		return r;
 	}
+	ceph_ioctx_full_try(created);
 	grown = realloc(conn->ioctxs, (conn->nioctxs + 1) * sizeof(*grown));
 	if (!grown) {
 		rados_ioctx_destroy(created);
@@ -536,6 +553,11 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 	rados_ioctx_set_namespace(created, ns);
 	*ioctx = created;
 	return 0;
+}
+
+void ceph_ioctx_full_try(rados_ioctx_t ioctx)
+{
+	rados_set_pool_full_try(ioctx);
 }
 
 int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen)

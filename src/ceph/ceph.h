@@ -91,6 +91,16 @@ int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t why
 int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 	       rados_ioctx_t *ioctx, char *why, size_t whylen);
 
+/* Lets ioctx's writes reach the OSDs when the cluster or the pool is
+ * flagged full, as `rbd rm` does for its removals. Without it librados
+ * holds every write back until the flag clears, and the request times out
+ * (504) however small the write, removals included. With it the OSD
+ * itself decides: what would free space (removals of images, snapshots,
+ * trash entries) goes through, anything that would grow data fails at
+ * once with ENOSPC (EDQUOT over a pool quota), which is a 507. Every io
+ * context this service makes gets it. */
+void ceph_ioctx_full_try(rados_ioctx_t ioctx);
+
 /* One connection attempt with conf's user, keyring and timeouts, for a
  * process that needs no connector thread (the task runner). On success
  * *out is connected and the caller's; on failure why says what went wrong. */

@@ -7,6 +7,7 @@
 
 #include "rbd_features.h"
 #include "image_json.h"
+#include "unfinished.h"
 #include "json_out.h"
 
 int image_snapshot_count(rbd_image_t image)
@@ -170,6 +171,10 @@ int image_facts_json(const struct image_facts *facts, rados_ioctx_t ioctx, const
 		r = json_add_time(obj, "modify_timestamp", &facts->modified);
 	if (r == 0)
 		r = add_data_pool(obj, facts->data_pool, ioctx);
+	/* What is left of a copy or clone that did not finish looks whole to
+	 * librbd: say what it is (unfinished.h). */
+	if (r == 0 && unfinished_is(name))
+		r = json_add_string(obj, "unfinished", UNFINISHED_ADVICE);
 	return r;
 }
 

@@ -43,6 +43,7 @@
 #include "names.h"
 #include "task_runner.h"
 #include "task_store.h"
+#include "unfinished.h"
 
 /* Finished tasks' records are kept this long, then the next runner in the
  * pool removes them. */
@@ -61,6 +62,7 @@ struct op_shared {
 	_Atomic int cancel;             /* ask the operation to stop */
 	_Atomic uint64_t client_id;     /* the operation's rados instance id */
 	_Atomic int target_was_free;    /* a copy's target did not exist when it began */
+	char temp_name[UNFINISHED_NAME_MAX];  /* what the copy is made as (unfinished.h) */
 	char error[1024];               /* why it failed, written before it exits 1 */
 };
 
@@ -115,6 +117,7 @@ static int image_ioctx(rados_t cluster, struct json_object *where, rados_ioctx_t
 
 	if (r < 0)
 		return r;
+	ceph_ioctx_full_try(*ioctx);
 	rados_ioctx_set_namespace(*ioctx, record_string(where, "namespace"));
 	return 0;
 }
@@ -127,32 +130,6 @@ static int report_progress(uint64_t done, uint64_t total, void *arg)
 	atomic_store(&sh->total, total);
 	/* Only a rollback listens; copies ignore the answer. */
 	return atomic_load(&sh->cancel) ? -ECANCELED : 0;
-}
-
-/* Removes an image with all its snapshots (a copy that must not stay). */
-static int image_purge(rados_ioctx_t ioctx, const char *name)
-{
-	rbd_snap_info_t *snaps = NULL;
-	rbd_image_t image;
-	int count, r;
-
-	r = rbd_open(ioctx, name, &image, NULL);
-	if (r < 0)
-		return r;
-	count = image_snapshots(image, &snaps);
-	r = count < 0 ? count : 0;
-	for (int i = 0; r == 0 && i < count; i++) {
-		int is_protected = 0;
-
-		rbd_snap_is_protected(image, snaps[i].name, &is_protected);
-		if (is_protected)
-			r = rbd_snap_unprotect(image, snaps[i].name);
-		if (r == 0)
-			r = rbd_snap_remove(image, snaps[i].name);
-	}
-	image_snapshots_free(snaps);
-	rbd_close(image);
-	return r < 0 ? r : rbd_remove(ioctx, name);
 }
 
 static int run_copy(rados_t cluster, struct json_object *record, struct op_shared *sh)
@@ -191,26 +168,39 @@ static int run_copy(rados_t cluster, struct json_object *record, struct op_share
 			target_spec);
 		goto out;
 	}
-	/* From here a target that exists is ours, unfinished if we fail. */
+	/* Made under a name of its own, renamed once whole (unfinished.h):
+	 * what exists under that name is ours, unfinished if we fail. */
+	r = unfinished_name(target_name, sh->temp_name, sizeof(sh->temp_name));
+	if (r < 0) {
+		fail_op(sh, "cannot name the copy: %s", strerror(-r));
+		goto out;
+	}
 	atomic_store(&sh->target_was_free, 1);
 	rbd_image_options_create(&opts);
 	if (record_bool(record, "deep"))
-		r = rbd_deep_copy_with_progress(image, target_ioctx, target_name, opts,
+		r = rbd_deep_copy_with_progress(image, target_ioctx, sh->temp_name, opts,
 						report_progress, sh);
 	else
-		r = rbd_copy_with_progress4(image, target_ioctx, target_name, opts, report_progress,
-					    sh, 4096);
-	if (r == -EEXIST) {
-		atomic_store(&sh->target_was_free, 0);
-		fail_op(sh, "image %s already exists (made since the task was accepted)",
-			target_spec);
-	} else if (r < 0) {
-		int left = image_purge(target_ioctx, target_name);
+		r = rbd_copy_with_progress4(image, target_ioctx, sh->temp_name, opts,
+					    report_progress, sh, 4096);
+	if (r == 0)
+		r = rbd_rename(target_ioctx, sh->temp_name, target_name);
+	if (r < 0) {
+		int left = unfinished_remove(target_ioctx, sh->temp_name);
 
-		fail_op(sh, "copying image %s to %s failed: %s (errno %d); %s", source_spec,
-			target_spec, strerror(-r), -r,
-			left == 0 || left == -ENOENT ? "nothing of the copy is left"
-						     : "a partial copy is left behind: delete it");
+		if (left == 0)
+			atomic_store(&sh->target_was_free, 0);
+		if (r == -EEXIST)
+			fail_op(sh, "image %s already exists (made since the task was accepted); %s",
+				target_spec, left == 0 ? "nothing of the copy is left"
+						       : "what was copied is left marked unfinished: delete it");
+		else
+			fail_op(sh, "copying image %s to %s failed: %s (errno %d); %s%s%s", source_spec,
+				target_spec, strerror(-r), -r,
+				left == 0 ? "nothing of the copy is left"
+					  : "what was copied is left as image ",
+				left == 0 ? "" : sh->temp_name,
+				left == 0 ? "" : " (marked unfinished): delete it");
 	}
 out:
 	if (opts)
@@ -304,7 +294,7 @@ static int remove_unfinished_copy(rados_t cluster, struct json_object *record,
 				  const struct op_shared *sh)
 {
 	struct json_object *target = record_object(record, "target");
-	const char *name = record_string(target, "name");
+	const char *name = sh->temp_name;
 	rbd_image_watcher_t watchers[16];
 	size_t count = 16;
 	rados_ioctx_t ioctx;
@@ -336,7 +326,7 @@ static int remove_unfinished_copy(rados_t cluster, struct json_object *record,
 	/* Without the blocklist (no mon permission) the watch times out on
 	 * its own, after osd_client_watch_timeout (30 s by default). */
 	for (int waited = 0;; waited++) {
-		r = image_purge(ioctx, name);
+		r = unfinished_remove(ioctx, name);
 		if (r != -EBUSY || waited >= REMOVE_WAIT_SECONDS)
 			break;
 		sleep(1);
@@ -497,8 +487,8 @@ static void record_outcome(rados_t cluster, struct json_object *record, struct o
 			snprintf(error, sizeof(error), "%s; nothing of the copy %s is left", what, spec);
 		else
 			snprintf(error, sizeof(error),
-				 "%s; the unfinished copy %s could not be removed (%s): delete it", what,
-				 spec, strerror(-r));
+				 "%s; the unfinished copy %s could not be removed (%s): it is left as image %s (marked unfinished): delete it",
+				 what, spec, strerror(-r), sh->temp_name);
 	} else {
 		snprintf(error, sizeof(error),
 			 "%s before the rollback finished: image %s holds part of the snapshot's data; roll back again to finish",

@@ -66,7 +66,12 @@ int task_id_pool(const char *id, int64_t *pool_id)
 
 int task_store_open(rados_t cluster, const char *pool, rados_ioctx_t *ioctx)
 {
-	return rados_ioctx_create(cluster, pool, ioctx);
+	int r = rados_ioctx_create(cluster, pool, ioctx);
+
+	/* A task's record must not hang on a full cluster (ceph.h). */
+	if (r == 0)
+		ceph_ioctx_full_try(*ioctx);
+	return r;
 }
 
 int task_store_put(rados_ioctx_t ioctx, const char *id, struct json_object *record)

@@ -12,7 +12,8 @@
 #       starts, all inside DIR and all on 127.0.0.1 (msgr v2 only; the mon
 #       on a port from free_port, the others on ports of the messenger's own
 #       6800-7300 range), one ceph-mon (mon.a), one ceph-mgr (mgr.x) and one
-#       ceph-osd (osd.0, memstore: data in RAM, 8 GiB thin), with cephx on;
+#       ceph-osd (osd.0, memstore: data in RAM, 8 GiB thin, or
+#       CLUSTER_MEMSTORE_BYTES), with cephx on;
 #       creates pool `rbd` (8 PGs, size 1, application rbd, `rbd pool
 #       init`), waits until the cluster is HEALTH_OK with the mgr active and
 #       all PGs active+clean, and checks that an image can be created and
@@ -311,7 +312,7 @@ pid file = $dir/run/\$name.pid
 public addr = 127.0.0.1
 cluster addr = 127.0.0.1
 osd objectstore = memstore
-memstore device bytes = 8589934592
+memstore device bytes = ${CLUSTER_MEMSTORE_BYTES:-8589934592}
 # RBD needs its object classes (cls_rbd, cls_lock, ...)
 osd class load list = *
 osd class default list = *
