@@ -128,6 +128,17 @@ api() {
 	STATUS=$(printf '%s\n' "$out" | awk 'NR==1 {print $2}')
 	BODY=$(cat "$_t_body_file" 2>/dev/null)
 	: >"$_t_body_file"
+	# Concurrent calls in subshells share the body file: not a record to trust.
+	[ -z "${RBD_API_RECORD:-}" ] || [ "$BASHPID" != $$ ] || _t_record "$method" "$path"
+}
+
+# RBD_API_RECORD=FILE (t/check sets it): every answer api() receives is
+# appended to FILE as one JSON line, for t/99-schemas.t to check against
+# the OpenAPI document. One write per line, so tests may share the file.
+_t_record() {
+	jq -cn --arg method "$1" --arg path "$2" --arg status "$STATUS" \
+		--arg type "$(header Content-Type)" --arg body "$BODY" --arg test "${0##*/}" \
+		'{$test, $method, $path, $status, $type, $body}' >>"$RBD_API_RECORD" 2>/dev/null || true
 }
 _t_body_file=$(mktemp /tmp/rbd-rest-api-body.XXXXXX)
 
