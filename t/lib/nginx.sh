@@ -225,7 +225,9 @@ nginx_start() {
     _nginx_subst "$nd/server.conf" ssl_certificate_key '/etc/nginx/ssl/rbd-rest-api.key' "$nd/server.key" &&
     _nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
     _nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
-    _nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "unix:$sock" ||
+    _nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "unix:$sock" &&
+    cp "$_NGINX_SRC_DIR/api-docs.html" "$nd/api-docs.html" &&
+    _nginx_subst "$nd/location.conf" alias '/usr/local/share/rbd-rest-api/api-docs.html' "$nd/api-docs.html" ||
         return 1
 
     # --- top-level config
