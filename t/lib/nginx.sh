@@ -188,7 +188,7 @@ nginx_start() {
 
     # --- TLS: a self-signed certificate is its own CA for curl --cacert.
     if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-            -nodes -days 7 -subj "/CN=localhost" \
+            -nodes -days 90 -subj "/CN=localhost" \
             -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
             -keyout "$nd/server.key" -out "$nd/server.crt" >"$nd/openssl.log" 2>&1; then
         _nginx_err "openssl req failed:"; cat "$nd/openssl.log" >&2
