@@ -10,6 +10,7 @@
 # The entrypoint running is t/91-container-run.t; the Kubernetes manifest,
 # t/92-kubernetes.t.
 . "$(dirname "$0")/lib/test-lib.sh"
+# shellcheck source=t/lib/container.sh
 . "$T_DIR/lib/container.sh"
 
 froms=$(awk -F'\t' '$2 == "FROM" { print $3 }' "$work/instructions" | tr '\n' '|')

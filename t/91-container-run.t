@@ -6,6 +6,7 @@
 # half dies; its refusals say why. The daemon is the one built in this
 # tree, in an install root laid out as the image's.
 . "$(dirname "$0")/lib/test-lib.sh"
+# shellcheck source=t/lib/container.sh
 . "$T_DIR/lib/container.sh"
 
 container_entrypoint_setup

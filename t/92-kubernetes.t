@@ -4,6 +4,7 @@
 # entrypoint accepts, and memory sized from what the daemon and nginx
 # measurably use when the entrypoint runs them (measured here first).
 . "$(dirname "$0")/lib/test-lib.sh"
+# shellcheck source=t/lib/container.sh
 . "$T_DIR/lib/container.sh"
 
 container_entrypoint_setup

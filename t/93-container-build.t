@@ -9,6 +9,7 @@
 # tarball in /var/cache/rbd-rest-api, the images and layers in buildah's
 # store; the first run takes minutes, later ones reuse what did not change.
 . "$(dirname "$0")/lib/test-lib.sh"
+# shellcheck source=t/lib/container.sh
 . "$T_DIR/lib/container.sh"
 
 for tool in buildah debootstrap; do
@@ -118,6 +119,7 @@ entry=$(printf '%s' "$config" | jq -r '.Docker.config.Entrypoint[]' | tr '\n' ' 
 	-e RBD_API_KEYRING=/etc/ceph/ceph.client.admin.keyring -e RBD_API_WORKERS=2 \
 	"$ctr" -- $entry run >"$work/run.log" 2>&1 &
 run_pid=$!
+# shellcheck disable=SC2016  # expanded when the test exits
 at_exit '[ -z "${tini_pid:-}" ] || kill -TERM "$tini_pid" 2>/dev/null; kill "$run_pid" 2>/dev/null'
 code=
 for ((i = 0; i < 600; i++)); do
@@ -141,10 +143,16 @@ is "$(rbd -c "$CEPH_CONF" info "rbd/$img" --format json 2>/dev/null | jq -r .siz
 # its workers; none as root.
 tini_pid=$(pgrep -f "^/usr/bin/tini -- /usr/local/bin/rbd-rest-api-entrypoint run" | head -n1)
 ok "$([ -n "$tini_pid" ]; echo $?)" "tini is the container's first process"
-procs=$(ps -o pid= --ppid "$tini_pid" 2>/dev/null; for p in $(pgrep -P "$tini_pid"); do
-	pgrep -P "$p"; for q in $(pgrep -P "$p"); do pgrep -P "$q"; done; done)
-uids=$(ps -o uid= -p "$(echo "$tini_pid" $procs | tr ' ' ',' | tr -s ',')" 2>/dev/null | tr -d ' ' | sort -u | tr '\n' ' ')
-is "$uids" "$uid " "every process of the container runs as uid $uid ($(echo $procs | wc -w) besides tini)"
+descendants() {    # PID: its children, theirs, and so on, one per line
+	local child
+	for child in $(pgrep -P "$1"); do
+		echo "$child"
+		descendants "$child"
+	done
+}
+procs=$(printf '%s\n' "$tini_pid" "$(descendants "$tini_pid")" | paste -sd,)
+uids=$(ps -o uid= -p "$procs" 2>/dev/null | tr -d ' ' | sort -u | tr '\n' ' ')
+is "$uids" "$uid " "every process of the container runs as uid $uid ($(echo "$procs" | tr ',' '\n' | wc -l) with tini)"
 
 # The HEALTHCHECK as docker would run it: inside the container.
 # shellcheck disable=SC2046  # the command, word by word

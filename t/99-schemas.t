@@ -72,9 +72,9 @@ api GET /api/v1/openapi.json
 printf '%s\n' "$BODY" >"$doc"
 recorded=$(wc -l <"$RBD_API_RECORD")
 out=$(/usr/bin/python3 "$T_DIR/lib/openapi_check.py" "$doc" "$RBD_API_RECORD" 2>&1)
-status=$?
+rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'
-ok $status "the $recorded recorded answers match the document (route, status, every field)"
+ok $rc "the $recorded recorded answers match the document (route, status, every field)"
 like "$(printf '%s\n' "$out" | tail -n 1)" '^checked [1-9][0-9]* answers on [1-9][0-9]* operations' \
 	"answers were checked"
 
