@@ -188,7 +188,7 @@ nginx_start() {
 
     # --- TLS: a self-signed certificate is its own CA for curl --cacert.
     if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-            -nodes -days 7 -subj "/CN=localhost" \
+            -nodes -days 90 -subj "/CN=localhost" \
             -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
             -keyout "$nd/server.key" -out "$nd/server.crt" >"$nd/openssl.log" 2>&1; then
         _nginx_err "openssl req failed:"; cat "$nd/openssl.log" >&2
@@ -225,7 +225,9 @@ nginx_start() {
     _nginx_subst "$nd/server.conf" ssl_certificate_key '/etc/nginx/ssl/rbd-rest-api.key' "$nd/server.key" &&
     _nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
     _nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
-    _nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "unix:$sock" ||
+    _nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "unix:$sock" &&
+    cp "$_NGINX_SRC_DIR/api-docs.html" "$nd/api-docs.html" &&
+    _nginx_subst "$nd/location.conf" alias '/usr/local/share/rbd-rest-api/api-docs.html' "$nd/api-docs.html" ||
         return 1
     # The benchmark drives one address far past the per-address limit.
     if [ -n "${RBD_NGINX_RATE:-}" ]; then
