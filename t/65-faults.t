@@ -5,9 +5,14 @@
 # one stays healthy for the other tests.
 . "$(dirname "$0")/lib/test-lib.sh"
 
+# HTTP/1.1: nginx's graceful reload can reset an HTTP/2 connection it
+# accepted in the same instant (curl: "Error in the HTTP2 framing layer",
+# about 1 in 4,000 requests across a reload here, none in 5,900 over
+# HTTP/1.1); that is nginx's, and docs/operations.md says so. What is ours
+# to check is that no request reaching the daemon is lost.
 call() {  # URL-PATH -> prints the HTTP code (000 when the connection failed)
-	curl -sS --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" -o /dev/null \
-		${load_source:+--interface "$load_source"} \
+	curl -sS --http1.1 --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" \
+		-o /dev/null ${load_source:+--interface "$load_source"} \
 		-w '%{http_code}\n' --max-time 30 "$RBD_API_URL$1" 2>/dev/null
 }
 # Each client calls from an address of its own (127.0.0.11, .12, ...), as
@@ -22,7 +27,7 @@ load() {  # SECONDS CLIENTS PATH OUT: CLIENTS loops of requests for SECONDS
 }
 # Which answers were not 200, for the diagnostics: "2 x 429, 1 x 502".
 not_ok_codes() {
-	grep -v '^200$' "$1" | sort | uniq -c | awk '{ printf "%s%s x %s", NR > 1 ? ", " : "", $1, $2 }'
+	grep -v '^200$' "$1" | sort | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $1, $2 }'
 }
 
 # 1. kill -9 of a worker under load: only its request(s) may fail.
