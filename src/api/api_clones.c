@@ -146,8 +146,8 @@ static int clone_refused(struct response *resp, int err, rbd_image_t parent_imag
 		return response_fail_http(resp, 409,
 					  "snapshot %s@%s must be protected before it can be cloned (clone format 1): PATCH it with {\"protected\": true}, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer",
 					  parent_spec, snapshot);
-	return response_fail(resp, err, "cloning %s@%s into %s failed: %s (errno %d)", parent_spec,
-			     snapshot, child_spec, strerror(-err), -err);
+	return response_fail_errno(resp, err, "cloning %s@%s into %s failed", parent_spec, snapshot,
+				   child_spec);
 }
 
 int clone_image(struct request *req, struct response *resp, const struct image_ref *child,
@@ -176,8 +176,7 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 		else if (r == -ENOENT)
 			response_fail(resp, r, "parent image %s does not exist", parent_spec);
 		else
-			response_fail(resp, r, "opening parent image %s failed: %s (errno %d)",
-				      parent_spec, strerror(-r), -r);
+			response_fail_errno(resp, r, "opening parent image %s failed", parent_spec);
 		goto out;
 	}
 	r = rbd_snap_exists(parent_image, parent->snapshot, &exists);
@@ -188,8 +187,7 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 			response_fail(resp, r, "snapshot %s@%s does not exist", parent_spec,
 				      parent->snapshot);
 		else
-			response_fail(resp, r, "reading the snapshots of %s failed: %s (errno %d)",
-				      parent_spec, strerror(-r), -r);
+			response_fail_errno(resp, r, "reading the snapshots of %s failed", parent_spec);
 		goto out;
 	}
 
@@ -253,8 +251,8 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 		r = clone_refused(resp, r, parent_image, parent_spec, parent->snapshot, child->spec);
 		goto out;
 	default:
-		response_fail(resp, r, "cloning %s@%s into %s failed: %s (errno %d)", parent_spec,
-			      parent->snapshot, child->spec, strerror(-r), -r);
+		response_fail_errno(resp, r, "cloning %s@%s into %s failed", parent_spec,
+				    parent->snapshot, child->spec);
 		goto out;
 	}
 	r = api_respond_image(resp, child_ioctx, child, 201);
@@ -367,7 +365,7 @@ int api_image_children(struct request *req, struct response *resp)
 		return r;
 	body = json_list_envelope("ImageList", &items);
 	if (!body) {
-		r = response_fail(resp, -ENOMEM, "out of memory");
+		r = response_oom(resp);
 		goto out;
 	}
 	/* All namespaces: a deleted snapshot lingers in the trash namespace
@@ -383,8 +381,8 @@ int api_image_children(struct request *req, struct response *resp)
 		if (r == -ENOENT)
 			r = 0;
 		if (r < 0) {
-			response_fail(resp, r, "listing the children of %s@%s failed: %s (errno %d)",
-				      ref.spec, snaps[i].name, strerror(-r), -r);
+			response_fail_errno(resp, r, "listing the children of %s@%s failed", ref.spec,
+					    snaps[i].name);
 			goto out;
 		}
 	}
@@ -491,7 +489,7 @@ static int start_copy_task(struct request *req, struct response *resp, const str
 	if (!record || api_local_task_add_image(record, "target", dst) < 0 ||
 	    json_add_bool(record, "deep", deep) < 0) {
 		json_object_put(record);
-		return response_fail(resp, -ENOMEM, "out of memory");
+		return response_oom(resp);
 	}
 	return api_local_task_start(req, resp, record);
 }
