@@ -55,8 +55,8 @@ for i in $(seq 50); do grep -q 'READY=1' "$work/notify.log" && break; sleep 0.1;
 like "$(cat "$work/notify.log")" 'READY=1;STATUS=2 workers ready' "READY=1 once both workers are up"
 
 for i in $(seq 100); do grep -q 'requests served' "$work/notify.log" && break; sleep 0.1; done
-like "$(cat "$work/notify.log")" 'STATUS=2 workers \(2 idle, 0 busy\), [0-9,]+ requests served' \
-	"then STATUS= lines counting workers and requests"
+like "$(cat "$work/notify.log")" 'STATUS=2 workers, [0-9]+ threads \([0-9]+ idle, 0 busy\), [0-9,]+ requests served' \
+	"then STATUS= lines counting workers, threads and requests"
 
 master=$(pgrep -f "rbd-rest-api -c $work/conf" | head -n1)
 kill -HUP "$master"

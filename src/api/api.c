@@ -59,7 +59,7 @@ int api_ioctx(struct request *req, struct response *resp, const char *pool, cons
 
 	if (ceph_cluster(req->env->ceph, &cluster, why, sizeof(why)) == 0)
 		sync_pool_map(req, cluster);
-	r = ceph_ioctx(req->env->ceph, pool, ns, ioctx, why, sizeof(why));
+	r = ceph_ioctx(req->env->ceph, req->env->ioctxs, pool, ns, ioctx, why, sizeof(why));
 
 	if (r == -ENOTCONN)
 		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);

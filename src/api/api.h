@@ -14,16 +14,21 @@
 #include "response.h"
 
 struct ceph_conn;
+struct ceph_ioctx_cache;
 struct conf;
 struct image_directory;
 struct scoreboard;
 
-/* What handlers reach besides the request: the worker fills it once and
- * keeps it between requests (nothing else of the worker is theirs). */
+/* What handlers reach besides the request: each request thread of a
+ * worker has its own, filled once and kept between requests (nothing else
+ * of the worker is theirs). What it points to is either shared by the
+ * worker's threads and safe for that (the connection, the scoreboard) or
+ * the thread's alone (the io contexts, the kept listing). */
 struct api_env {
 	const struct conf *conf;
-	struct ceph_conn *ceph;             /* the worker's cluster connection */
-	struct image_directory *directory;  /* the last image listing read, kept while it holds */
+	struct ceph_conn *ceph;             /* the worker's cluster connection, shared */
+	struct ceph_ioctx_cache *ioctxs;    /* this thread's io contexts */
+	struct image_directory *directory;  /* this thread's last image listing read, kept while it holds */
 	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
 	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
 };

@@ -20,21 +20,91 @@ static const char *state_name(uint32_t state)
 	return state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
 }
 
+/* A worker is busy while any of its threads is; its own state says only
+ * starting, idle (running) or stopping. */
+static uint32_t worker_state(const struct worker_score *w)
+{
+	uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
+
+	if (state != WORKER_IDLE)
+		return state;
+	for (size_t t = 0; t < SCOREBOARD_THREADS; t++)
+		if (__atomic_load_n(&w->threads[t].state, __ATOMIC_ACQUIRE) == WORKER_BUSY)
+			return WORKER_BUSY;
+	return state;
+}
+
+/* {"request_id","method","uri","age_ms"} of a thread's request, or null. */
+static int add_current(struct json_object *item, const struct thread_score *t, int64_t now)
+{
+	struct json_object *current;
+	int r;
+
+	if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != WORKER_BUSY)
+		return json_object_object_add(item, "current", NULL) < 0 ? -ENOMEM : 0;
+	current = json_object_new_object();
+	if (!current || json_object_object_add(item, "current", current) < 0) {
+		json_object_put(current);
+		return -ENOMEM;
+	}
+	r = json_add_string(current, "request_id", t->request_id);
+	if (r == 0)
+		r = json_add_string(current, "method", t->method);
+	if (r == 0)
+		r = json_add_string(current, "uri", t->uri);
+	if (r == 0)
+		r = json_add_i64(current, "age_ms", now - t->request_started_ms);
+	return r;
+}
+
+/* Every request thread of w: its state, requests served, and request. */
+static int add_threads(struct json_object *item, const struct worker_score *w, int64_t now)
+{
+	struct json_object *threads = json_object_new_array();
+	uint32_t n = __atomic_load_n(&w->nthreads, __ATOMIC_ACQUIRE);
+	int r = 0;
+
+	if (!threads || json_object_object_add(item, "threads", threads) < 0) {
+		json_object_put(threads);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; r == 0 && i < n && i < SCOREBOARD_THREADS; i++) {
+		const struct thread_score *t = &w->threads[i];
+		struct json_object *thread = json_object_new_object();
+		uint32_t state = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+
+		if (json_array_take(threads, thread) < 0)
+			return -ENOMEM;
+		r = json_add_string(thread, "state", state_name(state));
+		if (r == 0)
+			r = json_add_u64(thread, "requests", t->requests);
+		if (r == 0)
+			r = add_current(thread, t, now);
+	}
+	return r;
+}
+
 static int add_worker(struct json_object *items, const struct worker_score *w, uint32_t state,
 		      int64_t now)
 {
 	struct json_object *item = json_object_new_object();
-	struct json_object *current = NULL;
+	const struct thread_score *busy = &w->threads[0];
 	int r;
 
 	if (json_array_take(items, item) < 0) {
 		return -ENOMEM;
 	}
+	/* "current" stays the worker's oldest request, as before threads. */
+	for (size_t t = 0; t < SCOREBOARD_THREADS; t++)
+		if (__atomic_load_n(&w->threads[t].state, __ATOMIC_ACQUIRE) == WORKER_BUSY &&
+		    (busy->state != WORKER_BUSY ||
+		     w->threads[t].request_started_ms < busy->request_started_ms))
+			busy = &w->threads[t];
 	r = json_add_i64(item, "pid", w->pid);
 	if (r == 0)
 		r = json_add_string(item, "state", state_name(state));
 	if (r == 0)
-		r = json_add_u64(item, "requests", w->requests);
+		r = json_add_u64(item, "requests", scoreboard_worker_requests(w));
 	if (r == 0)
 		r = json_add_bool(item, "connected", (int)w->connected);
 	if (r == 0)
@@ -42,22 +112,10 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 				 : (json_object_object_add(item, "client", NULL) < 0 ? -ENOMEM : 0);
 	if (r == 0)
 		r = json_add_i64(item, "age_seconds", (now - w->started_ms) / 1000);
-	if (r == 0 && state == WORKER_BUSY) {
-		current = json_object_new_object();
-		if (!current || json_object_object_add(item, "current", current) < 0) {
-			json_object_put(current);
-			return -ENOMEM;
-		}
-		r = json_add_string(current, "request_id", w->request_id);
-		if (r == 0)
-			r = json_add_string(current, "method", w->method);
-		if (r == 0)
-			r = json_add_string(current, "uri", w->uri);
-		if (r == 0)
-			r = json_add_i64(current, "age_ms", now - w->request_started_ms);
-	} else if (r == 0) {
-		r = json_object_object_add(item, "current", NULL) < 0 ? -ENOMEM : 0;
-	}
+	if (r == 0)
+		r = add_current(item, busy, now);
+	if (r == 0)
+		r = add_threads(item, w, now);
 	return r;
 }
 
@@ -74,7 +132,7 @@ int api_status(struct request *req, struct response *resp)
 		return response_oom(resp);
 	for (size_t i = 0; r == 0 && i < SCOREBOARD_SLOTS; i++) {
 		const struct worker_score *w = &board->workers[i];
-		uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
+		uint32_t state = worker_state(w);
 
 		if (state == WORKER_FREE || !w->pid)
 			continue;
@@ -153,6 +211,21 @@ static void write_route_metrics(FILE *out, const struct scoreboard *board)
 	}
 }
 
+static unsigned threads_in(const struct scoreboard *board, uint32_t state)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++) {
+		const struct worker_score *w = &board->workers[i];
+
+		if (!w->pid || __atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == WORKER_FREE)
+			continue;
+		for (size_t t = 0; t < SCOREBOARD_THREADS; t++)
+			n += __atomic_load_n(&w->threads[t].state, __ATOMIC_ACQUIRE) == state;
+	}
+	return n;
+}
+
 static void write_worker_metrics(FILE *out, const struct scoreboard *board)
 {
 	unsigned by_state[5] = {0};
@@ -161,13 +234,13 @@ static void write_worker_metrics(FILE *out, const struct scoreboard *board)
 		     "# TYPE rbd_rest_api_worker_requests_total counter\n");
 	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++) {
 		const struct worker_score *w = &board->workers[i];
-		uint32_t state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
+		uint32_t state = worker_state(w);
 
 		if (state == WORKER_FREE || !w->pid)
 			continue;
 		by_state[state < 5 ? state : 0]++;
 		fprintf(out, "rbd_rest_api_worker_requests_total{pid=\"%d\"} %llu\n", (int)w->pid,
-			(unsigned long long)w->requests);
+			(unsigned long long)scoreboard_worker_requests(w));
 	}
 	fprintf(out, "# HELP rbd_rest_api_worker_cluster_connected Whether the worker's Ceph connection is up.\n"
 		     "# TYPE rbd_rest_api_worker_cluster_connected gauge\n");
@@ -182,6 +255,10 @@ static void write_worker_metrics(FILE *out, const struct scoreboard *board)
 		     "# TYPE rbd_rest_api_workers gauge\n");
 	for (size_t s = WORKER_STARTING; s <= WORKER_STOPPING; s++)
 		fprintf(out, "rbd_rest_api_workers{state=\"%s\"} %u\n", state_names[s], by_state[s]);
+	fprintf(out, "# HELP rbd_rest_api_threads Request threads of all workers, by state.\n"
+		     "# TYPE rbd_rest_api_threads gauge\n");
+	fprintf(out, "rbd_rest_api_threads{state=\"idle\"} %u\n", threads_in(board, WORKER_IDLE));
+	fprintf(out, "rbd_rest_api_threads{state=\"busy\"} %u\n", threads_in(board, WORKER_BUSY));
 	fprintf(out, "# HELP rbd_rest_api_worker_respawns_total Workers replaced after dying.\n"
 		     "# TYPE rbd_rest_api_worker_respawns_total counter\n"
 		     "rbd_rest_api_worker_respawns_total %llu\n"

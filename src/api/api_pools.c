@@ -254,7 +254,7 @@ int api_pool_create(struct request *req, struct response *resp)
 		/* Nothing half-made: a pool that is not ready for RBD goes away. */
 		int undone = delete_pool(cluster, pool, undo, sizeof(undo));
 
-		ceph_ioctx_forget(req->env->ceph, pool);
+		ceph_ioctx_forget(req->env->ioctxs, pool);
 		api_pools_changed(req);
 		response_fail(resp, r, "pool %s was created but preparing it for RBD failed (%s); %s",
 			      pool, outs[0] ? outs : strerror(-r),
@@ -337,7 +337,7 @@ int api_pool_delete(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = delete_pool(cluster, pool, outs, sizeof(outs));
-	ceph_ioctx_forget(req->env->ceph, pool);
+	ceph_ioctx_forget(req->env->ioctxs, pool);
 	api_pools_changed(req);
 	/* The monitor answers success for a pool that is already gone and
 	 * says so only in its status text. */

@@ -311,22 +311,29 @@ static void mark_lost(struct ceph_conn *conn, const char *what)
 	log_warn("event=ceph.client_refused client=\"%s\" seen_by=%s", conn->client, what);
 }
 
+static void cache_clear(struct ceph_ioctx_cache *cache)
+{
+	for (size_t i = 0; i < cache->nioctxs; i++) {
+		rados_ioctx_destroy(cache->ioctxs[i].ioctx);
+		free(cache->ioctxs[i].pool);
+	}
+	free(cache->ioctxs);
+	cache->ioctxs = NULL;
+	cache->nioctxs = 0;
+}
+
 /* Drops a lost client once no request uses it (lock held on entry and
  * exit; released while librados shuts the client down). */
 static void drop_lost_client(struct ceph_conn *conn, rados_ioctx_t *probe_ioctx)
 {
-	struct pool_ioctx *ioctxs;
-	size_t nioctxs;
 	rados_t old;
 
 	while (conn->busy && !conn->stopping)
 		pthread_cond_wait(&conn->changed, &conn->lock);
-	/* The request thread is between requests and waits in
-	 * ceph_conn_enter while state is LOST: the cache is ours. */
-	ioctxs = conn->ioctxs;
-	nioctxs = conn->nioctxs;
-	conn->ioctxs = NULL;
-	conn->nioctxs = 0;
+	/* Every request thread is between requests and waits in
+	 * ceph_conn_enter while state is LOST: the caches are ours. */
+	for (unsigned t = 0; t < conn->ncaches; t++)
+		cache_clear(&conn->caches[t]);
 	old = conn->cluster;
 	conn->cluster = NULL;
 	conn->state = CEPH_CONNECTING;
@@ -334,11 +341,6 @@ static void drop_lost_client(struct ceph_conn *conn, rados_ioctx_t *probe_ioctx)
 	pthread_cond_broadcast(&conn->changed);
 	pthread_mutex_unlock(&conn->lock);
 
-	for (size_t i = 0; i < nioctxs; i++) {
-		rados_ioctx_destroy(ioctxs[i].ioctx);
-		free(ioctxs[i].pool);
-	}
-	free(ioctxs);
 	if (*probe_ioctx)
 		rados_ioctx_destroy(*probe_ioctx);
 	*probe_ioctx = NULL;
@@ -388,11 +390,15 @@ static void *connector_main(void *arg)
 }
 
 int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf, struct scoreboard *board,
-		    struct worker_score *score)
+		    struct worker_score *score, unsigned nthreads)
 {
 	int r;
 
 	memset(conn, 0, sizeof(*conn));
+	conn->caches = calloc(nthreads ? nthreads : 1, sizeof(*conn->caches));
+	if (!conn->caches)
+		return -ENOMEM;
+	conn->ncaches = nthreads;
 	conn->conf = conf;
 	conn->board = board;
 	conn->score = score;
@@ -402,8 +408,11 @@ int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf, struct scor
 	pthread_cond_init(&conn->changed, NULL);
 
 	r = -pthread_create(&conn->thread, NULL, connector_main, conn);
-	if (r < 0)
+	if (r < 0) {
+		free(conn->caches);
+		conn->caches = NULL;
 		return r;
+	}
 	conn->thread_started = true;
 
 	pthread_mutex_lock(&conn->lock);
@@ -423,13 +432,11 @@ void ceph_conn_stop(struct ceph_conn *conn)
 		pthread_join(conn->thread, NULL);
 		conn->thread_started = false;
 	}
-	for (size_t i = 0; i < conn->nioctxs; i++) {
-		rados_ioctx_destroy(conn->ioctxs[i].ioctx);
-		free(conn->ioctxs[i].pool);
-	}
-	free(conn->ioctxs);
-	conn->ioctxs = NULL;
-	conn->nioctxs = 0;
+	for (unsigned t = 0; t < conn->ncaches; t++)
+		cache_clear(&conn->caches[t]);
+	free(conn->caches);
+	conn->caches = NULL;
+	conn->ncaches = 0;
 	if (conn->cluster)
 		rados_shutdown(conn->cluster);
 	conn->cluster = NULL;
@@ -445,14 +452,14 @@ void ceph_conn_enter(struct ceph_conn *conn)
 	 * client connects. */
 	while (conn->state == CEPH_LOST && !conn->stopping)
 		pthread_cond_wait(&conn->changed, &conn->lock);
-	conn->busy = true;
+	conn->busy++;
 	pthread_mutex_unlock(&conn->lock);
 }
 
 void ceph_conn_leave(struct ceph_conn *conn)
 {
 	pthread_mutex_lock(&conn->lock);
-	conn->busy = false;
+	conn->busy--;
 	pthread_cond_broadcast(&conn->changed);
 	pthread_mutex_unlock(&conn->lock);
 }
@@ -480,25 +487,25 @@ int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t why
 	return r;
 }
 
-static void forget_at(struct ceph_conn *conn, size_t i)
+static void forget_at(struct ceph_ioctx_cache *cache, size_t i)
 {
-	rados_ioctx_destroy(conn->ioctxs[i].ioctx);
-	free(conn->ioctxs[i].pool);
-	conn->ioctxs[i] = conn->ioctxs[--conn->nioctxs];
+	rados_ioctx_destroy(cache->ioctxs[i].ioctx);
+	free(cache->ioctxs[i].pool);
+	cache->ioctxs[i] = cache->ioctxs[--cache->nioctxs];
 }
 
-void ceph_ioctx_forget(struct ceph_conn *conn, const char *pool)
+void ceph_ioctx_forget(struct ceph_ioctx_cache *cache, const char *pool)
 {
-	for (size_t i = 0; i < conn->nioctxs; i++) {
-		if (strcmp(conn->ioctxs[i].pool, pool) == 0) {
-			forget_at(conn, i);
+	for (size_t i = 0; i < cache->nioctxs; i++) {
+		if (strcmp(cache->ioctxs[i].pool, pool) == 0) {
+			forget_at(cache, i);
 			return;
 		}
 	}
 }
 
-int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
-	       rados_ioctx_t *ioctx, char *why, size_t whylen)
+int ceph_ioctx(struct ceph_conn *conn, struct ceph_ioctx_cache *cache, const char *pool,
+	       const char *ns, rados_ioctx_t *ioctx, char *why, size_t whylen)
 {
 	struct pool_ioctx *grown;
 	rados_ioctx_t created = NULL;
@@ -514,19 +521,19 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 	 * was deleted and re-created under the same name since we cached it. */
 	pool_id = rados_pool_lookup(cluster, pool);
 	if (pool_id < 0) {
-		ceph_ioctx_forget(conn, pool);
+		ceph_ioctx_forget(cache, pool);
 		snprintf(why, whylen, "pool %s does not exist", pool);
 		return (int)pool_id;
 	}
-	for (size_t i = 0; i < conn->nioctxs; i++) {
-		if (strcmp(conn->ioctxs[i].pool, pool) != 0)
+	for (size_t i = 0; i < cache->nioctxs; i++) {
+		if (strcmp(cache->ioctxs[i].pool, pool) != 0)
 			continue;
-		if (conn->ioctxs[i].pool_id == pool_id) {
-			rados_ioctx_set_namespace(conn->ioctxs[i].ioctx, ns);
-			*ioctx = conn->ioctxs[i].ioctx;
+		if (cache->ioctxs[i].pool_id == pool_id) {
+			rados_ioctx_set_namespace(cache->ioctxs[i].ioctx, ns);
+			*ioctx = cache->ioctxs[i].ioctx;
 			return 0;
 		}
-		forget_at(conn, i);
+		forget_at(cache, i);
 		break;
 	}
 
@@ -536,20 +543,20 @@ int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
 		return r;
 	}
 	ceph_ioctx_full_try(created);
-	grown = realloc(conn->ioctxs, (conn->nioctxs + 1) * sizeof(*grown));
+	grown = realloc(cache->ioctxs, (cache->nioctxs + 1) * sizeof(*grown));
 	if (!grown) {
 		rados_ioctx_destroy(created);
 		return -ENOMEM;
 	}
-	conn->ioctxs = grown;
-	grown[conn->nioctxs].pool = strdup(pool);
-	if (!grown[conn->nioctxs].pool) {
+	cache->ioctxs = grown;
+	grown[cache->nioctxs].pool = strdup(pool);
+	if (!grown[cache->nioctxs].pool) {
 		rados_ioctx_destroy(created);
 		return -ENOMEM;
 	}
-	grown[conn->nioctxs].pool_id = pool_id;
-	grown[conn->nioctxs].ioctx = created;
-	conn->nioctxs++;
+	grown[cache->nioctxs].pool_id = pool_id;
+	grown[cache->nioctxs].ioctx = created;
+	cache->nioctxs++;
 	rados_ioctx_set_namespace(created, ns);
 	*ioctx = created;
 	return 0;

@@ -37,6 +37,16 @@ struct pool_ioctx {
 	rados_ioctx_t ioctx;
 };
 
+/* One request thread's io contexts, one per pool. An io context carries
+ * its namespace, so threads cannot share one; creating one is local (no
+ * round trip), so a cache per thread costs little. Only its thread uses
+ * it, except the connector, which empties every cache while no request
+ * runs (a lost client's io contexts die with it). */
+struct ceph_ioctx_cache {
+	struct pool_ioctx *ioctxs;
+	size_t nioctxs;
+};
+
 struct ceph_conn {
 	const struct conf *conf;
 
@@ -49,7 +59,7 @@ struct ceph_conn {
 	char why[CEPH_WHY_MAX];   /* why we are not connected, for 503 answers */
 	rados_t cluster;          /* valid once state == CEPH_CONNECTED, and while LOST */
 	char client[96];          /* "client.N at ADDR" of the connected client */
-	bool busy;                /* the request thread is in a request */
+	unsigned busy;            /* request threads in a request */
 	pthread_t thread;
 	bool thread_started;
 	/* Shared memory (NULL outside a worker): the worker's slot, for its
@@ -57,18 +67,19 @@ struct ceph_conn {
 	struct scoreboard *board;
 	struct worker_score *score;
 
-	/* Touched only by the worker's request thread. */
-	struct pool_ioctx *ioctxs;
-	size_t nioctxs;
+	/* One per request thread: caches[i] is thread i's. */
+	struct ceph_ioctx_cache *caches;
+	unsigned ncaches;
 };
 
 /* Starts connecting in the background and waits for the first attempt's
- * outcome (bounded by rados_timeout). Returns 0 (even when that attempt
+ * outcome (bounded by rados_timeout). nthreads io context caches are
+ * made, one for each request thread. Returns 0 (even when that attempt
  * failed: the thread keeps trying) or -ENOMEM/-EAGAIN. */
 int ceph_conn_start(struct ceph_conn *conn, const struct conf *conf, struct scoreboard *board,
-		    struct worker_score *score);
+		    struct worker_score *score, unsigned nthreads);
 
-/* Around each request: while the request thread is in one, the connector
+/* Around each request: while any request thread is in one, the connector
  * leaves the client and the io contexts alone. */
 void ceph_conn_enter(struct ceph_conn *conn);
 void ceph_conn_leave(struct ceph_conn *conn);
@@ -88,8 +99,8 @@ int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t why
 /* An io context for pool with namespace ns ("" for the default),
  * created once per pool and reused. Returns 0, -ENOENT when the pool does
  * not exist, -ENOTCONN (reason in why), or another negative errno. */
-int ceph_ioctx(struct ceph_conn *conn, const char *pool, const char *ns,
-	       rados_ioctx_t *ioctx, char *why, size_t whylen);
+int ceph_ioctx(struct ceph_conn *conn, struct ceph_ioctx_cache *cache, const char *pool,
+	       const char *ns, rados_ioctx_t *ioctx, char *why, size_t whylen);
 
 /* Lets ioctx's writes reach the OSDs when the cluster or the pool is
  * flagged full, as `rbd rm` does for its removals. Without it librados
@@ -116,7 +127,8 @@ int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen);
 /* Every pool's name, NUL-separated (*names is the caller's). */
 int ceph_pool_names(rados_t cluster, char **names, size_t *len);
 
-/* Drops the cached io context of a pool that was deleted. */
-void ceph_ioctx_forget(struct ceph_conn *conn, const char *pool);
+/* Drops the cached io context of a pool that was deleted (the other
+ * threads' caches notice on their next lookup). */
+void ceph_ioctx_forget(struct ceph_ioctx_cache *cache, const char *pool);
 
 #endif

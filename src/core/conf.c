@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "scoreboard.h"
 #include "size.h"
 
 enum key_type { KEY_STRING, KEY_UINT, KEY_ULONG, KEY_MODE, KEY_BOOL, KEY_SIZE, KEY_LEVEL };
@@ -33,7 +34,9 @@ static const struct conf_key keys[] = {
 	    "group owning the unix socket: one only nginx's user is in, e.g. rbdapi-web"),
 	KEY(listen_remote, KEY_BOOL, 0, 0,
 	    "allow a TCP listen address other hosts can reach (needs FCGI_WEB_SERVER_ADDRS)"),
-	KEY(workers, KEY_UINT, 1, 1024, "worker processes (default 4 x CPUs, at least 4)"),
+	KEY(workers, KEY_UINT, 1, 1024, "worker processes, one cluster connection each (default: CPUs)"),
+	KEY(threads, KEY_UINT, 1, SCOREBOARD_THREADS,
+	    "request threads per worker, sharing its connection (default 16)"),
 	KEY(max_requests, KEY_ULONG, 0, ULONG_MAX,
 	    "requests a worker serves before it is replaced; 0 = never"),
 	KEY(shutdown_timeout, KEY_UINT, 1, 3600,
@@ -57,14 +60,15 @@ static const struct conf_key keys[] = {
 	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
 };
 
-/* A worker serves one request at a time and most of a request is waiting
- * on the cluster (a snapshot change waits ~200 ms on the monitors), so
- * with 2 x CPUs a handful of slow requests left fast ones queueing. */
+/* Most of a request is waiting on the cluster, which the request threads
+ * of a worker do side by side on its one connection; librados' own
+ * threads do the work, so a worker per CPU is enough, and each costs a
+ * cluster connection and ~30 MiB. */
 static unsigned default_workers(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	return cpus >= 1 ? (unsigned)(4 * cpus) : 4;
+	return cpus >= 1 ? (unsigned)cpus : 1;
 }
 
 int conf_init(struct conf *conf)
@@ -80,6 +84,9 @@ int conf_init(struct conf *conf)
 	conf->log_file = strdup("");
 	conf->socket_mode = 0660;
 	conf->workers = default_workers();
+	/* Enough for a burst of slow requests (copies, snapshot changes) to
+	 * leave threads for the rest; see t/bench/README.md. */
+	conf->threads = 16;
 	conf->shutdown_timeout = 30;
 	/* nginx's fastcgi_read_timeout: past it nobody waits for the answer. */
 	conf->request_timeout = 120;

@@ -23,6 +23,7 @@ struct conf {
 	char *socket_group;       /* group owning the unix socket ("" = ours) */
 	bool listen_remote;       /* a non-loopback TCP listen address is allowed */
 	unsigned workers;
+	unsigned threads;            /* request threads per worker */
 	unsigned long max_requests;  /* recycle a worker after this many; 0 = never */
 	unsigned shutdown_timeout;   /* seconds in-flight requests get on stop/reload */
 	unsigned request_timeout;    /* seconds before a stuck request's worker is killed; 0 = never */

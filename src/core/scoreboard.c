@@ -54,7 +54,16 @@ int64_t scoreboard_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
+uint64_t scoreboard_worker_requests(const struct worker_score *w)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < SCOREBOARD_THREADS; i++)
+		total += __atomic_load_n(&w->threads[i].requests, __ATOMIC_RELAXED);
+	return total;
+}
+
+void scoreboard_request_begin(struct thread_score *slot, const char *request_id,
 			      const char *method, const char *uri)
 {
 	snprintf(slot->request_id, sizeof(slot->request_id), "%s", request_id);
@@ -64,7 +73,7 @@ void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
 	__atomic_store_n(&slot->state, WORKER_BUSY, __ATOMIC_RELEASE);
 }
 
-void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
+void scoreboard_request_end(struct scoreboard *board, struct thread_score *slot, int route,
 			    int status, double seconds)
 {
 	struct route_counters *c =

@@ -22,20 +22,29 @@
 /* Striped locks that serialise mutations of one image across workers
  * (image_lock.h). */
 #define IMAGE_LOCKS 4096
+/* The most request threads a worker runs (conf key threads). */
+#define SCOREBOARD_THREADS 64
 
 enum worker_state { WORKER_FREE = 0, WORKER_STARTING, WORKER_IDLE, WORKER_BUSY, WORKER_STOPPING };
 
-struct worker_score {
-	pid_t pid;
-	uint32_t state;                   /* enum worker_state */
-	uint32_t connected;               /* 1 when its cluster connection is up */
+/* One request thread of a worker: only that thread writes it. */
+struct thread_score {
+	uint32_t state;                   /* WORKER_IDLE or WORKER_BUSY; FREE when not running */
 	uint64_t requests;                /* served so far */
-	int64_t started_ms;               /* CLOCK_MONOTONIC, when the worker started */
 	int64_t request_started_ms;       /* when the current request began */
 	char request_id[40];
 	char method[8];
 	char uri[160];
+};
+
+struct worker_score {
+	pid_t pid;
+	uint32_t state;                   /* enum worker_state; BUSY is its threads' to say */
+	uint32_t connected;               /* 1 when its cluster connection is up */
+	uint32_t nthreads;                /* request threads: threads[0 .. nthreads) */
+	int64_t started_ms;               /* CLOCK_MONOTONIC, when the worker started */
 	char client[96];                  /* "client.N at ADDR" of its cluster connection */
+	struct thread_score threads[SCOREBOARD_THREADS];
 };
 
 struct route_counters {
@@ -72,11 +81,14 @@ int64_t scoreboard_now_ms(void);
  * dead workers' included. */
 uint64_t scoreboard_requests_served(const struct scoreboard *board);
 
-/* Worker side: the request in hand, and its outcome. route is the route
- * table index, or -1 when no route matched. */
-void scoreboard_request_begin(struct worker_score *slot, const char *request_id,
+/* Requests a worker has served, all its threads together. */
+uint64_t scoreboard_worker_requests(const struct worker_score *w);
+
+/* Worker side, from a request thread: the request in hand, and its
+ * outcome. route is the route table index, or -1 when no route matched. */
+void scoreboard_request_begin(struct thread_score *slot, const char *request_id,
 			      const char *method, const char *uri);
-void scoreboard_request_end(struct scoreboard *board, struct worker_score *slot, int route,
+void scoreboard_request_end(struct scoreboard *board, struct thread_score *slot, int route,
 			    int status, double seconds);
 
 #endif

@@ -375,7 +375,7 @@ static void log_request(const struct request *req, const struct response *resp,
 		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "");
 }
 
-void http_serve(FCGX_Request *fcgi, struct api_env *env, struct worker_score *score)
+void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *score)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
 	const char *request_id = FCGX_GetParam("REQUEST_ID", fcgi->envp);

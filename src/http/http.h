@@ -11,10 +11,10 @@
 #include <fcgiapp.h>
 
 struct api_env;
-struct worker_score;
+struct thread_score;
 
 /* Serves one request with the handlers' context env; score is the
  * worker's slot on the scoreboard (status page, metrics). */
-void http_serve(FCGX_Request *fcgi, struct api_env *env, struct worker_score *score);
+void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *score);
 
 #endif

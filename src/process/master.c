@@ -421,46 +421,74 @@ static void format_count(uint64_t n, char *out, size_t outlen)
 /* Every few seconds, a STATUS= line for `systemctl status`. */
 static void notify_status(struct master *m)
 {
-	unsigned idle = 0, busy = 0;
+	unsigned workers = 0, idle = 0, busy = 0;
 	long long now = now_ms();
-	char served[32], state[128];
+	char served[32], state[160];
 
 	if (!m->ready_sent || now < m->next_status_ms)
 		return;
 	m->next_status_ms = now + STATUS_INTERVAL_MS;
+	/* Idle and busy are threads: a worker serves many requests at once. */
 	for (size_t i = 0; i < SCOREBOARD_SLOTS; i++) {
-		uint32_t s = __atomic_load_n(&m->board->workers[i].state, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&m->board->workers[i].state, __ATOMIC_RELAXED) == WORKER_FREE)
+			continue;
+		workers++;
+		for (size_t t = 0; t < SCOREBOARD_THREADS; t++) {
+			uint32_t s = __atomic_load_n(&m->board->workers[i].threads[t].state,
+						     __ATOMIC_RELAXED);
 
-		idle += s == WORKER_IDLE;
-		busy += s == WORKER_BUSY;
+			idle += s == WORKER_IDLE;
+			busy += s == WORKER_BUSY;
+		}
 	}
 	format_count(scoreboard_requests_served(m->board), served, sizeof(served));
-	snprintf(state, sizeof(state), "STATUS=%u workers (%u idle, %u busy), %s requests served",
+	snprintf(state, sizeof(state),
+		 "STATUS=%u workers, %u threads (%u idle, %u busy), %s requests served", workers,
 		 idle + busy, idle, busy, served);
 	notify_systemd(state);
 }
 
+/* The thread of slot's worker whose request has run longest, or NULL
+ * when none is busy. */
+static const struct thread_score *oldest_request(const struct worker_score *score)
+{
+	const struct thread_score *oldest = NULL;
+
+	for (size_t t = 0; t < SCOREBOARD_THREADS; t++) {
+		const struct thread_score *th = &score->threads[t];
+
+		if (__atomic_load_n(&th->state, __ATOMIC_ACQUIRE) == WORKER_BUSY &&
+		    (!oldest || th->request_started_ms < oldest->request_started_ms))
+			oldest = th;
+	}
+	return oldest;
+}
+
 /* A request running past request_timeout gets its worker killed (the
- * request id is logged so it can be traced) and replaced. */
+ * request id is logged so it can be traced) and replaced. A thread
+ * cannot be stopped in the middle of a librbd call, so the whole worker
+ * goes, and with it the other requests it had in flight (at most
+ * threads - 1). */
 static void kill_overdue(struct master *m)
 {
 	long long now = now_ms();
-	char uri[2 * sizeof(m->slots[0].score->uri)];
+	char uri[2 * sizeof(m->slots[0].score->threads[0].uri)];
 
 	if (!m->conf->request_timeout)
 		return;
 	for (size_t i = 0; i < m->nslots; i++) {
 		struct worker_slot *slot = &m->slots[i];
-		struct worker_score *score = slot->score;
+		const struct thread_score *th;
 
-		if (!slot->pid || slot->stopping ||
-		    __atomic_load_n(&score->state, __ATOMIC_ACQUIRE) != WORKER_BUSY ||
-		    now - score->request_started_ms < (long long)m->conf->request_timeout * 1000)
+		if (!slot->pid || slot->stopping)
 			continue;
-		log_event(LOG_LEVEL_ERROR, score->request_id, NULL,
+		th = oldest_request(slot->score);
+		if (!th || now - th->request_started_ms < (long long)m->conf->request_timeout * 1000)
+			continue;
+		log_event(LOG_LEVEL_ERROR, th->request_id, NULL,
 			  "event=worker.request_timeout worker=%ld method=%s uri=\"%s\" ms=%lld msg=\"request ran past request_timeout=%us; worker killed and replaced\"",
-			  (long)slot->pid, score->method,
-			  log_quote(score->uri, uri, sizeof(uri)), now - score->request_started_ms,
+			  (long)slot->pid, th->method,
+			  log_quote(th->uri, uri, sizeof(uri)), now - th->request_started_ms,
 			  m->conf->request_timeout);
 		m->board->timeouts++;
 		signal_worker(slot, SIGKILL);

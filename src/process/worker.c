@@ -1,12 +1,17 @@
-/* worker.c - a worker: connect to Ceph after the fork, then serve.
+/* worker.c - a worker: connect to Ceph after the fork, then serve with
+ * conf->threads request threads on that one connection.
  *
- * The worker owns one FastCGI request slot and one cluster connection. It
- * stops after the current request when the master sends SIGQUIT or SIGTERM
- * (graceful stop, reload), when it has served max_requests, or when the
- * master dies. */
+ * libfcgi wants FCGX_Init once and one FCGX_Request per thread, and
+ * FCGX_Accept_r serialised: one thread waits in accept at a time (under
+ * accept_lock), the others serve or wait for their turn. The worker stops
+ * accepting when the master sends SIGQUIT or SIGTERM (graceful stop,
+ * reload), when it has accepted max_requests, or when the master dies;
+ * its threads finish the requests they hold, then it exits. */
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +28,23 @@
 /* Set from the signal handler; the only state outside worker_ctx. */
 static volatile sig_atomic_t stop_requested;
 
+/* How often the main thread looks for a stop to pass on to the thread in
+ * accept (a signal may have landed on any thread). */
+#define STOP_POLL_MS 50
+
 static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
 	/* Makes libfcgi's accept() give up on EINTR instead of retrying. */
 	FCGX_ShutdownPending();
+}
+
+/* SIGUSR2, sent by the worker's main thread to the thread waiting in
+ * accept: only there to make accept() return EINTR. */
+static void on_wake_signal(int sig)
+{
+	(void)sig;
 }
 
 static void on_reopen_signal(int sig)
@@ -51,6 +67,9 @@ static int install_signals(void)
 	/* No SA_RESTART: a blocked accept() must return so we can exit. */
 	if (sigaction(SIGQUIT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
 		return -errno;
+	sa.sa_handler = on_wake_signal;
+	if (sigaction(SIGUSR2, &sa, NULL) < 0)
+		return -errno;
 	/* Reopening must not cut a request's cluster calls short. */
 	sa.sa_handler = on_reopen_signal;
 	sa.sa_flags = SA_RESTART;
@@ -69,15 +88,129 @@ static int install_signals(void)
 	return -sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+static bool worker_stopping(struct worker_ctx *ctx)
+{
+	return stop_requested || __atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE);
+}
+
+/* Ends accepting: the thread in accept is woken by the main thread. */
+static void worker_stop(struct worker_ctx *ctx)
+{
+	__atomic_store_n(&ctx->stop, 1, __ATOMIC_RELEASE);
+	FCGX_ShutdownPending();
+}
+
+/* One turn at the socket, serialised by accept_lock. Returns 1 with a
+ * request in t->fcgi, 0 when the worker stops, -1 when accept failed. */
+static int accept_one(struct worker_thread *t)
+{
+	struct worker_ctx *ctx = t->ctx;
+	int r = 0;
+
+	pthread_mutex_lock(&ctx->accept_lock);
+	if (ctx->conf->max_requests && ctx->accepted >= ctx->conf->max_requests)
+		worker_stop(ctx);
+	if (!worker_stopping(ctx)) {
+		pthread_mutex_lock(&ctx->wake_lock);
+		ctx->in_accept = true;
+		ctx->acceptor = pthread_self();
+		pthread_mutex_unlock(&ctx->wake_lock);
+		r = FCGX_Accept_r(&t->fcgi) < 0 ? -1 : 1;
+		pthread_mutex_lock(&ctx->wake_lock);
+		ctx->in_accept = false;
+		pthread_mutex_unlock(&ctx->wake_lock);
+		if (r > 0)
+			ctx->accepted++;
+		else if (worker_stopping(ctx))
+			r = 0;
+	}
+	pthread_mutex_unlock(&ctx->accept_lock);
+	return r;
+}
+
+static void *request_thread_main(void *arg)
+{
+	struct worker_thread *t = arg;
+	struct worker_ctx *ctx = t->ctx;
+	struct thread_score *slot = &ctx->score->threads[t->index];
+	int r;
+
+	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
+	while ((r = accept_one(t)) > 0) {
+		ceph_conn_enter(&ctx->ceph);
+		http_serve(&t->fcgi, &t->env, slot);
+		FCGX_Finish_r(&t->fcgi);
+		ceph_conn_leave(&ctx->ceph);
+	}
+	if (r < 0) {
+		__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+		worker_stop(ctx);
+	}
+	__atomic_store_n(&slot->state, WORKER_FREE, __ATOMIC_RELEASE);
+	__atomic_sub_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);
+	return NULL;
+}
+
+/* Until every request thread has finished: passes a stop on to the
+ * thread blocked in accept, which a signal handled by another thread
+ * does not interrupt. */
+static void supervise_threads(struct worker_ctx *ctx)
+{
+	while (__atomic_load_n(&ctx->running, __ATOMIC_ACQUIRE) > 0) {
+		if (worker_stopping(ctx)) {
+			worker_stop(ctx);
+			pthread_mutex_lock(&ctx->wake_lock);
+			if (ctx->in_accept)
+				pthread_kill(ctx->acceptor, SIGUSR2);
+			pthread_mutex_unlock(&ctx->wake_lock);
+		}
+		poll(NULL, 0, STOP_POLL_MS);
+	}
+}
+
+/* Starts the request threads with the stop and reopen signals blocked,
+ * so those land on the main thread (or a librados one), never in the
+ * middle of a request's reads and writes. Returns how many started. */
+static unsigned start_threads(struct worker_ctx *ctx, int listen_fd)
+{
+	sigset_t block, old;
+	unsigned n = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (; n < ctx->nthreads; n++) {
+		struct worker_thread *t = &ctx->threads[n];
+
+		t->ctx = ctx;
+		t->index = n;
+		t->env = (struct api_env){.conf = ctx->conf, .ceph = &ctx->ceph,
+					  .ioctxs = &ctx->ceph.caches[n],
+					  .directory = &t->directory, .board = ctx->board};
+		if (FCGX_InitRequest(&t->fcgi, listen_fd, 0) != 0)
+			break;
+		__atomic_add_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);
+		if (pthread_create(&t->thread, NULL, request_thread_main, t) != 0) {
+			__atomic_sub_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);
+			FCGX_Free(&t->fcgi, 0);
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return n;
+}
+
 void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct scoreboard *board,
 		 struct worker_score *score)
 {
 	struct worker_ctx ctx = {.conf = conf, .board = board, .score = score};
-	FCGX_Request fcgi;
+	unsigned started;
 	int r;
 
-	ctx.env = (struct api_env){.conf = conf, .ceph = &ctx.ceph, .directory = &ctx.directory,
-				   .board = board};
+	ctx.nthreads = conf->threads < 1 ? 1
+		       : conf->threads > SCOREBOARD_THREADS ? SCOREBOARD_THREADS : conf->threads;
 	/* A worker must not outlive its master: nobody would reap or replace it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
 		_exit(WORKER_EXIT_FAILURE);
@@ -86,38 +219,48 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		log_error("event=worker.start_failed errno=%d msg=\"cannot install signal handlers\"", -r);
 		_exit(WORKER_EXIT_FAILURE);
 	}
+	ctx.threads = calloc(ctx.nthreads, sizeof(*ctx.threads));
+	if (!ctx.threads) {
+		log_error("event=worker.start_failed errno=%d msg=\"out of memory\"", ENOMEM);
+		_exit(WORKER_EXIT_FAILURE);
+	}
+	pthread_mutex_init(&ctx.accept_lock, NULL);
+	pthread_mutex_init(&ctx.wake_lock, NULL);
 
-	r = ceph_conn_start(&ctx.ceph, conf, board, score);
+	r = ceph_conn_start(&ctx.ceph, conf, board, score, ctx.nthreads);
 	if (r < 0) {
 		log_error("event=worker.start_failed errno=%d msg=\"cannot start the connector thread\"",
 			  -r);
 		_exit(WORKER_EXIT_FAILURE);
 	}
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgi, listen_fd, 0) != 0) {
+	if (FCGX_Init() != 0) {
 		log_error("event=worker.start_failed msg=\"libfcgi initialisation failed\"");
 		_exit(WORKER_EXIT_FAILURE);
 	}
+	__atomic_store_n(&score->nthreads, ctx.nthreads, __ATOMIC_RELEASE);
+	started = start_threads(&ctx, listen_fd);
+	if (started == 0) {
+		log_error("event=worker.start_failed msg=\"cannot start a request thread\"");
+		_exit(WORKER_EXIT_FAILURE);
+	}
+	if (started < ctx.nthreads)
+		log_warn("event=worker.threads_short started=%u wanted=%u", started, ctx.nthreads);
 	__atomic_store_n(&score->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	if (write(ready_fd, "R", 1) < 0)
 		log_warn("event=worker.ready_unsent errno=%d", errno);
 	close(ready_fd);
 
-	while (!stop_requested && (conf->max_requests == 0 || ctx.served < conf->max_requests)) {
-		if (FCGX_Accept_r(&fcgi) < 0)
-			break;
-		ceph_conn_enter(&ctx.ceph);
-		http_serve(&fcgi, &ctx.env, ctx.score);
-		FCGX_Finish_r(&fcgi);
-		ceph_conn_leave(&ctx.ceph);
-		ctx.served++;
+	supervise_threads(&ctx);
+	for (unsigned i = 0; i < started; i++) {
+		pthread_join(ctx.threads[i].thread, NULL);
+		FCGX_Free(&ctx.threads[i].fcgi, 0);
+		image_directory_clear(&ctx.threads[i].directory);
 	}
-
-	FCGX_Free(&fcgi, 0);
-	image_directory_clear(&ctx.directory);
+	free(ctx.threads);
 	ceph_conn_stop(&ctx.ceph);
 	/* _exit: atexit handlers and stdio buffers belong to the master. */
-	if (stop_requested || (conf->max_requests && ctx.served >= conf->max_requests))
+	if (!ctx.accept_failed)
 		_exit(WORKER_EXIT_RECYCLE);
-	log_error("event=worker.accept_failed served=%lu", ctx.served);
+	log_error("event=worker.accept_failed served=%lu", ctx.accepted);
 	_exit(WORKER_EXIT_FAILURE);
 }

@@ -2,6 +2,11 @@
 #ifndef RBD_REST_API_WORKER_H
 #define RBD_REST_API_WORKER_H
 
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <fcgiapp.h>
+
 #include "api.h"
 #include "ceph.h"
 #include "image_directory.h"
@@ -9,15 +14,35 @@
 
 struct conf;
 
+struct worker_ctx;
+
+/* One request thread: its FastCGI request, and its api_env with what is
+ * its alone (the io context cache is in ceph.caches[index]). */
+struct worker_thread {
+	struct worker_ctx *ctx;
+	unsigned index;
+	pthread_t thread;
+	FCGX_Request fcgi;
+	struct image_directory directory;  /* the last image listing it read, kept while it holds */
+	struct api_env env;                /* the handlers' view of the worker, for this thread */
+};
+
 /* Everything a worker keeps between requests: nothing else is global. */
 struct worker_ctx {
 	const struct conf *conf;
-	struct ceph_conn ceph;
-	unsigned long served;
+	struct ceph_conn ceph;        /* shared by the threads (it locks itself) */
 	struct scoreboard *board;     /* shared with the master and all workers */
-	struct worker_score *score;   /* this worker's slot in it */
-	struct image_directory directory;  /* the last image listing read, kept while it holds */
-	struct api_env env;           /* the handlers' view of the above */
+	struct worker_score *score;   /* this worker's slot in it; threads[i] is thread i's */
+	struct worker_thread *threads;
+	unsigned nthreads;
+	unsigned running;             /* threads not yet finished (atomic) */
+	int stop;                     /* stop accepting (atomic) */
+	int accept_failed;            /* accept failed other than for a stop (atomic) */
+	pthread_mutex_t accept_lock;  /* one thread in FCGX_Accept_r at a time */
+	unsigned long accepted;       /* under accept_lock: for max_requests */
+	pthread_mutex_t wake_lock;    /* guards in_accept and acceptor */
+	bool in_accept;
+	pthread_t acceptor;           /* the thread in FCGX_Accept_r, while in_accept */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the
