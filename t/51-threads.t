@@ -74,6 +74,38 @@ is "$(worker_pids "$master")" "$worker" "the worker survived it all"
 is "$(grep -c 'event=worker.died' "$EXTRA_DIR/daemon.log")" 0 "and no worker died"
 is "$(code DELETE "/api/v1/pools/rbd/images/$img")" 204 "image deleted"
 
+story "quick requests never wait behind slow ones"
+src=$(unique thrsrc)
+rbd create --size 256M "rbd/$src"
+rbd bench --io-type write --io-size 4M --io-total 256M --io-pattern seq "rbd/$src" >/dev/null 2>&1
+: >"$results"
+# 16 sync copies, twice the worker's 8 threads: 6 run (the mutations'
+# share), the other 10 wait in the worker's queue, and 2 threads stay for
+# reads. Timed from here, through cgi-fcgi on a busy 2-CPU machine.
+for i in $(seq 16); do
+	code POST "/api/v1/pools/rbd/images/$src/copy" "{\"pool\":\"rbd\",\"name\":\"$src-c$i\",\"deep\":false}" \
+		>>"$results" &
+done
+sleep 0.5
+worst=0
+for i in $(seq 10); do
+	start=$(date +%s%N)
+	fcgi "$EXTRA_SOCKET" GET /api/v1/health
+	[ "$STATUS" = 200 ] || worst=99999
+	fcgi "$EXTRA_SOCKET" GET "/api/v1/pools/rbd/images/$src"
+	[ "$STATUS" = 200 ] || worst=99999
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -gt "$worst" ] && worst=$ms
+done
+fcgi "$EXTRA_SOCKET" GET /api/v1/status
+busy=$(field '[.Items[0].threads[] | select(.state == "busy")] | length')
+wait
+echo "# threads: health+get-image worst ${worst} ms with 16 copies in flight ($busy threads busy)"
+ok "$([ "$worst" -lt 1000 ]; echo $?)" "health and get-image answer at once while copies fill the threads (worst ${worst} ms)"
+is "$(grep -c '^201$' "$results")" 16 "and the 16 copies all end 201"
+for i in $(seq 16); do rbd rm "rbd/$src-c$i" >/dev/null 2>&1; done
+rbd rm "rbd/$src" >/dev/null 2>&1
+
 story "recycling drains the threads"
 extra_daemon recycle workers=2 threads=4 max_requests=10
 master=$DAEMON_PID

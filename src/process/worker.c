@@ -3,7 +3,10 @@
  *
  * libfcgi wants FCGX_Init once and one FCGX_Request per thread, and
  * FCGX_Accept_r serialised: one thread waits in accept at a time (under
- * accept_lock), the others serve or wait for their turn. The worker stops
+ * accept_lock), the others serve or wait for their turn. Slow requests
+ * (mutations) get at most three quarters of the threads; more wait in a
+ * queue, so the rest always serve reads and the probes at once. The
+ * worker stops
  * accepting when the master sends SIGQUIT or SIGTERM (graceful stop,
  * reload), when it has accepted max_requests, or when the master dies;
  * its threads finish the requests they hold, then it exits. */
@@ -31,6 +34,9 @@ static volatile sig_atomic_t stop_requested;
 /* How often the main thread looks for a stop to pass on to the thread in
  * accept (a signal may have landed on any thread). */
 #define STOP_POLL_MS 50
+/* Mutations a worker holds waiting for a thread, per thread: beyond that
+ * they run on the threads kept for reads. */
+#define QUEUE_PER_THREAD 4
 
 static void on_stop_signal(int sig)
 {
@@ -93,18 +99,30 @@ static bool worker_stopping(struct worker_ctx *ctx)
 	return stop_requested || __atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE);
 }
 
-/* Ends accepting: the thread in accept is woken by the main thread. */
+/* Ends accepting: the thread in accept is woken by the main thread, the
+ * threads waiting for work here. */
 static void worker_stop(struct worker_ctx *ctx)
 {
 	__atomic_store_n(&ctx->stop, 1, __ATOMIC_RELEASE);
 	FCGX_ShutdownPending();
+	pthread_mutex_lock(&ctx->work_lock);
+	pthread_cond_broadcast(&ctx->work_changed);
+	pthread_mutex_unlock(&ctx->work_lock);
+}
+
+/* Mutations may take seconds (a copy, a snapshot change waiting on the
+ * monitors); reads and the probes take milliseconds. */
+static bool is_slow(FCGX_Request *fcgi)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
+
+	return !method || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
 }
 
 /* One turn at the socket, serialised by accept_lock. Returns 1 with a
- * request in t->fcgi, 0 when the worker stops, -1 when accept failed. */
-static int accept_one(struct worker_thread *t)
+ * request in fcgi, 0 when the worker stops, -1 when accept failed. */
+static int accept_one(struct worker_ctx *ctx, FCGX_Request *fcgi)
 {
-	struct worker_ctx *ctx = t->ctx;
 	int r = 0;
 
 	pthread_mutex_lock(&ctx->accept_lock);
@@ -115,7 +133,7 @@ static int accept_one(struct worker_thread *t)
 		ctx->in_accept = true;
 		ctx->acceptor = pthread_self();
 		pthread_mutex_unlock(&ctx->wake_lock);
-		r = FCGX_Accept_r(&t->fcgi) < 0 ? -1 : 1;
+		r = FCGX_Accept_r(fcgi) < 0 ? -1 : 1;
 		pthread_mutex_lock(&ctx->wake_lock);
 		ctx->in_accept = false;
 		pthread_mutex_unlock(&ctx->wake_lock);
@@ -128,23 +146,116 @@ static int accept_one(struct worker_thread *t)
 	return r;
 }
 
+/* Serves fcgi on thread t, then gives the request object back (and the
+ * slow permit, when it held one). */
+static void serve(struct worker_thread *t, FCGX_Request *fcgi, bool slow)
+{
+	struct worker_ctx *ctx = t->ctx;
+
+	ceph_conn_enter(&ctx->ceph);
+	http_serve(fcgi, &t->env, &ctx->score->threads[t->index]);
+	FCGX_Finish_r(fcgi);
+	ceph_conn_leave(&ctx->ceph);
+	pthread_mutex_lock(&ctx->work_lock);
+	if (slow)
+		ctx->slow_running--;
+	ctx->spare[ctx->nspare++] = fcgi;
+	pthread_cond_broadcast(&ctx->work_changed);
+	pthread_mutex_unlock(&ctx->work_lock);
+}
+
+/* What a thread does next (work_lock held): a queued slow request when a
+ * permit is free (its permit taken), else NULL with *spare set to a free
+ * request object to accept into; both NULL when the worker has stopped
+ * and nothing is queued. Waits while neither is possible. */
+static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare)
+{
+	*spare = NULL;
+	for (;;) {
+		if (ctx->nqueued && ctx->slow_running < ctx->slow_max) {
+			FCGX_Request *fcgi = ctx->queue[ctx->queue_head];
+
+			ctx->queue_head = (ctx->queue_head + 1) % ctx->queue_max;
+			ctx->nqueued--;
+			ctx->slow_running++;
+			return fcgi;
+		}
+		if (worker_stopping(ctx)) {
+			if (!ctx->nqueued)
+				return NULL;
+		} else if (ctx->nspare) {
+			*spare = ctx->spare[--ctx->nspare];
+			return NULL;
+		}
+		pthread_cond_wait(&ctx->work_changed, &ctx->work_lock);
+	}
+}
+
+/* A slow request just accepted: run it now if a permit is free, else
+ * queue it for the next thread that frees one. When even the queue is
+ * full it runs anyway, on a thread meant for the quick ones. Returns true
+ * when the caller is to serve it. */
+static bool admit_slow(struct worker_ctx *ctx, FCGX_Request *fcgi)
+{
+	bool run = true;
+
+	pthread_mutex_lock(&ctx->work_lock);
+	if (ctx->slow_running < ctx->slow_max || ctx->nqueued == ctx->queue_max) {
+		ctx->slow_running++;
+	} else {
+		ctx->queue[(ctx->queue_head + ctx->nqueued) % ctx->queue_max] = fcgi;
+		ctx->nqueued++;
+		run = false;
+	}
+	pthread_mutex_unlock(&ctx->work_lock);
+	return run;
+}
+
+static int init_requests(struct worker_ctx *ctx, int listen_fd)
+{
+	for (unsigned i = 0; i < ctx->nthreads + ctx->queue_max; i++) {
+		if (FCGX_InitRequest(&ctx->requests[i], listen_fd, 0) != 0)
+			return -ENOMEM;
+		ctx->spare[ctx->nspare++] = &ctx->requests[i];
+	}
+	return 0;
+}
+
 static void *request_thread_main(void *arg)
 {
 	struct worker_thread *t = arg;
 	struct worker_ctx *ctx = t->ctx;
 	struct thread_score *slot = &ctx->score->threads[t->index];
-	int r;
 
 	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
-	while ((r = accept_one(t)) > 0) {
-		ceph_conn_enter(&ctx->ceph);
-		http_serve(&t->fcgi, &t->env, slot);
-		FCGX_Finish_r(&t->fcgi);
-		ceph_conn_leave(&ctx->ceph);
-	}
-	if (r < 0) {
-		__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
-		worker_stop(ctx);
+	for (;;) {
+		FCGX_Request *fcgi, *spare;
+		int r;
+
+		pthread_mutex_lock(&ctx->work_lock);
+		fcgi = next_work(ctx, &spare);
+		pthread_mutex_unlock(&ctx->work_lock);
+		if (fcgi) {
+			serve(t, fcgi, true);
+			continue;
+		}
+		if (!spare)
+			break;
+		r = accept_one(ctx, spare);
+		if (r <= 0) {
+			pthread_mutex_lock(&ctx->work_lock);
+			ctx->spare[ctx->nspare++] = spare;
+			pthread_mutex_unlock(&ctx->work_lock);
+			if (r < 0) {
+				__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+				worker_stop(ctx);
+			}
+			continue;
+		}
+		if (!is_slow(spare))
+			serve(t, spare, false);
+		else if (admit_slow(ctx, spare))
+			serve(t, spare, true);
 	}
 	__atomic_store_n(&slot->state, WORKER_FREE, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);
@@ -171,7 +282,7 @@ static void supervise_threads(struct worker_ctx *ctx)
 /* Starts the request threads with the stop and reopen signals blocked,
  * so those land on the main thread (or a librados one), never in the
  * middle of a request's reads and writes. Returns how many started. */
-static unsigned start_threads(struct worker_ctx *ctx, int listen_fd)
+static unsigned start_threads(struct worker_ctx *ctx)
 {
 	sigset_t block, old;
 	unsigned n = 0;
@@ -189,12 +300,9 @@ static unsigned start_threads(struct worker_ctx *ctx, int listen_fd)
 		t->env = (struct api_env){.conf = ctx->conf, .ceph = &ctx->ceph,
 					  .ioctxs = &ctx->ceph.caches[n],
 					  .directory = &t->directory, .board = ctx->board};
-		if (FCGX_InitRequest(&t->fcgi, listen_fd, 0) != 0)
-			break;
 		__atomic_add_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);
 		if (pthread_create(&t->thread, NULL, request_thread_main, t) != 0) {
 			__atomic_sub_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);
-			FCGX_Free(&t->fcgi, 0);
 			break;
 		}
 	}
@@ -219,13 +327,25 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		log_error("event=worker.start_failed errno=%d msg=\"cannot install signal handlers\"", -r);
 		_exit(WORKER_EXIT_FAILURE);
 	}
+	/* A quarter of the threads, at least one, never take a mutation:
+	 * reads and the probes always find one free. Mutations beyond that
+	 * wait in the queue (never longer than a slow one takes to end). */
+	ctx.slow_max = ctx.nthreads - (ctx.nthreads + 3) / 4;
+	if (ctx.slow_max == 0)
+		ctx.slow_max = 1;
+	ctx.queue_max = QUEUE_PER_THREAD * ctx.nthreads;
 	ctx.threads = calloc(ctx.nthreads, sizeof(*ctx.threads));
-	if (!ctx.threads) {
+	ctx.requests = calloc(ctx.nthreads + ctx.queue_max, sizeof(*ctx.requests));
+	ctx.spare = calloc(ctx.nthreads + ctx.queue_max, sizeof(*ctx.spare));
+	ctx.queue = calloc(ctx.queue_max, sizeof(*ctx.queue));
+	if (!ctx.threads || !ctx.requests || !ctx.spare || !ctx.queue) {
 		log_error("event=worker.start_failed errno=%d msg=\"out of memory\"", ENOMEM);
 		_exit(WORKER_EXIT_FAILURE);
 	}
 	pthread_mutex_init(&ctx.accept_lock, NULL);
 	pthread_mutex_init(&ctx.wake_lock, NULL);
+	pthread_mutex_init(&ctx.work_lock, NULL);
+	pthread_cond_init(&ctx.work_changed, NULL);
 
 	r = ceph_conn_start(&ctx.ceph, conf, board, score, ctx.nthreads);
 	if (r < 0) {
@@ -233,12 +353,12 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 			  -r);
 		_exit(WORKER_EXIT_FAILURE);
 	}
-	if (FCGX_Init() != 0) {
+	if (FCGX_Init() != 0 || init_requests(&ctx, listen_fd) < 0) {
 		log_error("event=worker.start_failed msg=\"libfcgi initialisation failed\"");
 		_exit(WORKER_EXIT_FAILURE);
 	}
 	__atomic_store_n(&score->nthreads, ctx.nthreads, __ATOMIC_RELEASE);
-	started = start_threads(&ctx, listen_fd);
+	started = start_threads(&ctx);
 	if (started == 0) {
 		log_error("event=worker.start_failed msg=\"cannot start a request thread\"");
 		_exit(WORKER_EXIT_FAILURE);
@@ -253,9 +373,13 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	supervise_threads(&ctx);
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(ctx.threads[i].thread, NULL);
-		FCGX_Free(&ctx.threads[i].fcgi, 0);
 		image_directory_clear(&ctx.threads[i].directory);
 	}
+	for (unsigned i = 0; i < ctx.nthreads + ctx.queue_max; i++)
+		FCGX_Free(&ctx.requests[i], 0);
+	free(ctx.requests);
+	free(ctx.spare);
+	free(ctx.queue);
 	free(ctx.threads);
 	ceph_conn_stop(&ctx.ceph);
 	/* _exit: atexit handlers and stdio buffers belong to the master. */

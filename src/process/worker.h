@@ -16,13 +16,12 @@ struct conf;
 
 struct worker_ctx;
 
-/* One request thread: its FastCGI request, and its api_env with what is
- * its alone (the io context cache is in ceph.caches[index]). */
+/* One request thread: its api_env with what is its alone (the io
+ * context cache is in ceph.caches[index]). */
 struct worker_thread {
 	struct worker_ctx *ctx;
 	unsigned index;
 	pthread_t thread;
-	FCGX_Request fcgi;
 	struct image_directory directory;  /* the last image listing it read, kept while it holds */
 	struct api_env env;                /* the handlers' view of the worker, for this thread */
 };
@@ -43,6 +42,16 @@ struct worker_ctx {
 	pthread_mutex_t wake_lock;    /* guards in_accept and acceptor */
 	bool in_accept;
 	pthread_t acceptor;           /* the thread in FCGX_Accept_r, while in_accept */
+	/* FastCGI request objects: one per thread, and one per queue place,
+	 * so a thread always has one to accept into. Under work_lock: */
+	FCGX_Request *requests;
+	pthread_mutex_t work_lock;
+	pthread_cond_t work_changed;  /* a request ended, one was queued, or stop */
+	FCGX_Request **spare;         /* free request objects */
+	unsigned nspare;
+	FCGX_Request **queue;         /* accepted mutations waiting for a permit (a ring) */
+	unsigned queue_head, nqueued, queue_max;
+	unsigned slow_running, slow_max;  /* mutations being served, and the most at once */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the
