@@ -143,4 +143,31 @@ ok "$([ "$failed" -le 4 ]; echo $?)" "kill -9 under load: $failed of $total fail
 ok "$([ "$total" -gt $((failed + 20)) ]; echo $?)" "the others were served"
 echo "# threads: worker-kill requests=$total lost=$failed"
 
+story "the default configuration's memory and connections"
+# workers=2 is this machine's CPU count (the default); threads default 16.
+extra_daemon rss
+master=$DAEMON_PID
+wait_healthy
+rss() {  # total RSS in KiB of the master and its workers
+	ps -o rss= -p "$master,$(worker_pids "$master" | paste -sd,)" | awk '{ s += $1 } END { print s }'
+}
+idle_rss=$(rss)
+fcgi "$EXTRA_SOCKET" GET /api/v1/status
+conns=$(field '[.Items[] | select(.connected == true)] | length')
+img=$(unique thrrss)
+rbd create --size 1G "rbd/$img"
+: >"$results"
+for c in $(seq 64); do
+	( for i in $(seq 5); do code GET "/api/v1/pools/rbd/images/$img"; done ) >>"$results" &
+done
+peak=0
+for i in $(seq 20); do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.1; done
+wait
+busy_rss=$(rss)
+[ "$busy_rss" -gt "$peak" ] && peak=$busy_rss
+rbd rm "rbd/$img" >/dev/null 2>&1
+echo "# threads: default config RSS idle=$((idle_rss / 1024)) MiB at-64=$((peak / 1024)) MiB cluster_connections=$conns"
+is "$conns" "$(worker_pids "$master" | wc -l)" "one cluster connection per worker"
+is "$(grep -cv '^200$' "$results")" 0 "64 concurrent clients: 320 gets, all 200"
+
 done_testing

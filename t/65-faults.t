@@ -35,15 +35,18 @@ master=$(cat "$RBD_STACK_DIR/daemon/daemon.pid")
 results=$(mktemp)
 load 4 6 /api/v1/pools/rbd "$results"
 sleep 1.5
+nworkers=$(worker_pids "$master" | wc -l)
 victim=$(worker_pids "$master" | head -n1)
 kill -9 "$victim"
 killed_at=$(date +%s%N)
-while [ "$(worker_pids "$master" | grep -cvx "$victim")" -lt 4 ]; do sleep 0.05; done
+while [ "$(worker_pids "$master" | grep -cvx "$victim")" -lt "$nworkers" ]; do sleep 0.05; done
 back_ms=$(( ($(date +%s%N) - killed_at) / 1000000 ))
 wait
 total=$(wc -l <"$results")
 failed=$(grep -cv '^200$' "$results")
-ok "$([ "$failed" -le 2 ]; echo $?)" "kill -9 under load: $failed of $total requests failed (only the killed worker's)"
+# A worker serves many requests at once on its threads; those in flight
+# on it die with it: at most one per client, never a later one.
+ok "$([ "$failed" -le 6 ]; echo $?)" "kill -9 under load: $failed of $total requests failed (only the killed worker's)"
 ok "$([ "$back_ms" -le 1000 ]; echo $?)" "the pool is back to full strength in ${back_ms} ms"
 echo "# faults: worker-kill requests=$total lost=$failed recovered_ms=$back_ms"
 

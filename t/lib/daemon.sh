@@ -4,6 +4,7 @@
 #
 #   daemon_start DIR CEPH_CONF [KEY=VALUE...]
 #       Writes DIR/rbd-rest-api.conf (socket DIR/run/rbd-rest-api.sock,
+#       the daemon's default workers and threads,
 #       group www-data so the harness's nginx can connect, the cluster's
 #       ceph.conf, pool deletion allowed), appends any KEY=VALUE given, and
 #       starts the daemon ($RBD_REST_API_BIN, else src/rbd-rest-api) in the
@@ -38,7 +39,6 @@ daemon_start() {
 		echo "listen = $DAEMON_SOCKET"
 		echo "socket_mode = 0660"
 		echo "socket_group = www-data"
-		echo "workers = 4"
 		echo "ceph_conf = $ceph_conf"
 		echo "ceph_id = admin"
 		echo "rados_timeout = 10"
