@@ -28,8 +28,10 @@
 #include "log.h"
 #include "worker.h"
 
-/* Set from the signal handler; the only state outside worker_ctx. */
-static volatile sig_atomic_t stop_requested;
+/* Set from the signal handler; the only state outside worker_ctx. Read
+ * by every request thread, so an atomic (lock-free, which a signal
+ * handler may use), not only volatile. */
+static int stop_requested;
 
 /* How often the main thread looks for a stop to pass on to the thread in
  * accept (a signal may have landed on any thread). */
@@ -40,10 +42,13 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
-	stop_requested = 1;
+	__atomic_store_n(&stop_requested, 1, __ATOMIC_RELEASE);
 	/* Makes libfcgi's accept() give up on EINTR instead of retrying. */
 	FCGX_ShutdownPending();
+	errno = saved;
 }
 
 /* SIGUSR2, sent by the worker's main thread to the thread waiting in
@@ -96,7 +101,8 @@ static int install_signals(void)
 
 static bool worker_stopping(struct worker_ctx *ctx)
 {
-	return stop_requested || __atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&stop_requested, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE);
 }
 
 /* Ends accepting: the thread in accept is woken by the main thread, the
