@@ -77,7 +77,8 @@ static int add_threads(struct json_object *item, const struct worker_score *w, i
 			return -ENOMEM;
 		r = json_add_string(thread, "state", state_name(state));
 		if (r == 0)
-			r = json_add_u64(thread, "requests", t->requests);
+			r = json_add_u64(thread, "requests",
+					 __atomic_load_n(&t->requests, __ATOMIC_RELAXED));
 		if (r == 0)
 			r = add_current(thread, t, now);
 	}

@@ -91,6 +91,7 @@ void scoreboard_request_end(struct scoreboard *board, struct thread_score *slot,
 		}
 	__atomic_fetch_add(&c->count, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&c->sum_us, (uint64_t)(seconds * 1e6), __ATOMIC_RELAXED);
-	slot->requests++;
+	/* Read by other threads (status, metrics) while this one writes. */
+	__atomic_add_fetch(&slot->requests, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
 }
