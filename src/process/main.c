@@ -83,6 +83,9 @@ static int load_conf(void *arg, struct conf *conf, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	r = conf_load_policy(conf, err, errlen);
+	if (r < 0)
+		goto fail;
 	return 0;
 fail:
 	conf_free(conf);
