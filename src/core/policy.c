@@ -381,11 +381,13 @@ static int user_in_grant(const struct policy *policy, const struct policy_grant 
 	return 0;
 }
 
-/* Does scope cover pool/ns? ns NULL (the pool as a whole) needs a scope
+/* Does scope cover pool/ns? pool NULL is every pool (only "*" does); ns NULL (the pool as a whole) needs a scope
  * without a namespace part; wide = 0 asks "does it reach inside". */
 static int scope_covers(const struct policy_scope *scope, const char *pool, const char *ns,
 			int wide)
 {
+	if (!pool)
+		return strcmp(scope->pool, "*") == 0 && !scope->ns;
 	if (fnmatch(scope->pool, pool, 0) != 0)
 		return 0;
 	if (!scope->ns)
@@ -457,4 +459,26 @@ void policy_each_grant(const struct policy *policy, const char *user, policy_gra
 		for (size_t j = 0; j < grant->nscopes; j++)
 			fn(arg, policy->roles[grant->role].name, grant->scopes[j].text);
 	}
+}
+
+unsigned policy_verbs_anywhere(const struct policy *policy, const char *user, const char **role)
+{
+	unsigned verbs = 0;
+
+	if (!policy) {
+		*role = "admin";
+		return VERB_ALL;
+	}
+	*role = NULL;
+	for (size_t i = 0; i < policy->ngrants; i++) {
+		const struct policy_grant *grant = &policy->grants[i];
+		const struct policy_role *r = &policy->roles[grant->role];
+
+		if (!user_in_grant(policy, grant, user))
+			continue;
+		if (!*role || __builtin_popcount(r->verbs) > __builtin_popcount(verbs))
+			*role = r->name;
+		verbs |= r->verbs;
+	}
+	return verbs;
 }

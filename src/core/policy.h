@@ -39,12 +39,17 @@ void policy_free(struct policy *policy);
 /* "read" for VERB_READ; NULL for anything but a single known verb. */
 const char *policy_verb_name(unsigned verb);
 
-/* The verbs user holds on pool/ns. ns NULL asks about the pool as a
+/* The verbs user holds on pool/ns. pool NULL asks about the whole
+ * cluster (only scope "*" covers it). ns NULL asks about the pool as a
  * whole (only scopes naming the pool without a namespace count). *role is
  * set to the role that granted the most of them, or the user's first
  * role when none does, or NULL when the user has no role at all. */
 unsigned policy_verbs(const struct policy *policy, const char *user, const char *pool,
 		      const char *ns, const char **role);
+
+/* The verbs user holds on any scope at all, for routes whose object only
+ * the handler knows (tasks); *role as above. */
+unsigned policy_verbs_anywhere(const struct policy *policy, const char *user, const char **role);
 
 /* May user see pool/ns at all (any role on it)? With ns NULL: any scope
  * inside the pool, so a namespace-scoped user sees its pool. */

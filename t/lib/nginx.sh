@@ -15,6 +15,7 @@
 #         NGINX_HTTP_URL  http://127.0.0.1:HTTP_PORT
 #         API_USER        admin
 #         API_PASSWORD    random, fresh on every start
+#         API_VIEWER_PASSWORD, API_TENANT_PASSWORD  for users viewer, team-a
 #         API_CACERT      DIR/nginx/ca.crt (give to curl --cacert)
 #         NGINX_PID       pid of the nginx master
 #       and writes the same as `export` lines to DIR/nginx/env.
@@ -91,7 +92,7 @@ _nginx_as_worker() {
 	fi
 }
 
-# _nginx_htpasswd FILE USER PASSWORD
+# _nginx_htpasswd FILE USER PASSWORD  (appends to FILE)
 # A salted SHA-1 ({SSHA}) entry, as the README recommends for generated
 # API passwords: nginx checks the password at every request, and bcrypt
 # would cost ~2 ms of CPU each time, while a random 128-bit password needs
@@ -101,7 +102,7 @@ _nginx_htpasswd() {
 	salt=$(mktemp) && digest=$(mktemp) || return 1
 	openssl rand 8 >"$salt" &&
 		{ printf '%s' "$pass"; cat "$salt"; } | openssl dgst -sha1 -binary >"$digest" &&
-		printf '%s:{SSHA}%s\n' "$user" "$(cat "$digest" "$salt" | base64 -w0)" >"$file"
+		printf '%s:{SSHA}%s\n' "$user" "$(cat "$digest" "$salt" | base64 -w0)" >>"$file"
 	local status=$?
 	rm -f "$salt" "$digest"
 	[ "$status" -eq 0 ] || _nginx_err "cannot hash the password with openssl"
@@ -199,7 +200,13 @@ nginx_start() {
 
 	# --- basic auth
 	password=$(openssl rand -hex 16) || { _nginx_err "openssl rand failed"; return 1; }
+	rm -f "$nd/htpasswd"
 	_nginx_htpasswd "$nd/htpasswd" admin "$password" || return 1
+	# The users the stack's policy (t/lib/stack.sh) gives narrower roles.
+	API_VIEWER_PASSWORD=$(openssl rand -hex 16) && API_TENANT_PASSWORD=$(openssl rand -hex 16) ||
+		{ _nginx_err "openssl rand failed"; return 1; }
+	_nginx_htpasswd "$nd/htpasswd" viewer "$API_VIEWER_PASSWORD" || return 1
+	_nginx_htpasswd "$nd/htpasswd" team-a "$API_TENANT_PASSWORD" || return 1
 	# Read by the workers at every request.
 	if [ "$(id -u)" = 0 ]; then
 		chgrp "$_NGINX_WORKER_USER" "$nd/htpasswd" && chmod 0640 "$nd/htpasswd" || return 1
@@ -325,10 +332,12 @@ EOF
 	API_USER='admin'
 	API_PASSWORD=$password
 	API_CACERT=$nd/ca.crt
-	export NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT
+	export NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT \
+		API_VIEWER_PASSWORD API_TENANT_PASSWORD
 	{
 		local v
-		for v in NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT; do
+		for v in NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT \
+			API_VIEWER_PASSWORD API_TENANT_PASSWORD; do
 			printf 'export %s=%q\n' "$v" "${!v}"
 		done
 	} >"$nd/env" || return 1
