@@ -122,6 +122,12 @@ expect_error 403 Forbidden '^user team-a \(role operator\) may not create images
 as "$RBD_API_TENANT" POST "/api/v1/pools/rbd/namespaces/$tenant_ns/images" \
 	"{\"name\":\"$img-c\",\"parent\":{\"pool\":\"rbd\",\"namespace\":\"$hidden\",\"image\":\"x\",\"snapshot\":\"s\"}}"
 expect_error 403 Forbidden 'may not read images in rbd/' "a clone of a parent outside is refused"
+as "$RBD_API_TENANT" PATCH "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$img" \
+	'{"features":{"disable":["fast-diff"]}}'
+expect_error 403 Forbidden "may not change the features of images in rbd/$tenant_ns \(verb features" \
+	"an operator may not change features"
+as "$RBD_API_TENANT" PATCH "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$img" '{"size":"8M"}'
+expect_status 200 "but may resize"
 as "$RBD_API_VIEWER" DELETE "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$img"
 expect_error 403 Forbidden "^user viewer \(role viewer\) may not delete images in rbd/$tenant_ns \(verb delete" \
 	"viewer may not delete it"

@@ -125,12 +125,18 @@ int authz_check_body(struct request *req, struct response *resp)
 	int r = 0;
 
 	if (!req_policy(req) || !req->body ||
-	    (handler != api_image_copy && handler != api_image_create))
+	    (handler != api_image_copy && handler != api_image_create && handler != api_image_patch))
 		return 0;
 	body = json_tokener_parse(req->body);
 	if (!body || !json_object_is_type(body, json_type_object))
 		goto out;
-	if (handler == api_image_copy)
+	/* Features change what clients of the image can do (krbd maps it or
+	 * not): an admin's decision, not a PATCH like a resize. */
+	if (handler == api_image_patch) {
+		if (json_object_object_get_ex(body, "features", NULL))
+			r = check_target(req, resp, VERB_FEATURES, "change the features of images",
+					 request_capture(req, "pool"), api_namespace(req));
+	} else if (handler == api_image_copy)
 		r = check_target(req, resp, VERB_CREATE, "create images",
 				 json_in_get_string(body, "pool"), json_in_get_string(body, "namespace"));
 	else if (json_object_object_get_ex(body, "parent", &parent) &&

@@ -14,8 +14,8 @@ struct response;
  * an object outside the user's scopes, worded as a missing one). */
 int authz_check(struct request *req, struct response *resp);
 
-/* The same for objects the request body names (copy destination, clone
- * parent), once the body is read; a malformed body is left to the
+/* The same for what the request body names (copy destination, clone
+ * parent, a feature change in an image PATCH), once the body is read; a malformed body is left to the
  * handler. Returns 0 or the 403 in resp. */
 int authz_check_body(struct request *req, struct response *resp);
 

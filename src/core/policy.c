@@ -51,7 +51,7 @@ struct policy {
 };
 
 static const char *const verb_names[] = {"read",  "create", "change", "delete",    "trash",
-					 "tasks", "qos",    "pools",  "namespaces"};
+					 "tasks", "qos",    "pools",  "namespaces", "features"};
 #define NVERBS (sizeof(verb_names) / sizeof(verb_names[0]))
 
 const char *policy_verb_name(unsigned verb)
@@ -177,7 +177,7 @@ static int add_role(struct parse *p, char **words, size_t nwords)
 
 		if (!verb)
 			return parse_fail(p, -EINVAL,
-					  "unknown verb \"%s\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces or *",
+					  "unknown verb \"%s\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features or *",
 					  words[i]);
 		verbs |= verb;
 	}

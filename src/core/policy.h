@@ -21,8 +21,9 @@ enum policy_verb {
 	VERB_QOS = 1 << 6,         /* QoS limits of images and pools */
 	VERB_POOLS = 1 << 7,       /* create and delete pools */
 	VERB_NAMESPACES = 1 << 8,  /* create and delete namespaces */
+	VERB_FEATURES = 1 << 9,    /* enable or disable features of an existing image */
 };
-#define VERB_ALL ((1u << 9) - 1)
+#define VERB_ALL ((1u << 10) - 1)
 
 struct policy;
 
