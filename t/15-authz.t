@@ -145,6 +145,25 @@ as "$RBD_API_VIEWER" DELETE "/api/v1/pools/rbd/images/x" '' -H 'Remote-User: adm
 expect_status 403 "nor what the user may do"
 story ""
 
+story "a machine client logs in with a client certificate"
+cert() { api "$1" "$2" "${3:-}" -u : --cert "$RBD_API_CLIENT_CERT" --key "$RBD_API_CLIENT_KEY"; }
+cert GET /api/v1/whoami
+is "$STATUS $(field .user) $(field '.roles|join(",")')" "200 robot-1 viewer" \
+	"the certificate's CN is the user, without a password"
+cert DELETE /api/v1/pools/rbd/images/x
+expect_error 403 Forbidden '^user robot-1 \(role viewer\) may not delete images' "and the policy applies"
+api GET /api/v1/whoami '' -u : 
+expect_status 401 "without the certificate a password is needed"
+api GET /api/v1/whoami '' --cert "$RBD_API_CLIENT_CERT" --key "$RBD_API_CLIENT_KEY"
+is "$(field .user)" robot-1 "a certificate wins over a password given with it"
+selfmade=$(mktemp -d)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+	-subj "/CN=admin" -keyout "$selfmade/k" -out "$selfmade/c" 2>/dev/null
+api GET /api/v1/whoami '' -u : --cert "$selfmade/c" --key "$selfmade/k"
+like "$STATUS" '^(400|401)$' "a certificate our CA did not sign logs nobody in"
+rm -rf "$selfmade"
+story ""
+
 # REMOTE_USER is only what nginx sets: straight on the socket (the trust
 # boundary), no user means nobody, but health stays open for probes.
 socket=$(sed -n 's/^listen = //p' "$RBD_STACK_DIR/daemon/rbd-rest-api.conf")

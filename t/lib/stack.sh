@@ -33,6 +33,7 @@ stack_start() {
 		echo "grant tester admin *"
 		echo "grant viewer viewer *"
 		echo "grant team-a operator rbd/team-a"
+		echo "grant robot-1 viewer *    # the client certificate's CN"
 	} >"$dir/daemon/policy.conf"
 	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "policy=$dir/daemon/policy.conf" \
 		"${STACK_DAEMON_OPTIONS[@]}" || return 1
@@ -49,6 +50,7 @@ stack_start() {
 		echo "export RBD_API_VIEWER=viewer:$API_VIEWER_PASSWORD"
 		echo "export RBD_API_TENANT=team-a:$API_TENANT_PASSWORD"
 		echo "export RBD_API_TENANT_SCOPE=rbd/team-a"
+		echo "export RBD_API_CLIENT_CERT=$API_CLIENT_CERT RBD_API_CLIENT_KEY=$API_CLIENT_KEY"
 	} >"$dir/env"
 	# Ready means a worker answers health through nginx.
 	for ((i = 0; i < 100; i++)); do
