@@ -135,6 +135,27 @@ as "$RBD_API_TENANT" DELETE "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$img
 expect_status 204 "team-a deletes it"
 story ""
 
+story "tasks outside the scope are not there"
+src=$(unique tsrc)
+api POST /api/v1/pools/rbd/images "{\"name\":\"$src\",\"size\":\"4M\"}"
+api POST "/api/v1/pools/rbd/images/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$src-c\"}"
+expect_status 202 "admin copies an image of the default namespace, as a task"
+task=$(header Location)
+wait_task "$task"
+as "$RBD_API_TENANT" GET "$task"
+expect_error 404 NotFound "^task ${task##*/} does not exist" "team-a does not see it"
+as "$RBD_API_TENANT" DELETE "$task"
+expect_error 404 NotFound "^task ${task##*/} does not exist" "nor cancel it"
+as "$RBD_API_TENANT" GET /api/v1/tasks
+is "$(field "[.Items[] | select(.id == \"${task##*/}\")] | length")" 0 "nor list it"
+as "$RBD_API_VIEWER" GET /api/v1/tasks
+is "$(field "[.Items[] | select(.id == \"${task##*/}\")] | length")" 1 "viewer lists it"
+as "$RBD_API_VIEWER" DELETE "$task"
+expect_error 403 Forbidden '^user viewer \(role viewer\) may not cancel tasks' "and may not cancel it"
+api DELETE "/api/v1/pools/rbd/images/$src-c"
+api DELETE "/api/v1/pools/rbd/images/$src"
+story ""
+
 story "whoami"
 as "$RBD_API_TENANT" GET /api/v1/whoami
 is "$(field '.Kind + " " + .user + " " + (.roles|join(",")) + " " + (.scopes|join(","))')" \

@@ -42,6 +42,50 @@ static int deny(struct request *req, struct response *resp, const char *role, un
 			     policy_verb_name(verb));
 }
 
+static int item_visible(const struct request *req, struct json_object *item);
+
+/* Worded as api_tasks.c words a task nobody knows. */
+static int task_hidden(struct response *resp, const char *id)
+{
+	return response_fail(resp, -ENOENT,
+			     "task %s does not exist: it is not queued or running, and it is not among the finished tasks the manager remembers (by default the last 50)",
+			     id);
+}
+
+/* Only the task knows its image: read it first (a read, the only cluster
+ * call before a decision), then ask for the verb where the image is. A
+ * task outside the user's scopes is missing to them. Users with the verb
+ * on every pool skip the read. */
+static int check_task_cancel(struct request *req, struct response *resp)
+{
+	const struct policy *policy = req_policy(req);
+	struct json_object *image;
+	struct response probe;
+	const char *role, *pool, *ns;
+	int r = 0;
+
+	if (policy_verbs(policy, req->user, NULL, NULL, &role) & VERB_TASKS)
+		return 0;
+	response_init(&probe);
+	api_task_get(req, &probe);
+	if (probe.status != 200 || !probe.body)
+		goto out;   /* the cancel itself answers what the read met */
+	if (!item_visible(req, probe.body)) {
+		req->decision = "denied";
+		r = task_hidden(resp, request_capture(req, "id"));
+		goto out;
+	}
+	if (!json_object_object_get_ex(probe.body, "image", &image))
+		goto out;
+	pool = json_in_get_string(image, "pool");
+	ns = json_in_get_string(image, "namespace");
+	if (pool && !(policy_verbs(policy, req->user, pool, ns ? ns : "", &role) & VERB_TASKS))
+		r = deny(req, resp, role, VERB_TASKS, "cancel tasks", pool, ns);
+out:
+	response_free(&probe);
+	return r;
+}
+
 int authz_check(struct request *req, struct response *resp)
 {
 	const struct route *route = req->match.route;
@@ -67,6 +111,8 @@ int authz_check(struct request *req, struct response *resp)
 		req->role = role;
 		if (!role || !(verbs & route->verb))
 			return deny(req, resp, role, route->verb, route->action, NULL, NULL);
+		if (route->handler == api_task_delete)
+			return check_task_cancel(req, resp);
 		return 0;
 	case ROUTE_SCOPE_CLUSTER:
 		verbs = policy_verbs(policy, req->user, NULL, NULL, &role);
@@ -183,8 +229,7 @@ void authz_filter(struct request *req, struct response *resp)
 	if (!req_policy(req) || resp->status != 200 || !resp->body)
 		return;
 	if (req->match.route->handler == api_task_get && !item_visible(req, resp->body)) {
-		response_fail(resp, -ENOENT, "task %s does not exist",
-			      request_capture(req, "id"));
+		task_hidden(resp, request_capture(req, "id"));
 		return;
 	}
 	if (!json_object_object_get_ex(resp->body, "Items", &items) ||
