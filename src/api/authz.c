@@ -31,12 +31,10 @@ static int deny(struct request *req, struct response *resp, const char *role, un
 {
 	req->decision = "denied";
 	if (!role)
-		return response_fail(resp, -EACCES, "user %s has no role in the policy",
-				     req->user);
+		return response_fail(resp, -EACCES, "user %s has no role in the policy", req->user);
 	if (!pool)
-		return response_fail(resp, -EACCES,
-				     "user %s (role %s) may not %s (verb %s on scope *)", req->user,
-				     role, action, policy_verb_name(verb));
+		return response_fail(resp, -EACCES, "user %s (role %s) may not %s (verb %s on scope *)",
+				     req->user, role, action, policy_verb_name(verb));
 	return response_fail(resp, -EACCES, "user %s (role %s) may not %s in %s%s%s (verb %s)",
 			     req->user, role, action, pool, ns && *ns ? "/" : "", ns ? ns : "",
 			     policy_verb_name(verb));
@@ -69,7 +67,7 @@ static int check_task_cancel(struct request *req, struct response *resp)
 	response_init(&probe);
 	api_task_get(req, &probe);
 	if (probe.status != 200 || !probe.body)
-		goto out;   /* the cancel itself answers what the read met */
+		goto out; /* the cancel itself answers what the read met */
 	if (!item_visible(req, probe.body)) {
 		req->decision = "denied";
 		r = task_hidden(resp, request_capture(req, "id"));
@@ -121,15 +119,14 @@ int authz_check(struct request *req, struct response *resp)
 			return deny(req, resp, role, route->verb, route->action, NULL, NULL);
 		return 0;
 	case ROUTE_SCOPE_POOL:
-	case ROUTE_SCOPE_NAMESPACE:
-		break;
+	case ROUTE_SCOPE_NAMESPACE: break;
 	default:
 		req->decision = "denied";
 		return response_fail_http(resp, 500, "route %s has no authorization rule",
 					  route->pattern);
 	}
-	verbs = policy_verbs(policy, req->user, pool,
-			     route->scope == ROUTE_SCOPE_POOL ? NULL : ns, &role);
+	verbs = policy_verbs(policy, req->user, pool, route->scope == ROUTE_SCOPE_POOL ? NULL : ns,
+			     &role);
 	req->role = role;
 	if (!role)
 		return deny(req, resp, role, route->verb, route->action, pool, ns);
@@ -184,7 +181,8 @@ int authz_check_body(struct request *req, struct response *resp)
 					 request_capture(req, "pool"), api_namespace(req));
 	} else if (handler == api_image_copy)
 		r = check_target(req, resp, VERB_CREATE, "create images",
-				 json_in_get_string(body, "pool"), json_in_get_string(body, "namespace"));
+				 json_in_get_string(body, "pool"),
+				 json_in_get_string(body, "namespace"));
 	else if (json_object_object_get_ex(body, "parent", &parent) &&
 		 json_object_is_type(parent, json_type_object))
 		r = check_target(req, resp, VERB_READ, "read images",

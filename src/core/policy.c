@@ -28,15 +28,15 @@ struct policy_group {
 };
 
 struct policy_scope {
-	char *text;   /* as written, for whoami */
-	char *pool;   /* glob */
-	char *ns;     /* glob, or NULL for the whole pool */
+	char *text; /* as written, for whoami */
+	char *pool; /* glob */
+	char *ns; /* glob, or NULL for the whole pool */
 };
 
 struct policy_grant {
-	char *subject;   /* user, or group name when is_group */
+	char *subject; /* user, or group name when is_group */
 	int is_group;
-	size_t role;     /* index into roles */
+	size_t role; /* index into roles */
 	struct policy_scope *scopes;
 	size_t nscopes;
 };
@@ -50,7 +50,7 @@ struct policy {
 	size_t ngrants;
 };
 
-static const char *const verb_names[] = {"read",  "create", "change", "delete",    "trash",
+static const char *const verb_names[] = {"read",  "create", "change", "delete",	    "trash",
 					 "tasks", "qos",    "pools",  "namespaces", "features"};
 #define NVERBS (sizeof(verb_names) / sizeof(verb_names[0]))
 
@@ -168,10 +168,12 @@ static int add_role(struct parse *p, char **words, size_t nwords)
 	unsigned verbs = 0;
 
 	if (nwords < 3)
-		return parse_fail(p, -EINVAL, "\"role NAME VERB...\" needs a name and at least one verb");
+		return parse_fail(p, -EINVAL,
+				  "\"role NAME VERB...\" needs a name and at least one verb");
 	if (role_find(p->policy, words[1]) >= 0)
 		return parse_fail(p, -EINVAL, "role %s is already defined%s", words[1],
-				  (size_t)role_find(p->policy, words[1]) < NBUILTIN ? " (built in)" : "");
+				  (size_t)role_find(p->policy, words[1]) < NBUILTIN ? " (built in)"
+										    : "");
 	for (size_t i = 2; i < nwords; i++) {
 		unsigned verb = verb_parse(words[i]);
 
@@ -196,7 +198,8 @@ static int add_group(struct parse *p, char **words, size_t nwords)
 	struct policy_group *group;
 
 	if (nwords < 3)
-		return parse_fail(p, -EINVAL, "\"group NAME USER...\" needs a name and at least one user");
+		return parse_fail(p, -EINVAL,
+				  "\"group NAME USER...\" needs a name and at least one user");
 	group = group_find(p->policy, words[1]);
 	if (!group) {
 		group = grow(&p->policy->groups, &p->policy->ngroups, sizeof(*group));
@@ -250,10 +253,11 @@ static int add_grant(struct parse *p, char **words, size_t nwords)
 				  "\"grant USER|@GROUP ROLE SCOPE...\" needs a user or group, a role and at least one scope");
 	role = role_find(p->policy, words[2]);
 	if (role < 0)
-		return parse_fail(p, -EINVAL, "unknown role \"%s\" (define it with a role line first)",
-				  words[2]);
+		return parse_fail(p, -EINVAL,
+				  "unknown role \"%s\" (define it with a role line first)", words[2]);
 	if (*subject == '@' && !group_find(p->policy, subject + 1))
-		return parse_fail(p, -EINVAL, "unknown group \"%s\" (define it with a group line first)",
+		return parse_fail(p, -EINVAL,
+				  "unknown group \"%s\" (define it with a group line first)",
 				  subject + 1);
 	if (strcmp(subject, "@") == 0 || strcmp(subject, "-") == 0)
 		return parse_fail(p, -EINVAL, "\"%s\" is not a user name", subject);
@@ -301,8 +305,7 @@ static int parse_line(struct parse *p, char *line)
 			  words[0]);
 }
 
-int policy_parse(const char *text, const char *name, struct policy **out, char *err,
-		 size_t errlen)
+int policy_parse(const char *text, const char *name, struct policy **out, char *err, size_t errlen)
 {
 	struct parse p = {.name = name, .err = err, .errlen = errlen};
 	char *copy = strdup(text);
@@ -367,8 +370,7 @@ out:
 	return r;
 }
 
-static int user_in_grant(const struct policy *policy, const struct policy_grant *grant,
-			 const char *user)
+static int user_in_grant(const struct policy *policy, const struct policy_grant *grant, const char *user)
 {
 	const struct policy_group *group;
 
@@ -383,8 +385,7 @@ static int user_in_grant(const struct policy *policy, const struct policy_grant 
 
 /* Does scope cover pool/ns? pool NULL is every pool (only "*" does); ns NULL (the pool as a whole) needs a scope
  * without a namespace part; wide = 0 asks "does it reach inside". */
-static int scope_covers(const struct policy_scope *scope, const char *pool, const char *ns,
-			int wide)
+static int scope_covers(const struct policy_scope *scope, const char *pool, const char *ns, int wide)
 {
 	if (!pool)
 		return strcmp(scope->pool, "*") == 0 && !scope->ns;
@@ -444,8 +445,7 @@ int policy_sees(const struct policy *policy, const char *user, const char *pool,
 	return 0;
 }
 
-void policy_each_grant(const struct policy *policy, const char *user, policy_grant_fn fn,
-		       void *arg)
+void policy_each_grant(const struct policy *policy, const char *user, policy_grant_fn fn, void *arg)
 {
 	if (!policy) {
 		fn(arg, "admin", "*");

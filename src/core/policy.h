@@ -12,16 +12,16 @@
 
 /* One bit a verb; a route needs exactly one (routes.c). */
 enum policy_verb {
-	VERB_READ = 1 << 0,        /* every GET and HEAD */
-	VERB_CREATE = 1 << 1,      /* images, clones, snapshots, copies */
-	VERB_CHANGE = 1 << 2,      /* resize, rename, rollback, flatten, metadata */
-	VERB_DELETE = 1 << 3,      /* images, snapshots */
-	VERB_TRASH = 1 << 4,       /* move to, restore from, purge from the trash */
-	VERB_TASKS = 1 << 5,       /* cancel tasks */
-	VERB_QOS = 1 << 6,         /* QoS limits of images and pools */
-	VERB_POOLS = 1 << 7,       /* create and delete pools */
-	VERB_NAMESPACES = 1 << 8,  /* create and delete namespaces */
-	VERB_FEATURES = 1 << 9,    /* enable or disable features of an existing image */
+	VERB_READ = 1 << 0, /* every GET and HEAD */
+	VERB_CREATE = 1 << 1, /* images, clones, snapshots, copies */
+	VERB_CHANGE = 1 << 2, /* resize, rename, rollback, flatten, metadata */
+	VERB_DELETE = 1 << 3, /* images, snapshots */
+	VERB_TRASH = 1 << 4, /* move to, restore from, purge from the trash */
+	VERB_TASKS = 1 << 5, /* cancel tasks */
+	VERB_QOS = 1 << 6, /* QoS limits of images and pools */
+	VERB_POOLS = 1 << 7, /* create and delete pools */
+	VERB_NAMESPACES = 1 << 8, /* create and delete namespaces */
+	VERB_FEATURES = 1 << 9, /* enable or disable features of an existing image */
 };
 #define VERB_ALL ((1u << 10) - 1)
 
@@ -32,8 +32,7 @@ struct policy;
 int policy_load_file(const char *path, struct policy **out, char *err, size_t errlen);
 
 /* The same from text, for tests; name stands for the path in messages. */
-int policy_parse(const char *text, const char *name, struct policy **out, char *err,
-		 size_t errlen);
+int policy_parse(const char *text, const char *name, struct policy **out, char *err, size_t errlen);
 
 void policy_free(struct policy *policy);
 
@@ -58,7 +57,6 @@ int policy_sees(const struct policy *policy, const char *user, const char *pool,
 
 /* Walks the grants of user (directly or through a group), for whoami. */
 typedef void (*policy_grant_fn)(void *arg, const char *role, const char *scope);
-void policy_each_grant(const struct policy *policy, const char *user, policy_grant_fn fn,
-		       void *arg);
+void policy_each_grant(const struct policy *policy, const char *user, policy_grant_fn fn, void *arg);
 
 #endif

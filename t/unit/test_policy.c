@@ -9,14 +9,13 @@
 #include "../../src/core/policy.h"
 #include "tap.h"
 
-static const char example[] =
-	"# a team's operators and a monitoring job\n"
-	"role auditor read tasks\n"
-	"group team-a alice bob\n"
-	"grant @team-a operator rbd/team-a   # only their namespace\n"
-	"grant mon viewer *\n"
-	"grant carol auditor rbd ssd-*\n"
-	"grant root admin *\n";
+static const char example[] = "# a team's operators and a monitoring job\n"
+			      "role auditor read tasks\n"
+			      "group team-a alice bob\n"
+			      "grant @team-a operator rbd/team-a   # only their namespace\n"
+			      "grant mon viewer *\n"
+			      "grant carol auditor rbd ssd-*\n"
+			      "grant root admin *\n";
 
 static void refuses(const char *text, const char *want_err)
 {
@@ -37,8 +36,7 @@ int main(void)
 	struct timespec t0, t1;
 	unsigned verbs;
 
-	is_int(policy_parse(example, "p.conf", &policy, err, sizeof(err)), 0, "example parses %s",
-	       err);
+	is_int(policy_parse(example, "p.conf", &policy, err, sizeof(err)), 0, "example parses %s", err);
 
 	verbs = policy_verbs(policy, "alice", "rbd", "team-a", &role);
 	ok((verbs & VERB_DELETE) && !(verbs & VERB_NAMESPACES) && !(verbs & VERB_QOS),
@@ -69,8 +67,9 @@ int main(void)
 		policy_verbs(policy, "alice", "rbd", "team-a", &role);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	{
-		double us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
-			     (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / 100000;
+		double us =
+			((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) /
+			1e3 / 100000;
 
 		printf("# policy check: %.3f us per request\n", us);
 		ok(us < 5.0, "a check costs under 5 us (%.3f)", us);
