@@ -140,7 +140,7 @@ FCGI_WEB_SERVER_ADDRS=127.0.0.2 "$bin" --allow_root=true --workers=1 --ceph_conf
 	--listen="0.0.0.0:$port" --listen_remote=true >"$tcp_log" 2>&1 &
 tcp_pid=$!
 for i in $(seq 50); do grep -q 'master.ready' "$tcp_log" && break; sleep 0.1; done
-out=$(env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version timeout 10 \
+out=$(env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version REMOTE_USER=tester timeout 10 \
 	cgi-fcgi -bind -connect "127.0.0.1:$port" 2>&1)
 ok "$([[ $out != *Status:* ]]; echo $?)" "a peer not in FCGI_WEB_SERVER_ADDRS gets no answer"
 kill "$tcp_pid"
@@ -149,7 +149,7 @@ FCGI_WEB_SERVER_ADDRS=127.0.0.1 "$bin" --allow_root=true --workers=1 --ceph_conf
 	--listen="0.0.0.0:$port" --listen_remote=true >"$tcp_log" 2>&1 &
 tcp_pid=$!
 for i in $(seq 50); do grep -q 'master.ready' "$tcp_log" && break; sleep 0.1; done
-out=$(env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version timeout 10 \
+out=$(env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version REMOTE_USER=tester timeout 10 \
 	cgi-fcgi -bind -connect "127.0.0.1:$port" 2>&1)
 like "$out" '^Status: 200' "one that is gets its answer"
 kill "$tcp_pid"

@@ -41,7 +41,8 @@ responses+=$out
 chmod 755 "$EXTRA_DIR"
 is "$(stat -c '%a %G' "$EXTRA_SOCKET")" "660 www-data" "the socket is mode 0660, group www-data"
 as_user() {  # USER: does a FastCGI request as USER get an answer?
-	runuser -u "$1" -- env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version CONTENT_LENGTH=0 \
+	runuser -u "$1" -- env -i REQUEST_METHOD=GET REQUEST_URI=/api/v1/version REMOTE_USER=tester \
+		CONTENT_LENGTH=0 \
 		timeout 10 cgi-fcgi -bind -connect "$EXTRA_SOCKET" 2>&1 | grep -q '"Kind":"Version"'
 }
 ok "$(as_user www-data; echo $?)" "nginx's user (www-data) can call the daemon"

@@ -22,6 +22,8 @@ struct request {
 	const char *uri;            /* raw REQUEST_URI, for logs */
 	const char *request_id;     /* nginx's $request_id, or "-" */
 	const char *user;           /* REMOTE_USER, or "-" */
+	const char *role;           /* the policy role deciding, for the audit line; or NULL */
+	const char *decision;       /* "allowed", "denied", or NULL before the check */
 	const char *content_type;
 	char *body;                 /* owned, NUL-terminated, body_len bytes */
 	size_t body_len;

@@ -3,68 +3,109 @@
  * HEAD is served by the GET route of the same path (without a body), so it
  * is not listed. The query column is the complete list of accepted query
  * parameters for the route. Every image route exists twice: in the pool's
- * default namespace and under /namespaces/{namespace}/. */
+ * default namespace and under /namespaces/{namespace}/.
+ *
+ * The last three columns are the authorization rule (policy.h, router.h):
+ * the verb needed, on which object, and what a 403 says the user may not
+ * do. A route without one is refused by every request and fails
+ * t/15-authz.t, which walks `rbd-rest-api --route-rules`. */
 #include "config.h"
 
+#include "policy.h"
 #include "routes.h"
 
-#define IMAGE_ROUTES(images)                                                          \
-	{HTTP_GET, images, "detail,limit,continue", api_images_list},                  \
-	{HTTP_POST, images, NULL, api_image_create},                                  \
-	{HTTP_GET, images "/{image}", NULL, api_image_get},                          \
-	{HTTP_PATCH, images "/{image}", NULL, api_image_patch},                      \
-	{HTTP_DELETE, images "/{image}", "async", api_image_delete},                 \
-	{HTTP_GET, images "/{image}/snapshots", NULL, api_snapshots_list},           \
-	{HTTP_POST, images "/{image}/snapshots", NULL, api_snapshot_create},         \
-	{HTTP_GET, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_get},  \
-	{HTTP_PATCH, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_patch}, \
-	{HTTP_DELETE, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_delete}, \
-	{HTTP_POST, images "/{image}/snapshots/{snapshot}/rollback", "async",        \
-	 api_snapshot_rollback},                                                      \
-	{HTTP_GET, images "/{image}/children", NULL, api_image_children},            \
-	{HTTP_POST, images "/{image}/flatten", "async", api_image_flatten},          \
-	{HTTP_POST, images "/{image}/copy", "async", api_image_copy},                \
-	{HTTP_POST, images "/{image}/trash", NULL, api_image_trash},                 \
-	{HTTP_GET, images "/{image}/metadata", NULL, api_metadata_list},             \
-	{HTTP_GET, images "/{image}/metadata/{key}", NULL, api_metadata_get},        \
-	{HTTP_PUT, images "/{image}/metadata/{key}", NULL, api_metadata_put},        \
-	{HTTP_DELETE, images "/{image}/metadata/{key}", NULL, api_metadata_delete},  \
-	{HTTP_GET, images "/{image}/qos", NULL, api_image_qos_get},                  \
-	{HTTP_PUT, images "/{image}/qos", NULL, api_image_qos_put},                  \
-	{HTTP_GET, images "/{image}/du", NULL, api_image_du},                        \
-	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers},            \
-	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks}
+#define NS ROUTE_SCOPE_NAMESPACE
+#define POOL ROUTE_SCOPE_POOL
+
+#define IMAGE_ROUTES(images)                                                                       \
+	{HTTP_GET, images, "detail,limit,continue", api_images_list, VERB_READ, NS, "read images"}, \
+	{HTTP_POST, images, NULL, api_image_create, VERB_CREATE, NS, "create images"},              \
+	{HTTP_GET, images "/{image}", NULL, api_image_get, VERB_READ, NS, "read images"},          \
+	{HTTP_PATCH, images "/{image}", NULL, api_image_patch, VERB_CHANGE, NS, "change images"},  \
+	{HTTP_DELETE, images "/{image}", "async", api_image_delete, VERB_DELETE, NS,               \
+	 "delete images"},                                                                          \
+	{HTTP_GET, images "/{image}/snapshots", NULL, api_snapshots_list, VERB_READ, NS,           \
+	 "read snapshots"},                                                                         \
+	{HTTP_POST, images "/{image}/snapshots", NULL, api_snapshot_create, VERB_CREATE, NS,       \
+	 "create snapshots"},                                                                       \
+	{HTTP_GET, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_get, VERB_READ, NS,  \
+	 "read snapshots"},                                                                         \
+	{HTTP_PATCH, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_patch,             \
+	 VERB_CHANGE, NS, "change snapshots"},                                                      \
+	{HTTP_DELETE, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_delete,           \
+	 VERB_DELETE, NS, "delete snapshots"},                                                      \
+	{HTTP_POST, images "/{image}/snapshots/{snapshot}/rollback", "async",                      \
+	 api_snapshot_rollback, VERB_CHANGE, NS, "roll back images"},                               \
+	{HTTP_GET, images "/{image}/children", NULL, api_image_children, VERB_READ, NS,            \
+	 "read images"},                                                                            \
+	{HTTP_POST, images "/{image}/flatten", "async", api_image_flatten, VERB_CHANGE, NS,        \
+	 "flatten images"},                                                                         \
+	{HTTP_POST, images "/{image}/copy", "async", api_image_copy, VERB_CREATE, NS,              \
+	 "copy images"},                                                                            \
+	{HTTP_POST, images "/{image}/trash", NULL, api_image_trash, VERB_TRASH, NS,                \
+	 "move images to the trash"},                                                               \
+	{HTTP_GET, images "/{image}/metadata", NULL, api_metadata_list, VERB_READ, NS,             \
+	 "read metadata"},                                                                          \
+	{HTTP_GET, images "/{image}/metadata/{key}", NULL, api_metadata_get, VERB_READ, NS,        \
+	 "read metadata"},                                                                          \
+	{HTTP_PUT, images "/{image}/metadata/{key}", NULL, api_metadata_put, VERB_CHANGE, NS,      \
+	 "change metadata"},                                                                        \
+	{HTTP_DELETE, images "/{image}/metadata/{key}", NULL, api_metadata_delete, VERB_CHANGE,    \
+	 NS, "change metadata"},                                                                    \
+	{HTTP_GET, images "/{image}/qos", NULL, api_image_qos_get, VERB_READ, NS, "read QoS"},     \
+	{HTTP_PUT, images "/{image}/qos", NULL, api_image_qos_put, VERB_QOS, NS,                   \
+	 "change the QoS of images"},                                                               \
+	{HTTP_GET, images "/{image}/du", NULL, api_image_du, VERB_READ, NS, "read images"},        \
+	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
+	 "read images"},                                                                            \
+	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"}
 
 const struct route api_routes[] = {
-	{HTTP_GET, "/api/v1/health", NULL, api_health},
-	{HTTP_GET, "/api/v1/version", NULL, api_version},
-	{HTTP_GET, "/api/v1/status", NULL, api_status},
-	{HTTP_GET, "/api/v1/metrics", NULL, api_metrics},
-	{HTTP_GET, "/api/v1/openapi.json", NULL, api_openapi},
+	{HTTP_GET, "/api/v1/health", NULL, api_health, VERB_READ, ROUTE_SCOPE_PUBLIC, "read"},
+	{HTTP_GET, "/api/v1/version", NULL, api_version, VERB_READ, ROUTE_SCOPE_ANY, "read"},
+	{HTTP_GET, "/api/v1/status", NULL, api_status, VERB_READ, ROUTE_SCOPE_CLUSTER,
+	 "read the service status"},
+	{HTTP_GET, "/api/v1/metrics", NULL, api_metrics, VERB_READ, ROUTE_SCOPE_CLUSTER,
+	 "read metrics"},
+	{HTTP_GET, "/api/v1/openapi.json", NULL, api_openapi, VERB_READ, ROUTE_SCOPE_ANY, "read"},
+	{HTTP_GET, "/api/v1/whoami", NULL, api_whoami, VERB_READ, ROUTE_SCOPE_ANY, "read"},
 
-	{HTTP_GET, "/api/v1/pools", "detail", api_pools_list},
-	{HTTP_POST, "/api/v1/pools", NULL, api_pool_create},
-	{HTTP_GET, "/api/v1/pools/{pool}", NULL, api_pool_get},
-	{HTTP_DELETE, "/api/v1/pools/{pool}", "confirm", api_pool_delete},
+	{HTTP_GET, "/api/v1/pools", "detail", api_pools_list, VERB_READ, ROUTE_SCOPE_ANY,
+	 "read pools"},
+	{HTTP_POST, "/api/v1/pools", NULL, api_pool_create, VERB_POOLS, ROUTE_SCOPE_CLUSTER,
+	 "create pools"},
+	{HTTP_GET, "/api/v1/pools/{pool}", NULL, api_pool_get, VERB_READ, POOL, "read pools"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}", "confirm", api_pool_delete, VERB_POOLS, POOL,
+	 "delete pools"},
 
 	IMAGE_ROUTES("/api/v1/pools/{pool}/images"),
 	IMAGE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images"),
 
-	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list},
-	{HTTP_POST, "/api/v1/pools/{pool}/trash/{id}/restore", NULL, api_trash_restore},
-	{HTTP_DELETE, "/api/v1/pools/{pool}/trash/{id}", "force,async", api_trash_delete},
+	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list, VERB_READ, NS,
+	 "read the trash"},
+	{HTTP_POST, "/api/v1/pools/{pool}/trash/{id}/restore", NULL, api_trash_restore, VERB_TRASH,
+	 NS, "restore images from the trash"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/trash/{id}", "force,async", api_trash_delete,
+	 VERB_TRASH, NS, "purge images from the trash"},
 
-	{HTTP_GET, "/api/v1/pools/{pool}/namespaces", NULL, api_namespaces_list},
-	{HTTP_POST, "/api/v1/pools/{pool}/namespaces", NULL, api_namespace_create},
-	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_get},
-	{HTTP_DELETE, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_delete},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces", NULL, api_namespaces_list, VERB_READ, POOL,
+	 "read namespaces"},
+	{HTTP_POST, "/api/v1/pools/{pool}/namespaces", NULL, api_namespace_create, VERB_NAMESPACES,
+	 POOL, "create namespaces"},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_get,
+	 VERB_READ, NS, "read namespaces"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_delete,
+	 VERB_NAMESPACES, NS, "delete namespaces"},
 
-	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get},
-	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put},
+	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get, VERB_READ, POOL, "read QoS"},
+	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put, VERB_QOS, POOL,
+	 "change the QoS of pools"},
 
-	{HTTP_GET, "/api/v1/tasks", NULL, api_tasks_list},
-	{HTTP_GET, "/api/v1/tasks/{id}", NULL, api_task_get},
-	{HTTP_DELETE, "/api/v1/tasks/{id}", NULL, api_task_delete},
+	{HTTP_GET, "/api/v1/tasks", NULL, api_tasks_list, VERB_READ, ROUTE_SCOPE_ANY, "read tasks"},
+	{HTTP_GET, "/api/v1/tasks/{id}", NULL, api_task_get, VERB_READ, ROUTE_SCOPE_ANY,
+	 "read tasks"},
+	{HTTP_DELETE, "/api/v1/tasks/{id}", NULL, api_task_delete, VERB_TASKS, ROUTE_SCOPE_ANY,
+	 "cancel tasks"},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

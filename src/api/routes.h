@@ -14,6 +14,7 @@ struct response;
 
 int api_health(struct request *req, struct response *resp);
 int api_version(struct request *req, struct response *resp);
+int api_whoami(struct request *req, struct response *resp);   /* authz.c */
 int api_status(struct request *req, struct response *resp);
 int api_metrics(struct request *req, struct response *resp);
 int api_openapi(struct request *req, struct response *resp);

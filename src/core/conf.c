@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "policy.h"
 #include "scoreboard.h"
 #include "size.h"
 
@@ -58,6 +59,8 @@ static const struct conf_key keys[] = {
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
 	KEY(log_file, KEY_STRING, 0, 0,
 	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
+	KEY(policy, KEY_STRING, 0, 0,
+	    "authorization policy file (users, roles, scopes); empty = every user is admin"),
 };
 
 /* Most of a request is waiting on the cluster, which the request threads
@@ -82,6 +85,7 @@ int conf_init(struct conf *conf)
 	conf->ceph_id = strdup("rbdapi");
 	conf->keyring = strdup("");
 	conf->log_file = strdup("");
+	conf->policy = strdup("");
 	conf->socket_mode = 0660;
 	conf->workers = default_workers();
 	/* Enough for a burst of slow requests (copies, snapshot changes) to
@@ -98,7 +102,7 @@ int conf_init(struct conf *conf)
 	conf->sync_max_size = 32ull << 30;
 	conf->log_level = LOG_LEVEL_INFO;
 	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
-	    !conf->keyring || !conf->log_file) {
+	    !conf->keyring || !conf->log_file || !conf->policy) {
 		conf_free(conf);
 		return -ENOMEM;
 	}
@@ -107,6 +111,8 @@ int conf_init(struct conf *conf)
 
 void conf_free(struct conf *conf)
 {
+	policy_free(conf->authz);
+	conf->authz = NULL;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (keys[i].type == KEY_STRING) {
 			char **field = (char **)((char *)conf + keys[i].offset);
@@ -282,4 +288,11 @@ void conf_print_help(FILE *out)
 {
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		fprintf(out, "  --%-18s %s\n", keys[i].name, keys[i].help);
+}
+
+int conf_load_policy(struct conf *conf, char *err, size_t errlen)
+{
+	if (!*conf->policy)
+		return 0;
+	return policy_load_file(conf->policy, &conf->authz, err, errlen);
 }

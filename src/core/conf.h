@@ -38,6 +38,8 @@ struct conf {
 	bool allow_root;
 	enum log_level log_level;
 	char *log_file;           /* "" = stderr (journald); else appended to, reopened on SIGUSR1 */
+	char *policy;             /* policy file path; "" = every authenticated user is admin */
+	struct policy *authz;     /* the policy file read (conf_load_policy); NULL = none */
 };
 
 /* Fills every key with its default. Returns 0 or -ENOMEM. */
@@ -51,6 +53,11 @@ int conf_set(struct conf *conf, const char *key, const char *value, char *err, s
 /* Reads "key = value" lines ('#' comments, blank lines). Returns 0, or a
  * negative errno with "path:line: ..." in err. */
 int conf_load_file(struct conf *conf, const char *path, char *err, size_t errlen);
+
+/* Reads the file the policy key names into conf->authz (nothing when the
+ * key is empty). Returns 0, or a negative errno with "path:line: ..." in
+ * err: a bad policy stops start-up and a reload keeps the old one. */
+int conf_load_policy(struct conf *conf, char *err, size_t errlen);
 
 /* Writes the key table (name, default, help) for --help. */
 void conf_print_help(FILE *out);

@@ -259,3 +259,22 @@ char *percent_encode_dup(const char *in)
 	}
 	return out;
 }
+
+const char *route_scope_name(enum route_scope scope)
+{
+	switch (scope) {
+	case ROUTE_SCOPE_PUBLIC:
+		return "public";
+	case ROUTE_SCOPE_ANY:
+		return "any";
+	case ROUTE_SCOPE_CLUSTER:
+		return "cluster";
+	case ROUTE_SCOPE_POOL:
+		return "pool";
+	case ROUTE_SCOPE_NAMESPACE:
+		return "namespace";
+	case ROUTE_SCOPE_NONE:
+		break;
+	}
+	return "none";
+}

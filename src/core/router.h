@@ -25,6 +25,16 @@ struct request;
 struct response;
 typedef int (*route_handler)(struct request *req, struct response *resp);
 
+/* What object a route's authorization is checked on (policy.h). */
+enum route_scope {
+	ROUTE_SCOPE_NONE = 0,   /* no rule: a route must say (t/15-authz.t) */
+	ROUTE_SCOPE_PUBLIC,     /* anyone, even unauthenticated (health probes) */
+	ROUTE_SCOPE_ANY,        /* any user with a role; answers filtered to their scopes */
+	ROUTE_SCOPE_CLUSTER,    /* the service or cluster as a whole: scope "*" */
+	ROUTE_SCOPE_POOL,       /* {pool} as a whole */
+	ROUTE_SCOPE_NAMESPACE,  /* {pool}/{namespace}, or the pool's default namespace */
+};
+
 struct route {
 	enum http_method method;
 	const char *pattern;
@@ -33,7 +43,14 @@ struct route {
 	 * not silently ignored. */
 	const char *query;
 	route_handler handler;
+	/* Authorization: the policy verb (one enum policy_verb bit) needed
+	 * on scope, and what a 403 says the user may not do. */
+	unsigned verb;
+	enum route_scope scope;
+	const char *action;
 };
+
+const char *route_scope_name(enum route_scope scope);
 
 struct route_match {
 	const struct route *route;

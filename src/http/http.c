@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "authz.h"
 #include "conf.h"
 #include "faults.h"
 #include "http.h"
@@ -276,9 +277,14 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 		return;
 	if (check_query_allowed(req, resp) < 0)
 		return;
+	if (authz_check(req, resp) < 0)
+		return;
 	if (read_body(fcgi, req, req->env->conf->max_body, resp) < 0)
 		return;
+	if (authz_check_body(req, resp) < 0)
+		return;
 	req->match.route->handler(req, resp);
+	authz_filter(req, resp);
 	if (foreign)
 		refuse_foreign_if_missing(req, foreign, resp);
 }
@@ -349,7 +355,9 @@ static double elapsed_ms(const struct timespec *start)
 static void log_request(const struct request *req, const struct response *resp,
 			const char *method, double ms)
 {
-	int mutating = req->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
+	/* A refused request is part of the audit trail whatever its method. */
+	int mutating = (req->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE)) ||
+		       (req->decision && strcmp(req->decision, "denied") == 0);
 	enum log_level level = resp->status >= 500 ? LOG_LEVEL_ERROR
 			       : mutating          ? LOG_LEVEL_INFO
 						   : LOG_LEVEL_DEBUG;
@@ -369,9 +377,9 @@ static void log_request(const struct request *req, const struct response *resp,
 	if (!*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
 		method = "?";
 	log_event(level, req->request_id, req->user,
-		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f%s%s%s",
+		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f role=%s decision=%s%s%s%s",
 		  mutating ? "audit" : "request", method, log_quote(req->uri, uri, sizeof(uri)),
-		  resp->status, ms, *message ? " msg=\"" : "",
+		  resp->status, ms, req->role ? req->role : "-", req->decision ? req->decision : "-", *message ? " msg=\"" : "",
 		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "");
 }
 

@@ -18,6 +18,7 @@
 #include "listen.h"
 #include "log.h"
 #include "master.h"
+#include "policy.h"
 #include "routes.h"
 #include "task_runner.h"
 
@@ -40,6 +41,7 @@ static void usage(FILE *out)
 		"  -h        this help\n"
 		"  -V        print the version\n"
 		"  --routes  print the route table (METHOD PATH per line) and exit\n"
+		"  --route-rules  the same with each route's verb and scope (policy)\n"
 		"\n"
 		"Configuration keys (file: \"key = value\"; command line: --key=value):\n",
 		CONF_DEFAULT_PATH);
@@ -83,6 +85,9 @@ static int load_conf(void *arg, struct conf *conf, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	r = conf_load_policy(conf, err, errlen);
+	if (r < 0)
+		goto fail;
 	return 0;
 fail:
 	conf_free(conf);
@@ -108,6 +113,14 @@ static int parse_command_line(int argc, char **argv, struct command_line *cl)
 			for (size_t r = 0; r < api_nroutes; r++)
 				printf("%s %s\n", http_method_name(api_routes[r].method),
 				       api_routes[r].pattern);
+			exit(0);
+		} else if (strcmp(arg, "--route-rules") == 0) {
+			/* For t/15-authz.t: every route with its authorization rule. */
+			for (size_t r = 0; r < api_nroutes; r++)
+				printf("%s %s %s %s\n", http_method_name(api_routes[r].method),
+				       api_routes[r].pattern,
+				       policy_verb_name(api_routes[r].verb) ? policy_verb_name(api_routes[r].verb) : "none",
+				       route_scope_name(api_routes[r].scope));
 			exit(0);
 		} else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
 			printf("rbd-rest-api %s\n", PACKAGE_VERSION);

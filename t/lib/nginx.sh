@@ -15,6 +15,8 @@
 #         NGINX_HTTP_URL  http://127.0.0.1:HTTP_PORT
 #         API_USER        admin
 #         API_PASSWORD    random, fresh on every start
+#         API_VIEWER_PASSWORD, API_TENANT_PASSWORD  for users viewer, team-a
+#         API_CLIENT_CERT, API_CLIENT_KEY  a client certificate (CN=robot-1)
 #         API_CACERT      DIR/nginx/ca.crt (give to curl --cacert)
 #         NGINX_PID       pid of the nginx master
 #       and writes the same as `export` lines to DIR/nginx/env.
@@ -76,6 +78,21 @@ _nginx_subst() {
 	fi
 }
 
+# _nginx_uncomment FILE OLD NEW
+# Turn the commented-out line `# OLD;` in FILE into `NEW;` (an optional
+# feature the shipped config leaves off), once, as _nginx_subst does.
+_nginx_uncomment() {
+	local file=$1 old=$2 new=$3 re n
+	re="^([[:space:]]*)#[[:space:]]*$(_nginx_ere "$old")[[:space:]]*;"
+	n=$(grep -cE -- "$re" "$file" || true)
+	if [ "$n" != 1 ]; then
+		_nginx_err "expected exactly one '# $old;' line in $file, found ${n:-0}"
+		return 1
+	fi
+	sed -E -i -e "s|$re|\\1$(_nginx_sed_rep "$new");|" "$file" || return 1
+	grep -qF -- "$new;" "$file" || { _nginx_err "uncommenting '$old' in $file did not take"; return 1; }
+}
+
 # _nginx_as_worker CMD... : run CMD as the nginx worker user (when root).
 _nginx_as_worker() {
 	if [ "$(id -u)" != 0 ]; then
@@ -91,7 +108,7 @@ _nginx_as_worker() {
 	fi
 }
 
-# _nginx_htpasswd FILE USER PASSWORD
+# _nginx_htpasswd FILE USER PASSWORD  (appends to FILE)
 # A salted SHA-1 ({SSHA}) entry, as the README recommends for generated
 # API passwords: nginx checks the password at every request, and bcrypt
 # would cost ~2 ms of CPU each time, while a random 128-bit password needs
@@ -101,7 +118,7 @@ _nginx_htpasswd() {
 	salt=$(mktemp) && digest=$(mktemp) || return 1
 	openssl rand 8 >"$salt" &&
 		{ printf '%s' "$pass"; cat "$salt"; } | openssl dgst -sha1 -binary >"$digest" &&
-		printf '%s:{SSHA}%s\n' "$user" "$(cat "$digest" "$salt" | base64 -w0)" >"$file"
+		printf '%s:{SSHA}%s\n' "$user" "$(cat "$digest" "$salt" | base64 -w0)" >>"$file"
 	local status=$?
 	rm -f "$salt" "$digest"
 	[ "$status" -eq 0 ] || _nginx_err "cannot hash the password with openssl"
@@ -197,9 +214,30 @@ nginx_start() {
 	chmod 0600 "$nd/server.key"
 	cp "$nd/server.crt" "$nd/ca.crt" || return 1
 
+	# --- client certificates: a CA of their own, and one machine client
+	# (CN=robot-1) it signed, for the optional certificate login.
+	if ! { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-days 90 -subj "/CN=rbd-rest-api test clients CA" \
+			-keyout "$nd/client-ca.key" -out "$nd/client-ca.crt" &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-subj "/O=rbd-rest-api tests/CN=robot-1" \
+			-keyout "$nd/client.key" -out "$nd/client.csr" &&
+		openssl x509 -req -in "$nd/client.csr" -CA "$nd/client-ca.crt" \
+			-CAkey "$nd/client-ca.key" -CAcreateserial -days 90 -out "$nd/client.crt"
+	} >>"$nd/openssl.log" 2>&1; then
+		_nginx_err "making the client certificates failed:"; cat "$nd/openssl.log" >&2
+		return 1
+	fi
+
 	# --- basic auth
 	password=$(openssl rand -hex 16) || { _nginx_err "openssl rand failed"; return 1; }
+	rm -f "$nd/htpasswd"
 	_nginx_htpasswd "$nd/htpasswd" admin "$password" || return 1
+	# The users the stack's policy (t/lib/stack.sh) gives narrower roles.
+	API_VIEWER_PASSWORD=$(openssl rand -hex 16) && API_TENANT_PASSWORD=$(openssl rand -hex 16) ||
+		{ _nginx_err "openssl rand failed"; return 1; }
+	_nginx_htpasswd "$nd/htpasswd" viewer "$API_VIEWER_PASSWORD" || return 1
+	_nginx_htpasswd "$nd/htpasswd" team-a "$API_TENANT_PASSWORD" || return 1
 	# Read by the workers at every request.
 	if [ "$(id -u)" = 0 ]; then
 		chgrp "$_NGINX_WORKER_USER" "$nd/htpasswd" && chmod 0640 "$nd/htpasswd" || return 1
@@ -226,6 +264,9 @@ nginx_start() {
 	_nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
 	_nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
 	_nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "unix:$sock" &&
+	_nginx_uncomment "$nd/server.conf" 'ssl_client_certificate /etc/nginx/ssl/rbd-rest-api-clients-ca.crt' \
+		"ssl_client_certificate $nd/client-ca.crt" &&
+	_nginx_uncomment "$nd/server.conf" 'ssl_verify_client optional' 'ssl_verify_client optional' &&
 	cp "$_NGINX_SRC_DIR/api-docs.html" "$nd/api-docs.html" &&
 	_nginx_subst "$nd/location.conf" alias '/usr/local/share/rbd-rest-api/api-docs.html' "$nd/api-docs.html" ||
 		return 1
@@ -325,10 +366,14 @@ EOF
 	API_USER='admin'
 	API_PASSWORD=$password
 	API_CACERT=$nd/ca.crt
-	export NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT
+	API_CLIENT_CERT=$nd/client.crt
+	API_CLIENT_KEY=$nd/client.key
+	export NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT \
+		API_VIEWER_PASSWORD API_TENANT_PASSWORD API_CLIENT_CERT API_CLIENT_KEY
 	{
 		local v
-		for v in NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT; do
+		for v in NGINX_PID NGINX_URL NGINX_HTTP_URL API_USER API_PASSWORD API_CACERT \
+			API_VIEWER_PASSWORD API_TENANT_PASSWORD API_CLIENT_CERT API_CLIENT_KEY; do
 			printf 'export %s=%q\n' "$v" "${!v}"
 		done
 	} >"$nd/env" || return 1

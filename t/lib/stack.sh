@@ -7,7 +7,9 @@
 #   stack_start DIR   start everything under DIR (an empty directory);
 #                     writes DIR/env with the export lines a client needs:
 #                     RBD_API_URL, RBD_API_USER, RBD_API_PASSWORD,
-#                     RBD_API_CACERT, CEPH_CONF, RBD_STACK_DIR
+#                     RBD_API_CACERT, CEPH_CONF, RBD_STACK_DIR, and the
+#                     policy's narrower users: RBD_API_VIEWER (role viewer),
+#                     RBD_API_TENANT (operator in RBD_API_TENANT_SCOPE)
 #   stack_stop DIR    stop what stack_start started there (idempotent)
 
 _STACK_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,7 +23,20 @@ stack_start() {
 	chmod 755 "$dir"
 	mkdir -p "$dir/cluster" "$dir/daemon"
 	cluster_start "$dir/cluster" || return 1
-	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "${STACK_DAEMON_OPTIONS[@]}" || return 1
+	# The policy (docs/operations.md, "Authorization"): admin and the
+	# FastCGI tests' "tester" may do everything, viewer only read, team-a
+	# operate in its namespace.
+	timeout 45 rbd -c "$dir/cluster/ceph.conf" namespace create rbd/team-a || return 1
+	{
+		echo "# written by t/lib/stack.sh"
+		echo "grant admin admin *"
+		echo "grant tester admin *"
+		echo "grant viewer viewer *"
+		echo "grant team-a operator rbd/team-a"
+		echo "grant robot-1 viewer *    # the client certificate's CN"
+	} >"$dir/daemon/policy.conf"
+	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "policy=$dir/daemon/policy.conf" \
+		"${STACK_DAEMON_OPTIONS[@]}" || return 1
 	https_port=$(free_port) && http_port=$(free_port) || return 1
 	nginx_start "$dir" "$DAEMON_SOCKET" "$https_port" "$http_port" || return 1
 	{
@@ -32,6 +47,10 @@ stack_start() {
 		echo "export RBD_API_CACERT=$API_CACERT"
 		echo "export CEPH_CONF=$dir/cluster/ceph.conf"
 		echo "export RBD_STACK_DIR=$dir"
+		echo "export RBD_API_VIEWER=viewer:$API_VIEWER_PASSWORD"
+		echo "export RBD_API_TENANT=team-a:$API_TENANT_PASSWORD"
+		echo "export RBD_API_TENANT_SCOPE=rbd/team-a"
+		echo "export RBD_API_CLIENT_CERT=$API_CLIENT_CERT RBD_API_CLIENT_KEY=$API_CLIENT_KEY"
 	} >"$dir/env"
 	# Ready means a worker answers health through nginx.
 	for ((i = 0; i < 100; i++)); do
