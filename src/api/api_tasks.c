@@ -478,26 +478,41 @@ static int local_task_unknown(struct response *resp, const char *id, int64_t poo
 			     id, pool_id);
 }
 
+/* What GET and DELETE of a task begin with: the id, the cluster, and a
+ * task of ours, whose id names the pool that holds its record, answered
+ * by local. Returns 1 when the answer is made, 0 when the manager is to
+ * be asked, or a negative errno (answered too). */
+static int task_request(struct request *req, struct response *resp, char id[TASK_ID_LEN + 1],
+			rados_t *cluster, int (*local)(struct response *, rados_t, const char *))
+{
+	int64_t pool_id;
+	int r;
+
+	r = require_task_id(req, resp, id);
+	if (r < 0)
+		return r;
+	r = api_cluster(req, resp, cluster);
+	if (r < 0)
+		return r;
+	if (task_id_pool(id, &pool_id) != 0)
+		return 0;
+	r = local(resp, *cluster, id);
+	if (r == -ENOENT)
+		r = local_task_unknown(resp, id, pool_id);
+	return r < 0 ? r : 1;
+}
+
 int api_task_get(struct request *req, struct response *resp)
 {
 	struct mgr_reply reply = {0}, history_reply = {0};
 	struct json_object *entry = NULL, *history = NULL, *completed = NULL, *event;
 	rados_t cluster;
 	char id[TASK_ID_LEN + 1];
-	int64_t pool_id;
 	int r, h;
 
-	r = require_task_id(req, resp, id);
-	if (r < 0)
-		return r;
-	r = api_cluster(req, resp, &cluster);
-	if (r < 0)
-		return r;
-	/* Ours: the id names the pool that holds its record. */
-	if (task_id_pool(id, &pool_id) == 0) {
-		r = api_local_task_get(resp, cluster, id);
-		return r == -ENOENT ? local_task_unknown(resp, id, pool_id) : r;
-	}
+	r = task_request(req, resp, id, &cluster, api_local_task_get);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
 	if (r == 0) {
 		entry = parse_reply(&reply);
@@ -543,19 +558,11 @@ int api_task_delete(struct request *req, struct response *resp)
 	struct json_object *history = NULL, *completed = NULL, *event;
 	rados_t cluster;
 	char id[TASK_ID_LEN + 1];
-	int64_t pool_id;
 	int r, h;
 
-	r = require_task_id(req, resp, id);
-	if (r < 0)
-		return r;
-	r = api_cluster(req, resp, &cluster);
-	if (r < 0)
-		return r;
-	if (task_id_pool(id, &pool_id) == 0) {
-		r = api_local_task_cancel(resp, cluster, id);
-		return r == -ENOENT ? local_task_unknown(resp, id, pool_id) : r;
-	}
+	r = task_request(req, resp, id, &cluster, api_local_task_cancel);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = mgr_call(cluster, "rbd task cancel", "task_id", id, &reply);
 	if (r == 0) {
 		response_json(resp, 204, NULL);
