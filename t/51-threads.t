@@ -29,7 +29,7 @@ results=$(mktemp)
 at_exit "rm -f $results"
 
 story "one worker, eight threads"
-extra_daemon threads workers=1 threads=8
+extra_daemon threads workers=1 threads=8 max_sync_data_ops=6
 master=$DAEMON_PID
 wait_healthy
 is "$STATUS" 200 "a worker with 8 threads answers"
@@ -77,6 +77,7 @@ is "$(code DELETE "/api/v1/pools/rbd/images/$img")" 204 "image deleted"
 story "quick requests never wait behind slow ones"
 src=$(unique thrsrc)
 rbd create --size 256M "rbd/$src"
+at_exit "rbd rm rbd/$src >/dev/null 2>&1"
 rbd bench --io-type write --io-size 4M --io-total 256M --io-pattern seq "rbd/$src" >/dev/null 2>&1
 : >"$results"
 # 16 sync copies, twice the worker's 8 threads: 6 run (the mutations'
@@ -104,7 +105,28 @@ echo "# threads: health+get-image worst ${worst} ms with 16 copies in flight ($b
 ok "$([ "$worst" -lt 1000 ]; echo $?)" "health and get-image answer at once while copies fill the threads (worst ${worst} ms)"
 is "$(grep -c '^201$' "$results")" 16 "and the 16 copies all end 201"
 for i in $(seq 16); do rbd rm "rbd/$src-c$i" >/dev/null 2>&1; done
-rbd rm "rbd/$src" >/dev/null 2>&1
+
+story "synchronous copies take turns, and the heap is given back after"
+extra_daemon moves workers=1 threads=8 max_sync_data_ops=1
+wait_healthy
+worker=$(worker_pids "$DAEMON_PID")
+: >"$results"
+for i in $(seq 4); do
+	code POST "/api/v1/pools/rbd/images/$src/copy" "{\"pool\":\"rbd\",\"name\":\"$src-m$i\"}" \
+		>>"$results" &
+done
+wait
+is "$(grep -c '^201$' "$results")" 4 "4 copies at once with max_sync_data_ops=1: each waits its turn, all 201"
+for i in $(seq 4); do
+	is "$(rbd info --format json "rbd/$src-m$i" | jq -r .size)" $((256 << 20)) "copy $i is whole"
+	rbd rm "rbd/$src-m$i" >/dev/null 2>&1
+done
+sleep 2.5  # quiet for over a second: the worker trims its heap
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$worker/status")
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$worker/status")
+echo "# threads: a worker after 4 copies: peak ${hwm} KiB, ${rss} KiB once quiet"
+ok "$([ "$hwm" -lt 65536 ] || [ $((hwm - rss)) -ge 16384 ]; echo $?)" \
+	"a quiet worker gives the copies' memory back (peak $((hwm >> 10)) MiB, now $((rss >> 10)) MiB)"
 
 story "recycling drains the threads"
 extra_daemon recycle workers=2 threads=4 max_requests=10

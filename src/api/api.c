@@ -11,6 +11,7 @@
 #include "ceph.h"
 #include "conf.h"
 #include "image_lock.h"
+#include "permits.h"
 #include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
@@ -237,17 +238,34 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 	return 0;
 }
 
-int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t image,
-			 const struct image_ref *ref, const char *doing)
+int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t image,
+			const struct image_ref *ref, const char *doing)
 {
-	uint64_t limit = req->env->conf->sync_max_size, size;
+	const struct conf *conf = req->env->conf;
+	struct permits *moves = req->env->data_moves;
+	uint64_t size;
+	int r;
 
 	/* A size that cannot be read is left to the operation to report. */
-	if (!limit || rbd_get_size(image, &size) < 0 || size <= limit)
+	if (conf->sync_max_size && rbd_get_size(image, &size) == 0 && size > conf->sync_max_size)
+		return response_fail(resp, -EINVAL,
+				     "%s image %s (%" PRIu64 " bytes) could outlast the request: it is larger than sync_max_size (%" PRIu64 " bytes); ask with ?async=true",
+				     doing, ref->spec, size, conf->sync_max_size);
+	if (!moves || req->data_permit)
 		return 0;
-	return response_fail(resp, -EINVAL,
-			     "%s image %s (%" PRIu64 " bytes) could outlast the request: it is larger than sync_max_size (%" PRIu64 " bytes); ask with ?async=true",
-			     doing, ref->spec, size, limit);
+	/* Each one holds librbd's buffers for up to
+	 * rbd_concurrent_management_ops objects: the bound keeps a worker's
+	 * memory within what the deployment gives it. */
+	r = permits_take(moves, conf->rados_timeout);
+	if (r < 0) {
+		r = response_fail_http(resp, 429,
+				       "%s image %s must wait: this worker already moves the data of %u images at once (max_sync_data_ops) and none finished within %u s; try again, or ask with ?async=true",
+				       doing, ref->spec, moves->max, conf->rados_timeout);
+		resp->retry_after = 10;
+		return r;
+	}
+	req->data_permit = true;
+	return 0;
 }
 
 int api_no_progress(uint64_t offset, uint64_t total, void *arg)
@@ -262,6 +280,9 @@ void api_request_end(struct request *req)
 {
 	image_lock_release(req->env->board, req->image_lock);
 	req->image_lock = -1;
+	if (req->data_permit)
+		permits_give(req->env->data_moves);
+	req->data_permit = false;
 }
 
 int api_location_image(struct response *resp, const struct image_ref *ref, const char *suffix)

@@ -13,6 +13,8 @@
 #include "request.h"
 #include "response.h"
 
+struct permits;
+
 struct ceph_conn;
 struct ceph_ioctx_cache;
 struct conf;
@@ -31,6 +33,7 @@ struct api_env {
 	struct image_directory *directory;  /* this thread's last image listing read, kept while it holds */
 	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
 	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
+	struct permits *data_moves;         /* the worker's synchronous copies, flattens, rollbacks; NULL = no bound */
 };
 
 /* Ends a request for the api layer, once its answer is made: releases
@@ -85,14 +88,16 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 int api_refuse_if_open(struct response *resp, rbd_image_t image, const struct image_ref *ref,
 		       const char *then);
 
-/* Opens ref's image (read-only unless writable), answering on failure. */
-/* For work that grows with the image (copy, flatten, rollback): 0 when
- * the open image may be done synchronously, else a 400 in resp telling to
- * ask with ?async=true (image larger than sync_max_size). doing is the
- * verb, e.g. "copying". */
-int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t image,
-			 const struct image_ref *ref, const char *doing);
+/* Before work that moves the image's data (copy, flatten, rollback) in
+ * the request: 0 when the open image may be done synchronously, with one
+ * of the worker's data_moves permits taken until the request ends; else
+ * a 400 in resp telling to ask with ?async=true (image larger than
+ * sync_max_size), or a 429 when no permit came free within rados_timeout.
+ * doing is the verb, e.g. "copying". */
+int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t image,
+			const struct image_ref *ref, const char *doing);
 
+/* Opens ref's image (read-only unless writable), answering on failure. */
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		   int writable, rbd_image_t *image);
 

@@ -448,7 +448,7 @@ int api_image_flatten(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref, 1, &image);
 	if (r < 0)
 		return r;
-	r = api_refuse_long_sync(req, resp, image, &ref, "flattening");
+	r = api_sync_data_begin(req, resp, image, &ref, "flattening");
 	if (r < 0) {
 		rbd_close(image);
 		return r;
@@ -542,7 +542,7 @@ int api_image_copy(struct request *req, struct response *resp)
 		r = start_copy_task(req, resp, &src, &dst, dst_ioctx, deep);
 		goto out;
 	}
-	r = api_refuse_long_sync(req, resp, image, &src, "copying");
+	r = api_sync_data_begin(req, resp, image, &src, "copying");
 	if (r < 0)
 		goto out;
 	/* As for clones: copies onto one name take turns. */

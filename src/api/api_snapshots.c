@@ -668,7 +668,7 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		return r;
-	r = api_refuse_long_sync(req, resp, image, &ref.image, "rolling back");
+	r = api_sync_data_begin(req, resp, image, &ref.image, "rolling back");
 	if (r < 0) {
 		rbd_close(image);
 		return r;

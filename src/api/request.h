@@ -5,6 +5,7 @@
 #ifndef RBD_REST_API_REQUEST_H
 #define RBD_REST_API_REQUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "router.h"
@@ -33,6 +34,7 @@ struct request {
 	size_t nquery;
 	struct route_match match;
 	int image_lock;             /* held image lock (api_image_lock), or -1 */
+	bool data_permit;           /* holds one of env->data_moves (api_sync_data_begin) */
 	struct api_env *env;        /* what handlers reach besides the request */
 };
 

@@ -54,6 +54,8 @@ static const struct conf_key keys[] = {
 	KEY(max_body, KEY_SIZE, 1, 64ul << 20, "largest request body accepted, e.g. 64K"),
 	KEY(sync_max_size, KEY_SIZE, 0, ULONG_MAX,
 	    "largest image copied, flattened or rolled back without ?async=true; 0 = any"),
+	KEY(max_sync_data_ops, KEY_UINT, 1, 1024,
+	    "synchronous copies, flattens and rollbacks one worker runs at once; more wait"),
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
@@ -95,6 +97,7 @@ int conf_init(struct conf *conf)
 	/* nginx's fastcgi_read_timeout: past it nobody waits for the answer. */
 	conf->request_timeout = 120;
 	conf->max_tasks = 4;
+	conf->max_sync_data_ops = 2;
 	conf->rados_timeout = 30;
 	conf->max_body = 64 * 1024;
 	/* Copy, flatten and rollback move up to the whole image: at a few

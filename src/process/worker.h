@@ -10,6 +10,7 @@
 #include "api.h"
 #include "ceph.h"
 #include "image_directory.h"
+#include "permits.h"
 #include "scoreboard.h"
 
 struct conf;
@@ -35,6 +36,8 @@ struct worker_ctx {
 	struct worker_thread *threads;
 	unsigned nthreads;
 	unsigned running;             /* threads not yet finished (atomic) */
+	unsigned serving;             /* requests being served now (atomic) */
+	unsigned long served;         /* requests served in all (atomic) */
 	int stop;                     /* stop accepting (atomic) */
 	int accept_failed;            /* accept failed other than for a stop (atomic) */
 	pthread_mutex_t accept_lock;  /* one thread in FCGX_Accept_r at a time */
@@ -52,6 +55,7 @@ struct worker_ctx {
 	FCGX_Request **queue;         /* accepted mutations waiting for a permit (a ring) */
 	unsigned queue_head, nqueued, queue_max;
 	unsigned slow_running, slow_max;  /* mutations being served, and the most at once */
+	struct permits data_moves;    /* synchronous copies, flattens, rollbacks (api_sync_data_begin) */
 };
 
 /* Exit code of a worker that stopped because it served max_requests: the

@@ -277,6 +277,14 @@ nginx_start() {
 			'$binary_remote_addr zone=rbd_api_req:10m rate=100r/s' \
 			"\$binary_remote_addr zone=rbd_api_req:10m rate=$RBD_NGINX_RATE" || return 1
 	fi
+	# ... and holds more connections from it than the shipped 64.
+	local worker_connections=256
+	if [ -n "${RBD_NGINX_CONN:-}" ]; then
+		_nginx_subst "$nd/location.conf" limit_conn 'rbd_api_conn 64' \
+			"rbd_api_conn $RBD_NGINX_CONN" || return 1
+		# A client's connection and its request's FastCGI connection.
+		worker_connections=$((2 * RBD_NGINX_CONN + 64))
+	fi
 
 	# --- top-level config
 	local user_line=
@@ -291,7 +299,7 @@ pid $nd/nginx.pid;
 error_log $nd/error.log info;
 
 events {
-	worker_connections 256;
+	worker_connections $worker_connections;
 }
 
 http {
