@@ -43,6 +43,18 @@ is "$(field '.Items | length')" 0 "gone"
 api DELETE "$base"
 expect_error 404 NotFound "image rbd/$img has no snapshot schedule of its own" "delete twice"
 
+story "two creates at once: one wins"
+for i in 1 2; do
+	( api POST "$base" "{\"interval\":\"${i}h\",\"keep\":{\"last\":1}}"; echo "$STATUS" ) &
+done >"$RBD_STACK_DIR/sched-race.$$"
+wait
+is "$(sort "$RBD_STACK_DIR/sched-race.$$" | paste -sd' ')" "201 409" "one 201, one 409"
+rm -f "$RBD_STACK_DIR/sched-race.$$"
+api GET "$base"
+is "$(field '.Items | length')" 1 "one schedule"
+api DELETE "$base"
+expect_status 204 "deleted"
+
 story "a namespace's and a start time"
 api POST /api/v1/pools/rbd/namespaces/team-a/snapshot-schedules \
 	'{"interval":"1d","start_time":"2026-01-01T02:30:00+01:00","keep":{"weekly":4},"prefix":"nightly-"}'

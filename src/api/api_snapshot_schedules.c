@@ -272,7 +272,7 @@ static int set_location(struct request *req, struct response *resp,
 
 int api_snapshot_schedule_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *keep, *stored = NULL, *all = NULL, *answer = NULL;
+	struct json_object *body = NULL, *keep, *stored = NULL, *answer = NULL;
 	const char *interval;
 	struct schedule_ref ref;
 	struct sched_spec spec;
@@ -304,19 +304,14 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 	r = require_target(req, resp, &ref, &store);
 	if (r < 0)
 		goto out;
-	r = sched_store_read(store, &all);
-	if (r < 0) {
-		r = response_fail_errno(resp, r, "reading the snapshot schedules of pool %s failed",
-					ref.pool);
-		goto out;
-	}
-	if (json_object_object_get_ex(all, key, NULL)) {
-		r = response_fail(resp, -EEXIST,
+	r = sched_store_put_new(store, key,
+				json_object_to_json_string_ext(stored, JSON_C_TO_STRING_PLAIN));
+	if (r == -EEXIST) {
+		r = response_fail(resp, r,
 				  "%s already has a snapshot schedule; delete it first to change it",
 				  ref.what);
 		goto out;
 	}
-	r = sched_store_put(store, key, json_object_to_json_string_ext(stored, JSON_C_TO_STRING_PLAIN));
 	if (r < 0) {
 		r = response_fail_errno(resp, r, "storing the snapshot schedule of %s failed", ref.what);
 		goto out;
@@ -333,7 +328,6 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 	r = 0;
 out:
 	json_object_put(answer);
-	json_object_put(all);
 	json_object_put(stored);
 	json_object_put(body);
 	free(key);

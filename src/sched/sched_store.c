@@ -137,19 +137,32 @@ int sched_store_read(rados_ioctx_t ioctx, struct json_object **all)
 	return r;
 }
 
-int sched_store_put(rados_ioctx_t ioctx, const char *key, const char *value)
+int sched_store_put_new(rados_ioctx_t ioctx, const char *key, const char *value)
 {
-	rados_write_op_t op = rados_create_write_op();
+	rados_write_op_t op;
 	size_t len = strlen(value);
-	int r;
+	int r, prval = 0;
 
+	/* The comparison needs the object: an absent key then reads as an
+	 * empty value, which no stored schedule is. */
+	op = rados_create_write_op();
 	if (!op)
 		return -ENOMEM;
 	rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, NULL);
+	r = rados_write_op_operate(op, ioctx, SCHED_OBJECT, NULL, 0);
+	rados_release_write_op(op);
+	if (r < 0)
+		return r;
+	op = rados_create_write_op();
+	if (!op)
+		return -ENOMEM;
+	rados_write_op_omap_cmp(op, key, LIBRADOS_CMPXATTR_OP_EQ, "", 0, &prval);
 	rados_write_op_omap_set(op, &key, &value, &len, 1);
 	r = rados_write_op_operate(op, ioctx, SCHED_OBJECT, NULL, 0);
 	rados_release_write_op(op);
-	return r;
+	if (r == 0 && prval < 0)
+		r = prval;
+	return r == -ECANCELED ? -EEXIST : r;
 }
 
 int sched_store_remove(rados_ioctx_t ioctx, const char *const *keys, size_t n)

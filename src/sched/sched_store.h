@@ -44,8 +44,9 @@ int sched_key_target(char *text, struct sched_target *target);
  * caller's. */
 int sched_store_read(rados_ioctx_t ioctx, struct json_object **all);
 
-/* Sets key to value (JSON text), creating the object if needed. */
-int sched_store_put(rados_ioctx_t ioctx, const char *key, const char *value);
+/* Sets key to value only when key is absent: -EEXIST when it is there
+ * (two creates at once: one wins). Creates the object if needed. */
+int sched_store_put_new(rados_ioctx_t ioctx, const char *key, const char *value);
 
 /* Removes the keys (n of them); absent ones are no error. */
 int sched_store_remove(rados_ioctx_t ioctx, const char *const *keys, size_t n);
