@@ -131,22 +131,26 @@ ok "$(for i in $(seq 50); do [ -n "$(sched_pid "$a_pid")" ] && [ -n "$(sched_pid
 fcgi "$a_socket" POST "/api/v1/pools/$pool/snapshot-schedules" '{"interval":"1s","keep":{"last":1}}'
 is "$STATUS" 400 "a replica with schedule_min_interval=2 refuses 1s"
 like "$(field .message)" 'allows 2 seconds at least' "and says its minimum"
-api POST "/api/v1/pools/$pool/images/one/snapshot-schedules" '{"interval":"2s","keep":{"last":3}}'
-expect_status 201 "every 2 s for image one, keep the last 3"
-api POST "/api/v1/pools/$pool/snapshot-schedules" '{"interval":"2s","keep":{"last":2},"prefix":"pool-"}'
-expect_status 201 "every 2 s for the pool, keep 2, prefix pool-"
-started=$(date +%s)
-sleep 11
-made=$(cat "$a_dir/daemon.log" "$b_dir/daemon.log" | grep -c "event=schedule.snapshot image=$pool/one snapshot=auto-")
-holders=$(cat "$a_dir/daemon.log" "$b_dir/daemon.log" | grep -c "event=schedule.lease_taken pool=$pool")
-is "$holders" 1 "one scheduler took the pool's lease"
-ok "$([ "$made" -ge 4 ] && [ "$made" -le 7 ]; echo $?)" "about one snapshot of one every 2 s in 11 s ($made)"
+api POST "/api/v1/pools/$pool/images/one/snapshot-schedules" '{"interval":"3s","keep":{"last":3}}'
+expect_status 201 "every 3 s for image one, keep the last 3"
+api POST "/api/v1/pools/$pool/snapshot-schedules" '{"interval":"3s","keep":{"last":2},"prefix":"pool-"}'
+expect_status 201 "every 3 s for the pool, keep 2, prefix pool-"
+sleep 14
+logs() { cat "$a_dir/daemon.log" "$b_dir/daemon.log"; }
+made=$(logs | grep -c "event=schedule.snapshot image=$pool/one snapshot=auto-")
+runs=$(logs | grep -c "event=schedule.ran pool=$pool schedule=\"schedule/image//one\"")
+is "$(logs | grep -c "event=schedule.lease_taken pool=$pool")" 1 "one scheduler took the pool's lease"
+ok "$([ "$made" -ge 4 ] && [ "$made" -le 6 ]; echo $?)" "about one snapshot of one every 3 s in 14 s ($made)"
+is "$runs" "$made" "each slot served once, by one of the two, making one snapshot"
 mapfile -t kept < <(ours one auto-)
 is "${#kept[@]}" 3 "retention kept the last 3 of them"
 stamps=$(for s in "${kept[@]}"; do date -u -d "$(sed -E 's/^auto-(....)(..)(..)T(..)(..)(..)Z/\1-\2-\3 \4:\5:\6/' <<<"$s")" +%s; done)
-is "$(awk 'NR > 1 { print $1 - prev } { prev = $1 }' <<<"$stamps" | sort -u | paste -sd,)" 2 \
-	"consecutive slots, 2 s apart: none skipped, none twice"
-ok "$(awk '$1 % 2' <<<"$stamps" | grep -q .; [ $? = 1 ]; echo $?)" "slot times on the 2 s grid from the epoch"
+gaps=$(awk 'NR > 1 { print $1 - prev } { prev = $1 }' <<<"$stamps" | paste -sd,)
+# A loaded machine may stall a run past a slot (that slot is then not
+# made up for); two in one slot or off the grid would be a bug.
+ok "$(awk -F, '{ for (i = 1; i <= NF; i++) if ($i <= 0 || $i % 3) bad = 1 } END { exit bad }' <<<"$gaps"; echo $?)" \
+	"the kept ones are distinct slots, multiples of 3 s apart (gaps $gaps)"
+ok "$(awk '$1 % 3' <<<"$stamps" | grep -q .; [ $? = 1 ]; echo $?)" "slot times on the 3 s grid from the epoch"
 is "$(ours one pool- | wc -l)" 0 "image one has its own schedule: the pool's does not serve it"
 is "$(ours two pool- | wc -l)" 2 "image two gets the pool's, 2 kept"
 has() { rbd snap ls --format json "$pool/one" | jq -e --arg n "$1" 'any(.[]; .name == $n)' >/dev/null; }
@@ -168,7 +172,7 @@ kill -9 $schedulers
 # shellcheck disable=SC2086
 kill -9 $rest "$a_pid" "$b_pid" 2>/dev/null
 before=$(ours one auto- | tail -n1)
-sleep 8
+sleep 10
 is "$(ours one auto- | tail -n1)" "$before" "no snapshot while no scheduler runs"
 sched_daemon c && c_dir=$EXTRA_DIR
 for i in $(seq 100); do grep -q "event=schedule.ran pool=$pool schedule=\"schedule/image//one\"" "$c_dir/daemon.log" && break; sleep 0.1; done
@@ -177,8 +181,8 @@ like "$first" 'made=1 ' "the restarted scheduler makes one snapshot for the slot
 after=$(ours one auto- | tail -n1)
 gap=$(($(date -u -d "$(sed -E 's/^auto-(....)(..)(..)T(..)(..)(..)Z/\1-\2-\3 \4:\5:\6/' <<<"$after")" +%s) -
 	$(date -u -d "$(sed -E 's/^auto-(....)(..)(..)T(..)(..)(..)Z/\1-\2-\3 \4:\5:\6/' <<<"$before")" +%s)))
-ok "$([ "$gap" -ge 8 ]; echo $?)" "the missed slots stay missed (the newest is ${gap} s after the last before)"
-sleep 4
+ok "$([ "$gap" -ge 9 ]; echo $?)" "the missed slots stay missed (the newest is ${gap} s after the last before)"
+sleep 7
 is "$(ours one auto- | wc -l)" 3 "and it goes on, keeping 3"
 ok "$(has keepme && has auto-manual; echo $?)" "still never pruning what it did not make"
 
@@ -189,7 +193,7 @@ api DELETE "/api/v1/pools/$pool/snapshot-schedules"
 expect_status 204 "and the pool's"
 sleep 1
 count=$(rbd snap ls "$pool/one" | wc -l)
-sleep 3
+sleep 4
 is "$(rbd snap ls "$pool/one" | wc -l)" "$count" "no more snapshots"
 
 done_testing

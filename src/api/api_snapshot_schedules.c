@@ -42,7 +42,7 @@ static const struct field_spec keep_fields[] = {
 struct schedule_ref {
 	const char *pool;
 	struct sched_target target;
-	char what[IMAGE_SPEC_MAX + 32];   /* "pool rbd", "namespace rbd/ns", "image rbd/vol1" */
+	char what[IMAGE_SPEC_MAX + 32]; /* "pool rbd", "namespace rbd/ns", "image rbd/vol1" */
 };
 
 static void schedule_ref(struct schedule_ref *ref, const struct request *req)
@@ -96,10 +96,8 @@ static int require_target(struct request *req, struct response *resp,
 static bool covered(const struct schedule_ref *ref, const struct sched_target *t)
 {
 	switch (ref->target.level) {
-	case SCHED_POOL:
-		return true;
-	case SCHED_NAMESPACE:
-		return t->level != SCHED_POOL && strcmp(t->ns, ref->target.ns) == 0;
+	case SCHED_POOL: return true;
+	case SCHED_NAMESPACE: return t->level != SCHED_POOL && strcmp(t->ns, ref->target.ns) == 0;
 	case SCHED_IMAGE:
 		return t->level == SCHED_IMAGE && strcmp(t->ns, ref->target.ns) == 0 &&
 		       strcmp(t->image, ref->target.image) == 0;
@@ -144,11 +142,10 @@ static int add_time_or_null(struct json_object *item, const char *key, time_t t,
 }
 
 /* The status fields of a schedule from its state (NULL: never ran). */
-static int add_status(struct json_object *item, struct json_object *schedule,
-		      struct json_object *state)
+static int add_status(struct json_object *item, struct json_object *schedule, struct json_object *state)
 {
-	static const char *const copied[] = {"last_run", "last_slot_time", "last_error", "images",
-					     "snapshots_made", "snapshots_pruned"};
+	static const char *const copied[] = {"last_run", "last_slot_time", "last_error",
+					     "images",	 "snapshots_made", "snapshots_pruned"};
 	struct sched_spec spec;
 	struct json_object *value;
 	int64_t slot, last_slot = -1;
@@ -246,8 +243,7 @@ int api_snapshot_schedules_status(struct request *req, struct response *resp)
 }
 
 /* Location: the collection the schedule was created in. */
-static int set_location(struct request *req, struct response *resp,
-			const struct schedule_ref *ref)
+static int set_location(struct request *req, struct response *resp, const struct schedule_ref *ref)
 {
 	struct image_ref image;
 	char *pool, *ns;
@@ -260,11 +256,11 @@ static int set_location(struct request *req, struct response *resp,
 	pool = percent_encode_dup(ref->pool);
 	ns = percent_encode_dup(ref->target.ns);
 	if (pool && ns)
-		r = *ref->target.ns ? response_set_location(resp,
-							    "/api/v1/pools/%s/namespaces/%s/snapshot-schedules",
-							    pool, ns)
-				    : response_set_location(resp, "/api/v1/pools/%s/snapshot-schedules",
-							    pool);
+		r = *ref->target.ns
+			    ? response_set_location(resp,
+						    "/api/v1/pools/%s/namespaces/%s/snapshot-schedules",
+						    pool, ns)
+			    : response_set_location(resp, "/api/v1/pools/%s/snapshot-schedules", pool);
 	free(pool);
 	free(ns);
 	return r;
@@ -288,8 +284,7 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 	r = json_in_check_fields(keep, keep_fields, "field \"keep\"", resp);
 	if (r < 0)
 		goto out;
-	r = sched_spec_from_json(body, req->env->conf->schedule_min_interval, &spec, err,
-				 sizeof(err));
+	r = sched_spec_from_json(body, req->env->conf->schedule_min_interval, &spec, err, sizeof(err));
 	if (r < 0) {
 		r = response_fail(resp, r, "%s", err);
 		goto out;
@@ -313,7 +308,8 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (r < 0) {
-		r = response_fail_errno(resp, r, "storing the snapshot schedule of %s failed", ref.what);
+		r = response_fail_errno(resp, r, "storing the snapshot schedule of %s failed",
+					ref.what);
 		goto out;
 	}
 	answer = json_envelope("SnapshotSchedule");

@@ -9,8 +9,7 @@
 
 #include "sched_lease.h"
 
-void sched_lease_init(struct sched_lease *lease, const char *oid, const char *name,
-		      unsigned duration_ms)
+void sched_lease_init(struct sched_lease *lease, const char *oid, const char *name, unsigned duration_ms)
 {
 	struct timespec now;
 	char host[64] = "";

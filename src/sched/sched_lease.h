@@ -16,9 +16,9 @@
 #include <rados/librados.h>
 
 struct sched_lease {
-	const char *oid;     /* the object the lock is on (created if absent) */
-	const char *name;    /* the lock's name on it */
-	char cookie[64];     /* this holder: set by sched_lease_init */
+	const char *oid; /* the object the lock is on (created if absent) */
+	const char *name; /* the lock's name on it */
+	char cookie[64]; /* this holder: set by sched_lease_init */
 	unsigned duration_ms;
 };
 

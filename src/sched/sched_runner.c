@@ -69,7 +69,7 @@ static void on_signal(int sig)
 /* What one run of one schedule did, for its state. */
 struct run_outcome {
 	unsigned images, made, pruned, failed;
-	char error[ERROR_MAX];   /* the first failure */
+	char error[ERROR_MAX]; /* the first failure */
 };
 
 static void note_failure(struct run_outcome *out, const char *fmt, ...)
@@ -88,8 +88,7 @@ static void note_failure(struct run_outcome *out, const char *fmt, ...)
 }
 
 /* "pool/[ns/]image", for logs and errors. */
-static const char *spec_text(const char *pool, const char *ns, const char *image, char *buf,
-			     size_t len)
+static const char *spec_text(const char *pool, const char *ns, const char *image, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s%s%s", pool, ns, *ns ? "/" : "", image);
 	return buf;
@@ -166,7 +165,7 @@ static void serve_image(rados_ioctx_t ioctx, const char *pool, const char *ns, c
 	}
 	r = rbd_open(ioctx, name, &image, NULL);
 	if (r < 0) {
-		if (r != -ENOENT)   /* deleted meanwhile: nothing to do */
+		if (r != -ENOENT) /* deleted meanwhile: nothing to do */
 			note_failure(out, "opening %s failed: %s", where, strerror(-r));
 		return;
 	}
@@ -215,8 +214,8 @@ static void serve_namespace(rados_t cluster, const char *pool, const char *ns,
 	rados_ioctx_set_namespace(ioctx, ns);
 	r = image_directory_read(ioctx, &dir);
 	if (r < 0 && r != -ENOENT)
-		note_failure(out, "listing the images of %s%s%s failed: %s", pool, *ns ? "/" : "", ns,
-			     strerror(-r));
+		note_failure(out, "listing the images of %s%s%s failed: %s", pool, *ns ? "/" : "",
+			     ns, strerror(-r));
 	for (size_t i = 0; r == 0 && i < dir.count; i++) {
 		struct sched_target own = {.level = SCHED_IMAGE, .ns = ns, .image = dir.entries[i].name};
 
@@ -276,9 +275,9 @@ out:
 
 /* Runs one schedule when its slot has come; *next_due is lowered to when
  * its next slot begins. */
-static void run_schedule(rados_t cluster, rados_ioctx_t store, const char *pool,
-			 const char *key, struct json_object *value, struct json_object *all,
-			 time_t now, time_t *next_due)
+static void run_schedule(rados_t cluster, rados_ioctx_t store, const char *pool, const char *key,
+			 struct json_object *value, struct json_object *all, time_t now,
+			 time_t *next_due)
 {
 	struct run_outcome out = {0};
 	struct sched_target target;
@@ -325,7 +324,7 @@ static void run_schedule(rados_t cluster, rados_ioctx_t store, const char *pool,
 		serve_pool_namespaces(cluster, store, pool, all, &spec, slot_time, &out);
 	}
 	if (got_stop && !out.error[0])
-		goto out;   /* cut short: the next scheduler does the slot again */
+		goto out; /* cut short: the next scheduler does the slot again */
 	text = state_text(slot, slot_time, &out);
 	schedule_text = json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN);
 	r = text ? sched_store_put_state(store, key, schedule_text, state_key, text) : -ENOMEM;
@@ -563,7 +562,8 @@ int sched_runner_main(int argc, char **argv)
 		h.len = 0;
 		r = run(cluster, &conf, &lease, &h);
 		if (r < 0)
-			log_warn("event=scheduler.client_refused errno=%d msg=\"connecting a new client\"", -r);
+			log_warn("event=scheduler.client_refused errno=%d msg=\"connecting a new client\"",
+				 -r);
 		else
 			release_all(cluster, &lease, &h);
 		rados_shutdown(cluster);

@@ -77,7 +77,8 @@ int sched_time_parse(const char *text, time_t *out)
 	    used != 19 || (tee != 'T' && tee != 't'))
 		return -EINVAL;
 	for (int i = 0; i < 19; i++)
-		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && !isdigit((unsigned char)text[i]))
+		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 &&
+		    !isdigit((unsigned char)text[i]))
 			return -EINVAL;
 	text += used;
 	if (strcmp(text, "Z") == 0 || strcmp(text, "z") == 0) {
@@ -117,8 +118,8 @@ static int keep_from_json(struct json_object *keep, struct sched_keep *out, char
 		if (json_in_u64(keep, names[i], &n) < 0)
 			continue;
 		if (n > SCHED_KEEP_MAX) {
-			snprintf(err, errlen, "field \"keep.%s\" is %" PRIu64 ": at most %d", names[i],
-				 n, SCHED_KEEP_MAX);
+			snprintf(err, errlen, "field \"keep.%s\" is %" PRIu64 ": at most %d",
+				 names[i], n, SCHED_KEEP_MAX);
 			return -EINVAL;
 		}
 		*fields[i] = (unsigned)n;
@@ -150,7 +151,8 @@ int sched_spec_from_json(struct json_object *obj, unsigned min_interval, struct 
 		return -EINVAL;
 	}
 	if (spec->interval < min_interval) {
-		snprintf(err, errlen, "field \"interval\" is %s: this service allows %u seconds at least",
+		snprintf(err, errlen,
+			 "field \"interval\" is %s: this service allows %u seconds at least",
 			 interval, min_interval);
 		return -EINVAL;
 	}
@@ -164,7 +166,8 @@ int sched_spec_from_json(struct json_object *obj, unsigned min_interval, struct 
 	}
 	if (!json_object_object_get_ex(obj, "keep", &keep) ||
 	    !json_object_is_type(keep, json_type_object)) {
-		snprintf(err, errlen, "field \"keep\" is required: {\"last\", \"hourly\", \"daily\", \"weekly\"}");
+		snprintf(err, errlen,
+			 "field \"keep\" is required: {\"last\", \"hourly\", \"daily\", \"weekly\"}");
 		return -EINVAL;
 	}
 	if (keep_from_json(keep, &spec->keep, err, errlen) < 0)
@@ -232,7 +235,8 @@ int sched_snap_name(const char *prefix, time_t t, char *buf, size_t buflen)
 	char stamp[SCHED_STAMP_LEN + 1];
 	int n;
 
-	if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) != SCHED_STAMP_LEN)
+	if (!gmtime_r(&t, &tm) ||
+	    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) != SCHED_STAMP_LEN)
 		return -EINVAL;
 	n = snprintf(buf, buflen, "%s%s", prefix, stamp);
 	return n < 0 || (size_t)n >= buflen ? -ENAMETOOLONG : 0;

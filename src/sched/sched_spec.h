@@ -30,9 +30,9 @@ struct sched_keep {
 };
 
 struct sched_spec {
-	uint64_t interval;        /* seconds */
+	uint64_t interval; /* seconds */
 	bool has_start;
-	time_t start;             /* slots are start + k * interval (0 when none given) */
+	time_t start; /* slots are start + k * interval (0 when none given) */
 	struct sched_keep keep;
 	char prefix[SCHED_PREFIX_MAX + 1];
 };

@@ -26,15 +26,9 @@ int sched_key(const char *kind, const struct sched_target *target, char **key)
 	int n;
 
 	switch (target->level) {
-	case SCHED_POOL:
-		n = asprintf(key, "%spool", kind);
-		break;
-	case SCHED_NAMESPACE:
-		n = asprintf(key, "%snamespace/%s", kind, target->ns);
-		break;
-	default:
-		n = asprintf(key, "%simage/%s/%s", kind, target->ns, target->image);
-		break;
+	case SCHED_POOL: n = asprintf(key, "%spool", kind); break;
+	case SCHED_NAMESPACE: n = asprintf(key, "%snamespace/%s", kind, target->ns); break;
+	default: n = asprintf(key, "%simage/%s/%s", kind, target->ns, target->image); break;
 	}
 	if (n < 0) {
 		*key = NULL;
@@ -178,8 +172,8 @@ int sched_store_remove(rados_ioctx_t ioctx, const char *const *keys, size_t n)
 	return r == -ENOENT ? 0 : r;
 }
 
-int sched_store_put_state(rados_ioctx_t ioctx, const char *schedule_key,
-			  const char *schedule_text, const char *state_key, const char *state)
+int sched_store_put_state(rados_ioctx_t ioctx, const char *schedule_key, const char *schedule_text,
+			  const char *state_key, const char *state)
 {
 	rados_write_op_t op = rados_create_write_op();
 	size_t len = strlen(state);

@@ -25,8 +25,8 @@ enum sched_level { SCHED_POOL, SCHED_NAMESPACE, SCHED_IMAGE };
 /* What a schedule is for; ns "" is the default namespace. */
 struct sched_target {
 	enum sched_level level;
-	const char *ns;      /* SCHED_NAMESPACE, SCHED_IMAGE */
-	const char *image;   /* SCHED_IMAGE */
+	const char *ns; /* SCHED_NAMESPACE, SCHED_IMAGE */
+	const char *image; /* SCHED_IMAGE */
 };
 
 const char *sched_level_name(enum sched_level level);
@@ -54,7 +54,7 @@ int sched_store_remove(rados_ioctx_t ioctx, const char *const *keys, size_t n);
 /* Sets state_key to state only while schedule_key still holds
  * schedule_text (so a schedule deleted or replaced meanwhile gets no
  * stale state): -ECANCELED when it does not. */
-int sched_store_put_state(rados_ioctx_t ioctx, const char *schedule_key,
-			  const char *schedule_text, const char *state_key, const char *state);
+int sched_store_put_state(rados_ioctx_t ioctx, const char *schedule_key, const char *schedule_text,
+			  const char *state_key, const char *state);
 
 #endif

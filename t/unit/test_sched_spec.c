@@ -101,14 +101,14 @@ int main(void)
 	retains("last 3 of 6", 1796523300, 60, 6, (struct sched_keep){.last = 3}, "kkk...");
 	/* Every 20 min from 02:15: 02:15 01:55 01:35 01:15 00:55 00:35 00:15 23:55(prev day) */
 	retains("hourly 2", 1796523300, 1200, 8, (struct sched_keep){.hourly = 2}, "kk......");
-	retains("hourly 3 + last 1", 1796523300, 1200, 8, (struct sched_keep){.last = 1, .hourly = 3},
-		"kk..k...");
+	retains("hourly 3 + last 1", 1796523300, 1200, 8,
+		(struct sched_keep){.last = 1, .hourly = 3}, "kk..k...");
 	retains("daily 2 (02:15 today, 23:55 yesterday)", 1796523300, 1200, 8,
 		(struct sched_keep){.daily = 2}, "k......k");
 	/* Daily snapshots back from Sunday 2026-12-06: weeks start on Monday. */
 	retains("weekly 2 over 10 days", 1796523300, 86400, 10, (struct sched_keep){.weekly = 2},
 		"k......k..");
-	retains("nothing kept beyond the counts", 1796523300, 60, 3, (struct sched_keep){.last = 0, .daily = 1},
-		"k..");
+	retains("nothing kept beyond the counts", 1796523300, 60, 3,
+		(struct sched_keep){.last = 0, .daily = 1}, "k..");
 	return done_testing();
 }
