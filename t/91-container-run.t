@@ -43,7 +43,7 @@ status=$?
 ok "$status" "the HEALTHCHECK command (entrypoint healthcheck) passes"
 [ "$status" = 0 ] || diag "$out"
 
-workers=$(pgrep -P "$DAEMON" | wc -l)
+workers=$(pgrep -x -P "$DAEMON" rbd-rest-api | wc -l)
 is "$workers" 3 "RBD_API_WORKERS=3 reaches the daemon: 3 workers (the file says 2)"
 like "$(tr '\0' ' ' <"/proc/$DAEMON/cmdline" 2>/dev/null)" ' --allow_pool_delete=true ' \
 	"RBD_API_ALLOW_POOL_DELETE=true is passed as --allow_pool_delete=true"
@@ -85,7 +85,7 @@ like "$(cat "$work/ep.log")" 'stopped \(rbd-rest-api status 0, nginx status 0\)'
 # Run 2: the daemon ends on its own: nginx is stopped, the exit non-zero.
 ep_start
 ok $? "started again (the file's 2 workers)"
-is "$(pgrep -P "$DAEMON" | wc -l)" 2 "without RBD_API_WORKERS, the file's workers = 2 holds"
+is "$(pgrep -x -P "$DAEMON" rbd-rest-api | wc -l)" 2 "without RBD_API_WORKERS, the file's workers = 2 holds"
 kill -TERM "$DAEMON"
 ep_exit 30
 ok "$([ "$EP_STATUS" != 0 ] && [ "$EP_STATUS" != still-running ]; echo $?)" \

@@ -60,6 +60,19 @@
 	 "read images"},                                                                            \
 	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"}
 
+/* Snapshot schedules of a pool (scope), a namespace or an image (base):
+ * made and pruned by the scheduler process. Setting one is a change of
+ * what is scheduled there, so operators may do it where they may. */
+#define SNAPSHOT_SCHEDULE_ROUTES(base, scope)                                                      \
+	{HTTP_GET, base "/snapshot-schedules", NULL, api_snapshot_schedules_list, VERB_READ,       \
+	 scope, "read snapshot schedules"},                                                         \
+	{HTTP_POST, base "/snapshot-schedules", NULL, api_snapshot_schedule_create, VERB_CHANGE,   \
+	 scope, "change snapshot schedules"},                                                       \
+	{HTTP_DELETE, base "/snapshot-schedules", NULL, api_snapshot_schedule_delete, VERB_CHANGE, \
+	 scope, "change snapshot schedules"},                                                       \
+	{HTTP_GET, base "/snapshot-schedules/status", NULL, api_snapshot_schedules_status,        \
+	 VERB_READ, scope, "read snapshot schedules"}
+
 const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/health", NULL, api_health, VERB_READ, ROUTE_SCOPE_PUBLIC, "read"},
 	{HTTP_GET, "/api/v1/version", NULL, api_version, VERB_READ, ROUTE_SCOPE_ANY, "read"},
@@ -100,6 +113,11 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get, VERB_READ, POOL, "read QoS"},
 	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put, VERB_QOS, POOL,
 	 "change the QoS of pools"},
+
+	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}", POOL),
+	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}", NS),
+	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/images/{image}", NS),
+	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images/{image}", NS),
 
 	{HTTP_GET, "/api/v1/tasks", NULL, api_tasks_list, VERB_READ, ROUTE_SCOPE_ANY, "read tasks"},
 	{HTTP_GET, "/api/v1/tasks/{id}", NULL, api_task_get, VERB_READ, ROUTE_SCOPE_ANY,

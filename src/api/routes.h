@@ -77,4 +77,10 @@ int api_image_du(struct request *req, struct response *resp);
 int api_image_watchers(struct request *req, struct response *resp);
 int api_image_locks(struct request *req, struct response *resp);
 
+/* api_snapshot_schedules.c */
+int api_snapshot_schedules_list(struct request *req, struct response *resp);
+int api_snapshot_schedule_create(struct request *req, struct response *resp);
+int api_snapshot_schedule_delete(struct request *req, struct response *resp);
+int api_snapshot_schedules_status(struct request *req, struct response *resp);
+
 #endif

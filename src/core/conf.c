@@ -63,6 +63,12 @@ static const struct conf_key keys[] = {
 	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
 	KEY(policy, KEY_STRING, 0, 0,
 	    "authorization policy file (users, roles, scopes); empty = every user is admin"),
+	KEY(snapshot_scheduler, KEY_BOOL, 0, 0,
+	    "run the snapshot-schedule process here (one instance of all is active at a time)"),
+	KEY(schedule_tick_ms, KEY_UINT, 100, 60000,
+	    "milliseconds between the scheduler's looks at the schedules (its lease is 6 ticks, at least 3 s)"),
+	KEY(schedule_min_interval, KEY_UINT, 1, 86400,
+	    "seconds: the shortest interval a snapshot schedule may have (tests use 1)"),
 };
 
 /* Most of a request is waiting on the cluster, which the request threads
@@ -104,6 +110,9 @@ int conf_init(struct conf *conf)
 	 * hundred MB/s, 32G is about request_timeout. */
 	conf->sync_max_size = 32ull << 30;
 	conf->log_level = LOG_LEVEL_INFO;
+	conf->snapshot_scheduler = true;
+	conf->schedule_tick_ms = 5000;
+	conf->schedule_min_interval = 60;
 	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
 	    !conf->keyring || !conf->log_file || !conf->policy) {
 		conf_free(conf);

@@ -41,6 +41,9 @@ struct conf {
 	char *log_file;           /* "" = stderr (journald); else appended to, reopened on SIGUSR1 */
 	char *policy;             /* policy file path; "" = every authenticated user is admin */
 	struct policy *authz;     /* the policy file read (conf_load_policy); NULL = none */
+	bool snapshot_scheduler;        /* run the snapshot-schedule process on this instance */
+	unsigned schedule_tick_ms;      /* how often it looks for schedules and renews its lease */
+	unsigned schedule_min_interval; /* seconds: the shortest interval a schedule may have */
 };
 
 /* Fills every key with its default. Returns 0 or -ENOMEM. */

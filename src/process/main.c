@@ -20,6 +20,7 @@
 #include "master.h"
 #include "policy.h"
 #include "routes.h"
+#include "sched_runner.h"
 #include "task_runner.h"
 
 struct command_line {
@@ -175,6 +176,9 @@ int main(int argc, char **argv)
 	/* Started by a worker for an async copy or rollback (api_local_tasks.c). */
 	if (argc > 1 && strcmp(argv[1], TASK_RUNNER_FLAG) == 0)
 		return task_runner_main(argc, argv);
+	/* Started by the master (sched_spawn.c). */
+	if (argc > 1 && strcmp(argv[1], SCHED_RUNNER_FLAG) == 0)
+		return sched_runner_main(argc, argv);
 	if (parse_command_line(argc, argv, &cl) < 0)
 		return 2;
 	cl.overrides = collect_overrides(argc, argv, &cl.noverrides);

@@ -24,6 +24,8 @@
 #include "log.h"
 #include "master.h"
 #include "notify.h"
+#include "sched_runner.h"
+#include "sched_spawn.h"
 #include "scoreboard.h"
 #include "task_procs.h"
 #include "task_runner.h"
@@ -37,6 +39,8 @@
 /* How long task runners get to stop (an interrupted copy removes what it
  * made) before the master kills them and exits. */
 #define RUNNERS_STOP_MS 30000
+/* A scheduler that dies is started again after this long. */
+#define SCHED_RESPAWN_MS 1000
 
 struct worker_slot {
 	pid_t pid;             /* 0 = free slot */
@@ -67,6 +71,8 @@ struct master {
 	bool ready_sent;
 	long long next_status_ms;
 	long long runners_deadline_ms;   /* when stopping: runners still alive then are killed */
+	pid_t sched_pid;                 /* the snapshot scheduler (sched_runner.c); 0 = none */
+	long long sched_next_spawn_ms;
 };
 
 static volatile sig_atomic_t got_hup, got_stop, got_chld, got_usr1;
@@ -207,6 +213,37 @@ static void release_slot(struct worker_slot *slot)
 	slot->ready_fd = -1;
 }
 
+static void reaped_scheduler(struct master *m, int status)
+{
+	if (!m->stopping) {
+		if (WIFSIGNALED(status))
+			log_error("event=scheduler.died pid=%ld signal=%d", (long)m->sched_pid,
+				  WTERMSIG(status));
+		else if (WEXITSTATUS(status) != 0)
+			log_error("event=scheduler.died pid=%ld exit=%d", (long)m->sched_pid,
+				  WEXITSTATUS(status));
+	}
+	m->sched_pid = 0;
+	m->sched_next_spawn_ms = now_ms() + SCHED_RESPAWN_MS;
+}
+
+/* Keeps one scheduler running while the configuration asks for it. */
+static void shape_scheduler(struct master *m)
+{
+	int r;
+
+	if (m->sched_pid || !m->conf->snapshot_scheduler || now_ms() < m->sched_next_spawn_ms)
+		return;
+	r = sched_spawn(m->conf, &m->sched_pid);
+	if (r < 0) {
+		log_error("event=scheduler.spawn_failed errno=%d", -r);
+		m->sched_pid = 0;
+		m->sched_next_spawn_ms = now_ms() + SCHED_RESPAWN_MS;
+		return;
+	}
+	log_debug("event=scheduler.spawned pid=%ld", (long)m->sched_pid);
+}
+
 static void reap_workers(struct master *m)
 {
 	int status;
@@ -217,6 +254,10 @@ static void reap_workers(struct master *m)
 		long long lived;
 		bool crashed;
 
+		if (pid == m->sched_pid) {
+			reaped_scheduler(m, status);
+			continue;
+		}
 		for (size_t i = 0; i < m->nslots; i++)
 			if (m->slots[i].pid == pid)
 				slot = &m->slots[i];
@@ -278,6 +319,11 @@ static void reload(struct master *m)
 	m->conf = fresh;
 	m->generation++;
 	m->ready_sent = false;
+	/* It has no reload of its own: a fresh one reads the new settings. */
+	if (m->sched_pid) {
+		kill(m->sched_pid, SIGTERM);
+		m->sched_next_spawn_ms = 0;
+	}
 	notify_systemd("RELOADING=1\nSTATUS=reloading: replacing workers one by one");
 	m->crash_streak = 0;
 	m->next_spawn_ms = 0;
@@ -507,6 +553,8 @@ static bool runners_stopped(struct master *m)
 	log_error("event=master.tasks_killed msg=\"task runners did not stop within %d s\"",
 		  RUNNERS_STOP_MS / 1000);
 	task_procs_signal(TASK_RUNNER_NAME, SIGKILL);
+	if (m->sched_pid)
+		kill(m->sched_pid, SIGKILL);
 	return true;
 }
 
@@ -565,6 +613,9 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			r = task_procs_signal(TASK_RUNNER_NAME, SIGTERM);
 			if (r > 0)
 				log_info("event=master.stopping_tasks runners=%d", r);
+			/* It gives its leases back, so another replica takes over at once. */
+			if (m.sched_pid)
+				kill(m.sched_pid, SIGTERM);
 			m.runners_deadline_ms = now_ms() + RUNNERS_STOP_MS;
 		}
 		if (got_usr1) {
@@ -574,6 +625,8 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 			for (size_t i = 0; i < m.nslots; i++)
 				if (m.slots[i].pid)
 					kill(m.slots[i].pid, SIGUSR1);
+			if (m.sched_pid)
+				kill(m.sched_pid, SIGUSR1);
 		}
 		if (got_hup && !m.stopping) {
 			got_hup = 0;
@@ -581,8 +634,10 @@ int master_run(struct conf *conf, struct listener *listener, conf_loader load, v
 		}
 		if (m.stopping && live_workers(&m) == 0 && runners_stopped(&m))
 			break;
-		if (!m.stopping)
+		if (!m.stopping) {
 			shape_pool(&m);
+			shape_scheduler(&m);
+		}
 		kill_overdue(&m);
 		chase_stopping(&m);
 

@@ -6,13 +6,14 @@ The folders of src/ are its layers, top to bottom:
     process  main, master, workers, listen socket, systemd notify, scoreboard
     http     FastCGI request in, response out; router and route table
     api      one handler file per resource: validate -> call -> render
+    sched    snapshot schedules: their store, the lease, the scheduler process
     tasks    copy and rollback tasks run by this service
     rbd      knowledge of RBD over librados/librbd
     ceph     the cluster connection, io contexts, mon and mgr commands
     core     beside them all: JSON in and out, names, sizes, log, answers
 
 A file may include headers of its own layer, of any lower layer, and of
-core; core includes only core. Only api, tasks, rbd and ceph talk to the
+core; core includes only core. Only api, sched, tasks, rbd and ceph talk to the
 cluster: elsewhere neither librados/librbd headers nor rados_/rbd_ calls.
 In the process layer only the worker (worker.c/h) holds a connection
 through the ceph layer: the master never touches Ceph.
@@ -21,10 +22,10 @@ import os
 import re
 import sys
 
-ORDER = ["ceph", "rbd", "tasks", "api", "http", "process"]
+ORDER = ["ceph", "rbd", "tasks", "sched", "api", "http", "process"]
 RANK = {name: i + 1 for i, name in enumerate(ORDER)}
 RANK["core"] = 0
-CLUSTER_LAYERS = {"api", "tasks", "rbd", "ceph"}
+CLUSTER_LAYERS = {"api", "sched", "tasks", "rbd", "ceph"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 CLUSTER_CALL = re.compile(r"\b(rados|rbd)_[a-z0-9_]+\s*\(")
@@ -60,7 +61,7 @@ def main(src):
                     if kind == "<":
                         if target.startswith(("rados/", "rbd/")) and layer not in CLUSTER_LAYERS:
                             problems.append(f"{rel}:{number}: the {layer} layer may not include <{target}>: "
-                                            "only api, tasks, rbd and ceph talk to the cluster")
+                                            "only api, sched, tasks, rbd and ceph talk to the cluster")
                         continue
                     other = layer_of.get(base)
                     if other is None:
@@ -87,7 +88,7 @@ def main(src):
                 if layer not in CLUSTER_LAYERS and CLUSTER_CALL.search(code):
                     call = CLUSTER_CALL.search(code).group(0).rstrip("( ")
                     problems.append(f"{rel}:{number}: the {layer} layer calls {call}: "
-                                    "only api, tasks, rbd and ceph talk to the cluster")
+                                    "only api, sched, tasks, rbd and ceph talk to the cluster")
     for p in problems:
         print(p)
     return 1 if problems else 0

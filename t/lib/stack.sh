@@ -35,7 +35,11 @@ stack_start() {
 		echo "grant team-a operator rbd/team-a"
 		echo "grant robot-1 viewer *    # the client certificate's CN"
 	} >"$dir/daemon/policy.conf"
+	# Snapshot schedules of seconds for t/89; that test runs the
+	# schedulers itself (two replicas, killed and restarted), so this
+	# daemon runs none that would compete for the lease.
 	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "policy=$dir/daemon/policy.conf" \
+		snapshot_scheduler=false schedule_min_interval=1 \
 		"${STACK_DAEMON_OPTIONS[@]}" || return 1
 	https_port=$(free_port) && http_port=$(free_port) || return 1
 	nginx_start "$dir" "$DAEMON_SOCKET" "$https_port" "$http_port" || return 1
