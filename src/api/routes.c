@@ -58,7 +58,19 @@
 	{HTTP_GET, images "/{image}/du", NULL, api_image_du, VERB_READ, NS, "read images"},        \
 	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
 	 "read images"},                                                                            \
-	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"}
+	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"},   \
+	{HTTP_GET, images "/{image}/mirroring", NULL, api_image_mirroring_get, VERB_READ, NS,      \
+	 "read images"},                                                                            \
+	{HTTP_PUT, images "/{image}/mirroring", NULL, api_image_mirroring_put, VERB_MIRRORING, NS, \
+	 "change the mirroring of images"},                                                         \
+	{HTTP_POST, images "/{image}/mirroring/promote", NULL, api_image_mirroring_promote,        \
+	 VERB_MIRRORING, NS, "promote images"},                                                     \
+	{HTTP_POST, images "/{image}/mirroring/demote", NULL, api_image_mirroring_demote,          \
+	 VERB_MIRRORING, NS, "demote images"},                                                      \
+	{HTTP_POST, images "/{image}/mirroring/resync", NULL, api_image_mirroring_resync,          \
+	 VERB_MIRRORING, NS, "resync images"},                                                      \
+	{HTTP_POST, images "/{image}/mirroring/snapshot", NULL, api_image_mirroring_snapshot,      \
+	 VERB_MIRRORING, NS, "take mirror snapshots of images"}
 
 /* Snapshot schedules of a pool (scope), a namespace or an image (base):
  * made and pruned by the scheduler process. Setting one is a change of
@@ -118,6 +130,33 @@ const struct route api_routes[] = {
 	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}", NS),
 	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/images/{image}", NS),
 	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images/{image}", NS),
+	{HTTP_GET, "/api/v1/pools/{pool}/mirroring", NULL, api_mirroring_get, VERB_READ, POOL,
+	 "read mirroring"},
+	{HTTP_PUT, "/api/v1/pools/{pool}/mirroring", NULL, api_mirroring_put, VERB_MIRRORING, POOL,
+	 "change the mirroring of pools"},
+	{HTTP_POST, "/api/v1/pools/{pool}/mirroring/bootstrap/token", NULL,
+	 api_mirroring_token_create, VERB_MIRRORING, POOL, "create mirroring bootstrap tokens"},
+	{HTTP_POST, "/api/v1/pools/{pool}/mirroring/bootstrap/import", NULL,
+	 api_mirroring_token_import, VERB_MIRRORING, POOL, "import mirroring bootstrap tokens"},
+	{HTTP_GET, "/api/v1/pools/{pool}/mirroring/peers", NULL, api_mirroring_peers_list,
+	 VERB_READ, POOL, "read mirroring"},
+	{HTTP_POST, "/api/v1/pools/{pool}/mirroring/peers", NULL, api_mirroring_peer_create,
+	 VERB_MIRRORING, POOL, "add mirroring peers"},
+	{HTTP_GET, "/api/v1/pools/{pool}/mirroring/peers/{uuid}", NULL, api_mirroring_peer_get,
+	 VERB_READ, POOL, "read mirroring"},
+	{HTTP_PATCH, "/api/v1/pools/{pool}/mirroring/peers/{uuid}", NULL,
+	 api_mirroring_peer_patch, VERB_MIRRORING, POOL, "change mirroring peers"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/mirroring/peers/{uuid}", NULL,
+	 api_mirroring_peer_delete, VERB_MIRRORING, POOL, "remove mirroring peers"},
+	{HTTP_GET, "/api/v1/pools/{pool}/mirroring/status", NULL, api_mirroring_status, VERB_READ,
+	 POOL, "read mirroring"},
+	{HTTP_GET, "/api/v1/pools/{pool}/mirroring/schedules", NULL, api_mirroring_schedules_list,
+	 VERB_READ, POOL, "read mirroring"},
+	{HTTP_POST, "/api/v1/pools/{pool}/mirroring/schedules", NULL,
+	 api_mirroring_schedule_create, VERB_MIRRORING, POOL, "add mirror snapshot schedules"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/mirroring/schedules",
+	 "interval,start_time,namespace,image", api_mirroring_schedule_delete, VERB_MIRRORING, POOL,
+	 "remove mirror snapshot schedules"},
 
 	{HTTP_GET, "/api/v1/tasks", NULL, api_tasks_list, VERB_READ, ROUTE_SCOPE_ANY, "read tasks"},
 	{HTTP_GET, "/api/v1/tasks/{id}", NULL, api_task_get, VERB_READ, ROUTE_SCOPE_ANY,

@@ -82,5 +82,29 @@ int api_snapshot_schedules_list(struct request *req, struct response *resp);
 int api_snapshot_schedule_create(struct request *req, struct response *resp);
 int api_snapshot_schedule_delete(struct request *req, struct response *resp);
 int api_snapshot_schedules_status(struct request *req, struct response *resp);
+/* api_mirroring.c */
+int api_mirroring_get(struct request *req, struct response *resp);
+int api_mirroring_put(struct request *req, struct response *resp);
+int api_mirroring_token_create(struct request *req, struct response *resp);
+int api_mirroring_token_import(struct request *req, struct response *resp);
+int api_mirroring_peers_list(struct request *req, struct response *resp);
+int api_mirroring_peer_create(struct request *req, struct response *resp);
+int api_mirroring_peer_get(struct request *req, struct response *resp);
+int api_mirroring_peer_patch(struct request *req, struct response *resp);
+int api_mirroring_peer_delete(struct request *req, struct response *resp);
+int api_mirroring_status(struct request *req, struct response *resp);
+
+/* api_mirroring_images.c */
+int api_image_mirroring_get(struct request *req, struct response *resp);
+int api_image_mirroring_put(struct request *req, struct response *resp);
+int api_image_mirroring_promote(struct request *req, struct response *resp);
+int api_image_mirroring_demote(struct request *req, struct response *resp);
+int api_image_mirroring_resync(struct request *req, struct response *resp);
+int api_image_mirroring_snapshot(struct request *req, struct response *resp);
+
+/* api_mirroring_schedules.c */
+int api_mirroring_schedules_list(struct request *req, struct response *resp);
+int api_mirroring_schedule_create(struct request *req, struct response *resp);
+int api_mirroring_schedule_delete(struct request *req, struct response *resp);
 
 #endif

@@ -48,25 +48,17 @@ static char *copy_text(const char *buf, size_t len)
 	return text;
 }
 
-int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
-	     struct mgr_reply *reply)
+int mgr_command(rados_t cluster, struct json_object *cmd, struct mgr_reply *reply)
 {
-	struct json_object *cmd = json_object_new_object();
 	char *outbuf = NULL, *outs = NULL;
 	size_t outlen = 0, outslen = 0;
 	const char *argv[1];
 	int r;
 
 	reply->out = reply->status = NULL;
-	if (!cmd || json_add_string(cmd, "prefix", prefix) < 0 ||
-	    (key && json_add_string(cmd, key, value) < 0)) {
-		json_object_put(cmd);
-		return -ENOMEM;
-	}
 	argv[0] = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN);
 	r = argv[0] ? rados_mgr_command(cluster, argv, 1, "", 0, &outbuf, &outlen, &outs, &outslen)
 		    : -ENOMEM;
-	json_object_put(cmd);
 	reply->out = copy_text(outbuf, outlen);
 	reply->status = copy_text(outs, outslen);
 	if (outbuf)
@@ -77,5 +69,22 @@ int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *v
 		mgr_reply_free(reply);
 		return -ENOMEM;
 	}
+	return r;
+}
+
+int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
+	     struct mgr_reply *reply)
+{
+	struct json_object *cmd = json_object_new_object();
+	int r;
+
+	reply->out = reply->status = NULL;
+	if (!cmd || json_add_string(cmd, "prefix", prefix) < 0 ||
+	    (key && json_add_string(cmd, key, value) < 0)) {
+		json_object_put(cmd);
+		return -ENOMEM;
+	}
+	r = mgr_command(cluster, cmd, reply);
+	json_object_put(cmd);
 	return r;
 }

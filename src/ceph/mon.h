@@ -23,6 +23,10 @@ struct mgr_reply {
 
 void mgr_reply_free(struct mgr_reply *reply);
 
+/* Runs cmd (a JSON object with "prefix" and the command's arguments; not
+ * consumed) on the manager; result and reply as mgr_call's. */
+int mgr_command(rados_t cluster, struct json_object *cmd, struct mgr_reply *reply);
+
 /* Runs {"prefix": prefix[, key: value]} on the manager. Returns the
  * manager's result (0 or a negative errno) with reply filled either way,
  * or -ENOMEM with reply empty. */

@@ -51,7 +51,8 @@ struct policy {
 };
 
 static const char *const verb_names[] = {"read",  "create", "change", "delete",	    "trash",
-					 "tasks", "qos",    "pools",  "namespaces", "features"};
+					 "tasks", "qos",    "pools",  "namespaces", "features",
+					 "mirroring"};
 #define NVERBS (sizeof(verb_names) / sizeof(verb_names[0]))
 
 const char *policy_verb_name(unsigned verb)
@@ -179,7 +180,7 @@ static int add_role(struct parse *p, char **words, size_t nwords)
 
 		if (!verb)
 			return parse_fail(p, -EINVAL,
-					  "unknown verb \"%s\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features or *",
+					  "unknown verb \"%s\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features, mirroring or *",
 					  words[i]);
 		verbs |= verb;
 	}

@@ -22,8 +22,9 @@ enum policy_verb {
 	VERB_POOLS = 1 << 7, /* create and delete pools */
 	VERB_NAMESPACES = 1 << 8, /* create and delete namespaces */
 	VERB_FEATURES = 1 << 9, /* enable or disable features of an existing image */
+	VERB_MIRRORING = 1 << 10, /* mirroring: pool mode, peers, tokens, schedules, image failover */
 };
-#define VERB_ALL ((1u << 10) - 1)
+#define VERB_ALL ((1u << 11) - 1)
 
 struct policy;
 

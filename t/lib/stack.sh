@@ -10,12 +10,15 @@
 #                     RBD_API_CACERT, CEPH_CONF, RBD_STACK_DIR, and the
 #                     policy's narrower users: RBD_API_VIEWER (role viewer),
 #                     RBD_API_TENANT (operator in RBD_API_TENANT_SCOPE)
-#   stack_stop DIR    stop what stack_start started there (idempotent)
+#   stack_stop DIR    stop what stack_start started there (idempotent),
+#                     with the second site of DIR/peer if one runs
+#   stack_start_peer, stack_stop_peer: the second site (stack_peer.sh)
 
 _STACK_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_STACK_SH_DIR/cluster.sh"
 . "$_STACK_SH_DIR/daemon.sh"
 . "$_STACK_SH_DIR/nginx.sh"
+. "$_STACK_SH_DIR/stack_peer.sh"
 
 stack_start() {
 	local dir i https_port http_port
@@ -72,6 +75,7 @@ stack_start() {
 stack_stop() {
 	local dir=$1
 	[ -d "$dir" ] || return 0
+	stack_stop_peer "$dir/peer"
 	nginx_stop "$dir"
 	daemon_stop "$dir/daemon"
 	cluster_stop "$dir/cluster"

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "../../src/core/policy.h"
@@ -77,11 +78,12 @@ int main(void)
 	policy_free(policy);
 
 	is_int(policy_verbs(NULL, "anyone", "rbd", NULL, &role), VERB_ALL, "no policy: admin");
+	ok(strcmp(policy_verb_name(VERB_MIRRORING), "mirroring") == 0, "the mirroring verb is named");
 	is_str(role, "admin", "named admin");
 
 	refuses("role viewer read\n", "p.conf:1: role viewer is already defined (built in)");
 	refuses("\n\nrole r frobnicate\n",
-		"p.conf:3: unknown verb \"frobnicate\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features or *");
+		"p.conf:3: unknown verb \"frobnicate\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features, mirroring or *");
 	refuses("grant bob superuser rbd\n",
 		"p.conf:1: unknown role \"superuser\" (define it with a role line first)");
 	refuses("# c\ngrant @ops viewer rbd\n",
