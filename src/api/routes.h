@@ -72,6 +72,18 @@ int api_image_qos_put(struct request *req, struct response *resp);
 int api_pool_qos_get(struct request *req, struct response *resp);
 int api_pool_qos_put(struct request *req, struct response *resp);
 
+/* api_groups.c */
+int api_groups_list(struct request *req, struct response *resp);
+int api_group_create(struct request *req, struct response *resp);
+int api_group_get(struct request *req, struct response *resp);
+int api_group_delete(struct request *req, struct response *resp);
+int api_group_image_add(struct request *req, struct response *resp);
+int api_group_image_remove(struct request *req, struct response *resp);
+int api_group_snaps_list(struct request *req, struct response *resp);
+int api_group_snap_create(struct request *req, struct response *resp);
+int api_group_snap_delete(struct request *req, struct response *resp);
+int api_group_snap_rollback(struct request *req, struct response *resp);
+
 /* api_usage.c */
 int api_image_du(struct request *req, struct response *resp);
 int api_image_watchers(struct request *req, struct response *resp);
