@@ -321,6 +321,43 @@ static int respond_task(struct response *resp, int status, struct json_object *e
 	return 0;
 }
 
+int api_task_find_queued(rados_t cluster, const char *action, const char *pool, const char *ns,
+			 const char *image, struct json_object *task)
+{
+	struct mgr_reply reply = {0};
+	struct json_object *queue = NULL;
+	int r = mgr_call(cluster, "rbd task list", NULL, NULL, &reply);
+
+	if (r < 0)
+		goto out;
+	queue = parse_reply(&reply);
+	r = -ENOENT;
+	for (size_t i = 0; queue && json_object_is_type(queue, json_type_array) &&
+			   i < json_object_array_length(queue);
+	     i++) {
+		struct json_object *entry = json_object_array_get_idx(queue, i), *refs;
+		const char *want[][2] = {{"action", action}, {"pool_name", pool},
+					 {"pool_namespace", ns}, {"image_name", image}};
+		size_t matched = 0;
+
+		if (!json_object_object_get_ex(entry, "refs", &refs))
+			continue;
+		for (size_t k = 0; k < 4; k++) {
+			const char *got = json_in_get_string(refs, want[k][0]);
+
+			matched += got && strcmp(got, want[k][1]) == 0;
+		}
+		if (matched == 4) {
+			r = task_from_queue(entry, task);
+			break;
+		}
+	}
+out:
+	json_object_put(queue);
+	mgr_reply_free(&reply);
+	return r;
+}
+
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value)
 {

@@ -24,6 +24,12 @@
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value);
 
+/* The manager's queued or running task doing action ("migrate execute",
+ * "remove", ...) on image pool/ns/image, as a Task's fields into task.
+ * Returns 0, -ENOENT when there is none, or another negative errno. */
+int api_task_find_queued(rados_t cluster, const char *action, const char *pool, const char *ns,
+			 const char *image, struct json_object *task);
+
 /* Adds {pool, namespace, name} of an image under key to a local task's
  * record. Returns 0 or -ENOMEM. */
 int api_local_task_add_image(struct json_object *record, const char *key,

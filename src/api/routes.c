@@ -58,7 +58,17 @@
 	{HTTP_GET, images "/{image}/du", NULL, api_image_du, VERB_READ, NS, "read images"},        \
 	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
 	 "read images"},                                                                            \
-	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"}
+	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"},     \
+	{HTTP_POST, images "/{image}/migration", NULL, api_migration_prepare, VERB_CHANGE, NS,      \
+	 "migrate images"},                                                                         \
+	{HTTP_GET, images "/{image}/migration", NULL, api_migration_get, VERB_READ, NS,            \
+	 "read images"},                                                                            \
+	{HTTP_POST, images "/{image}/migration/execute", NULL, api_migration_execute, VERB_CHANGE, \
+	 NS, "migrate images"},                                                                     \
+	{HTTP_POST, images "/{image}/migration/commit", NULL, api_migration_commit, VERB_CHANGE,   \
+	 NS, "migrate images"},                                                                     \
+	{HTTP_POST, images "/{image}/migration/abort", NULL, api_migration_abort, VERB_CHANGE, NS, \
+	 "migrate images"}
 
 const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/health", NULL, api_health, VERB_READ, ROUTE_SCOPE_PUBLIC, "read"},

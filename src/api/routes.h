@@ -72,6 +72,13 @@ int api_image_qos_put(struct request *req, struct response *resp);
 int api_pool_qos_get(struct request *req, struct response *resp);
 int api_pool_qos_put(struct request *req, struct response *resp);
 
+/* api_migration.c */
+int api_migration_prepare(struct request *req, struct response *resp);
+int api_migration_get(struct request *req, struct response *resp);
+int api_migration_execute(struct request *req, struct response *resp);
+int api_migration_commit(struct request *req, struct response *resp);
+int api_migration_abort(struct request *req, struct response *resp);
+
 /* api_groups.c */
 int api_groups_list(struct request *req, struct response *resp);
 int api_group_create(struct request *req, struct response *resp);
