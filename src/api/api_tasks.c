@@ -58,10 +58,8 @@ static int require_task_id(struct request *req, struct response *resp, char *id)
 	return 0;
 }
 
-/* The answer for a manager command that failed, in the manager's words.
- * about names the object ("rbd/vol1", "task ...") or is NULL. */
-static int mgr_fail(struct response *resp, int r, const char *command, const char *about,
-		    const struct mgr_reply *reply)
+int api_mgr_fail(struct response *resp, int r, const char *command, const char *about,
+		 const struct mgr_reply *reply)
 {
 	const char *why = reply->status && *reply->status ? reply->status : strerror(-r);
 	const char *sep = about ? " for " : "";
@@ -371,7 +369,7 @@ int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		return r;
 	r = mgr_call(cluster, prefix, arg_name, arg_value, &reply);
 	if (r < 0) {
-		mgr_fail(resp, r, prefix, arg_value, &reply);
+		api_mgr_fail(resp, r, prefix, arg_value, &reply);
 		goto out;
 	}
 	entry = parse_reply(&reply);
@@ -410,7 +408,7 @@ int api_tasks_list(struct request *req, struct response *resp)
 		return r;
 	r = mgr_call(cluster, "rbd task list", NULL, NULL, &queue_reply);
 	if (r < 0) {
-		mgr_fail(resp, r, "rbd task list", NULL, &queue_reply);
+		api_mgr_fail(resp, r, "rbd task list", NULL, &queue_reply);
 		goto out;
 	}
 	queue = parse_reply(&queue_reply);
@@ -562,7 +560,7 @@ int api_task_get(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (r != -ENOENT) {
-		mgr_fail(resp, r, "rbd task list", id, &reply);
+		api_mgr_fail(resp, r, "rbd task list", id, &reply);
 		goto out;
 	}
 	/* Not in the queue: it finished (the progress module has its
@@ -606,7 +604,7 @@ int api_task_delete(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (r != -ENOENT) {
-		mgr_fail(resp, r, "rbd task cancel", id, &reply);
+		api_mgr_fail(resp, r, "rbd task cancel", id, &reply);
 		goto out;
 	}
 	/* Too late to cancel a task that already ended: say so, rather than

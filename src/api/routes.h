@@ -54,6 +54,12 @@ int api_trash_list(struct request *req, struct response *resp);
 int api_trash_restore(struct request *req, struct response *resp);
 int api_trash_delete(struct request *req, struct response *resp);
 
+/* api_trash_purge.c */
+int api_trash_purge(struct request *req, struct response *resp);
+int api_trash_schedules_list(struct request *req, struct response *resp);
+int api_trash_schedule_add(struct request *req, struct response *resp);
+int api_trash_schedule_remove(struct request *req, struct response *resp);
+
 /* api_namespaces.c */
 int api_namespaces_list(struct request *req, struct response *resp);
 int api_namespace_create(struct request *req, struct response *resp);

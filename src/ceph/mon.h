@@ -29,4 +29,9 @@ void mgr_reply_free(struct mgr_reply *reply);
 int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
 	     struct mgr_reply *reply);
 
+/* The same with several arguments: args holds key, value, key, value,
+ * ..., NULL; a pair whose value is NULL is left out. */
+int mgr_call_args(rados_t cluster, const char *prefix, const char *const *args,
+		  struct mgr_reply *reply);
+
 #endif
