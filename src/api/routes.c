@@ -68,7 +68,8 @@
 	{HTTP_POST, images "/{image}/migration/commit", NULL, api_migration_commit, VERB_CHANGE,   \
 	 NS, "migrate images"},                                                                     \
 	{HTTP_POST, images "/{image}/migration/abort", NULL, api_migration_abort, VERB_CHANGE, NS, \
-	 "migrate images"}
+	 "migrate images"},                                                                         \
+	{HTTP_GET, images "/{image}/stats", NULL, api_image_stats, VERB_READ, NS, "read images"}
 
 const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/health", NULL, api_health, VERB_READ, ROUTE_SCOPE_PUBLIC, "read"},
@@ -114,6 +115,9 @@ const struct route api_routes[] = {
 	 VERB_READ, NS, "read namespaces"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_delete,
 	 VERB_NAMESPACES, NS, "delete namespaces"},
+
+	{HTTP_GET, "/api/v1/pools/{pool}/stats", "sort,limit", api_pool_stats, VERB_READ, POOL,
+	 "read I/O statistics"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/groups", NULL, api_groups_list, VERB_READ, NS,
 	 "read groups"},

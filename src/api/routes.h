@@ -85,6 +85,10 @@ int api_migration_execute(struct request *req, struct response *resp);
 int api_migration_commit(struct request *req, struct response *resp);
 int api_migration_abort(struct request *req, struct response *resp);
 
+/* api_stats.c */
+int api_pool_stats(struct request *req, struct response *resp);
+int api_image_stats(struct request *req, struct response *resp);
+
 /* api_groups.c */
 int api_groups_list(struct request *req, struct response *resp);
 int api_group_create(struct request *req, struct response *resp);

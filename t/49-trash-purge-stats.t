@@ -3,7 +3,8 @@
 # what is still deferred unless told to take everything, narrows a purge
 # to entries expired long enough ago, and leaves the purging to the
 # manager on a schedule. In a pool of the test's own: a purge takes every
-# expired entry of the pool.
+# expired entry of the pool. Then the pool's busiest images, from the
+# manager's I/O statistics while a client writes.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 p=$(unique purgepool)
@@ -93,6 +94,51 @@ api GET "$pool/trash/schedules"
 is "$(field '.Items | length')" 0 "none left"
 api DELETE "$pool/trash/schedules"
 expect_error 404 NotFound "pool $p has no trash purge schedules" "remove when there are none"
+story ""
+
+story "I/O statistics from the manager"
+img=$(unique busy)
+api POST "$pool/images" "{\"name\":\"$img\",\"size\":\"8M\"}"
+expect_status 201 "create an image"
+api GET "$pool/images/$img/stats"
+expect_status 200 "stats of an idle image"
+is "$(field '.Kind + " " + .image + " " + (.write_ops_per_sec | tostring)')" "ImageStats $img 0" \
+	"zeros while nobody writes"
+# Writes over and over on the small image, until killed.
+rbd bench --io-type write --io-size 4K --io-pattern rand --io-threads 1 --io-total 100G \
+	"$p/$img" >/dev/null 2>&1 &
+bench=$!
+at_exit "kill $bench 2>/dev/null"
+# The manager starts counting on the first question and averages over a
+# few seconds: ask until the writes show (at most 60 s).
+for _ in $(seq 60); do
+	api GET "$pool/stats?sort=write_ops&limit=5"
+	[ "$(field '[.Items[] | select(.image == "'"$img"'")] | length')" = 1 ] && break
+	sleep 1
+done
+expect_status 200 "the pool's stats"
+is "$(field '.Kind + " " + .pool + " " + .sort')" "ImageStatsList $p write_ops" "an ImageStatsList sorted by write_ops"
+ok "$(field '.Items[] | select(.image == "'"$img"'") | .write_ops_per_sec > 0' | grep -qx true; echo $?)" \
+	"the written image has write ops per second"
+is "$(field '.Items[0] | keys | sort | join(",")')" \
+	"image,namespace,pool,read_bytes_per_sec,read_latency_ns,read_ops_per_sec,write_bytes_per_sec,write_latency_ns,write_ops_per_sec" \
+	"items have the six numbers"
+api GET "$pool/images/$img/stats"
+expect_status 200 "the image's own stats"
+ok "$(field '.write_ops_per_sec > 0 and .write_bytes_per_sec > 0' | grep -qx true; echo $?)" \
+	"write ops and bytes per second"
+kill $bench 2>/dev/null
+wait $bench 2>/dev/null
+api GET "$pool/stats?sort=writes"
+expect_error 400 BadRequest 'query parameter "sort" must be one of write_ops, read_ops' "an unknown sort"
+api GET "$pool/stats?limit=0"
+expect_error 400 BadRequest 'limit' "a zero limit"
+api GET "$pool/stats?top=3"
+expect_error 400 BadRequest 'unknown query parameter "top"' "an unknown parameter"
+api GET "/api/v1/pools/nopool-$$/stats"
+expect_error 404 NotFound "pool nopool-$$ does not exist" "a missing pool"
+api GET "$pool/images/nothing-$$/stats"
+expect_error 404 NotFound "image $p/nothing-$$ does not exist" "a missing image"
 story ""
 
 done_testing
