@@ -104,6 +104,8 @@ story ""
 story "bad requests"
 api POST "$pool/images/$img2/migration" '{"name":"x"}'
 expect_error 400 BadRequest 'pool' "no destination pool"
+api POST "$pool/images/$img2/migration" '{"pool":"rbd","namespace":"a/b","name":"z"}'
+expect_error 400 BadRequest 'field "namespace": namespace name "a/b"' "a bad destination namespace"
 api POST "$pool/images/$img2/migration" '{"pool":"rbd"}'
 expect_error 400 BadRequest "needs somewhere to go" "a migration to itself"
 api POST "$pool/images/$img2/migration" '{"pool":"rbd","name":"y","features":["nope"]}'

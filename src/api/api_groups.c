@@ -28,7 +28,7 @@
 struct group_ref {
 	const char *pool;
 	const char *name;
-	char spec[IMAGE_SPEC_MAX];   /* "pool/name" */
+	char spec[IMAGE_SPEC_MAX]; /* "pool/name" */
 };
 
 static void group_ref_init(struct group_ref *ref, const struct request *req, const char *name)
@@ -38,8 +38,7 @@ static void group_ref_init(struct group_ref *ref, const struct request *req, con
 	api_image_spec(ref->pool, "", name, ref->spec, sizeof(ref->spec));
 }
 
-static int group_fail(struct response *resp, int err, const struct group_ref *ref,
-		      const char *doing)
+static int group_fail(struct response *resp, int err, const struct group_ref *ref, const char *doing)
 {
 	if (err == -ENOENT)
 		return response_fail(resp, err, "group %s does not exist", ref->spec);
@@ -138,8 +137,7 @@ static int respond_group(struct response *resp, rados_ioctx_t ioctx, const struc
 		return group_fail(resp, r, ref, "listing the snapshots of");
 	}
 	if (json_add_string(body, "name", ref->name) < 0 ||
-	    json_add_string(body, "pool", ref->pool) < 0 ||
-	    json_add_string(body, "namespace", "") < 0 ||
+	    json_add_string(body, "pool", ref->pool) < 0 || json_add_string(body, "namespace", "") < 0 ||
 	    json_add_u64(body, "snapshot_count", nsnaps) < 0) {
 		json_object_put(body);
 		return response_oom(resp);
@@ -154,8 +152,7 @@ static int respond_group(struct response *resp, rados_ioctx_t ioctx, const struc
 	return 0;
 }
 
-static int set_group_location(struct response *resp, const struct group_ref *ref,
-			      const char *snapshot)
+static int set_group_location(struct response *resp, const struct group_ref *ref, const char *snapshot)
 {
 	char pool[ENCODED_NAME_MAX], group[ENCODED_NAME_MAX], snap[ENCODED_NAME_MAX];
 
@@ -329,7 +326,7 @@ static int member_change_failed(struct response *resp, int err, const struct gro
 				const struct image_ref *member, int adding)
 {
 	switch (err) {
-	case -EBADF:   /* librbd's word for an image of another group, or of none */
+	case -EBADF: /* librbd's word for an image of another group, or of none */
 	case -ENOENT:
 		if (!adding)
 			return response_fail(resp, -ENOENT, "image %s is not a member of group %s",
@@ -485,8 +482,8 @@ static int find_group_snap(struct response *resp, rados_ioctx_t ioctx, const str
 	return 0;
 }
 
-static int respond_group_snap(struct response *resp, const struct group_ref *ref,
-			      const char *name, rbd_group_snap_state_t state, int status)
+static int respond_group_snap(struct response *resp, const struct group_ref *ref, const char *name,
+			      rbd_group_snap_state_t state, int status)
 {
 	struct json_object *body = json_envelope("GroupSnapshot");
 
@@ -596,8 +593,8 @@ int api_group_snap_delete(struct request *req, struct response *resp)
 		return r;
 	r = rbd_group_snap_remove(ioctx, ref.name, name);
 	if (r < 0)
-		return response_fail_errno(resp, r, "deleting group snapshot %s@%s failed", ref.spec,
-					   name);
+		return response_fail_errno(resp, r, "deleting group snapshot %s@%s failed",
+					   ref.spec, name);
 	response_json(resp, 204, NULL);
 	return 0;
 }
@@ -605,8 +602,8 @@ int api_group_snap_delete(struct request *req, struct response *resp)
 /* 409 when a client has one of the group's images open: rolling back
  * under it would wait on its exclusive lock, or change the disk under a
  * running VM. */
-static int refuse_if_members_open(struct request *req, struct response *resp,
-				  rados_ioctx_t ioctx, const struct group_ref *ref, const char *snap)
+static int refuse_if_members_open(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+				  const struct group_ref *ref, const char *snap)
 {
 	rados_t cluster = rados_ioctx_get_cluster(ioctx);
 	rbd_group_image_info_t *images = NULL;
@@ -624,7 +621,9 @@ static int refuse_if_members_open(struct request *req, struct response *resp,
 
 		r = rados_pool_reverse_lookup(cluster, images[i].pool, pool, sizeof(pool));
 		if (r < 0) {
-			response_fail_errno(resp, r, "finding the pool (id %" PRId64 ") of image %s of group %s failed",
+			response_fail_errno(resp, r,
+					    "finding the pool (id %" PRId64
+					    ") of image %s of group %s failed",
 					    images[i].pool, images[i].name, ref->spec);
 			break;
 		}

@@ -16,7 +16,7 @@ struct response;
 struct create_request {
 	const char *name;
 	uint64_t size;
-	uint64_t object_size;     /* 0 = cluster default */
+	uint64_t object_size; /* 0 = cluster default */
 	uint64_t features;
 	int has_features;
 	uint64_t stripe_unit;
@@ -26,8 +26,7 @@ struct create_request {
 
 /* Reads and checks the fields of c from a body already validated against
  * a field spec (fields the spec lacks stay 0/NULL); 400 in resp. */
-int api_create_request_parse(struct json_object *body, struct create_request *c,
-			     struct response *resp);
+int api_create_request_parse(struct json_object *body, struct create_request *c, struct response *resp);
 
 /* Sets librbd's create options for c (format 2, features, order, striping,
  * data pool). Returns 0 or a negative errno. */

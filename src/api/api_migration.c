@@ -29,20 +29,13 @@
 static const char *migration_state_name(rbd_image_migration_state_t state)
 {
 	switch (state) {
-	case RBD_IMAGE_MIGRATION_STATE_ERROR:
-		return "error";
-	case RBD_IMAGE_MIGRATION_STATE_PREPARING:
-		return "preparing";
-	case RBD_IMAGE_MIGRATION_STATE_PREPARED:
-		return "prepared";
-	case RBD_IMAGE_MIGRATION_STATE_EXECUTING:
-		return "executing";
-	case RBD_IMAGE_MIGRATION_STATE_EXECUTED:
-		return "executed";
-	case RBD_IMAGE_MIGRATION_STATE_ABORTING:
-		return "aborting";
-	default:
-		return "unknown";
+	case RBD_IMAGE_MIGRATION_STATE_ERROR: return "error";
+	case RBD_IMAGE_MIGRATION_STATE_PREPARING: return "preparing";
+	case RBD_IMAGE_MIGRATION_STATE_PREPARED: return "prepared";
+	case RBD_IMAGE_MIGRATION_STATE_EXECUTING: return "executing";
+	case RBD_IMAGE_MIGRATION_STATE_EXECUTED: return "executed";
+	case RBD_IMAGE_MIGRATION_STATE_ABORTING: return "aborting";
+	default: return "unknown";
 	}
 }
 
@@ -59,9 +52,7 @@ static int read_migration(struct response *resp, rados_ioctx_t ioctx, const stru
 				     "image %s is not being migrated (prepare a migration with POST .../migration)",
 				     ref->spec);
 	if (r == -ENOENT)
-		return response_fail(resp, r,
-				     "image %s does not exist",
-				     ref->spec);
+		return response_fail(resp, r, "image %s does not exist", ref->spec);
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "reading the migration of");
 	return 0;
@@ -109,8 +100,8 @@ static int respond_migration(struct response *resp, rados_ioctx_t ioctx,
 	if (r == 0)
 		r = json_add_string(body, "state_description",
 				    st->state_description ? st->state_description : "");
-	if (r == 0 && rados_pool_reverse_lookup(cluster, st->dest_pool_id, dest_pool,
-						sizeof(dest_pool)) >= 0 &&
+	if (r == 0 &&
+	    rados_pool_reverse_lookup(cluster, st->dest_pool_id, dest_pool, sizeof(dest_pool)) >= 0 &&
 	    api_task_find_queued(cluster, "migrate execute", dest_pool,
 				 st->dest_pool_namespace ? st->dest_pool_namespace : "",
 				 st->dest_image_name ? st->dest_image_name : "", task) == 0) {
@@ -162,7 +153,8 @@ static int prepare_failed(struct response *resp, int err, const struct image_ref
 				     "image %s belongs to a group; remove it from the group before migrating it",
 				     source->spec);
 	default:
-		return response_fail_errno(resp, err, "preparing the migration of image %s to %s failed",
+		return response_fail_errno(resp, err,
+					   "preparing the migration of image %s to %s failed",
 					   source->spec, dest->spec);
 	}
 }
@@ -192,7 +184,7 @@ int api_migration_prepare(struct request *req, struct response *resp)
 	rbd_image_options_t opts = NULL;
 	rados_ioctx_t ioctx, dioctx = NULL;
 	struct create_request layout;
-	const char *dname;
+	const char *dname, *why;
 	rbd_image_t image;
 	int r;
 
@@ -212,6 +204,11 @@ int api_migration_prepare(struct request *req, struct response *resp)
 	dest.ns = "";
 	json_in_string(body, "pool", &dest.pool);
 	json_in_string(body, "namespace", &dest.ns);
+	if (*dest.ns && name_check(dest.ns, strlen(dest.ns), &why) < 0) {
+		r = response_fail(resp, -EINVAL, "field \"namespace\": namespace name \"%s\" %s",
+				  dest.ns, why);
+		goto out;
+	}
 	dname = layout.name ? layout.name : request_capture(req, "image");
 	dest.name = dname;
 	api_image_spec(dest.pool, dest.ns, dest.name, dest.spec, sizeof(dest.spec));
@@ -307,8 +304,8 @@ static int migration_step(struct request *req, struct response *resp, struct ima
 	if (want != RBD_IMAGE_MIGRATION_STATE_UNKNOWN && st.state != want)
 		r = response_fail(resp, -EBUSY,
 				  "the migration of image %s is %s, not %s: it cannot be %s now%s%s",
-				  ref->spec, migration_state_name(st.state), migration_state_name(want),
-				  step, *instead ? "; " : "", instead);
+				  ref->spec, migration_state_name(st.state),
+				  migration_state_name(want), step, *instead ? "; " : "", instead);
 	rbd_migration_status_cleanup(&st);
 	return r;
 }
@@ -378,7 +375,9 @@ int api_migration_abort(struct request *req, struct response *resp)
 	}
 	if (r == 0 && rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), st.source_pool_id,
 						source_pool, sizeof(source_pool)) < 0)
-		r = response_fail(resp, -ENOENT, "the source pool (id %" PRId64 ") of the migration of image %s does not exist",
+		r = response_fail(resp, -ENOENT,
+				  "the source pool (id %" PRId64
+				  ") of the migration of image %s does not exist",
 				  st.source_pool_id, ref.spec);
 	if (r < 0)
 		goto out;
@@ -410,7 +409,7 @@ int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const st
 	int r = rbd_migration_status(ioctx, ref->name, &st, sizeof(st));
 
 	if (r < 0)
-		return 0;   /* not migrating, or it cannot tell: the caller's own answer stands */
+		return 0; /* not migrating, or it cannot tell: the caller's own answer stands */
 	if (rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), st.source_pool_id, pool,
 				      sizeof(pool)) < 0)
 		snprintf(pool, sizeof(pool), "%" PRId64, st.source_pool_id);

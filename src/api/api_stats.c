@@ -30,9 +30,9 @@ static const struct {
 	const char *stat;
 	const char *field;
 } stat_fields[] = {
-	{"write_ops", "write_ops_per_sec"},  {"read_ops", "read_ops_per_sec"},
+	{"write_ops", "write_ops_per_sec"},	{"read_ops", "read_ops_per_sec"},
 	{"write_bytes", "write_bytes_per_sec"}, {"read_bytes", "read_bytes_per_sec"},
-	{"write_latency", "write_latency_ns"}, {"read_latency", "read_latency_ns"},
+	{"write_latency", "write_latency_ns"},	{"read_latency", "read_latency_ns"},
 };
 #define NSTATS (sizeof(stat_fields) / sizeof(stat_fields[0]))
 
@@ -88,7 +88,8 @@ static int add_numbers(struct json_object *item, struct json_object *descriptors
 		double value = 0.0;
 
 		for (size_t i = 0; values && i < json_object_array_length(descriptors); i++) {
-			const char *name = json_object_get_string(json_object_array_get_idx(descriptors, i));
+			const char *name =
+				json_object_get_string(json_object_array_get_idx(descriptors, i));
 
 			if (name && strcmp(name, stat_fields[k].stat) == 0)
 				value = stat_value(values, i);
@@ -115,8 +116,8 @@ static int split_key(const char *key, struct json_object *pools, char *pool, siz
 	if (!descriptor)
 		return -EBADMSG;
 	ns_slash = strchr(descriptor, '/');
-	snprintf(pool, poollen, "%.*s", ns_slash ? (int)(ns_slash - descriptor) : (int)strlen(descriptor),
-		 descriptor);
+	snprintf(pool, poollen, "%.*s",
+		 ns_slash ? (int)(ns_slash - descriptor) : (int)strlen(descriptor), descriptor);
 	snprintf(ns, nslen, "%s", ns_slash ? ns_slash + 1 : "");
 	*image = slash + 1;
 	return 0;
@@ -125,8 +126,8 @@ static int split_key(const char *key, struct json_object *pools, char *pool, siz
 /* Walks the answer's stats, calling take for each image with its item
  * filled (pool, namespace, image and the numbers); take returns 1 to
  * stop, 0 to go on, or a negative errno. */
-static int each_image(struct json_object *answer,
-		      int (*take)(struct json_object *item, void *arg), void *arg)
+static int each_image(struct json_object *answer, int (*take)(struct json_object *item, void *arg),
+		      void *arg)
 {
 	struct json_object *stats, *descriptors, *pools;
 	int r = 0;
@@ -229,8 +230,10 @@ int api_pool_stats(struct request *req, struct response *resp)
 	if (r == 0)
 		r = each_image(answer, take_for_page, &page);
 	if (r < 0) {
-		r = r == -ENOMEM ? response_oom(resp)
-				 : response_fail(resp, r, "the manager's answer to \"rbd perf image stats\" is not as expected");
+		r = r == -ENOMEM
+			    ? response_oom(resp)
+			    : response_fail(resp, r,
+					    "the manager's answer to \"rbd perf image stats\" is not as expected");
 		goto out;
 	}
 	response_json(resp, 200, body);
@@ -285,9 +288,8 @@ int api_image_stats(struct request *req, struct response *resp)
 		r = add_timestamp(body, answer);
 	if (r == 0 && find.found) {
 		/* Ours, with the numbers the manager has. */
-		json_object_object_foreach(find.found, key, value)
-			if (r == 0)
-				r = json_object_object_add(body, key, json_object_get(value));
+		json_object_object_foreach(find.found, key, value) if (r == 0) r =
+			json_object_object_add(body, key, json_object_get(value));
 	} else if (r == 0) {
 		/* No I/O in the manager's window: zeros. */
 		json_object_object_get_ex(answer, "stat_descriptors", &descriptors);
@@ -298,8 +300,10 @@ int api_image_stats(struct request *req, struct response *resp)
 			r = -ENOMEM;
 	}
 	if (r < 0) {
-		r = r == -ENOMEM ? response_oom(resp)
-				 : response_fail(resp, r, "the manager's answer to \"rbd perf image stats\" is not as expected");
+		r = r == -ENOMEM
+			    ? response_oom(resp)
+			    : response_fail(resp, r,
+					    "the manager's answer to \"rbd perf image stats\" is not as expected");
 		goto out;
 	}
 	response_json(resp, 200, body);

@@ -47,7 +47,8 @@ static int parse_duration(const char *text, long long *seconds)
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (p[0] == units[i].unit && p[1] == '\0' && value * units[i].seconds <= OLDER_THAN_MAX) {
+		if (p[0] == units[i].unit && p[1] == '\0' &&
+		    value * units[i].seconds <= OLDER_THAN_MAX) {
 			*seconds = value * units[i].seconds;
 			return 0;
 		}
@@ -97,7 +98,8 @@ int api_trash_purge(struct request *req, struct response *resp)
 	snprintf(where.spec, sizeof(where.spec), "%s", pool);
 	if (!expired_only)
 		record = api_local_task_record("purge", &where,
-					       "Purging every user entry of the trash of pool %s", pool);
+					       "Purging every user entry of the trash of pool %s",
+					       pool);
 	else if (older_than)
 		record = api_local_task_record("purge", &where,
 					       "Purging the trash of pool %s: entries expired more than %s ago",
@@ -125,8 +127,7 @@ static void level_spec(const char *pool, char *buf, size_t len)
 /* The pool's schedules as the manager lists them: an array of
  * {interval, start_time} (owned by the caller), or NULL with the answer
  * in resp. */
-static struct json_object *read_schedules(rados_t cluster, struct response *resp,
-					  const char *pool)
+static struct json_object *read_schedules(rados_t cluster, struct response *resp, const char *pool)
 {
 	static const char *const prefix = "rbd trash purge schedule list";
 	struct json_object *parsed = NULL, *out = json_object_new_array();
@@ -171,7 +172,8 @@ static struct json_object *read_schedules(rados_t cluster, struct response *resp
 			if (json_array_take(out, item) < 0 ||
 			    json_add_string(item, "interval", interval ? interval : "") < 0 ||
 			    json_object_object_add(item, "start_time",
-						   start && *start ? json_object_new_string(start) : NULL) < 0) {
+						   start && *start ? json_object_new_string(start)
+								   : NULL) < 0) {
 				response_oom(resp);
 				goto fail;
 			}
@@ -288,8 +290,8 @@ int api_trash_schedule_add(struct request *req, struct response *resp)
 		goto out;
 	level_spec(pool, level, sizeof(level));
 	{
-		const char *args[] = {"level_spec", level, "interval", interval, "start_time", start,
-				      NULL};
+		const char *args[] = {"level_spec", level, "interval", interval,
+				      "start_time", start, NULL};
 
 		r = mgr_call_args(cluster, prefix, args, &reply);
 	}
@@ -337,8 +339,8 @@ int api_trash_schedule_remove(struct request *req, struct response *resp)
 	}
 	level_spec(pool, level, sizeof(level));
 	{
-		const char *args[] = {"level_spec", level, "interval", interval, "start_time", start,
-				      NULL};
+		const char *args[] = {"level_spec", level, "interval", interval,
+				      "start_time", start, NULL};
 
 		r = mgr_call_args(cluster, prefix, args, &reply);
 	}
@@ -353,8 +355,8 @@ int api_trash_schedule_remove(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (json_object_array_length(after) == json_object_array_length(before)) {
-		r = response_fail(resp, -ENOENT, "pool %s has no trash purge schedule%s%s%s%s", pool,
-				  interval ? " every " : "s", interval ? interval : "",
+		r = response_fail(resp, -ENOENT, "pool %s has no trash purge schedule%s%s%s%s",
+				  pool, interval ? " every " : "s", interval ? interval : "",
 				  start ? " starting at " : "", start ? start : "");
 		goto out;
 	}

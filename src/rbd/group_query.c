@@ -61,8 +61,7 @@ void group_images_free(rbd_group_image_info_t *images, size_t count)
 	free(images);
 }
 
-int group_snaps_read(rados_ioctx_t ioctx, const char *group, rbd_group_snap_info_t **snaps,
-		     size_t *count)
+int group_snaps_read(rados_ioctx_t ioctx, const char *group, rbd_group_snap_info_t **snaps, size_t *count)
 {
 	rbd_group_snap_info_t *buf = NULL;
 	size_t room = 16, n;
