@@ -85,13 +85,6 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 int api_refuse_if_open(struct response *resp, rbd_image_t image, const struct image_ref *ref,
 		       const char *then);
 
-/* 409 when ref's image is the destination of a live migration, saying
- * from where, in which state, and that it cannot be <doing> until the
- * migration is committed or aborted; 0 otherwise. For librbd's EBUSY,
- * which does not tell. In api_migration.c. */
-int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-			    const char *doing);
-
 /* Opens ref's image (read-only unless writable), answering on failure. */
 /* For work that grows with the image (copy, flatten, rollback): 0 when
  * the open image may be done synchronously, else a 400 in resp telling to
@@ -143,5 +136,12 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns);
+
+/* 409 when ref's image is the destination of a live migration, saying
+ * from where, in which state, and that it cannot be <doing> until the
+ * migration is committed or aborted; 0 otherwise. For librbd's EBUSY,
+ * which does not tell. In api_migration.c. */
+int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			    const char *doing);
 
 #endif
