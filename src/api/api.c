@@ -242,15 +242,23 @@ int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t 
 			const struct image_ref *ref, const char *doing)
 {
 	const struct conf *conf = req->env->conf;
-	struct permits *moves = req->env->data_moves;
 	uint64_t size;
-	int r;
 
 	/* A size that cannot be read is left to the operation to report. */
 	if (conf->sync_max_size && rbd_get_size(image, &size) == 0 && size > conf->sync_max_size)
 		return response_fail(resp, -EINVAL,
 				     "%s image %s (%" PRIu64 " bytes) could outlast the request: it is larger than sync_max_size (%" PRIu64 " bytes); ask with ?async=true",
 				     doing, ref->spec, size, conf->sync_max_size);
+	return api_data_permit(req, resp, doing, ref->spec);
+}
+
+int api_data_permit(struct request *req, struct response *resp, const char *doing,
+		    const char *spec)
+{
+	const struct conf *conf = req->env->conf;
+	struct permits *moves = req->env->data_moves;
+	int r;
+
 	if (!moves || req->data_permit)
 		return 0;
 	/* Each one holds librbd's buffers for up to
@@ -259,8 +267,8 @@ int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t 
 	r = permits_take(moves, conf->rados_timeout);
 	if (r < 0) {
 		r = response_fail_http(resp, 429,
-				       "%s image %s must wait: this worker already moves the data of %u images at once (max_sync_data_ops) and none finished within %u s; try again, or ask with ?async=true",
-				       doing, ref->spec, moves->max, conf->rados_timeout);
+				       "%s %s must wait: this worker already moves the data of %u images at once (max_sync_data_ops) and none finished within %u s; try again later",
+				       doing, spec, moves->max, conf->rados_timeout);
 		resp->retry_after = 10;
 		return r;
 	}

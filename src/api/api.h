@@ -96,6 +96,11 @@ int api_refuse_if_open(struct response *resp, rbd_image_t image, const struct im
  * doing is the verb, e.g. "copying". */
 int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t image,
 			const struct image_ref *ref, const char *doing);
+/* Only the permit: for data moves that cannot be asked for as a task
+ * (a group rollback), so no size bound. spec names what is moved in the
+ * 429, e.g. "image rbd/a". */
+int api_data_permit(struct request *req, struct response *resp, const char *doing,
+		    const char *spec);
 
 /* Opens ref's image (read-only unless writable), answering on failure. */
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
@@ -141,5 +146,12 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 			  const char *ns);
+
+/* 409 when ref's image is the destination of a live migration, saying
+ * from where, in which state, and that it cannot be <doing> until the
+ * migration is committed or aborted; 0 otherwise. For librbd's EBUSY,
+ * which does not tell. In api_migration.c. */
+int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			    const char *doing);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "api_clones.h"
+#include "api_images.h"
 #include "rbd_features.h"
 #include "image_directory.h"
 #include "image_json.h"
@@ -111,19 +112,6 @@ int api_images_list(struct request *req, struct response *resp)
 	return 0;
 }
 
-/* Fields and rules of an image create request, checked before any
- * cluster call. */
-struct create_request {
-	const char *name;
-	uint64_t size;
-	uint64_t object_size;     /* 0 = cluster default */
-	uint64_t features;
-	int has_features;
-	uint64_t stripe_unit;
-	uint64_t stripe_count;
-	const char *data_pool;
-};
-
 static const struct field_spec image_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"size", FIELD_SIZE, 0},      /* required unless "parent" */
@@ -136,8 +124,8 @@ static const struct field_spec image_create_fields[] = {
 	{NULL, 0, 0},
 };
 
-static int parse_create(struct json_object *body, struct create_request *c,
-			struct response *resp)
+int api_create_request_parse(struct json_object *body, struct create_request *c,
+			     struct response *resp)
 {
 	struct json_object *features;
 	int has_unit, has_count;
@@ -186,7 +174,7 @@ static int parse_create(struct json_object *body, struct create_request *c,
 	return 0;
 }
 
-static int set_create_options(const struct create_request *c, rbd_image_options_t opts)
+int api_create_options_set(const struct create_request *c, rbd_image_options_t opts)
 {
 	int r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FORMAT, 2);
 
@@ -219,7 +207,7 @@ int api_image_create(struct request *req, struct response *resp)
 	r = api_body(req, resp, image_create_fields, &body);
 	if (r < 0)
 		return r;
-	r = parse_create(body, &c, resp);
+	r = api_create_request_parse(body, &c, resp);
 	if (r < 0)
 		goto out;
 	/* With "parent" this is a clone, which takes its size from the
@@ -244,7 +232,7 @@ int api_image_create(struct request *req, struct response *resp)
 		goto out;
 	}
 	rbd_image_options_create(&opts);
-	r = set_create_options(&c, opts);
+	r = api_create_options_set(&c, opts);
 	if (r < 0) {
 		response_fail(resp, r, "cannot set image options: %s", strerror(-r));
 		goto out;
@@ -485,6 +473,8 @@ int api_image_delete(struct request *req, struct response *resp)
 	case -ENOTEMPTY:
 		return response_fail(resp, r, "image %s has snapshots; delete them first", ref.spec);
 	case -EBUSY:
+		if (api_refuse_if_migrating(resp, ioctx, &ref, "deleted") < 0)
+			return r;
 		return response_fail(resp, r,
 				     "image %s is in use: open by a client, or it has clones", ref.spec);
 	case -ESTALE:

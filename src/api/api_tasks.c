@@ -58,10 +58,8 @@ static int require_task_id(struct request *req, struct response *resp, char *id)
 	return 0;
 }
 
-/* The answer for a manager command that failed, in the manager's words.
- * about names the object ("rbd/vol1", "task ...") or is NULL. */
-static int mgr_fail(struct response *resp, int r, const char *command, const char *about,
-		    const struct mgr_reply *reply)
+int api_mgr_fail(struct response *resp, int r, const char *command, const char *about,
+		 const struct mgr_reply *reply)
 {
 	const char *why = reply->status && *reply->status ? reply->status : strerror(-r);
 	const char *sep = about ? " for " : "";
@@ -321,6 +319,43 @@ static int respond_task(struct response *resp, int status, struct json_object *e
 	return 0;
 }
 
+int api_task_find_queued(rados_t cluster, const char *action, const char *pool, const char *ns,
+			 const char *image, struct json_object *task)
+{
+	struct mgr_reply reply = {0};
+	struct json_object *queue = NULL;
+	int r = mgr_call(cluster, "rbd task list", NULL, NULL, &reply);
+
+	if (r < 0)
+		goto out;
+	queue = parse_reply(&reply);
+	r = -ENOENT;
+	for (size_t i = 0; queue && json_object_is_type(queue, json_type_array) &&
+			   i < json_object_array_length(queue);
+	     i++) {
+		struct json_object *entry = json_object_array_get_idx(queue, i), *refs;
+		const char *want[][2] = {{"action", action}, {"pool_name", pool},
+					 {"pool_namespace", ns}, {"image_name", image}};
+		size_t matched = 0;
+
+		if (!json_object_object_get_ex(entry, "refs", &refs))
+			continue;
+		for (size_t k = 0; k < 4; k++) {
+			const char *got = json_in_get_string(refs, want[k][0]);
+
+			matched += got && strcmp(got, want[k][1]) == 0;
+		}
+		if (matched == 4) {
+			r = task_from_queue(entry, task);
+			break;
+		}
+	}
+out:
+	json_object_put(queue);
+	mgr_reply_free(&reply);
+	return r;
+}
+
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value)
 {
@@ -334,7 +369,7 @@ int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		return r;
 	r = mgr_call(cluster, prefix, arg_name, arg_value, &reply);
 	if (r < 0) {
-		mgr_fail(resp, r, prefix, arg_value, &reply);
+		api_mgr_fail(resp, r, prefix, arg_value, &reply);
 		goto out;
 	}
 	entry = parse_reply(&reply);
@@ -373,7 +408,7 @@ int api_tasks_list(struct request *req, struct response *resp)
 		return r;
 	r = mgr_call(cluster, "rbd task list", NULL, NULL, &queue_reply);
 	if (r < 0) {
-		mgr_fail(resp, r, "rbd task list", NULL, &queue_reply);
+		api_mgr_fail(resp, r, "rbd task list", NULL, &queue_reply);
 		goto out;
 	}
 	queue = parse_reply(&queue_reply);
@@ -525,7 +560,7 @@ int api_task_get(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (r != -ENOENT) {
-		mgr_fail(resp, r, "rbd task list", id, &reply);
+		api_mgr_fail(resp, r, "rbd task list", id, &reply);
 		goto out;
 	}
 	/* Not in the queue: it finished (the progress module has its
@@ -569,7 +604,7 @@ int api_task_delete(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (r != -ENOENT) {
-		mgr_fail(resp, r, "rbd task cancel", id, &reply);
+		api_mgr_fail(resp, r, "rbd task cancel", id, &reply);
 		goto out;
 	}
 	/* Too late to cancel a task that already ended: say so, rather than

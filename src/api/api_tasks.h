@@ -2,8 +2,8 @@
  *
  * Handlers that accept ?async=true do their own checks first. Image
  * delete, flatten and trash removal then call api_task_add: the manager's
- * rbd_support module runs the work. Copy and rollback, which the manager
- * cannot run, call api_local_task_start: a runner process of ours does
+ * rbd_support module runs the work (also a migration's execute). Copy,
+ * rollback and trash purge, which the manager cannot run, call api_local_task_start: a runner process of ours does
  * (api_local_tasks.c). /api/v1/tasks reports on both kinds. */
 #ifndef RBD_REST_API_API_TASKS_H
 #define RBD_REST_API_API_TASKS_H
@@ -23,6 +23,21 @@
  * Returns 0 or a negative errno (the error is already in resp). */
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value);
+
+struct mgr_reply;
+
+/* The answer for a manager command that failed, in the manager's words:
+ * 503 when the manager or its rbd_support module is not ready, 403 when
+ * it refuses our cephx user, else the errno's status. about names the
+ * object ("rbd/vol1", "task ...") or is NULL. Returns r. */
+int api_mgr_fail(struct response *resp, int r, const char *command, const char *about,
+		 const struct mgr_reply *reply);
+
+/* The manager's queued or running task doing action ("migrate execute",
+ * "remove", ...) on image pool/ns/image, as a Task's fields into task.
+ * Returns 0, -ENOENT when there is none, or another negative errno. */
+int api_task_find_queued(rados_t cluster, const char *action, const char *pool, const char *ns,
+			 const char *image, struct json_object *task);
 
 /* Adds {pool, namespace, name} of an image under key to a local task's
  * record. Returns 0 or -ENOMEM. */

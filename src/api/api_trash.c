@@ -348,6 +348,8 @@ int api_image_trash(struct request *req, struct response *resp)
 		goto out;
 
 	r = rbd_trash_move(ioctx, ref.name, delay);
+	if (r == -EBUSY && api_refuse_if_migrating(resp, ioctx, &ref, "moved to the trash") < 0)
+		goto out;
 	if (r < 0) {
 		r = trash_move_failed(resp, r, &ref);
 		goto out;

@@ -168,7 +168,9 @@ int authz_check_body(struct request *req, struct response *resp)
 	int r = 0;
 
 	if (!req_policy(req) || !req->body ||
-	    (handler != api_image_copy && handler != api_image_create && handler != api_image_patch))
+	    (handler != api_image_copy && handler != api_image_create && handler != api_image_patch &&
+	     handler != api_group_image_add && handler != api_group_image_remove &&
+	     handler != api_migration_prepare))
 		return 0;
 	body = json_tokener_parse(req->body);
 	if (!body || !json_object_is_type(body, json_type_object))
@@ -179,6 +181,14 @@ int authz_check_body(struct request *req, struct response *resp)
 		if (json_object_object_get_ex(body, "features", NULL))
 			r = check_target(req, resp, VERB_FEATURES, "change the features of images",
 					 request_capture(req, "pool"), api_namespace(req));
+	} else if (handler == api_group_image_add || handler == api_group_image_remove) {
+		/* A member joins or leaves in its own pool: that is a change to it. */
+		r = check_target(req, resp, VERB_CHANGE, "change images",
+				 json_in_get_string(body, "pool"), json_in_get_string(body, "namespace"));
+	} else if (handler == api_migration_prepare) {
+		/* The destination is a new image there. */
+		r = check_target(req, resp, VERB_CREATE, "create images",
+				 json_in_get_string(body, "pool"), json_in_get_string(body, "namespace"));
 	} else if (handler == api_image_copy)
 		r = check_target(req, resp, VERB_CREATE, "create images",
 				 json_in_get_string(body, "pool"),

@@ -70,7 +70,18 @@
 	{HTTP_POST, images "/{image}/mirroring/resync", NULL, api_image_mirroring_resync,          \
 	 VERB_MIRRORING, NS, "resync images"},                                                      \
 	{HTTP_POST, images "/{image}/mirroring/snapshot", NULL, api_image_mirroring_snapshot,      \
-	 VERB_MIRRORING, NS, "take mirror snapshots of images"}
+	 VERB_MIRRORING, NS, "take mirror snapshots of images"},                                     \
+	{HTTP_POST, images "/{image}/migration", NULL, api_migration_prepare, VERB_CHANGE, NS,      \
+	 "migrate images"},                                                                         \
+	{HTTP_GET, images "/{image}/migration", NULL, api_migration_get, VERB_READ, NS,            \
+	 "read images"},                                                                            \
+	{HTTP_POST, images "/{image}/migration/execute", NULL, api_migration_execute, VERB_CHANGE, \
+	 NS, "migrate images"},                                                                     \
+	{HTTP_POST, images "/{image}/migration/commit", NULL, api_migration_commit, VERB_CHANGE,   \
+	 NS, "migrate images"},                                                                     \
+	{HTTP_POST, images "/{image}/migration/abort", NULL, api_migration_abort, VERB_CHANGE, NS, \
+	 "migrate images"},                                                                         \
+	{HTTP_GET, images "/{image}/stats", NULL, api_image_stats, VERB_READ, NS, "read images"}
 
 /* Snapshot schedules of a pool (scope), a namespace or an image (base):
  * made and pruned by the scheduler process. Setting one is a change of
@@ -108,6 +119,14 @@ const struct route api_routes[] = {
 
 	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list, VERB_READ, NS,
 	 "read the trash"},
+	{HTTP_POST, "/api/v1/pools/{pool}/trash/purge", NULL, api_trash_purge, VERB_TRASH, POOL,
+	 "purge the trash"},
+	{HTTP_GET, "/api/v1/pools/{pool}/trash/schedules", NULL, api_trash_schedules_list,
+	 VERB_READ, NS, "read the trash"},
+	{HTTP_POST, "/api/v1/pools/{pool}/trash/schedules", NULL, api_trash_schedule_add,
+	 VERB_TRASH, POOL, "schedule trash purges"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/trash/schedules", NULL, api_trash_schedule_remove,
+	 VERB_TRASH, POOL, "schedule trash purges"},
 	{HTTP_POST, "/api/v1/pools/{pool}/trash/{id}/restore", NULL, api_trash_restore, VERB_TRASH,
 	 NS, "restore images from the trash"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/trash/{id}", "force,async", api_trash_delete,
@@ -121,6 +140,30 @@ const struct route api_routes[] = {
 	 VERB_READ, NS, "read namespaces"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/namespaces/{namespace}", NULL, api_namespace_delete,
 	 VERB_NAMESPACES, NS, "delete namespaces"},
+
+	{HTTP_GET, "/api/v1/pools/{pool}/stats", "sort,limit", api_pool_stats, VERB_READ, POOL,
+	 "read I/O statistics"},
+
+	{HTTP_GET, "/api/v1/pools/{pool}/groups", NULL, api_groups_list, VERB_READ, NS,
+	 "read groups"},
+	{HTTP_POST, "/api/v1/pools/{pool}/groups", NULL, api_group_create, VERB_CREATE, NS,
+	 "create groups"},
+	{HTTP_GET, "/api/v1/pools/{pool}/groups/{group}", NULL, api_group_get, VERB_READ, NS,
+	 "read groups"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/groups/{group}", NULL, api_group_delete, VERB_DELETE,
+	 NS, "delete groups"},
+	{HTTP_POST, "/api/v1/pools/{pool}/groups/{group}/images", NULL, api_group_image_add,
+	 VERB_CHANGE, NS, "change groups"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/groups/{group}/images", NULL, api_group_image_remove,
+	 VERB_CHANGE, NS, "change groups"},
+	{HTTP_GET, "/api/v1/pools/{pool}/groups/{group}/snapshots", NULL, api_group_snaps_list,
+	 VERB_READ, NS, "read group snapshots"},
+	{HTTP_POST, "/api/v1/pools/{pool}/groups/{group}/snapshots", NULL, api_group_snap_create,
+	 VERB_CREATE, NS, "create group snapshots"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/groups/{group}/snapshots/{snapshot}", NULL,
+	 api_group_snap_delete, VERB_DELETE, NS, "delete group snapshots"},
+	{HTTP_POST, "/api/v1/pools/{pool}/groups/{group}/snapshots/{snapshot}/rollback", NULL,
+	 api_group_snap_rollback, VERB_CHANGE, NS, "roll back groups"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get, VERB_READ, POOL, "read QoS"},
 	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put, VERB_QOS, POOL,

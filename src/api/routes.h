@@ -54,6 +54,12 @@ int api_trash_list(struct request *req, struct response *resp);
 int api_trash_restore(struct request *req, struct response *resp);
 int api_trash_delete(struct request *req, struct response *resp);
 
+/* api_trash_purge.c */
+int api_trash_purge(struct request *req, struct response *resp);
+int api_trash_schedules_list(struct request *req, struct response *resp);
+int api_trash_schedule_add(struct request *req, struct response *resp);
+int api_trash_schedule_remove(struct request *req, struct response *resp);
+
 /* api_namespaces.c */
 int api_namespaces_list(struct request *req, struct response *resp);
 int api_namespace_create(struct request *req, struct response *resp);
@@ -71,6 +77,29 @@ int api_image_qos_get(struct request *req, struct response *resp);
 int api_image_qos_put(struct request *req, struct response *resp);
 int api_pool_qos_get(struct request *req, struct response *resp);
 int api_pool_qos_put(struct request *req, struct response *resp);
+
+/* api_migration.c */
+int api_migration_prepare(struct request *req, struct response *resp);
+int api_migration_get(struct request *req, struct response *resp);
+int api_migration_execute(struct request *req, struct response *resp);
+int api_migration_commit(struct request *req, struct response *resp);
+int api_migration_abort(struct request *req, struct response *resp);
+
+/* api_stats.c */
+int api_pool_stats(struct request *req, struct response *resp);
+int api_image_stats(struct request *req, struct response *resp);
+
+/* api_groups.c */
+int api_groups_list(struct request *req, struct response *resp);
+int api_group_create(struct request *req, struct response *resp);
+int api_group_get(struct request *req, struct response *resp);
+int api_group_delete(struct request *req, struct response *resp);
+int api_group_image_add(struct request *req, struct response *resp);
+int api_group_image_remove(struct request *req, struct response *resp);
+int api_group_snaps_list(struct request *req, struct response *resp);
+int api_group_snap_create(struct request *req, struct response *resp);
+int api_group_snap_delete(struct request *req, struct response *resp);
+int api_group_snap_rollback(struct request *req, struct response *resp);
 
 /* api_usage.c */
 int api_image_du(struct request *req, struct response *resp);

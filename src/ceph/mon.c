@@ -72,19 +72,30 @@ int mgr_command(rados_t cluster, struct json_object *cmd, struct mgr_reply *repl
 	return r;
 }
 
-int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
-	     struct mgr_reply *reply)
+int mgr_call_args(rados_t cluster, const char *prefix, const char *const *args,
+		  struct mgr_reply *reply)
 {
 	struct json_object *cmd = json_object_new_object();
 	int r;
 
 	reply->out = reply->status = NULL;
-	if (!cmd || json_add_string(cmd, "prefix", prefix) < 0 ||
-	    (key && json_add_string(cmd, key, value) < 0)) {
+	r = cmd ? json_add_string(cmd, "prefix", prefix) : -ENOMEM;
+	for (size_t i = 0; r == 0 && args && args[i]; i += 2)
+		if (args[i + 1])
+			r = json_add_string(cmd, args[i], args[i + 1]);
+	if (r < 0) {
 		json_object_put(cmd);
 		return -ENOMEM;
 	}
 	r = mgr_command(cluster, cmd, reply);
 	json_object_put(cmd);
 	return r;
+}
+
+int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
+	     struct mgr_reply *reply)
+{
+	const char *args[] = {key, value, NULL};
+
+	return mgr_call_args(cluster, prefix, key ? args : NULL, reply);
 }

@@ -33,4 +33,9 @@ int mgr_command(rados_t cluster, struct json_object *cmd, struct mgr_reply *repl
 int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *value,
 	     struct mgr_reply *reply);
 
+/* The same with several arguments: args holds key, value, key, value,
+ * ..., NULL; a pair whose value is NULL is left out. */
+int mgr_call_args(rados_t cluster, const char *prefix, const char *const *args,
+		  struct mgr_reply *reply);
+
 #endif

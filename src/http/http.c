@@ -155,9 +155,9 @@ static int check_query_allowed(const struct request *req, struct response *resp)
 	return 0;
 }
 
-static const char *const named_captures[] = {"pool", "image", "snapshot", "namespace"};
+static const char *const named_captures[] = {"pool", "image", "snapshot", "namespace", "group"};
 
-/* Every {pool}, {image}, {snapshot} and {namespace} obeys the name rule,
+/* Every {pool}, {image}, {snapshot}, {namespace} and {group} obeys the name rule,
  * except that a name the rbd CLI could have made (not UTF-8, control
  * characters: names.h's -EILSEQ) may still be read or deleted: it is
  * remembered in *foreign, and refused after all when nothing has it. */

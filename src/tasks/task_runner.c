@@ -1,6 +1,6 @@
 /* task_runner.c - "rbd-rest-api --run-task POOL ID": runs one task of this
- * service's own (copy, rollback: work Ceph's manager cannot queue) outside
- * the worker that accepted it.
+ * service's own (copy, rollback, trash purge: work Ceph's manager cannot
+ * queue) outside the worker that accepted it.
  *
  * A worker answers 202 at once and must not hold the work: it may be
  * recycled, reloaded, or killed by request_timeout. So it writes the
@@ -251,6 +251,61 @@ out:
 	return r;
 }
 
+/* Purges the trash of the record's pool, namespace by namespace (the
+ * default one first): every entry moved there by a user whose deferment
+ * ended by "expire_before" (seconds since the epoch). */
+static int run_purge(rados_t cluster, struct json_object *record, struct op_shared *sh)
+{
+	struct json_object *where = record_object(record, "image"), *value;
+	const char *pool = record_string(where, "pool");
+	time_t expire_before = 0;
+	rados_ioctx_t ioctx;
+	char *names = NULL;
+	size_t len = 0, count = 1, at;
+	int r;
+
+	if (json_object_object_get_ex(record, "expire_before", &value))
+		expire_before = (time_t)json_object_get_int64(value);
+	r = image_ioctx(cluster, where, &ioctx);
+	if (r < 0) {
+		fail_op(sh, "cannot reach pool %s: %s", pool, strerror(-r));
+		return r;
+	}
+	r = namespace_names(ioctx, &names, &len);
+	if (r < 0) {
+		fail_op(sh, "cannot list the namespaces of pool %s: %s", pool, strerror(-r));
+		goto out;
+	}
+	for (at = 0; at < len; at += strlen(names + at) + 1)
+		count += names[at] != '\0';
+	/* Progress counts namespaces: librbd reports each one's own. */
+	atomic_store(&sh->total, count);
+	rados_ioctx_set_namespace(ioctx, "");
+	r = rbd_trash_purge(ioctx, expire_before, -1);
+	atomic_store(&sh->done, 1);
+	for (at = 0; r == 0 && at < len && !atomic_load(&sh->cancel); at += strlen(names + at) + 1) {
+		if (!names[at])
+			continue;
+		rados_ioctx_set_namespace(ioctx, names + at);
+		r = rbd_trash_purge(ioctx, expire_before, -1);
+		if (r < 0)
+			fail_op(sh, "purging the trash of pool %s in namespace %s failed: %s (errno %d)",
+				pool, names + at, strerror(-r), -r);
+		atomic_fetch_add(&sh->done, 1);
+	}
+	if (r < 0 && !sh->error[0])
+		fail_op(sh, "purging the trash of pool %s failed: %s (errno %d)", pool, strerror(-r),
+			-r);
+	if (r == 0 && atomic_load(&sh->cancel)) {
+		r = -ECANCELED;
+		fail_op(sh, "stopped before every namespace of pool %s was purged", pool);
+	}
+out:
+	free(names);
+	rados_ioctx_destroy(ioctx);
+	return r;
+}
+
 /* The operation process: connect, read the task, do it. Exit code 0 when
  * it succeeded, 1 with sh->error when not. */
 static void __attribute__((noreturn))
@@ -277,6 +332,8 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 		r = run_copy(cluster, record, sh);
 	else if (strcmp(record_string(record, "operation"), "rollback") == 0)
 		r = run_rollback(cluster, record, sh);
+	else if (strcmp(record_string(record, "operation"), "purge") == 0)
+		r = run_purge(cluster, record, sh);
 	else
 		fail_op(sh, "unknown operation \"%s\"", record_string(record, "operation")),
 			r = -EINVAL;
@@ -489,6 +546,11 @@ static void record_outcome(rados_t cluster, struct json_object *record, struct o
 			snprintf(error, sizeof(error),
 				 "%s; the unfinished copy %s could not be removed (%s): it is left as image %s (marked unfinished): delete it",
 				 what, spec, strerror(-r), sh->temp_name);
+	} else if (strcmp(record_string(record, "operation"), "purge") == 0) {
+		snprintf(error, sizeof(error),
+			 "%s before the purge finished: some expired entries of pool %s may be left; purge again",
+			 killed ? stopped : "the task's process died",
+			 record_string(record_object(record, "image"), "pool"));
 	} else {
 		snprintf(error, sizeof(error),
 			 "%s before the rollback finished: image %s holds part of the snapshot's data; roll back again to finish",

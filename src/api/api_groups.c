@@ -1,0 +1,685 @@
+/* api_groups.c - RBD consistency groups: /api/v1/pools/{pool}/groups.
+ *
+ * A group ties images together so that one group snapshot is a single
+ * point in time across all of them (a VM's or an application's disks;
+ * ceph-csi's VolumeGroupSnapshot). Groups live in the pool's default
+ * namespace here; librbd keeps a group's images in the group's namespace
+ * (any pool), so members are named by pool and image.
+ *
+ * Group snapshots are ordinary image snapshots in a "group" snapshot
+ * namespace of each member: they are made, listed, deleted and rolled
+ * back only through the group. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "api.h"
+#include "group_query.h"
+#include "json_out.h"
+#include "routes.h"
+
+/* The group a request is about, and how messages name it. */
+struct group_ref {
+	const char *pool;
+	const char *name;
+	char spec[IMAGE_SPEC_MAX]; /* "pool/name" */
+};
+
+static void group_ref_init(struct group_ref *ref, const struct request *req, const char *name)
+{
+	ref->pool = request_capture(req, "pool");
+	ref->name = name;
+	api_image_spec(ref->pool, "", name, ref->spec, sizeof(ref->spec));
+}
+
+static int group_fail(struct response *resp, int err, const struct group_ref *ref, const char *doing)
+{
+	if (err == -ENOENT)
+		return response_fail(resp, err, "group %s does not exist", ref->spec);
+	return response_fail_errno(resp, err, "%s group %s failed", doing, ref->spec);
+}
+
+/* The io context of the group's pool, and 404 when the group is not
+ * there (librbd lists a missing group's members as none). */
+static int group_request(struct request *req, struct response *resp, struct group_ref *ref,
+			 rados_ioctx_t *ioctx)
+{
+	int r;
+
+	group_ref_init(ref, req, request_capture(req, "group"));
+	r = api_ioctx(req, resp, ref->pool, "", ioctx);
+	if (r < 0)
+		return r;
+	r = group_exists(*ioctx, ref->name);
+	if (r < 0)
+		return group_fail(resp, r, ref, "reading");
+	return 0;
+}
+
+static const char *member_state_name(rbd_group_image_state_t state)
+{
+	return state == RBD_GROUP_IMAGE_STATE_ATTACHED ? "attached" : "incomplete";
+}
+
+static const char *snap_state_name(rbd_group_snap_state_t state)
+{
+	return state == RBD_GROUP_SNAP_STATE_COMPLETE ? "complete" : "incomplete";
+}
+
+/* The "images" array of a Group: each member's pool, namespace, name and
+ * state ("incomplete" while an add or remove was interrupted). */
+static int add_members(struct json_object *group, rados_ioctx_t ioctx, const char *name)
+{
+	rados_t cluster = rados_ioctx_get_cluster(ioctx);
+	rbd_group_image_info_t *images = NULL;
+	struct json_object *items = json_object_new_array();
+	char pool[NAME_MAX_BYTES + 1];
+	size_t count = 0;
+	int r;
+
+	if (!items || json_object_object_add(group, "images", items) < 0) {
+		json_object_put(items);
+		return -ENOMEM;
+	}
+	r = group_images_read(ioctx, name, &images, &count);
+	for (size_t i = 0; r == 0 && i < count; i++) {
+		struct json_object *item = json_object_new_object();
+
+		if (json_array_take(items, item) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		if (rados_pool_reverse_lookup(cluster, images[i].pool, pool, sizeof(pool)) < 0)
+			snprintf(pool, sizeof(pool), "%" PRId64, images[i].pool);
+		if (json_add_string(item, "pool", pool) < 0 ||
+		    json_add_string(item, "namespace", "") < 0 ||
+		    json_add_name(item, "name", images[i].name, "image") < 0 ||
+		    json_add_string(item, "state", member_state_name(images[i].state)) < 0)
+			r = -ENOMEM;
+	}
+	group_images_free(images, count);
+	return r;
+}
+
+static int add_snapshot_fields(struct json_object *obj, const struct group_ref *ref,
+			       const char *name, rbd_group_snap_state_t state)
+{
+	if (json_add_name(obj, "name", name, "group snapshot") < 0 ||
+	    json_add_string(obj, "group", ref->name) < 0 ||
+	    json_add_string(obj, "pool", ref->pool) < 0 ||
+	    json_add_string(obj, "state", snap_state_name(state)) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Answers with the group as a Group: name, pool, members and how many
+ * group snapshots it has. */
+static int respond_group(struct response *resp, rados_ioctx_t ioctx, const struct group_ref *ref,
+			 int status)
+{
+	struct json_object *body = json_envelope("Group");
+	rbd_group_snap_info_t *snaps = NULL;
+	size_t nsnaps = 0;
+	int r;
+
+	if (!body)
+		return response_oom(resp);
+	r = group_snaps_read(ioctx, ref->name, &snaps, &nsnaps);
+	group_snaps_free(snaps, nsnaps);
+	if (r < 0) {
+		json_object_put(body);
+		return group_fail(resp, r, ref, "listing the snapshots of");
+	}
+	if (json_add_string(body, "name", ref->name) < 0 ||
+	    json_add_string(body, "pool", ref->pool) < 0 || json_add_string(body, "namespace", "") < 0 ||
+	    json_add_u64(body, "snapshot_count", nsnaps) < 0) {
+		json_object_put(body);
+		return response_oom(resp);
+	}
+	r = add_members(body, ioctx, ref->name);
+	if (r < 0) {
+		json_object_put(body);
+		return r == -ENOMEM ? response_oom(resp)
+				    : group_fail(resp, r, ref, "listing the images of");
+	}
+	response_json(resp, status, body);
+	return 0;
+}
+
+static int set_group_location(struct response *resp, const struct group_ref *ref, const char *snapshot)
+{
+	char pool[ENCODED_NAME_MAX], group[ENCODED_NAME_MAX], snap[ENCODED_NAME_MAX];
+
+	percent_encode_segment(ref->pool, pool, sizeof(pool));
+	percent_encode_segment(ref->name, group, sizeof(group));
+	if (!snapshot)
+		return response_set_location(resp, "/api/v1/pools/%s/groups/%s", pool, group);
+	percent_encode_segment(snapshot, snap, sizeof(snap));
+	return response_set_location(resp, "/api/v1/pools/%s/groups/%s/snapshots/%s", pool, group,
+				     snap);
+}
+
+int api_groups_list(struct request *req, struct response *resp)
+{
+	const char *pool = request_capture(req, "pool");
+	struct json_object *body = NULL, *items, *item;
+	rados_ioctx_t ioctx;
+	char *names = NULL;
+	size_t len = 0;
+	int r;
+
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
+		return r;
+	r = group_names(ioctx, &names, &len);
+	if (r < 0) {
+		response_fail_errno(resp, r, "listing the groups of pool %s failed", pool);
+		goto out;
+	}
+	body = json_list_envelope("GroupList", &items);
+	if (!body) {
+		r = response_oom(resp);
+		goto out;
+	}
+	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
+		if (!names[at])
+			continue;
+		item = json_object_new_object();
+		if (json_array_take(items, item) < 0 ||
+		    json_add_name(item, "name", names + at, "group") < 0 ||
+		    json_add_string(item, "pool", pool) < 0 ||
+		    json_add_string(item, "namespace", "") < 0) {
+			r = response_oom(resp);
+			goto out;
+		}
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	json_object_put(body);
+	free(names);
+	return r;
+}
+
+static const struct field_spec group_create_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+int api_group_create(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	const char *name;
+	int r;
+
+	r = api_body(req, resp, group_create_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_string(body, "name", &name);
+	group_ref_init(&ref, req, name);
+	r = api_ioctx(req, resp, ref.pool, "", &ioctx);
+	if (r < 0)
+		goto out;
+	r = rbd_group_create(ioctx, name);
+	if (r == -EEXIST) {
+		response_fail(resp, r, "group %s already exists", ref.spec);
+		goto out;
+	}
+	if (r < 0) {
+		group_fail(resp, r, &ref, "creating");
+		goto out;
+	}
+	r = respond_group(resp, ioctx, &ref, 201);
+	if (r == 0 && set_group_location(resp, &ref, NULL) < 0)
+		r = response_oom(resp);
+out:
+	json_object_put(body);
+	return r;
+}
+
+int api_group_get(struct request *req, struct response *resp)
+{
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	int r = group_request(req, resp, &ref, &ioctx);
+
+	if (r < 0)
+		return r;
+	return respond_group(resp, ioctx, &ref, 200);
+}
+
+/* Deleting a group would delete its group snapshots with it (one per
+ * member image each): refused with their names, as an image with
+ * snapshots is. Its members simply leave the group. */
+int api_group_delete(struct request *req, struct response *resp)
+{
+	rbd_group_snap_info_t *snaps = NULL;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	size_t nsnaps = 0;
+	int r;
+
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = group_snaps_read(ioctx, ref.name, &snaps, &nsnaps);
+	if (r < 0) {
+		group_fail(resp, r, &ref, "listing the snapshots of");
+		goto out;
+	}
+	if (nsnaps > 0) {
+		r = response_fail(resp, -ENOTEMPTY,
+				  "group %s has %zu group snapshot%s (first: %s); delete them first",
+				  ref.spec, nsnaps, nsnaps == 1 ? "" : "s", snaps[0].name);
+		goto out;
+	}
+	r = rbd_group_remove(ioctx, ref.name);
+	if (r < 0) {
+		group_fail(resp, r, &ref, "deleting");
+		goto out;
+	}
+	response_json(resp, 204, NULL);
+out:
+	group_snaps_free(snaps, nsnaps);
+	return r;
+}
+
+static const struct field_spec member_fields[] = {
+	{"pool", FIELD_NAME, 1},
+	{"namespace", FIELD_STRING, 0},
+	{"image", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+/* The member image a POST or DELETE of .../images names, and its pool's
+ * io context. librbd keeps a group's members in the group's namespace. */
+static int member_request(struct request *req, struct response *resp, struct json_object **body,
+			  struct image_ref *member, rados_ioctx_t *member_ioctx)
+{
+	const char *ns = "";
+	int r;
+
+	r = api_body(req, resp, member_fields, body);
+	if (r < 0)
+		return r;
+	json_in_string(*body, "pool", &member->pool);
+	json_in_string(*body, "image", &member->name);
+	json_in_string(*body, "namespace", &ns);
+	member->ns = "";
+	api_image_spec(member->pool, "", member->name, member->spec, sizeof(member->spec));
+	if (*ns)
+		return response_fail(resp, -EINVAL,
+				     "field \"namespace\" must be \"\": a group's images are in the group's namespace, and groups here are in the default namespace (not \"%s\")",
+				     ns);
+	return api_ioctx(req, resp, member->pool, "", member_ioctx);
+}
+
+static int member_change_failed(struct response *resp, int err, const struct group_ref *ref,
+				const struct image_ref *member, int adding)
+{
+	switch (err) {
+	case -EBADF: /* librbd's word for an image of another group, or of none */
+	case -ENOENT:
+		if (!adding)
+			return response_fail(resp, -ENOENT, "image %s is not a member of group %s",
+					     member->spec, ref->spec);
+		return response_fail(resp, err, "image %s does not exist", member->spec);
+	case -EEXIST:
+		return response_fail(resp, err,
+				     "image %s already belongs to a group (this one or another); an image can be in one group only",
+				     member->spec);
+	default:
+		return response_fail_errno(resp, err, "%s image %s %s group %s failed",
+					   adding ? "adding" : "removing", member->spec,
+					   adding ? "to" : "from", ref->spec);
+	}
+}
+
+/* 409 naming the group image already belongs to. Checked before librbd
+ * is asked: its own refusal comes after it has written an "incomplete"
+ * member entry into the new group, which then cannot be deleted. */
+static int refuse_if_grouped(struct response *resp, rados_ioctx_t ioctx, rbd_image_t image,
+			     const struct image_ref *member)
+{
+	rbd_group_info_t info = {0};
+	char pool[NAME_MAX_BYTES + 1], group[IMAGE_SPEC_MAX];
+	int r = rbd_get_group(image, &info, sizeof(info));
+
+	if (r < 0)
+		return api_image_fail(resp, r, member, "reading the group of");
+	if (info.pool >= 0 && info.name && *info.name) {
+		if (rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), info.pool, pool,
+					      sizeof(pool)) < 0)
+			snprintf(pool, sizeof(pool), "%" PRId64, info.pool);
+		api_image_spec(pool, "", info.name, group, sizeof(group));
+		r = response_fail(resp, -EEXIST,
+				  "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
+				  member->spec, group);
+	}
+	rbd_group_info_cleanup(&info, sizeof(info));
+	return r;
+}
+
+int api_group_image_add(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	rados_ioctx_t ioctx, member_ioctx;
+	struct image_ref member;
+	struct group_ref ref;
+	rbd_image_t image;
+	int r;
+
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = member_request(req, resp, &body, &member, &member_ioctx);
+	if (r < 0)
+		goto out;
+	r = api_image_lock(req, resp, &member);
+	if (r < 0)
+		goto out;
+	/* A missing image is a plain 404 rather than librbd's guess. */
+	r = api_image_open(resp, member_ioctx, &member, 0, &image);
+	if (r < 0)
+		goto out;
+	r = refuse_if_grouped(resp, member_ioctx, image, &member);
+	rbd_close(image);
+	if (r < 0)
+		goto out;
+	r = rbd_group_image_add(ioctx, ref.name, member_ioctx, member.name);
+	if (r < 0) {
+		member_change_failed(resp, r, &ref, &member, 1);
+		goto out;
+	}
+	r = respond_group(resp, ioctx, &ref, 200);
+out:
+	json_object_put(body);
+	return r;
+}
+
+/* 404 unless member is in the group. Checked before librbd is asked: it
+ * marks the entry "incomplete" in the group first, even for an image that
+ * is not a member, and the group then cannot be deleted. */
+static int require_member(struct response *resp, rados_ioctx_t ioctx, const struct group_ref *ref,
+			  rados_ioctx_t member_ioctx, const struct image_ref *member)
+{
+	int64_t pool_id = rados_ioctx_get_id(member_ioctx);
+	rbd_group_image_info_t *images = NULL;
+	size_t count = 0;
+	int r = group_images_read(ioctx, ref->name, &images, &count);
+
+	if (r < 0)
+		return group_fail(resp, r, ref, "listing the images of");
+	r = -ENOENT;
+	for (size_t i = 0; i < count; i++)
+		if (images[i].pool == pool_id && strcmp(images[i].name, member->name) == 0)
+			r = 0;
+	group_images_free(images, count);
+	if (r < 0)
+		return response_fail(resp, r, "image %s is not a member of group %s", member->spec,
+				     ref->spec);
+	return 0;
+}
+
+int api_group_image_remove(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	rados_ioctx_t ioctx, member_ioctx;
+	struct image_ref member;
+	struct group_ref ref;
+	int r;
+
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = member_request(req, resp, &body, &member, &member_ioctx);
+	if (r < 0)
+		goto out;
+	r = api_image_lock(req, resp, &member);
+	if (r < 0)
+		goto out;
+	r = require_member(resp, ioctx, &ref, member_ioctx, &member);
+	if (r < 0)
+		goto out;
+	r = rbd_group_image_remove(ioctx, ref.name, member_ioctx, member.name);
+	if (r < 0) {
+		member_change_failed(resp, r, &ref, &member, 0);
+		goto out;
+	}
+	response_json(resp, 204, NULL);
+out:
+	json_object_put(body);
+	return r;
+}
+
+/* Finds group snapshot name; 404 naming group and snapshot when absent. */
+static int find_group_snap(struct response *resp, rados_ioctx_t ioctx, const struct group_ref *ref,
+			   const char *name, rbd_group_snap_state_t *state)
+{
+	rbd_group_snap_info_t *snaps = NULL;
+	size_t count = 0;
+	int r = group_snaps_read(ioctx, ref->name, &snaps, &count);
+
+	if (r < 0)
+		return group_fail(resp, r, ref, "listing the snapshots of");
+	r = -ENOENT;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(snaps[i].name, name) == 0) {
+			*state = snaps[i].state;
+			r = 0;
+		}
+	group_snaps_free(snaps, count);
+	if (r < 0)
+		return response_fail(resp, r, "group snapshot %s@%s does not exist", ref->spec, name);
+	return 0;
+}
+
+static int respond_group_snap(struct response *resp, const struct group_ref *ref, const char *name,
+			      rbd_group_snap_state_t state, int status)
+{
+	struct json_object *body = json_envelope("GroupSnapshot");
+
+	if (!body || add_snapshot_fields(body, ref, name, state) < 0) {
+		json_object_put(body);
+		return response_oom(resp);
+	}
+	response_json(resp, status, body);
+	return 0;
+}
+
+int api_group_snaps_list(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL, *items, *item;
+	rbd_group_snap_info_t *snaps = NULL;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	size_t count = 0;
+	int r;
+
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = group_snaps_read(ioctx, ref.name, &snaps, &count);
+	if (r < 0) {
+		group_fail(resp, r, &ref, "listing the snapshots of");
+		goto out;
+	}
+	body = json_list_envelope("GroupSnapshotList", &items);
+	if (!body) {
+		r = response_oom(resp);
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++) {
+		item = json_object_new_object();
+		if (json_array_take(items, item) < 0 ||
+		    add_snapshot_fields(item, &ref, snaps[i].name, snaps[i].state) < 0) {
+			r = response_oom(resp);
+			goto out;
+		}
+	}
+	response_json(resp, 200, body);
+	body = NULL;
+out:
+	json_object_put(body);
+	group_snaps_free(snaps, count);
+	return r;
+}
+
+static const struct field_spec group_snap_create_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+int api_group_snap_create(struct request *req, struct response *resp)
+{
+	rbd_group_snap_state_t state = RBD_GROUP_SNAP_STATE_INCOMPLETE;
+	struct json_object *body = NULL;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	const char *name;
+	int r;
+
+	r = api_body(req, resp, group_snap_create_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_string(body, "name", &name);
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		goto out;
+	/* librbd quiesces the members' clients (rbd-nbd, krbd's fsfreeze
+	 * hooks), takes every member's exclusive lock, snapshots them all,
+	 * and undoes every member's snapshot when one fails. */
+	r = rbd_group_snap_create(ioctx, ref.name, name);
+	if (r == -EEXIST) {
+		response_fail(resp, r, "group snapshot %s@%s already exists", ref.spec, name);
+		goto out;
+	}
+	if (r < 0) {
+		response_fail_errno(resp, r, "creating group snapshot %s@%s failed", ref.spec, name);
+		goto out;
+	}
+	r = find_group_snap(resp, ioctx, &ref, name, &state);
+	if (r < 0)
+		goto out;
+	r = respond_group_snap(resp, &ref, name, state, 201);
+	if (r == 0 && set_group_location(resp, &ref, name) < 0)
+		r = response_oom(resp);
+out:
+	json_object_put(body);
+	return r;
+}
+
+int api_group_snap_delete(struct request *req, struct response *resp)
+{
+	const char *name = request_capture(req, "snapshot");
+	rbd_group_snap_state_t state;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = find_group_snap(resp, ioctx, &ref, name, &state);
+	if (r < 0)
+		return r;
+	r = rbd_group_snap_remove(ioctx, ref.name, name);
+	if (r < 0)
+		return response_fail_errno(resp, r, "deleting group snapshot %s@%s failed",
+					   ref.spec, name);
+	response_json(resp, 204, NULL);
+	return 0;
+}
+
+/* 409 when a client has one of the group's images open: rolling back
+ * under it would wait on its exclusive lock, or change the disk under a
+ * running VM. */
+static int refuse_if_members_open(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+				  const struct group_ref *ref, const char *snap)
+{
+	rados_t cluster = rados_ioctx_get_cluster(ioctx);
+	rbd_group_image_info_t *images = NULL;
+	char pool[NAME_MAX_BYTES + 1], then[2 * IMAGE_SPEC_MAX];
+	size_t count = 0;
+	int r = group_images_read(ioctx, ref->name, &images, &count);
+
+	if (r < 0)
+		return group_fail(resp, r, ref, "listing the images of");
+	snprintf(then, sizeof(then), "before rolling back group %s to %s", ref->spec, snap);
+	for (size_t i = 0; r == 0 && i < count; i++) {
+		struct image_ref member = {.pool = pool, .ns = "", .name = images[i].name};
+		rados_ioctx_t member_ioctx;
+		rbd_image_t image;
+
+		r = rados_pool_reverse_lookup(cluster, images[i].pool, pool, sizeof(pool));
+		if (r < 0) {
+			response_fail_errno(resp, r,
+					    "finding the pool (id %" PRId64
+					    ") of image %s of group %s failed",
+					    images[i].pool, images[i].name, ref->spec);
+			break;
+		}
+		api_image_spec(pool, "", images[i].name, member.spec, sizeof(member.spec));
+		r = api_ioctx(req, resp, pool, "", &member_ioctx);
+		if (r < 0)
+			break;
+		r = api_image_open(resp, member_ioctx, &member, 0, &image);
+		if (r == 0) {
+			r = api_refuse_if_open(resp, image, &member, then);
+			rbd_close(image);
+		}
+	}
+	group_images_free(images, count);
+	return r;
+}
+
+static const struct field_spec group_rollback_fields[] = {
+	{NULL, 0, 0},
+};
+
+int api_group_snap_rollback(struct request *req, struct response *resp)
+{
+	const char *name = request_capture(req, "snapshot");
+	struct json_object *body = NULL;
+	rbd_group_snap_state_t state;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	int r;
+
+	/* No body is needed; one that is sent must be an empty object. */
+	if (req->body_len > 0) {
+		r = api_body(req, resp, group_rollback_fields, &body);
+		json_object_put(body);
+		if (r < 0)
+			return r;
+	}
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = find_group_snap(resp, ioctx, &ref, name, &state);
+	if (r < 0)
+		return r;
+	if (state != RBD_GROUP_SNAP_STATE_COMPLETE)
+		return response_fail(resp, -EINVAL,
+				     "group snapshot %s@%s is incomplete (its creation was interrupted); it cannot be rolled back to, only deleted",
+				     ref.spec, name);
+	r = refuse_if_members_open(req, resp, ioctx, &ref, name);
+	if (r < 0)
+		return r;
+	r = api_data_permit(req, resp, "rolling back group", ref.spec);
+	if (r < 0)
+		return r;
+	r = rbd_group_snap_rollback_with_progress(ioctx, ref.name, name, api_no_progress, NULL);
+	if (r < 0)
+		return response_fail_errno(resp, r, "rolling back group %s to snapshot %s failed",
+					   ref.spec, name);
+	return respond_group_snap(resp, &ref, name, state, 200);
+}

@@ -1,0 +1,423 @@
+/* api_migration.c - live migration of an image: .../images/{image}/migration.
+ *
+ * Prepare links a new image (the destination: another pool, namespace,
+ * name or layout) to the source, which librbd moves to the trash; clients
+ * may use the destination at once while execute copies the data under
+ * them; commit then removes the source, or abort undoes it all and gives
+ * the source back its name. After prepare the image answers at its
+ * destination's name; GET .../migration also answers at the source's.
+ *
+ * Execute copies all the data, so it is handed to the manager's
+ * rbd_support queue ("rbd task add migration execute"): it survives our
+ * restarts and reports progress, which GET .../migration shows. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rbd/librbd.h>
+
+#include "api.h"
+#include "api_images.h"
+#include "api_tasks.h"
+#include "json_out.h"
+#include "routes.h"
+
+static const char *migration_state_name(rbd_image_migration_state_t state)
+{
+	switch (state) {
+	case RBD_IMAGE_MIGRATION_STATE_ERROR: return "error";
+	case RBD_IMAGE_MIGRATION_STATE_PREPARING: return "preparing";
+	case RBD_IMAGE_MIGRATION_STATE_PREPARED: return "prepared";
+	case RBD_IMAGE_MIGRATION_STATE_EXECUTING: return "executing";
+	case RBD_IMAGE_MIGRATION_STATE_EXECUTED: return "executed";
+	case RBD_IMAGE_MIGRATION_STATE_ABORTING: return "aborting";
+	default: return "unknown";
+	}
+}
+
+/* The migration image is part of: 0 with *status filled (clean up with
+ * rbd_migration_status_cleanup); else the answer is in resp: 404 for a
+ * missing image, 404 "is not being migrated" for an image that is not. */
+static int read_migration(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			  rbd_image_migration_status_t *status)
+{
+	int r = rbd_migration_status(ioctx, ref->name, status, sizeof(*status));
+
+	if (r == -EINVAL)
+		return response_fail(resp, -ENOENT,
+				     "image %s is not being migrated (prepare a migration with POST .../migration)",
+				     ref->spec);
+	if (r == -ENOENT)
+		return response_fail(resp, r, "image %s does not exist", ref->spec);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "reading the migration of");
+	return 0;
+}
+
+static int add_end(struct json_object *obj, const char *key, rados_t cluster, int64_t pool_id,
+		   const char *ns, const char *name, const char *id)
+{
+	struct json_object *end = json_object_new_object();
+	char pool[NAME_MAX_BYTES + 1];
+
+	if (!end || json_object_object_add(obj, key, end) < 0) {
+		json_object_put(end);
+		return -ENOMEM;
+	}
+	if (rados_pool_reverse_lookup(cluster, pool_id, pool, sizeof(pool)) < 0)
+		snprintf(pool, sizeof(pool), "%" PRId64, pool_id);
+	if (json_add_string(end, "pool", pool) < 0 ||
+	    json_add_string(end, "namespace", ns ? ns : "") < 0 ||
+	    json_add_name(end, "name", name ? name : "", "image") < 0 ||
+	    json_add_string(end, "id", id ? id : "") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* The Migration resource: source, destination, state, and the progress
+ * of the manager's execute task while it runs. */
+static int respond_migration(struct response *resp, rados_ioctx_t ioctx,
+			     const rbd_image_migration_status_t *st, int status)
+{
+	rados_t cluster = rados_ioctx_get_cluster(ioctx);
+	struct json_object *body = json_envelope("Migration");
+	struct json_object *task = json_object_new_object();
+	char dest_pool[NAME_MAX_BYTES + 1];
+	int r = body && task ? 0 : -ENOMEM;
+
+	if (r == 0)
+		r = add_end(body, "source", cluster, st->source_pool_id, st->source_pool_namespace,
+			    st->source_image_name, st->source_image_id);
+	if (r == 0)
+		r = add_end(body, "destination", cluster, st->dest_pool_id, st->dest_pool_namespace,
+			    st->dest_image_name, st->dest_image_id);
+	if (r == 0)
+		r = json_add_string(body, "state", migration_state_name(st->state));
+	if (r == 0)
+		r = json_add_string(body, "state_description",
+				    st->state_description ? st->state_description : "");
+	if (r == 0 &&
+	    rados_pool_reverse_lookup(cluster, st->dest_pool_id, dest_pool, sizeof(dest_pool)) >= 0 &&
+	    api_task_find_queued(cluster, "migrate execute", dest_pool,
+				 st->dest_pool_namespace ? st->dest_pool_namespace : "",
+				 st->dest_image_name ? st->dest_image_name : "", task) == 0) {
+		struct json_object *progress = NULL;
+
+		json_object_object_get_ex(task, "progress", &progress);
+		r = json_object_object_add(body, "progress", json_object_get(progress));
+		if (r == 0)
+			r = json_object_object_add(body, "task", task);
+		task = r == 0 ? NULL : task;
+	} else if (r == 0) {
+		/* No task: all done once executed, nothing copied before. */
+		r = json_add_fraction(body, "progress",
+				      st->state == RBD_IMAGE_MIGRATION_STATE_EXECUTED ? 1.0 : 0.0);
+	}
+	json_object_put(task);
+	if (r < 0) {
+		json_object_put(body);
+		return response_oom(resp);
+	}
+	response_json(resp, status, body);
+	return 0;
+}
+
+static const struct field_spec prepare_fields[] = {
+	{"pool", FIELD_NAME, 1},
+	{"namespace", FIELD_STRING, 0},
+	{"name", FIELD_NAME, 0},
+	{"features", FIELD_STRING_ARRAY, 0},
+	{"object_size", FIELD_SIZE, 0},
+	{"data_pool", FIELD_NAME, 0},
+	{NULL, 0, 0},
+};
+
+static int prepare_failed(struct response *resp, int err, const struct image_ref *source,
+			  const struct image_ref *dest)
+{
+	switch (err) {
+	case -EEXIST:
+		return response_fail(resp, err,
+				     "cannot migrate image %s to %s: an image of that name already exists; send another \"name\"",
+				     source->spec, dest->spec);
+	case -EBUSY:
+		return response_fail(resp, err,
+				     "image %s is in use or is already being migrated; close it, or finish its migration first",
+				     source->spec);
+	case -EMLINK:
+		return response_fail(resp, -EBUSY,
+				     "image %s belongs to a group; remove it from the group before migrating it",
+				     source->spec);
+	default:
+		return response_fail_errno(resp, err,
+					   "preparing the migration of image %s to %s failed",
+					   source->spec, dest->spec);
+	}
+}
+
+/* An io context of our own for the destination: the thread's cached one
+ * for that pool may be the source's, set to the source's namespace. */
+static int dest_ioctx(struct request *req, struct response *resp, const struct image_ref *dest,
+		      rados_ioctx_t *ioctx)
+{
+	rados_ioctx_t cached;
+	int r = api_ioctx(req, resp, dest->pool, dest->ns, &cached);
+
+	if (r < 0)
+		return r;
+	r = rados_ioctx_create2(rados_ioctx_get_cluster(cached), rados_ioctx_get_id(cached), ioctx);
+	if (r < 0)
+		return response_fail_errno(resp, r, "opening pool %s failed", dest->pool);
+	rados_ioctx_set_namespace(*ioctx, dest->ns);
+	return 0;
+}
+
+int api_migration_prepare(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	rbd_image_migration_status_t st;
+	struct image_ref source, dest;
+	rbd_image_options_t opts = NULL;
+	rados_ioctx_t ioctx, dioctx = NULL;
+	struct create_request layout;
+	const char *dname, *why;
+	rbd_image_t image;
+	int r;
+
+	r = api_body(req, resp, prepare_fields, &body);
+	if (r < 0)
+		return r;
+	r = api_create_request_parse(body, &layout, resp);
+	if (r < 0)
+		goto out;
+	/* librbd keeps the source's stripe unit unless told, and a 4M unit
+	 * does not divide a smaller object: a new object size starts plain
+	 * striping. */
+	if (layout.object_size) {
+		layout.stripe_unit = layout.object_size;
+		layout.stripe_count = 1;
+	}
+	dest.ns = "";
+	json_in_string(body, "pool", &dest.pool);
+	json_in_string(body, "namespace", &dest.ns);
+	if (*dest.ns && name_check(dest.ns, strlen(dest.ns), &why) < 0) {
+		r = response_fail(resp, -EINVAL, "field \"namespace\": namespace name \"%s\" %s",
+				  dest.ns, why);
+		goto out;
+	}
+	dname = layout.name ? layout.name : request_capture(req, "image");
+	dest.name = dname;
+	api_image_spec(dest.pool, dest.ns, dest.name, dest.spec, sizeof(dest.spec));
+	r = dest_ioctx(req, resp, &dest, &dioctx);
+	if (r < 0)
+		goto out;
+	r = api_image_request(req, resp, &source, &ioctx);
+	if (r < 0)
+		goto out;
+	if (strcmp(source.spec, dest.spec) == 0 && !layout.has_features && !layout.object_size &&
+	    !layout.data_pool) {
+		r = response_fail(resp, -EINVAL,
+				  "a migration of image %s needs somewhere to go: another \"pool\", \"namespace\" or \"name\", or a new layout (\"features\", \"object_size\", \"data_pool\")",
+				  source.spec);
+		goto out;
+	}
+	r = api_image_lock(req, resp, &source);
+	if (r < 0)
+		goto out;
+	/* librbd needs the source closed everywhere: a client writing to it
+	 * would not see its writes in the destination. */
+	r = api_image_open(resp, ioctx, &source, 0, &image);
+	if (r < 0)
+		goto out;
+	r = api_refuse_if_open(resp, image, &source, "before migrating it");
+	rbd_close(image);
+	if (r < 0)
+		goto out;
+	rbd_image_options_create(&opts);
+	r = api_create_options_set(&layout, opts);
+	if (r < 0) {
+		response_oom(resp);
+		goto out;
+	}
+	r = rbd_migration_prepare(ioctx, source.name, dioctx, dest.name, opts);
+	if (r < 0) {
+		prepare_failed(resp, r, &source, &dest);
+		goto out;
+	}
+	r = read_migration(resp, dioctx, &dest, &st);
+	if (r < 0)
+		goto out;
+	r = respond_migration(resp, dioctx, &st, 201);
+	rbd_migration_status_cleanup(&st);
+	if (r == 0 && api_location_image(resp, &dest, "/migration") < 0)
+		r = response_oom(resp);
+out:
+	if (opts)
+		rbd_image_options_destroy(opts);
+	if (dioctx)
+		rados_ioctx_destroy(dioctx);
+	json_object_put(body);
+	return r;
+}
+
+int api_migration_get(struct request *req, struct response *resp)
+{
+	rbd_image_migration_status_t st;
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = api_image_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = read_migration(resp, ioctx, &ref, &st);
+	if (r < 0)
+		return r;
+	r = respond_migration(resp, ioctx, &st, 200);
+	rbd_migration_status_cleanup(&st);
+	return r;
+}
+
+/* The image of a step after prepare, locked, and its migration; the
+ * answer is in resp when the migration is not in one of the states the
+ * step accepts. */
+static int migration_step(struct request *req, struct response *resp, struct image_ref *ref,
+			  rados_ioctx_t *ioctx, rbd_image_migration_state_t want, const char *step,
+			  const char *instead)
+{
+	rbd_image_migration_status_t st;
+	int r;
+
+	r = api_image_request(req, resp, ref, ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_lock(req, resp, ref);
+	if (r < 0)
+		return r;
+	r = read_migration(resp, *ioctx, ref, &st);
+	if (r < 0)
+		return r;
+	if (want != RBD_IMAGE_MIGRATION_STATE_UNKNOWN && st.state != want)
+		r = response_fail(resp, -EBUSY,
+				  "the migration of image %s is %s, not %s: it cannot be %s now%s%s",
+				  ref->spec, migration_state_name(st.state),
+				  migration_state_name(want), step, *instead ? "; " : "", instead);
+	rbd_migration_status_cleanup(&st);
+	return r;
+}
+
+int api_migration_execute(struct request *req, struct response *resp)
+{
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	int r;
+
+	if (req->body_len > 0 && strspn(req->body, " \t\r\n{}") != req->body_len)
+		return response_fail(resp, -EINVAL, "execute takes no body (or an empty object)");
+	r = migration_step(req, resp, &ref, &ioctx, RBD_IMAGE_MIGRATION_STATE_PREPARED, "executed",
+			   "GET .../migration says how far it is");
+	if (r < 0)
+		return r;
+	return api_task_add(req, resp, "rbd task add migration execute", "image_spec", ref.spec);
+}
+
+int api_migration_commit(struct request *req, struct response *resp)
+{
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r;
+
+	if (req->body_len > 0 && strspn(req->body, " \t\r\n{}") != req->body_len)
+		return response_fail(resp, -EINVAL, "commit takes no body (or an empty object)");
+	r = migration_step(req, resp, &ref, &ioctx, RBD_IMAGE_MIGRATION_STATE_EXECUTED, "committed",
+			   "execute it first (POST .../migration/execute) and wait for its task");
+	if (r < 0)
+		return r;
+	r = rbd_migration_commit_with_progress(ioctx, ref.name, api_no_progress, NULL);
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "committing the migration of");
+	/* The committed image is an ordinary image now. */
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r < 0)
+		return r;
+	rbd_close(image);
+	return api_respond_image(resp, ioctx, &ref, 200);
+}
+
+int api_migration_abort(struct request *req, struct response *resp)
+{
+	rbd_image_migration_status_t st;
+	struct image_ref ref, source;
+	char source_pool[NAME_MAX_BYTES + 1];
+	rados_ioctx_t ioctx, sioctx;
+	rbd_image_t image;
+	int r;
+
+	if (req->body_len > 0 && strspn(req->body, " \t\r\n{}") != req->body_len)
+		return response_fail(resp, -EINVAL, "abort takes no body (or an empty object)");
+	r = migration_step(req, resp, &ref, &ioctx, RBD_IMAGE_MIGRATION_STATE_UNKNOWN, "aborted", "");
+	if (r < 0)
+		return r;
+	r = read_migration(resp, ioctx, &ref, &st);
+	if (r < 0)
+		return r;
+	/* Aborting drops what was written to the destination: refused
+	 * while a client has it open. */
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r == 0) {
+		r = api_refuse_if_open(resp, image, &ref, "before aborting its migration");
+		rbd_close(image);
+	}
+	if (r == 0 && rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), st.source_pool_id,
+						source_pool, sizeof(source_pool)) < 0)
+		r = response_fail(resp, -ENOENT,
+				  "the source pool (id %" PRId64
+				  ") of the migration of image %s does not exist",
+				  st.source_pool_id, ref.spec);
+	if (r < 0)
+		goto out;
+	r = rbd_migration_abort_with_progress(ioctx, ref.name, api_no_progress, NULL);
+	if (r < 0) {
+		api_image_fail(resp, r, &ref, "aborting the migration of");
+		goto out;
+	}
+	/* The answer is the source, back under its name. */
+	source.pool = source_pool;
+	source.ns = st.source_pool_namespace ? st.source_pool_namespace : "";
+	source.name = st.source_image_name ? st.source_image_name : "";
+	api_image_spec(source.pool, source.ns, source.name, source.spec, sizeof(source.spec));
+	r = api_ioctx(req, resp, source.pool, source.ns, &sioctx);
+	if (r == 0)
+		r = api_respond_image(resp, sioctx, &source, 200);
+	if (r == 0)
+		api_location_image(resp, &source, "");
+out:
+	rbd_migration_status_cleanup(&st);
+	return r;
+}
+
+int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			    const char *doing)
+{
+	rbd_image_migration_status_t st;
+	char other[IMAGE_SPEC_MAX], pool[NAME_MAX_BYTES + 1];
+	int r = rbd_migration_status(ioctx, ref->name, &st, sizeof(st));
+
+	if (r < 0)
+		return 0; /* not migrating, or it cannot tell: the caller's own answer stands */
+	if (rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), st.source_pool_id, pool,
+				      sizeof(pool)) < 0)
+		snprintf(pool, sizeof(pool), "%" PRId64, st.source_pool_id);
+	api_image_spec(pool, st.source_pool_namespace ? st.source_pool_namespace : "",
+		       st.source_image_name ? st.source_image_name : "", other, sizeof(other));
+	r = response_fail(resp, -EBUSY,
+			  "image %s is being migrated from %s (state %s); it cannot be %s until the migration is committed (POST .../migration/commit) or aborted (POST .../migration/abort)",
+			  ref->spec, other, migration_state_name(st.state), doing);
+	rbd_migration_status_cleanup(&st);
+	return r;
+}

@@ -1,0 +1,116 @@
+/* group_query.c - reading RBD consistency groups (see group_query.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceph.h"
+#include "group_query.h"
+
+static int group_list(void *ioctx, char *buf, size_t *len)
+{
+	int r = rbd_group_list(ioctx, buf, len);
+
+	if (r < 0)
+		return r;
+	*len = (size_t)r;
+	return 0;
+}
+
+int group_names(rados_ioctx_t ioctx, char **names, size_t *len)
+{
+	return ceph_read_list(group_list, ioctx, names, len);
+}
+
+int group_images_read(rados_ioctx_t ioctx, const char *group, rbd_group_image_info_t **images,
+		      size_t *count)
+{
+	rbd_group_image_info_t *buf = NULL;
+	size_t room = 16, n;
+	int r;
+
+	for (;;) {
+		rbd_group_image_info_t *grown = realloc(buf, room * sizeof(*buf));
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		n = room;
+		r = rbd_group_image_list(ioctx, group, buf, sizeof(*buf), &n);
+		if (r != -ERANGE)
+			break;
+		/* Members added meanwhile make us go round again. */
+		room = n + 16;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*images = buf;
+	*count = n;
+	return 0;
+}
+
+void group_images_free(rbd_group_image_info_t *images, size_t count)
+{
+	if (images && count)
+		rbd_group_image_list_cleanup(images, sizeof(*images), count);
+	free(images);
+}
+
+int group_snaps_read(rados_ioctx_t ioctx, const char *group, rbd_group_snap_info_t **snaps, size_t *count)
+{
+	rbd_group_snap_info_t *buf = NULL;
+	size_t room = 16, n;
+	int r;
+
+	for (;;) {
+		rbd_group_snap_info_t *grown = realloc(buf, room * sizeof(*buf));
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		n = room;
+		r = rbd_group_snap_list(ioctx, group, buf, sizeof(*buf), &n);
+		if (r != -ERANGE)
+			break;
+		room = n + 16;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*snaps = buf;
+	*count = n;
+	return 0;
+}
+
+void group_snaps_free(rbd_group_snap_info_t *snaps, size_t count)
+{
+	if (snaps && count)
+		rbd_group_snap_list_cleanup(snaps, sizeof(*snaps), count);
+	free(snaps);
+}
+
+int group_exists(rados_ioctx_t ioctx, const char *group)
+{
+	char *names = NULL;
+	size_t len = 0;
+	int r = group_names(ioctx, &names, &len);
+
+	if (r < 0)
+		return r;
+	/* librbd lists a missing group's images and snapshots as none, so
+	 * only the directory of groups tells. */
+	r = -ENOENT;
+	for (size_t at = 0; at < len; at += strlen(names + at) + 1)
+		if (strcmp(names + at, group) == 0)
+			r = 0;
+	free(names);
+	return r;
+}
