@@ -223,9 +223,13 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref)
 {
-	int index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
-				       req->env->conf->rados_timeout);
+	int index;
 
+	/* Taken already for an If-Match check (etag.h), on this image. */
+	if (req->image_lock >= 0)
+		return 0;
+	index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
+				   req->env->conf->rados_timeout);
 	if (index == -ETIMEDOUT)
 		return response_fail(resp, -EBUSY,
 				     "another request is still changing image %s after %u s; try again later",

@@ -4,6 +4,7 @@
 #define RBD_REST_API_API_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <rados/librados.h>
 #include <rbd/librbd.h>
@@ -31,6 +32,8 @@ struct api_env {
 	struct image_directory *directory;  /* this thread's last image listing read, kept while it holds */
 	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
 	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
+	time_t idempotency_swept;           /* when this thread last swept kept answers (idempotency.c) */
+	char idempotency_sweep_after[512];  /* where its next sweep starts; "" = the beginning */
 };
 
 /* Ends a request for the api layer, once its answer is made: releases
@@ -129,7 +132,9 @@ int api_location_image(struct response *resp, const struct image_ref *ref, const
 /* Takes this service's lock on ref's image for the rest of the request
  * (released by api_request_end), so mutations of one image from different workers
  * run one after the other. Call it before opening the image for a change.
- * 409 when another request holds it for longer than rados_timeout. */
+ * 409 when another request holds it for longer than rados_timeout. A
+ * request holds one image lock: a second call keeps the first (taken by
+ * the If-Match check on the same image, etag.h). */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
 
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)

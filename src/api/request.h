@@ -6,6 +6,7 @@
 #define RBD_REST_API_REQUEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "router.h"
 
@@ -25,6 +26,11 @@ struct request {
 	const char *role;           /* the policy role deciding, for the audit line; or NULL */
 	const char *decision;       /* "allowed", "denied", or NULL before the check */
 	const char *content_type;
+	const char *if_match;        /* If-Match, or NULL (etag.h) */
+	const char *if_none_match;   /* If-None-Match, or NULL */
+	const char *idempotency_key; /* Idempotency-Key, or NULL (idempotency.h) */
+	char *idempotency_entry;     /* owned: the claimed key's omap key, or NULL */
+	uint64_t idempotency_digest; /* what the request was: method, URI, body */
 	char *body;                 /* owned, NUL-terminated, body_len bytes */
 	size_t body_len;
 	char **segments;            /* owned, decoded path segments */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rbd/features.h>
 
@@ -203,4 +204,22 @@ int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idle
 		return r;
 	d = decoder_of(out, (size_t)r);
 	return decode_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
+}
+
+int image_header_version(rados_ioctx_t ioctx, const char *id, uint64_t *version)
+{
+	char oid[96];
+	uint64_t size;
+	time_t mtime;
+	int r;
+
+	if (snprintf(oid, sizeof(oid), "rbd_header.%s", id) >= (int)sizeof(oid))
+		return -ENAMETOOLONG;
+	r = rados_stat(ioctx, oid, &size, &mtime);
+	if (r < 0)
+		return r;
+	/* The io context is this thread's alone, so the last version is the
+	 * stat's: the object's user version, which watches do not bump. */
+	*version = rados_get_last_version(ioctx);
+	return 0;
 }
