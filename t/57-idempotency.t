@@ -7,22 +7,7 @@
 # replica, reached straight on its FastCGI socket.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-extra_daemon replica || { echo "Bail out! the second replica did not start"; exit 1; }
-REPLICA_SOCKET=$EXTRA_SOCKET
-
-# replica METHOD URI [BODY] [KEY]: the request on the other replica, as
-# nginx would pass it for the same user.
-replica() {
-	local method=$1 uri=$2 body=${3:-} key=${4:-} out
-	_t_last_request="replica $method $uri"
-	out=$(printf '%s' "$body" | env -i REQUEST_METHOD="$method" REQUEST_URI="$uri" \
-		REMOTE_USER="$RBD_API_USER" CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
-		${key:+HTTP_IDEMPOTENCY_KEY="$key"} \
-		timeout 60 cgi-fcgi -bind -connect "$REPLICA_SOCKET" 2>&1) || true
-	HEADERS=$(printf '%s\n' "$out" | sed '/^\r*$/q')
-	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | tr -d '\r')
-	BODY=$(printf '%s\n' "$out" | sed '1,/^\r*$/d')
-}
+replica_start || { echo "Bail out! the second replica did not start"; exit 1; }
 
 base=/api/v1/pools/rbd/images
 img=$(unique idem)
@@ -34,7 +19,7 @@ api POST $base "{\"name\":\"$img\",\"size\":\"8M\"}" -H "Idempotency-Key: $key"
 expect_status 201 "the first create"
 first=$BODY
 is "$(header Idempotent-Replayed)" "" "not a replay"
-replica POST $base "{\"name\":\"$img\",\"size\":\"8M\"}" "$key"
+replica POST $base "{\"name\":\"$img\",\"size\":\"8M\"}" HTTP_IDEMPOTENCY_KEY="$key"
 expect_status 201 "the same POST on the other replica: the same status"
 is "$(header Idempotent-Replayed)" true "marked as replayed"
 is "$(header Location)" "$base/$img" "the same Location"
@@ -71,7 +56,7 @@ k2=$(unique key)
 api POST "$base/$img/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$img-copy\"}" -H "Idempotency-Key: $k2"
 expect_status 202 "a copy task"
 task=$(header Location)
-replica POST "$base/$img/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$img-copy\"}" "$k2"
+replica POST "$base/$img/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$img-copy\"}" HTTP_IDEMPOTENCY_KEY="$k2"
 expect_status 202 "repeated on the other replica: 202"
 is "$(header Location)" "$task" "the same Task"
 is "$(header Idempotent-Replayed)" true "replayed"
@@ -82,7 +67,7 @@ story "racing repeats: one runs, the others wait for it or get its answer"
 k3=$(unique key)
 for i in $(seq 1 6); do
 	if [ $((i % 2)) = 0 ]; then
-		(replica POST $base "{\"name\":\"$img-race\",\"size\":\"8M\"}" "$k3"; echo "$STATUS") &
+		(replica POST $base "{\"name\":\"$img-race\",\"size\":\"8M\"}" HTTP_IDEMPOTENCY_KEY="$k3"; echo "$STATUS") &
 	else
 		(api POST $base "{\"name\":\"$img-race\",\"size\":\"8M\"}" -H "Idempotency-Key: $k3"; echo "$STATUS") &
 	fi

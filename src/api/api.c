@@ -11,6 +11,7 @@
 #include "ceph.h"
 #include "conf.h"
 #include "image_lock.h"
+#include "lease.h"
 #include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
@@ -22,13 +23,24 @@
  * only when it needs to, so a worker could go on seeing a pool another
  * worker deleted (or miss one it created). Pool changes made through this
  * service are counted in shared memory; a worker that has not seen the
- * latest count fetches the newest map first. Changes made elsewhere (the
- * CLI, other hosts) show once librados refreshes its map. */
+ * latest count fetches the newest map first. The routes about pools
+ * themselves (list, get, create, delete) always do: a pool deleted through
+ * another replica of the service, or with the CLI, is gone from the next
+ * answer about it (one round trip to the monitor, on these routes only).
+ * Other routes see such a change once librados refreshes its map, or when
+ * the OSD refuses an operation on the pool. */
+static int route_about_pools(const struct request *req)
+{
+	const char *pattern = req->match.route ? req->match.route->pattern : "";
+
+	return strcmp(pattern, "/api/v1/pools") == 0 || strcmp(pattern, "/api/v1/pools/{pool}") == 0;
+}
+
 static void sync_pool_map(struct request *req, rados_t cluster)
 {
 	uint64_t changes = __atomic_load_n(&req->env->board->pool_changes, __ATOMIC_ACQUIRE);
 
-	if (changes == req->env->pool_changes_seen)
+	if (changes == req->env->pool_changes_seen && !route_about_pools(req))
 		return;
 	if (rados_wait_for_latest_osdmap(cluster) == 0)
 		req->env->pool_changes_seen = changes;
@@ -221,13 +233,47 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 	return 0;
 }
 
+/* The lease in the cluster behind the host's lock: other replicas of the
+ * service take turns with this one. Its object is named after the image
+ * name, in the image's pool and namespace, and goes with the lease. */
+static int image_lease_acquire(struct request *req, struct response *resp,
+			       const struct image_ref *ref)
+{
+	unsigned wait_s = req->env->conf->rados_timeout;
+	char holder[640];
+	rados_t cluster;
+	char *oid = NULL;
+	int r;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	if (asprintf(&oid, "%s%s", IMAGE_LEASE_PREFIX, ref->name) < 0)
+		return response_oom(resp);
+	r = lease_acquire(cluster, ref->pool, ref->ns, oid, "rbd_rest_api", IMAGE_LEASE_SECONDS,
+			  wait_s * 1000, holder, sizeof(holder), &req->image_lease);
+	free(oid);
+	if (r == -EBUSY)
+		return response_fail(resp, -EBUSY,
+				     "image %s is still being changed by another replica of the service after %u s (%s); try again later",
+				     ref->spec, wait_s, holder);
+	if (r == -ENOENT)
+		return response_fail(resp, r, "pool %s does not exist", ref->pool);
+	if (r < 0)
+		return response_fail_errno(resp, r, "taking the change lease of image %s failed",
+					   ref->spec);
+	return 0;
+}
+
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref)
 {
-	int index;
+	int index, r;
 
 	/* Taken already for an If-Match check (etag.h), on this image. */
 	if (req->image_lock >= 0)
 		return 0;
+	/* The host's lock first: the requests of one host queue there, and
+	 * only one of them at a time asks the cluster. */
 	index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
 				   req->env->conf->rados_timeout);
 	if (index == -ETIMEDOUT)
@@ -238,7 +284,12 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 		return response_fail(resp, index, "cannot lock image %s: %s", ref->spec,
 				     strerror(-index));
 	req->image_lock = index;
-	return 0;
+	r = image_lease_acquire(req, resp, ref);
+	if (r < 0) {
+		image_lock_release(req->env->board, req->image_lock);
+		req->image_lock = -1;
+	}
+	return r;
 }
 
 int api_refuse_long_sync(struct request *req, struct response *resp, rbd_image_t image,
@@ -264,6 +315,8 @@ int api_no_progress(uint64_t offset, uint64_t total, void *arg)
 
 void api_request_end(struct request *req)
 {
+	lease_release(req->image_lease, 1);
+	req->image_lease = NULL;
 	image_lock_release(req->env->board, req->image_lock);
 	req->image_lock = -1;
 }

@@ -134,8 +134,18 @@ int api_location_image(struct response *resp, const struct image_ref *ref, const
  * run one after the other. Call it before opening the image for a change.
  * 409 when another request holds it for longer than rados_timeout. A
  * request holds one image lock: a second call keeps the first (taken by
- * the If-Match check on the same image, etag.h). */
+ * the If-Match check on the same image, etag.h). The lock is this host's
+ * (image_lock.h) and a lease in the cluster, so every replica of the
+ * service on the cluster takes turns; 409 naming the holder when another
+ * replica keeps it past rados_timeout. */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
+
+/* The image lock's lease in the cluster (lease.h): object
+ * IMAGE_LEASE_PREFIX + image name in the image's pool and namespace, held
+ * for IMAGE_LEASE_SECONDS and renewed while the request runs, so a
+ * replica killed mid-change holds the image no longer than that. */
+#define IMAGE_LEASE_PREFIX "rbd_rest_api.lock."
+#define IMAGE_LEASE_SECONDS 10
 
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */

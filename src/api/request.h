@@ -11,6 +11,7 @@
 #include "router.h"
 
 struct api_env;
+struct lease;
 struct response;
 
 struct query_param {
@@ -39,6 +40,7 @@ struct request {
 	size_t nquery;
 	struct route_match match;
 	int image_lock;             /* held image lock (api_image_lock), or -1 */
+	struct lease *image_lease;  /* its lease in the cluster, or NULL */
 	struct api_env *env;        /* what handlers reach besides the request */
 };
 
