@@ -256,7 +256,13 @@ _t_stop_extras() {
 # would run it (its own socket, workers, scoreboard and locks): the other
 # replica. replica METHOD URI [BODY] [HTTP_NAME=VALUE...]: a request to it
 # as nginx would pass it for $RBD_API_USER (headers as HTTP_* params).
+# On a stack of several replicas (RBD_STACK_REPLICAS) it is the stack's
+# second daemon.
 replica_start() {
+	if [ "${RBD_STACK_REPLICAS:-1}" -ge 2 ] && [ $# = 0 ]; then
+		REPLICA_SOCKET=$(printf '%s\n' $RBD_STACK_SOCKETS | sed -n 2p)
+		return 0
+	fi
 	extra_daemon replica "$@" || return 1
 	REPLICA_SOCKET=$EXTRA_SOCKET
 }
