@@ -10,6 +10,7 @@
 #include "api.h"
 #include "ceph.h"
 #include "conf.h"
+#include "etag.h"
 #include "image_lock.h"
 #include "lease.h"
 #include "scoreboard.h"
@@ -178,6 +179,10 @@ static int read_image_facts(struct response *resp, rados_ioctx_t ioctx, const st
 		r = image_header_start(ioctx, id, &read);
 	if (r == 0)
 		r = image_header_finish(&read, facts);
+	/* The header's version came with it: the ETag (etag.h) needs no
+	 * round trip of its own. Out of memory only costs that trip. */
+	if (r == 0)
+		api_etag_image_version(resp, id, read.version);
 	if (r == 0)
 		return 0;
 	r = api_image_open(resp, ioctx, ref, 0, &image);

@@ -62,6 +62,11 @@ static const struct route *object_route(const struct route *route)
 	return get && route_is_single(get) ? get : NULL;
 }
 
+int api_etag_image_version(struct response *resp, const char *id, uint64_t version)
+{
+	return response_set_version(resp, "image %s %" PRIu64, id, version);
+}
+
 /* What the cluster versions about the object req names, into resp:
  * the image's id and header version for anything under an image, the
  * pool's id for anything else in a pool (so a pool deleted and made again
@@ -94,7 +99,7 @@ static int fetch_version(struct request *req, struct response *resp)
 	if (r == 0)
 		r = image_header_version(ioctx, id, &version);
 	if (r == 0)
-		r = response_set_version(resp, "image %s %" PRIu64, id, version);
+		r = api_etag_image_version(resp, id, version);
 out:
 	response_free(&scratch);
 	return r;

@@ -73,6 +73,9 @@ int image_header_start(rados_ioctx_t ioctx, const char *id, struct image_header_
 
 void image_header_discard(struct image_header_read *read)
 {
+	/* What the caller may still ask once the read is finished. */
+	uint64_t version = read->version;
+
 	if (read->done) {
 		rados_aio_wait_for_complete(read->done);
 		rados_aio_release(read->done);
@@ -83,6 +86,7 @@ void image_header_discard(struct image_header_read *read)
 		if (read->out[i])
 			rados_buffer_free(read->out[i]);
 	memset(read, 0, sizeof(*read));
+	read->version = version;
 }
 
 static struct decoder result(const struct image_header_read *read, enum header_call call)
@@ -178,6 +182,7 @@ int image_header_finish(struct image_header_read *read, struct image_facts *fact
 	memset(facts, 0, sizeof(*facts));
 	rados_aio_wait_for_complete(read->done);
 	r = rados_aio_get_return_value(read->done);
+	read->version = rados_aio_get_version(read->done);
 	if (r == 0)
 		r = decode_facts(read, facts);
 	else if (r != -ENOENT)

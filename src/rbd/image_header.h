@@ -30,6 +30,7 @@ struct image_header_read {
 	char *out[IMAGE_HEADER_CALLS];
 	size_t out_len[IMAGE_HEADER_CALLS];
 	int rval[IMAGE_HEADER_CALLS];
+	uint64_t version;             /* the header object's, kept once finished (image_header_version) */
 };
 
 /* Starts reading the header of the image with id (in ioctx's pool and
