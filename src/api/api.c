@@ -255,8 +255,10 @@ static int image_lease_acquire(struct request *req, struct response *resp,
 		return r;
 	if (asprintf(&oid, "%s%s", IMAGE_LEASE_PREFIX, ref->name) < 0)
 		return response_oom(resp);
-	r = lease_acquire(cluster, ref->pool, ref->ns, oid, "rbd_rest_api", IMAGE_LEASE_SECONDS,
-			  wait_s * 1000, holder, sizeof(holder), &req->image_lease);
+	/* Half the wait: a holder that died is always waited out. */
+	r = lease_acquire(cluster, ref->pool, ref->ns, oid, "rbd_rest_api",
+			  wait_s / 2 < 2 ? 2 : wait_s / 2 > 30 ? 30 : wait_s / 2, wait_s * 1000, holder,
+			  sizeof(holder), &req->image_lease);
 	free(oid);
 	if (r == -EBUSY)
 		return response_fail(resp, -EBUSY,

@@ -142,10 +142,10 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 
 /* The image lock's lease in the cluster (lease.h): object
  * IMAGE_LEASE_PREFIX + image name in the image's pool and namespace, held
- * for IMAGE_LEASE_SECONDS and renewed while the request runs, so a
- * replica killed mid-change holds the image no longer than that. */
+ * for half of rados_timeout (2 to 30 s) and renewed while the request
+ * runs, so a replica killed mid-change holds the image no longer than
+ * that, and a waiter (who waits rados_timeout) always outlasts it. */
 #define IMAGE_LEASE_PREFIX "rbd_rest_api.lock."
-#define IMAGE_LEASE_SECONDS 10
 
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */
