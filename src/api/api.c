@@ -13,6 +13,8 @@
 #include "etag.h"
 #include "image_lock.h"
 #include "lease.h"
+#include "log.h"
+#include "mon.h"
 #include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
@@ -24,24 +26,38 @@
  * only when it needs to, so a worker could go on seeing a pool another
  * worker deleted (or miss one it created). Pool changes made through this
  * service are counted in shared memory; a worker that has not seen the
- * latest count fetches the newest map first. The routes about pools
- * themselves (list, get, create, delete) always do: a pool deleted through
- * another replica of the service, or with the CLI, is gone from the next
- * answer about it (one round trip to the monitor, on these routes only).
+ * latest count fetches the newest map first. Reads about pools themselves
+ * (list, get) compare the monitor's newest epoch with theirs: a pool
+ * deleted through another replica of the service, or with the CLI, is gone
+ * from the next answer about it (one round trip to the monitor, on these
+ * routes only).
  * Other routes see such a change once librados refreshes its map, or when
  * the OSD refuses an operation on the pool. */
-static int route_about_pools(const struct request *req)
+/* GET and HEAD of /api/v1/pools and /api/v1/pools/{pool}. */
+static int route_reads_pools(const struct request *req)
 {
 	const char *pattern = req->match.route ? req->match.route->pattern : "";
 
-	return strcmp(pattern, "/api/v1/pools") == 0 || strcmp(pattern, "/api/v1/pools/{pool}") == 0;
+	return (req->method & (HTTP_GET | HTTP_HEAD)) &&
+	       (strcmp(pattern, "/api/v1/pools") == 0 || strcmp(pattern, "/api/v1/pools/{pool}") == 0);
 }
 
 static void sync_pool_map(struct request *req, rados_t cluster)
 {
 	uint64_t changes = __atomic_load_n(&req->env->board->pool_changes, __ATOMIC_ACQUIRE);
+	uint64_t epoch = 0;
 
-	if (changes == req->env->pool_changes_seen && !route_about_pools(req))
+	/* Reads about pools ask the monitor for the newest epoch first
+	 * (bounded by rados_timeout: rados_wait_for_latest_osdmap alone is
+	 * not, and hangs while the monitor does), and catch up only when
+	 * it moved since this thread last did. */
+	if (route_reads_pools(req) && mon_osdmap_epoch(cluster, &epoch) == 0 &&
+	    epoch != req->env->osdmap_epoch_seen) {
+		if (rados_wait_for_latest_osdmap(cluster) == 0)
+			req->env->osdmap_epoch_seen = epoch;
+		return;
+	}
+	if (changes == req->env->pool_changes_seen)
 		return;
 	if (rados_wait_for_latest_osdmap(cluster) == 0)
 		req->env->pool_changes_seen = changes;
@@ -266,6 +282,14 @@ static int image_lease_acquire(struct request *req, struct response *resp,
 				     ref->spec, wait_s, holder);
 	if (r == -ENOENT)
 		return response_fail(resp, r, "pool %s does not exist", ref->pool);
+	/* A full cluster (or pool over its quota) refuses even the lease's
+	 * small object, yet must let images be deleted to free space: then
+	 * the host's lock alone serves, as before replicas took turns. */
+	if (r == -ENOSPC || r == -EDQUOT) {
+		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
+			  "event=image_lease_skipped image=\"%s\" reason=full", ref->spec);
+		return 0;
+	}
 	if (r < 0)
 		return response_fail_errno(resp, r, "taking the change lease of image %s failed",
 					   ref->spec);

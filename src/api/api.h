@@ -32,6 +32,7 @@ struct api_env {
 	struct image_directory *directory;  /* this thread's last image listing read, kept while it holds */
 	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
 	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
+	uint64_t osdmap_epoch_seen;         /* the monitor's epoch when a pool read last brought it up to date */
 	time_t idempotency_swept;           /* when this thread last swept kept answers (idempotency.c) */
 	char idempotency_sweep_after[512];  /* where its next sweep starts; "" = the beginning */
 };

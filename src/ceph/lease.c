@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ceph.h"
 #include "ceph_decode.h"
 #include "lease.h"
 
@@ -143,6 +144,10 @@ static int lease_new(rados_t cluster, const char *pool, const char *ns, const ch
 		goto fail;
 	}
 	rados_ioctx_set_namespace(lease->ioctx, ns);
+	/* On a full cluster a lease must still be taken (deletes free the
+	 * space) rather than block: its writes add no bytes, which is what
+	 * the OSD refuses then (ceph.h). */
+	ceph_ioctx_full_try(lease->ioctx);
 	if (gethostname(host, sizeof(host)) < 0)
 		snprintf(host, sizeof(host), "?");
 	host[sizeof(host) - 1] = '\0';
