@@ -10,8 +10,12 @@
 #include "api.h"
 #include "ceph.h"
 #include "conf.h"
+#include "etag.h"
 #include "image_lock.h"
 #include "permits.h"
+#include "lease.h"
+#include "log.h"
+#include "mon.h"
 #include "scoreboard.h"
 #include "image_header.h"
 #include "image_json.h"
@@ -23,12 +27,37 @@
  * only when it needs to, so a worker could go on seeing a pool another
  * worker deleted (or miss one it created). Pool changes made through this
  * service are counted in shared memory; a worker that has not seen the
- * latest count fetches the newest map first. Changes made elsewhere (the
- * CLI, other hosts) show once librados refreshes its map. */
+ * latest count fetches the newest map first. Reads about pools themselves
+ * (list, get) compare the monitor's newest epoch with theirs: a pool
+ * deleted through another replica of the service, or with the CLI, is gone
+ * from the next answer about it (one round trip to the monitor, on these
+ * routes only).
+ * Other routes see such a change once librados refreshes its map, or when
+ * the OSD refuses an operation on the pool. */
+/* GET and HEAD of /api/v1/pools and /api/v1/pools/{pool}. */
+static int route_reads_pools(const struct request *req)
+{
+	const char *pattern = req->match.route ? req->match.route->pattern : "";
+
+	return (req->method & (HTTP_GET | HTTP_HEAD)) &&
+	       (strcmp(pattern, "/api/v1/pools") == 0 || strcmp(pattern, "/api/v1/pools/{pool}") == 0);
+}
+
 static void sync_pool_map(struct request *req, rados_t cluster)
 {
 	uint64_t changes = __atomic_load_n(&req->env->board->pool_changes, __ATOMIC_ACQUIRE);
+	uint64_t epoch = 0;
 
+	/* Reads about pools ask the monitor for the newest epoch first
+	 * (bounded by rados_timeout: rados_wait_for_latest_osdmap alone is
+	 * not, and hangs while the monitor does), and catch up only when
+	 * it moved since this thread last did. */
+	if (route_reads_pools(req) && mon_osdmap_epoch(cluster, &epoch) == 0 &&
+	    epoch != req->env->osdmap_epoch_seen) {
+		if (rados_wait_for_latest_osdmap(cluster) == 0)
+			req->env->osdmap_epoch_seen = epoch;
+		return;
+	}
 	if (changes == req->env->pool_changes_seen)
 		return;
 	if (rados_wait_for_latest_osdmap(cluster) == 0)
@@ -167,6 +196,10 @@ static int read_image_facts(struct response *resp, rados_ioctx_t ioctx, const st
 		r = image_header_start(ioctx, id, &read);
 	if (r == 0)
 		r = image_header_finish(&read, facts);
+	/* The header's version came with it: the ETag (etag.h) needs no
+	 * round trip of its own. Out of memory only costs that trip. */
+	if (r == 0)
+		api_etag_image_version(resp, id, read.version);
 	if (r == 0)
 		return 0;
 	r = api_image_open(resp, ioctx, ref, 0, &image);
@@ -222,11 +255,59 @@ int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct i
 	return 0;
 }
 
+/* The lease in the cluster behind the host's lock: other replicas of the
+ * service take turns with this one. Its object is named after the image
+ * name, in the image's pool and namespace, and goes with the lease. */
+static int image_lease_acquire(struct request *req, struct response *resp,
+			       const struct image_ref *ref)
+{
+	unsigned wait_s = req->env->conf->rados_timeout;
+	char holder[640];
+	rados_t cluster;
+	char *oid = NULL;
+	int r;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	if (asprintf(&oid, "%s%s", IMAGE_LEASE_PREFIX, ref->name) < 0)
+		return response_oom(resp);
+	/* Half the wait: a holder that died is always waited out. */
+	r = lease_acquire(cluster, ref->pool, ref->ns, oid, "rbd_rest_api",
+			  wait_s / 2 < 2 ? 2 : wait_s / 2 > 30 ? 30 : wait_s / 2, wait_s * 1000, holder,
+			  sizeof(holder), &req->image_lease);
+	free(oid);
+	if (r == -EBUSY)
+		return response_fail(resp, -EBUSY,
+				     "image %s is still being changed by another replica of the service after %u s (%s); try again later",
+				     ref->spec, wait_s, holder);
+	if (r == -ENOENT)
+		return response_fail(resp, r, "pool %s does not exist", ref->pool);
+	/* A full cluster (or pool over its quota) refuses even the lease's
+	 * small object, yet must let images be deleted to free space: then
+	 * the host's lock alone serves, as before replicas took turns. */
+	if (r == -ENOSPC || r == -EDQUOT) {
+		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
+			  "event=image_lease_skipped image=\"%s\" reason=full", ref->spec);
+		return 0;
+	}
+	if (r < 0)
+		return response_fail_errno(resp, r, "taking the change lease of image %s failed",
+					   ref->spec);
+	return 0;
+}
+
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref)
 {
-	int index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
-				       req->env->conf->rados_timeout);
+	int index, r;
 
+	/* Taken already for an If-Match check (etag.h), on this image. */
+	if (req->image_lock >= 0)
+		return 0;
+	/* The host's lock first: the requests of one host queue there, and
+	 * only one of them at a time asks the cluster. */
+	index = image_lock_acquire(req->env->board, ref->pool, ref->ns, ref->name,
+				   req->env->conf->rados_timeout);
 	if (index == -ETIMEDOUT)
 		return response_fail(resp, -EBUSY,
 				     "another request is still changing image %s after %u s; try again later",
@@ -235,7 +316,12 @@ int api_image_lock(struct request *req, struct response *resp, const struct imag
 		return response_fail(resp, index, "cannot lock image %s: %s", ref->spec,
 				     strerror(-index));
 	req->image_lock = index;
-	return 0;
+	r = image_lease_acquire(req, resp, ref);
+	if (r < 0) {
+		image_lock_release(req->env->board, req->image_lock);
+		req->image_lock = -1;
+	}
+	return r;
 }
 
 int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t image,
@@ -286,6 +372,8 @@ int api_no_progress(uint64_t offset, uint64_t total, void *arg)
 
 void api_request_end(struct request *req)
 {
+	lease_release(req->image_lease, 1);
+	req->image_lease = NULL;
 	image_lock_release(req->env->board, req->image_lock);
 	req->image_lock = -1;
 	if (req->data_permit)

@@ -4,6 +4,7 @@
 #define RBD_REST_API_API_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <rados/librados.h>
 #include <rbd/librbd.h>
@@ -34,6 +35,9 @@ struct api_env {
 	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
 	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
 	struct permits *data_moves;         /* the worker's synchronous copies, flattens, rollbacks; NULL = no bound */
+	uint64_t osdmap_epoch_seen;         /* the monitor's epoch when a pool read last brought it up to date */
+	time_t idempotency_swept;           /* when this thread last swept kept answers (idempotency.c) */
+	char idempotency_sweep_after[512];  /* where its next sweep starts; "" = the beginning */
 };
 
 /* Ends a request for the api layer, once its answer is made: releases
@@ -139,8 +143,20 @@ int api_location_image(struct response *resp, const struct image_ref *ref, const
 /* Takes this service's lock on ref's image for the rest of the request
  * (released by api_request_end), so mutations of one image from different workers
  * run one after the other. Call it before opening the image for a change.
- * 409 when another request holds it for longer than rados_timeout. */
+ * 409 when another request holds it for longer than rados_timeout. A
+ * request holds one image lock: a second call keeps the first (taken by
+ * the If-Match check on the same image, etag.h). The lock is this host's
+ * (image_lock.h) and a lease in the cluster, so every replica of the
+ * service on the cluster takes turns; 409 naming the holder when another
+ * replica keeps it past rados_timeout. */
 int api_image_lock(struct request *req, struct response *resp, const struct image_ref *ref);
+
+/* The image lock's lease in the cluster (lease.h): object
+ * IMAGE_LEASE_PREFIX + image name in the image's pool and namespace, held
+ * for half of rados_timeout (2 to 30 s) and renewed while the request
+ * runs, so a replica killed mid-change holds the image no longer than
+ * that, and a waiter (who waits rados_timeout) always outlasts it. */
+#define IMAGE_LEASE_PREFIX "rbd_rest_api.lock."
 
 /* Does namespace ns exist in the pool of ioctx? ("" always does.)
  * Answers 404 "namespace ... does not exist" when not. In api_namespaces.c. */

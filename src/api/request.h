@@ -7,10 +7,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "router.h"
 
 struct api_env;
+struct lease;
 struct response;
 
 struct query_param {
@@ -26,6 +28,11 @@ struct request {
 	const char *role;           /* the policy role deciding, for the audit line; or NULL */
 	const char *decision;       /* "allowed", "denied", or NULL before the check */
 	const char *content_type;
+	const char *if_match;        /* If-Match, or NULL (etag.h) */
+	const char *if_none_match;   /* If-None-Match, or NULL */
+	const char *idempotency_key; /* Idempotency-Key, or NULL (idempotency.h) */
+	char *idempotency_entry;     /* owned: the claimed key's omap key, or NULL */
+	uint64_t idempotency_digest; /* what the request was: method, URI, body */
 	char *body;                 /* owned, NUL-terminated, body_len bytes */
 	size_t body_len;
 	char **segments;            /* owned, decoded path segments */
@@ -35,6 +42,7 @@ struct request {
 	struct route_match match;
 	int image_lock;             /* held image lock (api_image_lock), or -1 */
 	bool data_permit;           /* holds one of env->data_moves (api_sync_data_begin) */
+	struct lease *image_lease;  /* its lease in the cluster, or NULL */
 	struct api_env *env;        /* what handlers reach besides the request */
 };
 

@@ -99,3 +99,28 @@ int mgr_call(rados_t cluster, const char *prefix, const char *key, const char *v
 
 	return mgr_call_args(cluster, prefix, key ? args : NULL, reply);
 }
+int mon_osdmap_epoch(rados_t cluster, uint64_t *epoch)
+{
+	const char *cmd = "{\"prefix\":\"osd stat\",\"format\":\"json\"}";
+	char *outbuf = NULL, *status = NULL;
+	size_t outbuf_len = 0, status_len = 0;
+	struct json_object *reply = NULL, *field;
+	int r;
+
+	r = rados_mon_command(cluster, &cmd, 1, "", 0, &outbuf, &outbuf_len, &status,
+			      &status_len);
+	if (r == 0) {
+		struct json_tokener *tok = json_tokener_new();
+
+		reply = tok ? json_tokener_parse_ex(tok, outbuf ? outbuf : "", (int)outbuf_len) : NULL;
+		json_tokener_free(tok);
+		if (reply && json_object_object_get_ex(reply, "epoch", &field))
+			*epoch = (uint64_t)json_object_get_int64(field);
+		else
+			r = -EBADMSG;
+	}
+	json_object_put(reply);
+	rados_buffer_free(outbuf);
+	rados_buffer_free(status);
+	return r;
+}

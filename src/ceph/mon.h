@@ -5,6 +5,7 @@
 #define RBD_REST_API_MON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 #include <rados/librados.h>
@@ -13,6 +14,11 @@
  * Returns the monitor's result (0 or a negative errno) and copies its
  * status text (e.g. "pool 'x' already exists") into outs. */
 int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t outslen);
+
+/* The cluster's newest OSD map epoch, from the monitors (bounded by
+ * rados_mon_op_timeout, unlike rados_wait_for_latest_osdmap). Returns 0,
+ * or a negative errno. */
+int mon_osdmap_epoch(rados_t cluster, uint64_t *epoch);
 
 /* One manager command's answer: its output and its status text, both
  * NUL-terminated copies ("" when the manager gave none). */

@@ -23,6 +23,8 @@ void response_free(struct response *resp)
 	json_object_put(resp->body);
 	free(resp->text);
 	free(resp->location);
+	free(resp->etag);
+	free(resp->version);
 	memset(resp, 0, sizeof(*resp));
 }
 
@@ -54,6 +56,22 @@ int response_set_location(struct response *resp, const char *fmt, ...)
 		return -ENOMEM;
 	free(resp->location);
 	resp->location = text;
+	return 0;
+}
+
+int response_set_version(struct response *resp, const char *fmt, ...)
+{
+	va_list ap;
+	char *text = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	free(resp->version);
+	resp->version = text;
 	return 0;
 }
 

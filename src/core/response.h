@@ -16,6 +16,12 @@ struct response {
 	char *location;            /* owned; Location header when set */
 	char allow[96];            /* Allow header on 405 */
 	int retry_after;           /* seconds; Retry-After when > 0 */
+	char *etag;                /* owned; ETag header (quoted) when set */
+	int replayed;              /* an Idempotency-Key's kept answer: Idempotent-Replayed */
+	/* What the cluster versions about the object answered (an image's
+	 * header id and version), folded into its ETag with the body; owned,
+	 * or NULL when the body alone tells every change. */
+	char *version;
 };
 
 void response_init(struct response *resp);
@@ -26,6 +32,11 @@ void response_json(struct response *resp, int status, struct json_object *body);
 
 /* Takes ownership of a non-JSON body and its static content type. */
 void response_text(struct response *resp, int status, char *text, const char *type);
+
+/* Sets the cluster-side version of the answered object (see version
+ * above); returns 0 or -ENOMEM. */
+int response_set_version(struct response *resp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Sets Location to the printf-formatted path; returns 0 or -ENOMEM. */
 int response_set_location(struct response *resp, const char *fmt, ...)

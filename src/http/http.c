@@ -13,6 +13,8 @@
 #include "faults.h"
 #include "http.h"
 #include "http_head.h"
+#include "etag.h"
+#include "idempotency.h"
 #include "log.h"
 #include "names.h"
 #include "request.h"
@@ -74,6 +76,7 @@ int request_query_uint(const struct request *req, const char *key, unsigned long
 static void request_free(struct request *req)
 {
 	free(req->body);
+	free(req->idempotency_entry);
 	path_segments_free(req->segments);
 	for (size_t i = 0; i < req->nquery; i++) {
 		free(req->query[i].key);
@@ -283,8 +286,16 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 		return;
 	if (authz_check_body(req, resp) < 0)
 		return;
-	req->match.route->handler(req, resp);
-	authz_filter(req, resp);
+	/* A repeat is answered as the first was, before its preconditions
+	 * (the first made them false). */
+	if (api_idempotency_begin(req, resp) != 0)
+		return;
+	if (api_etag_precondition(req, resp) == 0) {
+		req->match.route->handler(req, resp);
+		authz_filter(req, resp);
+		api_etag_finish(req, resp);
+	}
+	api_idempotency_end(req, resp);
 	if (foreign)
 		refuse_foreign_if_missing(req, foreign, resp);
 }
@@ -315,7 +326,9 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 	size_t head_len;
 	int status = resp->status;
 
-	if (status != 204 && resp->text) {
+	if (status == 304) {
+		/* Not Modified: headers only. */
+	} else if (status != 204 && resp->text) {
 		body = resp->text;
 		body_len = strlen(body);
 		content_type = resp->text_type;
@@ -404,6 +417,9 @@ void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *sc
 	req.request_id = request_id && request_id_valid(request_id) ? request_id : "-";
 	req.user = user && *user ? user : "-";
 	req.content_type = FCGX_GetParam("CONTENT_TYPE", fcgi->envp);
+	req.if_match = FCGX_GetParam("HTTP_IF_MATCH", fcgi->envp);
+	req.if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", fcgi->envp);
+	req.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fcgi->envp);
 
 	scoreboard_request_begin(score, req.request_id, method ? method : "-", req.uri);
 	dispatch(fcgi, &req, &resp);

@@ -36,7 +36,7 @@ int http_head_build(const struct response *resp, int status, const char *request
 	*head_len = 0;
 	if (!header_value_ok(request_id) || (content_type && !header_value_ok(content_type)) ||
 	    (resp->location && !header_value_ok(resp->location)) ||
-	    !header_value_ok(resp->allow))
+	    !header_value_ok(resp->allow) || (resp->etag && !header_value_ok(resp->etag)))
 		return -EINVAL;
 	/* libfcgi's printf lacks %zu and friends, and a memory stream grows
 	 * with what it is given. */
@@ -52,6 +52,10 @@ int http_head_build(const struct response *resp, int status, const char *request
 		fprintf(out, "Location: %s\r\n", resp->location);
 	if (resp->allow[0])
 		fprintf(out, "Allow: %s\r\n", resp->allow);
+	if (resp->etag)
+		fprintf(out, "ETag: %s\r\n", resp->etag);
+	if (resp->replayed)
+		fputs("Idempotent-Replayed: true\r\n", out);
 	if (resp->retry_after > 0)
 		fprintf(out, "Retry-After: %d\r\n", resp->retry_after);
 	fputs("\r\n", out);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rbd/features.h>
 
@@ -72,6 +73,9 @@ int image_header_start(rados_ioctx_t ioctx, const char *id, struct image_header_
 
 void image_header_discard(struct image_header_read *read)
 {
+	/* What the caller may still ask once the read is finished. */
+	uint64_t version = read->version;
+
 	if (read->done) {
 		rados_aio_wait_for_complete(read->done);
 		rados_aio_release(read->done);
@@ -82,6 +86,7 @@ void image_header_discard(struct image_header_read *read)
 		if (read->out[i])
 			rados_buffer_free(read->out[i]);
 	memset(read, 0, sizeof(*read));
+	read->version = version;
 }
 
 static struct decoder result(const struct image_header_read *read, enum header_call call)
@@ -177,6 +182,7 @@ int image_header_finish(struct image_header_read *read, struct image_facts *fact
 	memset(facts, 0, sizeof(*facts));
 	rados_aio_wait_for_complete(read->done);
 	r = rados_aio_get_return_value(read->done);
+	read->version = rados_aio_get_version(read->done);
 	if (r == 0)
 		r = decode_facts(read, facts);
 	else if (r != -ENOENT)
@@ -203,4 +209,22 @@ int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idle
 		return r;
 	d = decoder_of(out, (size_t)r);
 	return decode_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
+}
+
+int image_header_version(rados_ioctx_t ioctx, const char *id, uint64_t *version)
+{
+	char oid[96];
+	uint64_t size;
+	time_t mtime;
+	int r;
+
+	if (snprintf(oid, sizeof(oid), "rbd_header.%s", id) >= (int)sizeof(oid))
+		return -ENAMETOOLONG;
+	r = rados_stat(ioctx, oid, &size, &mtime);
+	if (r < 0)
+		return r;
+	/* The io context is this thread's alone, so the last version is the
+	 * stat's: the object's user version, which watches do not bump. */
+	*version = rados_get_last_version(ioctx);
+	return 0;
 }

@@ -13,6 +13,7 @@
 #define RBD_REST_API_IMAGE_HEADER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <rados/librados.h>
 
@@ -29,6 +30,7 @@ struct image_header_read {
 	char *out[IMAGE_HEADER_CALLS];
 	size_t out_len[IMAGE_HEADER_CALLS];
 	int rval[IMAGE_HEADER_CALLS];
+	uint64_t version;             /* the header object's, kept once finished (image_header_version) */
 };
 
 /* Starts reading the header of the image with id (in ioctx's pool and
@@ -46,5 +48,11 @@ void image_header_discard(struct image_header_read *read);
 /* The id of image name (format 2) from the pool's directory, or -ENOENT
  * (no such image, or a format 1 one). */
 int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen);
+
+/* The version of the header object of the image with id: the cluster
+ * bumps it with every change of the image (size, features, snapshots,
+ * metadata, lock owner), whoever makes it. Returns 0, -ENOENT, or another
+ * negative errno. The io context must be the caller's alone. */
+int image_header_version(rados_ioctx_t ioctx, const char *id, uint64_t *version);
 
 #endif

@@ -13,6 +13,10 @@
 #   stack_stop DIR    stop what stack_start started there (idempotent),
 #                     with the second site of DIR/peer if one runs
 #   stack_start_peer, stack_stop_peer: the second site (stack_peer.sh)
+#
+# RBD_STACK_REPLICAS=N (default 1) starts N daemons (DIR/daemon,
+# DIR/daemon2, ...) behind one nginx upstream taking turns; DIR/env then
+# also says RBD_STACK_SOCKETS (their sockets, the first one first).
 
 _STACK_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_STACK_SH_DIR/cluster.sh"
@@ -21,7 +25,7 @@ _STACK_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_STACK_SH_DIR/stack_peer.sh"
 
 stack_start() {
-	local dir i https_port http_port
+	local dir i https_port http_port first_socket others
 	dir=$(cd "$1" && pwd) || return 1
 	chmod 755 "$dir"
 	mkdir -p "$dir/cluster" "$dir/daemon"
@@ -44,8 +48,20 @@ stack_start() {
 	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "policy=$dir/daemon/policy.conf" \
 		snapshot_scheduler=false schedule_min_interval=1 \
 		"${STACK_DAEMON_OPTIONS[@]}" || return 1
+	first_socket=$DAEMON_SOCKET
+	# RBD_STACK_REPLICAS=N: N daemons on the one cluster, each as a host
+	# of its own would run it (own config, socket, workers, scoreboard),
+	# behind one nginx upstream taking turns.
+	others=""
+	for ((i = 2; i <= ${RBD_STACK_REPLICAS:-1}; i++)); do
+		mkdir -p "$dir/daemon$i" && cp "$dir/daemon/policy.conf" "$dir/daemon$i/" || return 1
+		daemon_start "$dir/daemon$i" "$dir/cluster/ceph.conf" \
+			"policy=$dir/daemon$i/policy.conf" "${STACK_DAEMON_OPTIONS[@]}" || return 1
+		others+="${others:+ }$DAEMON_SOCKET"
+	done
 	https_port=$(free_port) && http_port=$(free_port) || return 1
-	nginx_start "$dir" "$DAEMON_SOCKET" "$https_port" "$http_port" || return 1
+	NGINX_UPSTREAM_SOCKETS=$others nginx_start "$dir" "$first_socket" "$https_port" \
+		"$http_port" || return 1
 	{
 		echo "export RBD_API_URL=$NGINX_URL"
 		echo "export RBD_API_HTTP_URL=$NGINX_HTTP_URL"
@@ -58,6 +74,8 @@ stack_start() {
 		echo "export RBD_API_TENANT=team-a:$API_TENANT_PASSWORD"
 		echo "export RBD_API_TENANT_SCOPE=rbd/team-a"
 		echo "export RBD_API_CLIENT_CERT=$API_CLIENT_CERT RBD_API_CLIENT_KEY=$API_CLIENT_KEY"
+		echo "export RBD_STACK_REPLICAS=${RBD_STACK_REPLICAS:-1}"
+		echo "export RBD_STACK_SOCKETS=\"$first_socket${others:+ }$others\""
 	} >"$dir/env"
 	# Ready means a worker answers health through nginx.
 	for ((i = 0; i < 100; i++)); do
@@ -73,10 +91,13 @@ stack_start() {
 }
 
 stack_stop() {
-	local dir=$1
+	local dir=$1 d
 	[ -d "$dir" ] || return 0
 	stack_stop_peer "$dir/peer"
 	nginx_stop "$dir"
+	for d in "$dir"/daemon[0-9]*; do
+		[ -d "$d" ] && daemon_stop "$d"
+	done
 	daemon_stop "$dir/daemon"
 	cluster_stop "$dir/cluster"
 }

@@ -252,6 +252,32 @@ _t_stop_extras() {
 	done
 }
 
+# replica_start: a second daemon on the stack's cluster, as another host
+# would run it (its own socket, workers, scoreboard and locks): the other
+# replica. replica METHOD URI [BODY] [HTTP_NAME=VALUE...]: a request to it
+# as nginx would pass it for $RBD_API_USER (headers as HTTP_* params).
+# On a stack of several replicas (RBD_STACK_REPLICAS) it is the stack's
+# second daemon.
+replica_start() {
+	if [ "${RBD_STACK_REPLICAS:-1}" -ge 2 ] && [ $# = 0 ]; then
+		REPLICA_SOCKET=$(printf '%s\n' $RBD_STACK_SOCKETS | sed -n 2p)
+		return 0
+	fi
+	extra_daemon replica "$@" || return 1
+	REPLICA_SOCKET=$EXTRA_SOCKET
+}
+replica() {
+	local method=$1 uri=$2 body=${3:-} out
+	shift $(($# >= 3 ? 3 : $#))
+	_t_last_request="replica $method $uri"
+	out=$(printf '%s' "$body" | env -i REQUEST_METHOD="$method" REQUEST_URI="$uri" \
+		REMOTE_USER="$RBD_API_USER" CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+		"$@" timeout 60 cgi-fcgi -bind -connect "$REPLICA_SOCKET" 2>&1) || true
+	HEADERS=$(printf '%s\n' "$out" | sed '/^\r*$/q')
+	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | tr -d '\r')
+	BODY=$(printf '%s\n' "$out" | sed '1,/^\r*$/d')
+}
+
 # worker_pids PID: the worker processes of the master PID (not the task
 # runners, "rbd-api-task", that it also parents).
 worker_pids() {
