@@ -29,14 +29,38 @@ async function main() {
 		const answer = await page.goto(url + '/api/docs');
 		out.status = answer.status();
 		await page.waitForSelector('.opblock-tag', { timeout: 60000 });
-		out.tags = await page.$$eval('.opblock-tag', (els) =>
-			els.map((e) => e.getAttribute('data-tag')));
-		out.operations = await page.$$eval('.opblock', (els) => els.map((e) => {
-			const method = e.querySelector('.opblock-summary-method');
-			const path = e.querySelector('.opblock-summary-path');
-			return (method ? method.textContent.trim() : '?') + ' ' +
-				(path ? path.getAttribute('data-path') : '?');
-		}));
+		// Swagger UI (5.x) keeps only the operations near the viewport in
+		// the page once a document is large (ours passed that with about
+		// 140 operations): walk down the page a screen at a time and
+		// collect what each screen shows, until the bottom shows nothing
+		// new.
+		const tags = new Set();
+		const operations = new Set();
+		let still = 0;
+		for (let i = 0; i < 400 && still < 3; i++) {
+			const seen = await page.evaluate(() => ({
+				tags: [...document.querySelectorAll('.opblock-tag')].map((e) =>
+					e.getAttribute('data-tag')),
+				operations: [...document.querySelectorAll('.opblock')].map((e) => {
+					const method = e.querySelector('.opblock-summary-method');
+					const path = e.querySelector('.opblock-summary-path');
+					return (method ? method.textContent.trim() : '?') + ' ' +
+						(path ? path.getAttribute('data-path') : '?');
+				}),
+				bottom: window.scrollY + window.innerHeight >=
+					document.body.scrollHeight - 2,
+			}));
+			const before = tags.size + operations.size;
+			seen.tags.forEach((t) => tags.add(t));
+			seen.operations.forEach((o) => operations.add(o));
+			still = seen.bottom && tags.size + operations.size === before ? still + 1 : 0;
+			await page.mouse.wheel(0, 400);
+			await page.waitForTimeout(100);
+		}
+		out.tags = [...tags];
+		out.operations = [...operations];
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await page.waitForTimeout(500);
 
 		// "Try it out" on the health check: the browser, not this script,
 		// makes the call, with the page's own fetch and login.
