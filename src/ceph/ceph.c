@@ -594,6 +594,37 @@ int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen)
 	return 0;
 }
 
+int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, size_t *count)
+{
+	size_t room = 16, n;
+	void *buf = NULL;
+	int r;
+
+	for (;;) {
+		void *grown = realloc(buf, room * size);
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		n = room;
+		r = fn(handle, buf, &n);
+		if (r != -ERANGE)
+			break;
+		/* n is the room needed now; entries added meanwhile send us
+		 * round again. */
+		room = n + 16;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*count = n;
+	return 0;
+}
+
 static int pool_list(void *cluster, char *buf, size_t *len)
 {
 	int r = rados_pool_list(cluster, buf, *len);

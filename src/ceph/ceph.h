@@ -124,6 +124,13 @@ int ceph_connect_once(const struct conf *conf, rados_t *out, char *why, size_t w
 typedef int (*ceph_list_fn)(void *handle, char *buf, size_t *len);
 int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen);
 
+/* The same for an array of librbd's structs of size bytes each (trash
+ * entries, group members, group snapshots): fn fills buf with room for
+ * *count of them and sets *count to how many it wrote, or sets *count to
+ * the room needed and returns -ERANGE. *out is the caller's. */
+typedef int (*ceph_array_fn)(void *handle, void *buf, size_t *count);
+int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, size_t *count);
+
 /* Every pool's name, NUL-separated (*names is the caller's). */
 int ceph_pool_names(rados_t cluster, char **names, size_t *len);
 

@@ -23,35 +23,29 @@ int group_names(rados_ioctx_t ioctx, char **names, size_t *len)
 	return ceph_read_list(group_list, ioctx, names, len);
 }
 
+/* What a group's lists need besides the buffer. */
+struct group_handle {
+	rados_ioctx_t ioctx;
+	const char *group;
+};
+
+static int group_image_list(void *handle, void *buf, size_t *count)
+{
+	struct group_handle *g = handle;
+
+	return rbd_group_image_list(g->ioctx, g->group, buf, sizeof(rbd_group_image_info_t), count);
+}
+
 int group_images_read(rados_ioctx_t ioctx, const char *group, rbd_group_image_info_t **images,
 		      size_t *count)
 {
-	rbd_group_image_info_t *buf = NULL;
-	size_t room = 16, n;
-	int r;
+	struct group_handle g = {ioctx, group};
+	void *buf;
+	int r = ceph_read_array(group_image_list, &g, sizeof(**images), &buf, count);
 
-	for (;;) {
-		rbd_group_image_info_t *grown = realloc(buf, room * sizeof(*buf));
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		n = room;
-		r = rbd_group_image_list(ioctx, group, buf, sizeof(*buf), &n);
-		if (r != -ERANGE)
-			break;
-		/* Members added meanwhile make us go round again. */
-		room = n + 16;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*images = buf;
-	*count = n;
-	return 0;
+	if (r == 0)
+		*images = buf;
+	return r;
 }
 
 void group_images_free(rbd_group_image_info_t *images, size_t count)
@@ -61,33 +55,23 @@ void group_images_free(rbd_group_image_info_t *images, size_t count)
 	free(images);
 }
 
-int group_snaps_read(rados_ioctx_t ioctx, const char *group, rbd_group_snap_info_t **snaps, size_t *count)
+static int group_snap_list(void *handle, void *buf, size_t *count)
 {
-	rbd_group_snap_info_t *buf = NULL;
-	size_t room = 16, n;
-	int r;
+	struct group_handle *g = handle;
 
-	for (;;) {
-		rbd_group_snap_info_t *grown = realloc(buf, room * sizeof(*buf));
+	return rbd_group_snap_list(g->ioctx, g->group, buf, sizeof(rbd_group_snap_info_t), count);
+}
 
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		n = room;
-		r = rbd_group_snap_list(ioctx, group, buf, sizeof(*buf), &n);
-		if (r != -ERANGE)
-			break;
-		room = n + 16;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*snaps = buf;
-	*count = n;
-	return 0;
+int group_snaps_read(rados_ioctx_t ioctx, const char *group, rbd_group_snap_info_t **snaps,
+		     size_t *count)
+{
+	struct group_handle g = {ioctx, group};
+	void *buf;
+	int r = ceph_read_array(group_snap_list, &g, sizeof(**snaps), &buf, count);
+
+	if (r == 0)
+		*snaps = buf;
+	return r;
 }
 
 void group_snaps_free(rbd_group_snap_info_t *snaps, size_t count)

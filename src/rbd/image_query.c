@@ -88,35 +88,24 @@ int namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
 	return ceph_read_list(namespace_list, ioctx, names, len);
 }
 
-int trash_entries_read(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, size_t *count)
+static int trash_list(void *ioctx, void *buf, size_t *count)
 {
-	rbd_trash_image_info_t *buf = NULL;
-	size_t room = 16, n;
-	int r;
+	int r = rbd_trash_list(ioctx, buf, count);
 
-	for (;;) {
-		rbd_trash_image_info_t *grown = realloc(buf, room * sizeof(*buf));
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		n = room;
-		r = rbd_trash_list(ioctx, buf, &n);
-		if (r != -ERANGE)
-			break;
-		/* n is what is needed now; entries added meanwhile make us go
-		 * round again. */
-		room = n + 16;
-	}
-	if (r < 0) {
-		free(buf);
+	if (r < 0)
 		return r;
-	}
-	*entries = buf;
 	*count = (size_t)r;
 	return 0;
+}
+
+int trash_entries_read(rados_ioctx_t ioctx, rbd_trash_image_info_t **entries, size_t *count)
+{
+	void *buf;
+	int r = ceph_read_array(trash_list, ioctx, sizeof(**entries), &buf, count);
+
+	if (r == 0)
+		*entries = buf;
+	return r;
 }
 
 int trash_id_of(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen)
