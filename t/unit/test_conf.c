@@ -37,6 +37,7 @@ int main(void)
 	ok(!conf.listen_remote, "a remote TCP listen is refused by default");
 	is_int(conf.request_timeout, 120, "request_timeout defaults to 120 s");
 	is_int(conf.max_tasks, 4, "max_tasks defaults to 4");
+	is_int(conf.max_sync_data_ops, 2, "max_sync_data_ops defaults to 2");
 	ok(conf.sync_max_size == 32ull << 30, "sync_max_size defaults to 32G");
 
 	is_int(load_text(&conf, "# comment\n\nworkers = 3\n  max_body=1M \nceph_id = admin\n"
@@ -56,6 +57,8 @@ int main(void)
 	       "a bad value stops loading");
 	ok(strstr(err, ":1:") && strstr(err, "many"), "naming the line and value (%s)", err);
 	is_int(load_text(&conf, "workers = 0\n", err, sizeof(err)), -EINVAL, "workers = 0 is refused");
+	is_int(load_text(&conf, "max_sync_data_ops = 0\n", err, sizeof(err)), -EINVAL,
+	       "max_sync_data_ops = 0 is refused: no copy could ever run");
 	is_int(load_text(&conf, "just words\n", err, sizeof(err)), -EINVAL, "a line without = is refused");
 	is_int(load_text(&conf, "allow_root = maybe\n", err, sizeof(err)), -EINVAL,
 	       "a bad boolean is refused");
