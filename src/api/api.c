@@ -26,14 +26,18 @@
 /* librados answers pool names from its local OSD map, which it refreshes
  * only when it needs to, so a worker could go on seeing a pool another
  * worker deleted (or miss one it created). Pool changes made through this
- * service are counted in shared memory; a worker that has not seen the
- * latest count fetches the newest map first. Reads about pools themselves
- * (list, get) compare the monitor's newest epoch with theirs: a pool
- * deleted through another replica of the service, or with the CLI, is gone
- * from the next answer about it (one round trip to the monitor, on these
- * routes only).
- * Other routes see such a change once librados refreshes its map, or when
- * the OSD refuses an operation on the pool. */
+ * service on this host are counted in shared memory; a worker that has not
+ * seen the latest count fetches the newest map first, so they show at
+ * once. Changes made elsewhere (another replica, the CLI) are found by
+ * asking the monitor for its newest OSD map epoch: at most once every
+ * POOL_MAP_MAX_AGE_MS for the whole host, by whichever pool read comes
+ * first after that, not on every request (a monitor round trip costs
+ * ~0.3 ms, more than the rest of a pool listing). So reads about pools
+ * (list, get) see such a change within POOL_MAP_MAX_AGE_MS plus one round
+ * trip; docs/api.md states the rule. Other routes see it once librados
+ * refreshes its map, or when the OSD refuses an operation on the pool. */
+#define POOL_MAP_MAX_AGE_MS 500
+
 /* GET and HEAD of /api/v1/pools and /api/v1/pools/{pool}. */
 static int route_reads_pools(const struct request *req)
 {
@@ -43,20 +47,38 @@ static int route_reads_pools(const struct request *req)
 	       (strcmp(pattern, "/api/v1/pools") == 0 || strcmp(pattern, "/api/v1/pools/{pool}") == 0);
 }
 
+/* Asks the monitor for its newest epoch when nobody on this host has for
+ * POOL_MAP_MAX_AGE_MS; the compare-and-swap makes one thread of one worker
+ * the asker, the others go on with the epoch last learned. Bounded by
+ * rados_timeout: rados_wait_for_latest_osdmap alone is not, and hangs
+ * while the monitor does. */
+static void refresh_newest_epoch(struct scoreboard *board, rados_t cluster)
+{
+	int64_t now = scoreboard_now_ms();
+	int64_t asked = __atomic_load_n(&board->osdmap_asked_ms, __ATOMIC_ACQUIRE);
+	uint64_t epoch = 0;
+
+	if (now - asked < POOL_MAP_MAX_AGE_MS ||
+	    !__atomic_compare_exchange_n(&board->osdmap_asked_ms, &asked, now, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	if (mon_osdmap_epoch(cluster, &epoch) == 0)
+		__atomic_store_n(&board->osdmap_epoch, epoch, __ATOMIC_RELEASE);
+}
+
 static void sync_pool_map(struct request *req, rados_t cluster)
 {
 	uint64_t changes = __atomic_load_n(&req->env->board->pool_changes, __ATOMIC_ACQUIRE);
-	uint64_t epoch = 0;
+	uint64_t epoch;
 
-	/* Reads about pools ask the monitor for the newest epoch first
-	 * (bounded by rados_timeout: rados_wait_for_latest_osdmap alone is
-	 * not, and hangs while the monitor does), and catch up only when
-	 * it moved since this thread last did. */
-	if (route_reads_pools(req) && mon_osdmap_epoch(cluster, &epoch) == 0 &&
-	    epoch != req->env->osdmap_epoch_seen) {
-		if (rados_wait_for_latest_osdmap(cluster) == 0)
+	if (route_reads_pools(req)) {
+		refresh_newest_epoch(req->env->board, cluster);
+		epoch = __atomic_load_n(&req->env->board->osdmap_epoch, __ATOMIC_ACQUIRE);
+		if (epoch != req->env->osdmap_epoch_seen && rados_wait_for_latest_osdmap(cluster) == 0) {
 			req->env->osdmap_epoch_seen = epoch;
-		return;
+			req->env->pool_changes_seen = changes;
+			return;
+		}
 	}
 	if (changes == req->env->pool_changes_seen)
 		return;

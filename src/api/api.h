@@ -35,7 +35,7 @@ struct api_env {
 	struct scoreboard *board;           /* status, metrics, the pool-change counter, image locks */
 	uint64_t pool_changes_seen;         /* board->pool_changes when our OSD map was last brought up to date */
 	struct permits *data_moves;         /* the worker's synchronous copies, flattens, rollbacks; NULL = no bound */
-	uint64_t osdmap_epoch_seen;         /* the monitor's epoch when a pool read last brought it up to date */
+	uint64_t osdmap_epoch_seen;         /* board->osdmap_epoch when a pool read last brought our map up to date */
 	time_t idempotency_swept;           /* when this thread last swept kept answers (idempotency.c) */
 	char idempotency_sweep_after[512];  /* where its next sweep starts; "" = the beginning */
 };

@@ -59,6 +59,8 @@ struct scoreboard {
 	uint64_t respawns;                /* workers replaced after dying */
 	uint64_t timeouts;                /* workers killed past request_timeout */
 	uint64_t pool_changes;            /* pools created or deleted by any worker */
+	uint64_t osdmap_epoch;            /* the monitor's newest OSD map epoch, as last asked */
+	int64_t osdmap_asked_ms;          /* when a worker last asked it (scoreboard_now_ms) */
 	uint64_t ceph_lost;               /* worker clients the cluster refused (blocklisted) */
 	uint64_t ceph_reconnects;         /* new clients connected in their place */
 	struct worker_score workers[SCOREBOARD_SLOTS];
