@@ -35,7 +35,7 @@ LEAK_REQUESTS = int(E.get("BENCH_LEAK_REQUESTS", "5000" if QUICK else "100000"))
 # A measurement whose one-client median is above this many seconds gets no
 # throughput run (the dashboard's full listing: 8 clients take minutes).
 SLOW_SKIP = float(E.get("BENCH_SLOW_SKIP", "10"))
-SYSTEMS = E.get("BENCH_SYSTEMS", "ours,ours-bcrypt,dashboard,cli,floor,floor-procs").split(",")
+SYSTEMS = E.get("BENCH_SYSTEMS", "ours,ours-bcrypt,nginx,dashboard,cli,floor,floor-procs").split(",")
 POOL = "rbd"
 GET_IMAGE = "bench-get"
 
@@ -68,6 +68,7 @@ OPS = [
     ("create", "create + delete 1 GiB image"),
     ("snap", "create + delete snapshot"),
     ("health", "health"),
+    ("version", "version"),
 ]
 OPS = [o for o in OPS if o[0] in E.get("BENCH_OPS", ",".join(k for k, _ in OPS)).split(",")]
 
@@ -82,7 +83,12 @@ OURS_STEPS = {
     "snap": ['POST|%s/bench-snap-SYS-{w}/snapshots|201|{"name":"{n}"}' % I,
              "DELETE|%s/bench-snap-SYS-{w}/snapshots/{n}|204" % I],
     "health": ["GET|/api/v1/health|200"],
+    "version": ["GET|/api/v1/version|200"],
 }
+# The ceiling: nginx answering `return 200` with the health body itself,
+# through the same server block (TLS, basic auth, headers); t/lib/nginx.sh
+# adds the location when RBD_NGINX_CEILING=1. Measured beside these.
+CEILING_OPS = ("health", "pools", "version")
 
 # The dashboard answers 202 when a task takes longer than its wait (2 s);
 # then the step polls until the work is done.
@@ -237,8 +243,13 @@ def measure(system, op, conc, tag):
     if system in ("ours", "ours-bcrypt"):
         steps = [s.replace("SYS", system) for s in OURS_STEPS[op]]
         return run_httpc(OURS_URL, [BASIC], steps, conc, tag, STACK["RBD_API_CACERT"])
+    if system == "nginx":
+        if op not in CEILING_OPS:
+            return None
+        return run_httpc(OURS_URL, [BASIC], ["GET|/api/ceiling|200"], conc, tag,
+                         STACK["RBD_API_CACERT"])
     if system == "dashboard":
-        if not DASH_URL:
+        if not DASH_URL or op not in DASH_STEPS:
             return None
         accept = "Accept: application/vnd.ceph.api.v%s+json" % DASH_ACCEPT.get(op, "1.0")
         return run_httpc(DASH_URL, ["Authorization: Bearer " + DASH_TOKEN, accept],
@@ -248,12 +259,12 @@ def measure(system, op, conc, tag):
             return None
         return run_cli(op, conc, tag)
     if system == "floor":
-        if op == "health":
+        if op in ("health", "version"):
             return None
         return run_floor(op, conc, tag)
     if system == "floor-procs":
         # At concurrency 1 it is the floor itself.
-        if op == "health" or conc == 1:
+        if op in ("health", "version") or conc == 1:
             return None
         return run_floor(op, conc, tag, processes=conc)
     raise SystemExit("unknown system " + system)
@@ -572,6 +583,7 @@ def render(summary, systems, rss, rss_nginx, rss_mgr, rss_cli, rss_floor, leak, 
              + "".join(" No throughput run for %s %s: one request took over %g s."
                        % (s, op, SLOW_SKIP) for s, op in sorted(skipped)))
     L.append("")
+    L.extend(render_ceiling(summary, systems))
     L.append("## Memory (peak RSS, VmHWM)")
     L.append("")
     ws = rss["workers"]
@@ -616,6 +628,32 @@ def render(summary, systems, rss, rss_nginx, rss_mgr, rss_cli, rss_floor, leak, 
     return L
 
 
+def render_ceiling(summary, systems):
+    """Ours as a share of nginx's own `return 200` of the health body, the
+    most any FastCGI service behind this nginx could reach."""
+    if "ours" not in systems or "nginx" not in systems:
+        return []
+    L = ["## Against the ceiling: nginx's own answer", "",
+         "nginx answering `return 200` with the health body through the same server "
+         "block (TLS, basic auth, headers), measured in the same run. Share: ceiling "
+         "median / ours and our throughput / the ceiling's (100%% = as fast as nginx "
+         "alone). Targets: health and version at c=%d at least 60%%, medians at most "
+         "2x the ceiling's." % CONC, "",
+         "| operation | ours median | ceiling median | share | ours c=%d | ceiling c=%d | share |"
+         % (CONC, CONC), "|---|---|---|---|---|---|---|"]
+    for op, label in OPS:
+        if op not in CEILING_OPS:
+            continue
+        o, c = summary[("ours", op)], summary[("nginx", op)]
+        share = [("%.0f%%" % (100.0 * a / b)) if a and b else "–"
+                 for a, b in ((c["median"], o["median"]), (o["thr"], c["thr"]))]
+        L.append("| %s | %s | %s | %s | %s | %s | %s |"
+                 % (label, fmt_ms(o["median"]), fmt_ms(c["median"]), share[0],
+                    fmt_thr(o["thr"]), fmt_thr(c["thr"]), share[1]))
+    L.append("")
+    return L
+
+
 def mib(k):
     return "–" if not k else "%.1f MiB" % (k / 1024.0)
 
@@ -640,6 +678,14 @@ def target(summary, op, key):
             checks.append(("< 1 ms", ours < 1000))
         elif key == "thr":
             checks.append((">= 10x dashboard", d and ours >= 10 * d))
+    if op in ("health", "version"):
+        c = v("nginx", key)
+        if key == "median":
+            checks.append(("<= 2x nginx ceiling", c and ours <= 2 * c))
+        elif key == "thr":
+            checks.append((">= 60% of nginx ceiling", c and ours >= 0.6 * c))
+    if op == "pools" and key == "median":
+        checks.append(("< 0.2 ms", ours < 200))
     if op == "detail" and key == "median":
         d = v("dashboard", key)
         checks.append((">= 20x faster than dashboard", d and d >= 20 * ours))

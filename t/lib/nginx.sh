@@ -299,6 +299,22 @@ nginx_start() {
 		worker_connections=$((2 * RBD_NGINX_CONN + 64))
 	fi
 
+	# The benchmark's ceiling (t/bench/bench.py, system "nginx"): nginx
+	# itself answering with the health body, behind the same auth.
+	if [ "${RBD_NGINX_CEILING:-}" = 1 ]; then
+		cat >>"$nd/location.conf" <<EOF || return 1
+
+location = /api/ceiling {
+    auth_basic           \$rbd_api_auth_basic;
+    auth_basic_user_file $nd/htpasswd;
+    default_type "application/json; charset=utf-8";
+    add_header X-Request-Id \$request_id always;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    return 200 '{"Kind":"Health","APIVersion":"v1","status":"ok","fsid":"00000000-0000-0000-0000-000000000000","pid":1}\n';
+}
+EOF
+	fi
+
 	# --- top-level config
 	local user_line=
 	[ "$(id -u)" = 0 ] && user_line="user $_NGINX_WORKER_USER;"
