@@ -251,9 +251,8 @@ out:
 /* Where a listed item lives: tasks name it in "image", children carry
  * "pool" and "namespace", pools and namespaces are their "name". An item
  * with "namespace" but no "pool" is in the request's pool (mirror
- * snapshot schedules),
- * and one at "level": "pool" (a pool's schedule) is the pool's own,
- * which any user who sees the pool may read. */
+ * snapshot schedules), and one at "level": "pool" (a pool's schedule) is
+ * the pool's own, which any user who sees the pool may read. */
 static int item_visible(const struct request *req, struct json_object *item)
 {
 	const struct policy *policy = req_policy(req);
