@@ -13,7 +13,17 @@ tenant_pool=${RBD_API_TENANT_SCOPE%%/*}
 tenant_ns=${RBD_API_TENANT_SCOPE#*/}
 hidden=$(unique hidden)
 rbd namespace create "rbd/$hidden"
-at_exit() { rbd namespace remove "rbd/$hidden" 2>/dev/null || true; }
+at_exit "rbd namespace remove rbd/$hidden 2>/dev/null"
+# An image (with a snapshot and a metadata key) and a group in rbd's
+# default namespace, which is outside team-a's scope: to team-a they
+# answer as missing ones do, and nothing team-a sends changes them.
+present=$(unique present)
+pgroup=$(unique pgroup)
+rbd create "rbd/$present" --size 4M
+rbd snap create "rbd/$present@s1" >/dev/null 2>&1
+rbd image-meta set "rbd/$present" k1 v1
+rbd group create "rbd/$pgroup"
+at_exit "rbd group remove rbd/$pgroup; rbd snap purge rbd/$present >/dev/null 2>&1; rbd rm rbd/$present >/dev/null 2>&1"
 
 as() {  # as USER:PASSWORD METHOD PATH [BODY [CURL-ARGS...]]
 	local who=$1 method=$2 path=$3 body=${4:-}
@@ -22,7 +32,11 @@ as() {  # as USER:PASSWORD METHOD PATH [BODY [CURL-ARGS...]]
 }
 
 snapshot_cluster() {
-	{ rbd ls rbd; rbd namespace ls rbd; rbd ls "rbd/$tenant_ns"; ceph osd pool ls; } 2>&1
+	{
+		rbd ls rbd; rbd namespace ls rbd; rbd ls "rbd/$tenant_ns"; ceph osd pool ls
+		rbd info "rbd/$present"; rbd snap ls "rbd/$present"; rbd image-meta list "rbd/$present"
+		rbd group ls rbd; rbd group image ls "rbd/$pgroup"; rbd trash ls rbd
+	} 2>&1
 }
 before=$(snapshot_cluster)
 
@@ -47,6 +61,25 @@ expand() {
 	printf '%s' "$p"
 }
 
+# A body the handler accepts, so that admin's answer for a missing object
+# is the 404 and not a 400 about the body.
+valid_body() {
+	case "$1 $2" in
+	"PATCH "*"/snapshots/{snapshot}") echo '{"protected":true}' ;;
+	"PATCH "*"/images/{image}") echo '{"size":"8M"}' ;;
+	"POST "*"/snapshot-schedules") echo '{"interval":"1h","keep":{"hourly":1}}' ;;
+	"POST "*"/snapshots") echo '{"name":"s2"}' ;;
+	"POST "*"/copy") echo "{\"pool\":\"rbd\",\"name\":\"authz-copy\"}" ;;
+	"POST "*"/migration") echo "{\"pool\":\"rbd\",\"name\":\"authz-migrated\"}" ;;
+	"PUT "*"/metadata/{key}") echo '{"value":"v2"}' ;;
+	"PUT "*"/qos") echo '{"rbd_qos_iops_limit":100}' ;;
+	"PUT "*"/mirroring") echo '{"enabled":true}' ;;
+	"POST "*"/groups/{group}/images" | "DELETE "*"/groups/{group}/images")
+		echo "{\"pool\":\"rbd\",\"image\":\"$present\"}" ;;
+	POST* | PUT* | PATCH*) echo '{}' ;;
+	esac
+}
+
 while read -r method pattern verb scope; do
 	body=
 	case $method in POST | PUT | PATCH) body='{}' ;; esac
@@ -64,13 +97,37 @@ while read -r method pattern verb scope; do
 
 	# team-a in its own namespace.
 	[ "$scope" = public ] && continue
+	# The default namespace is outside team-a's scope, in a pool it sees:
+	# an object there answers as a missing one does, to team-a and to
+	# admin alike, whether it exists or not.
+	if [ "$scope" = namespace ] && [[ $pattern != *"{namespace}"* ]] &&
+		[[ $pattern == *"{image}"* || $pattern == *"{group}"* ]]; then
+		valid=$(valid_body "$method" "$pattern")
+		some=$(expand "$pattern" "")
+		some=${some//authz-none/$present}
+		some=${some//\{group\}/$pgroup}
+		as "$RBD_API_TENANT" "$method" "$some" "$valid"
+		hidden_answer="$STATUS $(field .message | sed "s/$present/NAME/g; s/$pgroup/NAME/g")"
+		none=$(expand "$pattern" "")
+		none=${none//\{group\}/authz-none}
+		as "$RBD_API_TENANT" "$method" "$none" "$valid"
+		missing_answer="$STATUS $(field .message | sed "s/authz-none/NAME/g")"
+		api "$method" "$none" "$valid"
+		admin_answer="$STATUS $(field .message | sed "s/authz-none/NAME/g")"
+		is "$hidden_answer" "$missing_answer" \
+			"team-a $method $pattern of rbd's default namespace: as if it did not exist"
+		is "$hidden_answer" "$admin_answer" "and worded as admin's 404 for a missing one"
+		like "$hidden_answer" '^404 ' "and that is a 404"
+		continue
+	fi
 	as "$RBD_API_TENANT" "$method" "$path" "$body"
 	allowed=0
 	case $scope in
-	namespace) [[ $operator_verbs == *" $verb "* ]] && allowed=1 ;;
+	namespace | items) [[ $operator_verbs == *" $verb "* ]] && allowed=1 ;;
 	pool | any) [[ $verb == read || ($scope == any && $operator_verbs == *" $verb "*) ]] && allowed=1 ;;
 	esac
-	# The default namespace is outside team-a's scope, in a pool it sees.
+	# Collections of the default namespace: every pool has one, so a 403
+	# tells nothing.
 	[ "$scope" = namespace ] && [[ $pattern != *"{namespace}"* ]] && allowed=0
 	if [ "$allowed" = 1 ]; then
 		ok "$([ "$STATUS" != 403 ]; echo $?)" "team-a $method $pattern: allowed ($STATUS)"
@@ -137,16 +194,34 @@ expect_status 204 "team-a deletes it"
 story ""
 
 story "tasks outside the scope are not there"
+# answer_as USER METHOD ID: "status message" for /api/v1/tasks/ID, the id
+# written as ID.
+answer_as() {
+	as "$1" "$2" "/api/v1/tasks/$3"
+	printf '%s %s' "$STATUS" "$(field .message | sed "s/$3/ID/gI")"
+}
 src=$(unique tsrc)
 api POST /api/v1/pools/rbd/images "{\"name\":\"$src\",\"size\":\"4M\"}"
 api POST "/api/v1/pools/rbd/images/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$src-c\"}"
 expect_status 202 "admin copies an image of the default namespace, as a task"
 task=$(header Location)
 wait_task "$task"
+# An id of the same kind (this service's own, recorded in the same pool)
+# that names no task.
+id=${task##*/}
+other=${id:0:24}$(openssl rand -hex 6)
 as "$RBD_API_TENANT" GET "$task"
-expect_error 404 NotFound "^task ${task##*/} does not exist" "team-a does not see it"
+expect_error 404 NotFound "^task $id does not exist" "team-a does not see it"
+is "$(answer_as "$RBD_API_TENANT" GET "$id")" "$(answer_as "$RBD_API_TENANT" GET "$other")" \
+	"worded as a task that never was"
+is "$(answer_as "$RBD_API_TENANT" GET "$id")" "$(answer_as "$RBD_API_USER:$RBD_API_PASSWORD" GET "$other")" \
+	"as admin hears it of a task that never was"
 as "$RBD_API_TENANT" DELETE "$task"
-expect_error 404 NotFound "^task ${task##*/} does not exist" "nor cancel it"
+expect_error 404 NotFound "^task $id does not exist" "nor cancel it"
+is "$(answer_as "$RBD_API_TENANT" DELETE "$id")" "$(answer_as "$RBD_API_TENANT" DELETE "$other")" \
+	"and a cancel is worded as one of a task that never was"
+is "$(answer_as "$RBD_API_TENANT" GET "$(echo "$id" | tr a-f A-F)")" \
+	"$(answer_as "$RBD_API_TENANT" GET "$(echo "$other" | tr a-f A-F)")" "whatever the case of the id"
 as "$RBD_API_TENANT" GET /api/v1/tasks
 is "$(field "[.Items[] | select(.id == \"${task##*/}\")] | length")" 0 "nor list it"
 as "$RBD_API_VIEWER" GET /api/v1/tasks
@@ -155,6 +230,92 @@ as "$RBD_API_VIEWER" DELETE "$task"
 expect_error 403 Forbidden '^user viewer \(role viewer\) may not cancel tasks' "and may not cancel it"
 api DELETE "/api/v1/pools/rbd/images/$src-c"
 api DELETE "/api/v1/pools/rbd/images/$src"
+story ""
+
+story "a manager's task outside the scope is not there either"
+gone=$(unique tgone)
+api POST /api/v1/pools/rbd/images "{\"name\":\"$gone\",\"size\":\"4M\"}"
+api DELETE "/api/v1/pools/rbd/images/$gone?async=true"
+expect_status 202 "admin deletes an image of the default namespace through the manager"
+task=$(header Location)
+wait_task "$task"
+other=$(cat /proc/sys/kernel/random/uuid)
+is "$(answer_as "$RBD_API_TENANT" GET "${task##*/}")" "$(answer_as "$RBD_API_TENANT" GET "$other")" \
+	"team-a reads it as a task that never was"
+is "$(answer_as "$RBD_API_TENANT" DELETE "${task##*/}")" "$(answer_as "$RBD_API_TENANT" DELETE "$other")" \
+	"and cancels it as one"
+like "$(answer_as "$RBD_API_TENANT" GET "${task##*/}")" '^404 ' "a 404"
+story ""
+
+story "a namespace operator manages its own trash entries and sees no others"
+mine=$(unique mine)
+theirs=$(unique theirs)
+as "$RBD_API_TENANT" POST "/api/v1/pools/rbd/namespaces/$tenant_ns/images" "{\"name\":\"$mine\",\"size\":\"4M\"}"
+as "$RBD_API_TENANT" POST "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$mine/trash"
+expect_status 201 "team-a moves its image to the trash"
+mine_id=$(field .id)
+is "$(header Location)" "/api/v1/pools/rbd/trash/$mine_id" "the entry is at pool level"
+api POST /api/v1/pools/rbd/images "{\"name\":\"$theirs\",\"size\":\"4M\"}"
+api POST "/api/v1/pools/rbd/images/$theirs/trash"
+expect_status 201 "admin moves an image of the default namespace to the trash"
+theirs_id=$(field .id)
+rbd create "rbd/$hidden/$theirs" --size 4M
+rbd trash mv "rbd/$hidden/$theirs"
+hidden_id=$(rbd trash ls --format json "rbd/$hidden" | jq -r '.[0].id')
+at_exit "rbd trash rm rbd/$hidden/$hidden_id >/dev/null 2>&1; rbd trash rm rbd/$theirs_id >/dev/null 2>&1"
+ids() { field "[.Items[].id | select(. == \"$mine_id\" or . == \"$theirs_id\" or . == \"$hidden_id\")] | sort | join(\",\")"; }
+as "$RBD_API_TENANT" GET /api/v1/pools/rbd/trash
+expect_status 200 "team-a lists the pool's trash"
+is "$(ids)" "$mine_id" "and sees only its own entry"
+as "$RBD_API_VIEWER" GET /api/v1/pools/rbd/trash
+is "$(ids)" "$(printf '%s\n' "$mine_id" "$theirs_id" "$hidden_id" | sort | paste -sd,)" "viewer sees all three"
+trash_answer() {  # METHOD PATH-AFTER-trash/ ID
+	as "$RBD_API_TENANT" "$1" "/api/v1/pools/rbd/trash/$3$2"
+	printf '%s %s' "$STATUS" "$(field .message | sed "s/$3/ID/gI")"
+}
+missing_id=$(openssl rand -hex 6)
+for id in "$theirs_id" "$hidden_id"; do
+	is "$(trash_answer POST /restore "$id")" "$(trash_answer POST /restore "$missing_id")" \
+		"team-a restores another's entry: as if it did not exist"
+	is "$(trash_answer DELETE "" "$id")" "$(trash_answer DELETE "" "$missing_id")" \
+		"team-a removes another's entry: as if it did not exist"
+done
+like "$(trash_answer DELETE "" "$theirs_id")" '^404 trash entry ID does not exist' "a 404"
+is "$(rbd trash ls rbd | grep -c "$theirs_id")" 1 "and the entry stays"
+as "$RBD_API_VIEWER" POST "/api/v1/pools/rbd/trash/$mine_id/restore"
+expect_error 403 Forbidden '^user viewer \(role viewer\) may not restore images from the trash in rbd \(verb trash' \
+	"viewer may not restore team-a's entry"
+as "$RBD_API_TENANT" POST "/api/v1/pools/rbd/trash/$mine_id/restore"
+expect_status 201 "team-a restores its own entry"
+is "$(header Location)" "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$mine" "into its namespace"
+as "$RBD_API_TENANT" POST "/api/v1/pools/rbd/namespaces/$tenant_ns/images/$mine/trash"
+mine_id=$(field .id)
+as "$RBD_API_TENANT" DELETE "/api/v1/pools/rbd/trash/$mine_id"
+expect_status 204 "and removes it for good"
+is "$(rbd ls "rbd/$tenant_ns" | grep -c "^$mine\$"; rbd trash ls "rbd/$tenant_ns" | grep -c "$mine_id")" \
+	"$(printf '0\n0')" "it is gone"
+api DELETE "/api/v1/pools/rbd/trash/$theirs_id"
+expect_status 204 "admin removes its own entry"
+story ""
+
+story "a pool's mirror snapshot schedules: only those the user may see"
+mode=$(rbd mirror pool info rbd --format json | jq -r .mode)
+[ "$mode" = disabled ] && rbd mirror pool enable rbd image >/dev/null
+mirrored=$(unique mirrored)
+rbd create "rbd/$mirrored" --size 4M
+rbd mirror image enable "rbd/$mirrored" snapshot >/dev/null
+at_exit "rbd mirror snapshot schedule rm --pool rbd --image $mirrored 1h; rbd mirror image disable rbd/$mirrored >/dev/null; rbd rm rbd/$mirrored >/dev/null 2>&1; [ $mode = disabled ] && rbd mirror pool disable rbd >/dev/null"
+api POST /api/v1/pools/rbd/mirroring/schedules "{\"image\":\"$mirrored\",\"interval\":\"1h\"}"
+expect_status 201 "admin schedules mirror snapshots of an image of the default namespace"
+count_mirrored() { field "[.Items[] | select(.image == \"$mirrored\")] | length"; }
+as "$RBD_API_VIEWER" GET /api/v1/pools/rbd/mirroring/schedules
+is "$(count_mirrored)" 1 "viewer lists it"
+as "$RBD_API_TENANT" GET /api/v1/pools/rbd/mirroring/schedules
+expect_status 200 "team-a lists the pool's mirror snapshot schedules"
+is "$(count_mirrored)" 0 "without that one"
+is "$(field '[.Items[] | select(.level != "pool" and .namespace != "'"$tenant_ns"'")] | length')" 0 \
+	"nor any other outside its namespace"
+api DELETE "/api/v1/pools/rbd/mirroring/schedules?image=$mirrored&interval=1h"
 story ""
 
 story "whoami"

@@ -86,6 +86,17 @@ void api_image_ref(struct image_ref *ref, const struct request *req, const char 
 int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 		   const char *doing);
 
+/* The 404 of the group the request's {group} names, as its handlers
+ * word a missing one (api_groups.c); authz.c answers so for a group
+ * outside the user's scopes. */
+int api_group_missing(struct request *req, struct response *resp);
+
+/* The same for the snapshot schedule of the request's pool, namespace
+ * or image, as DELETE .../snapshot-schedules words a missing one (it
+ * does not ask whether the image exists: a schedule outlives its
+ * image). In api_snapshot_schedules.c. */
+int api_snapshot_schedule_missing(struct request *req, struct response *resp);
+
 /* 409 naming every client that has image open ("client.N at ADDR"), as
  * "... unmap or close it <then>"; 0 when nobody has. Our read-only opens
  * register no watch, so the caller's own open does not count. */

@@ -45,6 +45,14 @@ static int group_fail(struct response *resp, int err, const struct group_ref *re
 	return response_fail_errno(resp, err, "%s group %s failed", doing, ref->spec);
 }
 
+int api_group_missing(struct request *req, struct response *resp)
+{
+	struct group_ref ref;
+
+	group_ref_init(&ref, req, request_capture(req, "group"));
+	return group_fail(resp, -ENOENT, &ref, "reading");
+}
+
 /* The io context of the group's pool, and 404 when the group is not
  * there (librbd lists a missing group's members as none). */
 static int group_request(struct request *req, struct response *resp, struct group_ref *ref,

@@ -330,6 +330,14 @@ out:
 	return r;
 }
 
+int api_snapshot_schedule_missing(struct request *req, struct response *resp)
+{
+	struct schedule_ref ref;
+
+	schedule_ref(&ref, req);
+	return response_fail(resp, -ENOENT, "%s has no snapshot schedule of its own", ref.what);
+}
+
 int api_snapshot_schedule_delete(struct request *req, struct response *resp)
 {
 	struct json_object *all = NULL;
@@ -355,7 +363,7 @@ int api_snapshot_schedule_delete(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (!json_object_object_get_ex(all, keys[0], NULL)) {
-		r = response_fail(resp, -ENOENT, "%s has no snapshot schedule of its own", ref.what);
+		r = api_snapshot_schedule_missing(req, resp);
 		goto out;
 	}
 	r = sched_store_remove(store, (const char *const *)keys, 2);

@@ -513,6 +513,31 @@ static int local_task_unknown(struct response *resp, const char *id, int64_t poo
 			     id, pool_id);
 }
 
+int api_task_missing(struct request *req, struct response *resp)
+{
+	struct mgr_reply history_reply = {0};
+	struct json_object *history = NULL, *completed;
+	char id[TASK_ID_LEN + 1];
+	rados_t cluster;
+	int64_t pool_id;
+	int r;
+
+	r = require_task_id(req, resp, id);
+	if (r < 0)
+		return r;
+	if (task_id_pool(id, &pool_id) == 0)
+		return local_task_unknown(resp, id, pool_id);
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	/* Whether the history can be read shows in a missing task's 404. */
+	r = task_unknown(resp, id, task_history(cluster, &history_reply, &history, &completed),
+			 &history_reply);
+	json_object_put(history);
+	mgr_reply_free(&history_reply);
+	return r;
+}
+
 /* What GET and DELETE of a task begin with: the id, the cluster, and a
  * task of ours, whose id names the pool that holds its record, answered
  * by local. Returns 1 when the answer is made, 0 when the manager is to

@@ -65,6 +65,12 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
  * "succeeded", "failed" or "been canceled". In api_tasks.c. */
 int api_task_cancel_too_late(struct response *resp, const char *id, const char *outcome);
 
+/* The 404 that GET or DELETE of /api/v1/tasks/{id} gives when no task
+ * has that id, made the same way (the id's kind, the manager's history),
+ * for a task the user may not see (authz.c): the two cannot be told
+ * apart. Returns -ENOENT, or another negative errno (answered too). */
+int api_task_missing(struct request *req, struct response *resp);
+
 /* Appends our tasks, oldest first, to the items of a TaskList. */
 int api_local_tasks_append(rados_t cluster, struct json_object *items);
 

@@ -3,8 +3,10 @@
  * POST .../images/{image}/trash works in every namespace (it is one of the
  * image routes). The trash itself is addressed at pool level only,
  * /api/v1/pools/{pool}/trash[/{id}], and covers all of the pool's
- * namespaces: the list walks the default namespace and then each
- * namespace, and an {id} is looked up the same way. Image ids are unique
+ * namespaces that the user may see (authz.h): the list walks the default
+ * namespace and then each namespace, and an {id} is looked up the same
+ * way; the entry's namespace then decides whether the user may restore
+ * or remove it. Image ids are unique
  * within a pool in practice (librbd makes them from the creating client's
  * global id and a random number), so the id alone names an entry. */
 #include "config.h"
@@ -19,6 +21,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "authz.h"
 #include "image_query.h"
 #include "conf.h"
 #include "json_out.h"
@@ -187,7 +190,7 @@ int api_trash_list(struct request *req, struct response *resp)
 		r = response_oom(resp);
 		goto out;
 	}
-	r = list_namespace_trash(ioctx, pool, "", items);
+	r = authz_sees(req, pool, "") ? list_namespace_trash(ioctx, pool, "", items) : 0;
 	if (r < 0)
 		goto fail;
 	rados_ioctx_set_namespace(ioctx, "");
@@ -195,7 +198,7 @@ int api_trash_list(struct request *req, struct response *resp)
 	if (r < 0)
 		goto fail;
 	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
-		if (!names[at])
+		if (!names[at] || !authz_sees(req, pool, names + at))
 			continue;
 		failed_ns = names + at;
 		r = list_namespace_trash(ioctx, pool, failed_ns, items);
@@ -216,19 +219,22 @@ out:
 }
 
 /* Finds trash entry id in the pool's default namespace or else in one of
- * its namespaces. On success ioctx is left set to that namespace, *ns
- * (owned by the caller) names it and *info holds the entry
- * (rbd_trash_get_cleanup). Answers 404 when no namespace has it. */
-static int find_trash_entry(struct response *resp, rados_ioctx_t ioctx, const char *pool,
-			    const char *id, char **ns, rbd_trash_image_info_t *info)
+ * its namespaces, among those the user may see (authz.h): an entry
+ * elsewhere is as missing to them as one that never was. On success
+ * ioctx is left set to that namespace, *ns (owned by the caller) names it
+ * and *info holds the entry (rbd_trash_get_cleanup). Answers 404 when no
+ * namespace has it. */
+static int find_trash_entry(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+			    const char *pool, const char *id, char **ns, rbd_trash_image_info_t *info)
 {
 	char *names = NULL;
 	size_t len = 0;
-	int r;
+	int r = -ENOENT;
 
 	*ns = NULL;
 	rados_ioctx_set_namespace(ioctx, "");
-	r = rbd_trash_get(ioctx, id, info);
+	if (authz_sees(req, pool, ""))
+		r = rbd_trash_get(ioctx, id, info);
 	if (r == 0) {
 		*ns = strdup("");
 		goto found;
@@ -240,7 +246,7 @@ static int find_trash_entry(struct response *resp, rados_ioctx_t ioctx, const ch
 		goto fail;
 	r = -ENOENT;
 	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
-		if (!names[at])
+		if (!names[at] || !authz_sees(req, pool, names + at))
 			continue;
 		rados_ioctx_set_namespace(ioctx, names + at);
 		r = rbd_trash_get(ioctx, id, info);
@@ -440,9 +446,13 @@ int api_trash_restore(struct request *req, struct response *resp)
 	r = lock_trash_entry(req, resp, pool, id);
 	if (r < 0)
 		goto out;
-	r = find_trash_entry(resp, ioctx, pool, id, &ns, &info);
+	r = find_trash_entry(req, resp, ioctx, pool, id, &ns, &info);
 	if (r < 0)
 		goto out;
+	/* Where the entry is decides who may restore or remove it. */
+	r = authz_check_item(req, resp, pool, ns);
+	if (r < 0)
+		goto cleanup;
 	api_image_spec(pool, ns, info.name, image, sizeof(image));
 	ref.pool = pool;
 	ref.ns = ns;
@@ -551,9 +561,13 @@ int api_trash_delete(struct request *req, struct response *resp)
 	r = lock_trash_entry(req, resp, pool, id);
 	if (r < 0)
 		return r;
-	r = find_trash_entry(resp, ioctx, pool, id, &ns, &info);
+	r = find_trash_entry(req, resp, ioctx, pool, id, &ns, &info);
 	if (r < 0)
 		goto out;
+	/* Where the entry is decides who may restore or remove it. */
+	r = authz_check_item(req, resp, pool, ns);
+	if (r < 0)
+		goto cleanup;
 	api_image_spec(pool, ns, info.name, image, sizeof(image));
 
 	/* librbd would remove a migration's source and break it (EROFS at

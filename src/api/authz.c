@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "api_tasks.h"
 #include "authz.h"
 #include "conf.h"
 #include "json_in.h"
@@ -42,14 +43,6 @@ static int deny(struct request *req, struct response *resp, const char *role, un
 
 static int item_visible(const struct request *req, struct json_object *item);
 
-/* Worded as api_tasks.c words a task nobody knows. */
-static int task_hidden(struct response *resp, const char *id)
-{
-	return response_fail(resp, -ENOENT,
-			     "task %s does not exist: it is not queued or running, and it is not among the finished tasks the manager remembers (by default the last 50)",
-			     id);
-}
-
 /* Only the task knows its image: read it first (a read, the only cluster
  * call before a decision), then ask for the verb where the image is. A
  * task outside the user's scopes is missing to them. Users with the verb
@@ -70,7 +63,7 @@ static int check_task_cancel(struct request *req, struct response *resp)
 		goto out; /* the cancel itself answers what the read met */
 	if (!item_visible(req, probe.body)) {
 		req->decision = "denied";
-		r = task_hidden(resp, request_capture(req, "id"));
+		r = api_task_missing(req, resp);
 		goto out;
 	}
 	if (!json_object_object_get_ex(probe.body, "image", &image))
@@ -84,6 +77,43 @@ out:
 	return r;
 }
 
+/* The 404 of a missing object, for one in a namespace outside the
+ * user's scopes: the handlers' own answer for the first object the path
+ * names, so a hidden object and a missing one read alike. Returns 0 when
+ * the path names none (a collection: the caller answers 403, since every
+ * pool has a default namespace and saying so tells nothing). */
+static int object_hidden(struct request *req, struct response *resp)
+{
+	const char *image = request_capture(req, "image");
+	struct image_ref ref;
+
+	if (req->match.route->handler == api_snapshot_schedule_delete)
+		return api_snapshot_schedule_missing(req, resp);
+	if (image) {
+		api_image_ref(&ref, req, image);
+		return api_image_fail(resp, -ENOENT, &ref, "reading");
+	}
+	if (request_capture(req, "group"))
+		return api_group_missing(req, resp);
+	return 0;
+}
+
+int authz_sees(const struct request *req, const char *pool, const char *ns)
+{
+	return policy_sees(req_policy(req), req->user, pool, ns);
+}
+
+int authz_check_item(struct request *req, struct response *resp, const char *pool,
+		     const char *ns)
+{
+	const struct route *route = req->match.route;
+	const char *role;
+
+	if (policy_verbs(req_policy(req), req->user, pool, ns, &role) & route->verb)
+		return 0;
+	return deny(req, resp, role, route->verb, route->action, pool, ns);
+}
+
 int authz_check(struct request *req, struct response *resp)
 {
 	const struct route *route = req->match.route;
@@ -93,6 +123,7 @@ int authz_check(struct request *req, struct response *resp)
 	const char *ns = ns_capture ? ns_capture : "";
 	const char *role = NULL;
 	unsigned verbs;
+	int r;
 
 	req->decision = "allowed";
 	if (route->scope == ROUTE_SCOPE_PUBLIC)
@@ -119,14 +150,18 @@ int authz_check(struct request *req, struct response *resp)
 			return deny(req, resp, role, route->verb, route->action, NULL, NULL);
 		return 0;
 	case ROUTE_SCOPE_POOL:
-	case ROUTE_SCOPE_NAMESPACE: break;
+	case ROUTE_SCOPE_NAMESPACE:
+	case ROUTE_SCOPE_ITEMS: break;
 	default:
 		req->decision = "denied";
 		return response_fail_http(resp, 500, "route %s has no authorization rule",
 					  route->pattern);
 	}
-	verbs = policy_verbs(policy, req->user, pool, route->scope == ROUTE_SCOPE_POOL ? NULL : ns,
-			     &role);
+	if (route->scope == ROUTE_SCOPE_ITEMS)
+		verbs = policy_verbs_inside(policy, req->user, pool, &role);
+	else
+		verbs = policy_verbs(policy, req->user, pool,
+				     route->scope == ROUTE_SCOPE_POOL ? NULL : ns, &role);
 	req->role = role;
 	if (!role)
 		return deny(req, resp, role, route->verb, route->action, pool, ns);
@@ -139,12 +174,22 @@ int authz_check(struct request *req, struct response *resp)
 		return response_fail(resp, -ENOENT, "namespace %s in pool %s does not exist",
 				     ns_capture, pool);
 	}
+	/* The default namespace of a pool seen only through namespaces: its
+	 * objects are missing to the user, as those of a hidden namespace. */
+	if (route->scope == ROUTE_SCOPE_NAMESPACE && !ns_capture &&
+	    !policy_sees(policy, req->user, pool, "")) {
+		r = object_hidden(req, resp);
+		if (r < 0) {
+			req->decision = "denied";
+			return r;
+		}
+	}
 	/* Reading a pool's own record only needs some scope inside it. */
 	if (route->scope == ROUTE_SCOPE_POOL && route->verb == VERB_READ)
 		return 0;
 	if (!(verbs & route->verb))
 		return deny(req, resp, role, route->verb, route->action, pool,
-			    route->scope == ROUTE_SCOPE_POOL ? NULL : ns);
+			    route->scope == ROUTE_SCOPE_NAMESPACE ? ns : NULL);
 	return 0;
 }
 
@@ -204,13 +249,16 @@ out:
 }
 
 /* Where a listed item lives: tasks name it in "image", children carry
- * "pool" and "namespace", pools and namespaces are their "name". */
+ * "pool" and "namespace", pools and namespaces are their "name". An item
+ * with "namespace" but no "pool" is in the request's pool (mirror
+ * snapshot schedules), and one at "level": "pool" (a pool's schedule) is
+ * the pool's own, which any user who sees the pool may read. */
 static int item_visible(const struct request *req, struct json_object *item)
 {
 	const struct policy *policy = req_policy(req);
 	route_handler handler = req->match.route->handler;
 	struct json_object *image;
-	const char *pool, *ns;
+	const char *pool, *ns, *level;
 
 	if (!json_object_is_type(item, json_type_object))
 		return 1;
@@ -227,7 +275,14 @@ static int item_visible(const struct request *req, struct json_object *item)
 		item = image;
 	pool = json_in_get_string(item, "pool");
 	ns = json_in_get_string(item, "namespace");
-	return !pool || policy_sees(policy, req->user, pool, ns ? ns : "");
+	if (!pool && ns)
+		pool = request_capture(req, "pool");
+	if (!pool)
+		return 1;
+	level = json_in_get_string(item, "level");
+	if (level && strcmp(level, "pool") == 0)
+		return policy_sees(policy, req->user, pool, NULL);
+	return policy_sees(policy, req->user, pool, ns ? ns : "");
 }
 
 void authz_filter(struct request *req, struct response *resp)
@@ -237,7 +292,8 @@ void authz_filter(struct request *req, struct response *resp)
 	if (!req_policy(req) || resp->status != 200 || !resp->body)
 		return;
 	if (req->match.route->handler == api_task_get && !item_visible(req, resp->body)) {
-		task_hidden(resp, request_capture(req, "id"));
+		req->decision = "denied";
+		api_task_missing(req, resp);
 		return;
 	}
 	if (!json_object_object_get_ex(resp->body, "Items", &items) ||

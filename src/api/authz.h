@@ -19,6 +19,14 @@ int authz_check(struct request *req, struct response *resp);
  * handler. Returns 0 or the 403 in resp. */
 int authz_check_body(struct request *req, struct response *resp);
 
+/* For ROUTE_SCOPE_ITEMS routes, whose entries' namespaces only the
+ * handler finds out (the trash of a pool): may the user see pool/ns at
+ * all (handlers skip what it may not, so a hidden entry is a missing
+ * one)? And may it run the route's verb there: 0, or the 403 in resp. */
+int authz_sees(const struct request *req, const char *pool, const char *ns);
+int authz_check_item(struct request *req, struct response *resp, const char *pool,
+		     const char *ns);
+
 /* After the handler: drops listing items outside the user's scopes, and
  * turns a task outside them into the 404 of a missing one. */
 void authz_filter(struct request *req, struct response *resp);

@@ -16,6 +16,7 @@
 
 #define NS ROUTE_SCOPE_NAMESPACE
 #define POOL ROUTE_SCOPE_POOL
+#define ITEMS ROUTE_SCOPE_ITEMS
 
 #define IMAGE_ROUTES(images)                                                                       \
 	{HTTP_GET, images, "detail,limit,continue", api_images_list, VERB_READ, NS, "read images"}, \
@@ -117,20 +118,20 @@ const struct route api_routes[] = {
 	IMAGE_ROUTES("/api/v1/pools/{pool}/images"),
 	IMAGE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images"),
 
-	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list, VERB_READ, NS,
+	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list, VERB_READ, ITEMS,
 	 "read the trash"},
 	{HTTP_POST, "/api/v1/pools/{pool}/trash/purge", NULL, api_trash_purge, VERB_TRASH, POOL,
 	 "purge the trash"},
 	{HTTP_GET, "/api/v1/pools/{pool}/trash/schedules", NULL, api_trash_schedules_list,
-	 VERB_READ, NS, "read the trash"},
+	 VERB_READ, POOL, "read the trash"},
 	{HTTP_POST, "/api/v1/pools/{pool}/trash/schedules", NULL, api_trash_schedule_add,
 	 VERB_TRASH, POOL, "schedule trash purges"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/trash/schedules", NULL, api_trash_schedule_remove,
 	 VERB_TRASH, POOL, "schedule trash purges"},
 	{HTTP_POST, "/api/v1/pools/{pool}/trash/{id}/restore", NULL, api_trash_restore, VERB_TRASH,
-	 NS, "restore images from the trash"},
+	 ITEMS, "restore images from the trash"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}/trash/{id}", "force,async", api_trash_delete,
-	 VERB_TRASH, NS, "purge images from the trash"},
+	 VERB_TRASH, ITEMS, "purge images from the trash"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/namespaces", NULL, api_namespaces_list, VERB_READ, POOL,
 	 "read namespaces"},

@@ -399,8 +399,10 @@ static int scope_covers(const struct policy_scope *scope, const char *pool, cons
 	return fnmatch(scope->ns, ns, 0) == 0;
 }
 
-unsigned policy_verbs(const struct policy *policy, const char *user, const char *pool,
-		      const char *ns, const char **role)
+/* The verbs of user's grants whose scopes cover pool/ns; wide as in
+ * scope_covers (0 also counts scopes that only reach inside). */
+static unsigned verbs_covering(const struct policy *policy, const char *user, const char *pool,
+			       const char *ns, int wide, const char **role)
 {
 	unsigned verbs = 0, best = 0;
 
@@ -418,7 +420,7 @@ unsigned policy_verbs(const struct policy *policy, const char *user, const char 
 		if (!*role)
 			*role = r->name;
 		for (size_t j = 0; j < grant->nscopes; j++) {
-			if (!scope_covers(&grant->scopes[j], pool, ns, 1))
+			if (!scope_covers(&grant->scopes[j], pool, ns, wide))
 				continue;
 			verbs |= r->verbs;
 			if (__builtin_popcount(r->verbs) > __builtin_popcount(best)) {
@@ -428,6 +430,18 @@ unsigned policy_verbs(const struct policy *policy, const char *user, const char 
 		}
 	}
 	return verbs;
+}
+
+unsigned policy_verbs(const struct policy *policy, const char *user, const char *pool,
+		      const char *ns, const char **role)
+{
+	return verbs_covering(policy, user, pool, ns, 1, role);
+}
+
+unsigned policy_verbs_inside(const struct policy *policy, const char *user, const char *pool,
+			     const char **role)
+{
+	return verbs_covering(policy, user, pool, NULL, 0, role);
 }
 
 int policy_sees(const struct policy *policy, const char *user, const char *pool, const char *ns)

@@ -48,6 +48,12 @@ const char *policy_verb_name(unsigned verb);
 unsigned policy_verbs(const struct policy *policy, const char *user, const char *pool,
 		      const char *ns, const char **role);
 
+/* The verbs user holds on some scope inside pool (the pool itself or
+ * any of its namespaces), for routes whose namespace only the handler
+ * finds out (a trash entry's); *role as above. */
+unsigned policy_verbs_inside(const struct policy *policy, const char *user, const char *pool,
+			     const char **role);
+
 /* The verbs user holds on any scope at all, for routes whose object only
  * the handler knows (tasks); *role as above. */
 unsigned policy_verbs_anywhere(const struct policy *policy, const char *user, const char **role);

@@ -273,6 +273,8 @@ const char *route_scope_name(enum route_scope scope)
 		return "pool";
 	case ROUTE_SCOPE_NAMESPACE:
 		return "namespace";
+	case ROUTE_SCOPE_ITEMS:
+		return "items";
 	case ROUTE_SCOPE_NONE:
 		break;
 	}

@@ -33,6 +33,10 @@ enum route_scope {
 	ROUTE_SCOPE_CLUSTER,    /* the service or cluster as a whole: scope "*" */
 	ROUTE_SCOPE_POOL,       /* {pool} as a whole */
 	ROUTE_SCOPE_NAMESPACE,  /* {pool}/{namespace}, or the pool's default namespace */
+	/* {pool}'s entries in every namespace (the trash): the verb on some
+	 * scope inside the pool, then each entry where it lives (the handler
+	 * skips what the user cannot see and asks authz for the verb). */
+	ROUTE_SCOPE_ITEMS,
 };
 
 struct route {

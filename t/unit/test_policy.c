@@ -50,6 +50,12 @@ int main(void)
 	ok(policy_sees(policy, "alice", "rbd", "team-a"), "sees its namespace");
 	ok(!policy_sees(policy, "alice", "rbd", "team-b"), "not another namespace");
 	ok(!policy_sees(policy, "alice", "ssd-1", NULL), "nor another pool");
+	verbs = policy_verbs_inside(policy, "alice", "rbd", &role);
+	ok((verbs & VERB_TRASH) && !(verbs & VERB_NAMESPACES),
+	   "inside the pool: the verbs of its namespace");
+	is_int(policy_verbs_inside(policy, "alice", "ssd-1", &role), 0, "none inside another pool");
+	is_int(policy_verbs_inside(policy, "mon", "rbd", &role), VERB_READ,
+	       "a viewer on * reads inside any pool");
 
 	is_int(policy_verbs(policy, "mon", "any", "ns", &role), VERB_READ, "viewer reads anything");
 	is_int(policy_verbs(policy, "carol", "ssd-7", NULL, &role), VERB_READ | VERB_TASKS,
