@@ -625,6 +625,56 @@ int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, siz
 	return 0;
 }
 
+/* Past this, a call that still says -ERANGE is not short of room. */
+#define TEXT_MAX (1 << 20)
+
+int ceph_read_text(ceph_text_fn fn, void *handle, char **out)
+{
+	size_t len = 64;
+	char *buf = NULL;
+	int r;
+
+	for (;;) {
+		char *grown = realloc(buf, len);
+
+		if (!grown) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = grown;
+		r = fn(handle, buf, len);
+		if (r != -ERANGE || len >= TEXT_MAX)
+			break;
+		len *= 2;
+	}
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	return 0;
+}
+
+struct pool_by_id {
+	rados_t cluster;
+	int64_t id;
+};
+
+static int pool_reverse_lookup(void *handle, char *buf, size_t len)
+{
+	const struct pool_by_id *pool = handle;
+	int r = rados_pool_reverse_lookup(pool->cluster, pool->id, buf, len);
+
+	return r < 0 ? r : 0;
+}
+
+int ceph_pool_name(rados_t cluster, int64_t pool_id, char **name)
+{
+	struct pool_by_id pool = {cluster, pool_id};
+
+	return ceph_read_text(pool_reverse_lookup, &pool, name);
+}
+
 static int pool_list(void *cluster, char *buf, size_t *len)
 {
 	int r = rados_pool_list(cluster, buf, *len);
