@@ -26,6 +26,13 @@ static int conf_set_number(rados_t cluster, const char *option, unsigned value)
 	return rados_conf_set(cluster, option, text);
 }
 
+static int conf_is_set(rados_t cluster, const char *option, char *buf, size_t len)
+{
+	int r = rados_conf_get(cluster, option, buf, len);
+
+	return r == -ENAMETOOLONG || (r == 0 && buf[0]);
+}
+
 /* Before connecting, look at the keyring ourselves: librados reports a
  * missing keyring as a bare ENOENT, which reads like "pool not found". */
 static int check_keyring(rados_t cluster, const struct conf *conf, char *why, size_t whylen)
@@ -35,9 +42,11 @@ static int check_keyring(rados_t cluster, const struct conf *conf, char *why, si
 	size_t used = 0;
 	char *save = NULL;
 
-	/* An inline key, or no cephx at all, needs no keyring file. */
-	if ((rados_conf_get(cluster, "key", key, sizeof(key)) == 0 && key[0]) ||
-	    (rados_conf_get(cluster, "keyfile", key, sizeof(key)) == 0 && key[0]))
+	/* An inline key, or no cephx at all, needs no keyring file. Only
+	 * whether key or keyfile is set matters: a value too long for key
+	 * (ENAMETOOLONG; every real key is) is set too. */
+	if (conf_is_set(cluster, "key", key, sizeof(key)) ||
+	    conf_is_set(cluster, "keyfile", key, sizeof(key)))
 		return 0;
 	if (rados_conf_get(cluster, "auth_client_required", auth, sizeof(auth)) == 0 &&
 	    !strstr(auth, "cephx"))
