@@ -376,8 +376,8 @@ int api_migration_abort(struct request *req, struct response *resp)
 		r = api_refuse_if_open(resp, image, &ref, "before aborting its migration");
 		rbd_close(image);
 	}
-	if (r == 0 && ceph_pool_name(rados_ioctx_get_cluster(ioctx), st.source_pool_id,
-				     &source_pool) < 0)
+	if (r == 0 &&
+	    ceph_pool_name(rados_ioctx_get_cluster(ioctx), st.source_pool_id, &source_pool) < 0)
 		r = response_fail(resp, -ENOENT,
 				  "the source pool (id %" PRId64
 				  ") of the migration of image %s does not exist",

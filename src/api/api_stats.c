@@ -178,13 +178,13 @@ static int add_timestamp(struct json_object *body, struct json_object *answer)
 struct ranked {
 	struct json_object *item;
 	double key;
-	size_t order;   /* the manager's order, for ties */
+	size_t order; /* the manager's order, for ties */
 };
 
 struct ranking {
 	struct ranked *items;
 	size_t count, room;
-	const char *field;   /* the item's field sorted by */
+	const char *field; /* the item's field sorted by */
 };
 
 static int take_ranked(struct json_object *item, void *arg)
@@ -204,8 +204,8 @@ static int take_ranked(struct json_object *item, void *arg)
 		ranking->room = room;
 	}
 	json_object_object_get_ex(item, ranking->field, &value);
-	ranking->items[ranking->count] = (struct ranked){item, json_object_get_double(value),
-							 ranking->count};
+	ranking->items[ranking->count] =
+		(struct ranked){item, json_object_get_double(value), ranking->count};
 	ranking->count++;
 	return 0;
 }
@@ -226,8 +226,7 @@ static void ranking_free(struct ranking *ranking)
 	free(ranking->items);
 }
 
-static int check_sort(struct request *req, struct response *resp, const char **sort,
-		      const char **field)
+static int check_sort(struct request *req, struct response *resp, const char **sort, const char **field)
 {
 	*sort = request_query(req, "sort");
 	if (!*sort)
@@ -243,9 +242,10 @@ static int check_sort(struct request *req, struct response *resp, const char **s
 
 static int answer_unexpected(struct response *resp, int r)
 {
-	return r == -ENOMEM ? response_oom(resp)
-			    : response_fail(resp, r,
-					    "the manager's answer to \"rbd perf image stats\" is not as expected");
+	return r == -ENOMEM
+		       ? response_oom(resp)
+		       : response_fail(resp, r,
+				       "the manager's answer to \"rbd perf image stats\" is not as expected");
 }
 
 /* The manager's numbers for pool_spec, added to ranking; its timestamp

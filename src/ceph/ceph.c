@@ -637,31 +637,32 @@ int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, siz
 /* Past this, a call that still says -ERANGE is not short of room. */
 #define TEXT_MAX (1 << 20)
 
+struct text_call {
+	ceph_text_fn fn;
+	void *handle;
+};
+
+/* ceph_read_list's kind of call, for one that does not say how much room
+ * it needs: twice as much, until TEXT_MAX. */
+static int text_call(void *arg, char *buf, size_t *len)
+{
+	const struct text_call *call = arg;
+	int r = call->fn(call->handle, buf, *len);
+
+	if (r != -ERANGE)
+		return r;
+	if (*len >= TEXT_MAX)
+		return -EOVERFLOW;
+	*len *= 2;
+	return r;
+}
+
 int ceph_read_text(ceph_text_fn fn, void *handle, char **out)
 {
-	size_t len = 64;
-	char *buf = NULL;
-	int r;
+	struct text_call call = {fn, handle};
+	size_t len;
 
-	for (;;) {
-		char *grown = realloc(buf, len);
-
-		if (!grown) {
-			free(buf);
-			return -ENOMEM;
-		}
-		buf = grown;
-		r = fn(handle, buf, len);
-		if (r != -ERANGE || len >= TEXT_MAX)
-			break;
-		len *= 2;
-	}
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	return 0;
+	return ceph_read_list(text_call, &call, out, &len);
 }
 
 struct pool_by_id {
