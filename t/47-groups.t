@@ -133,6 +133,23 @@ kill "$bench" 2>/dev/null
 wait "$bench" 2>/dev/null
 story ""
 
+story "a member moved to the trash and restored"
+# As Ceph's own tests expect: librbd moves a group's image to the trash
+# (201) and it stays a member. While it is there librbd (16.2) cannot
+# name it, and its C API then lists none of the group's images (the rbd
+# CLI lists those before it); restoring it brings the list back.
+api POST "$pool/images/$disk1/trash"
+expect_status 201 "move disk 1 to the trash"
+trashed=$(header Location)
+api GET "$groups/$grp"
+expect_status 200 "the group still reads"
+api POST "$trashed/restore"
+expect_status 201 "restore disk 1"
+api GET "$groups/$grp"
+is "$(field '[.images[].name] | sort | join(",")')" "$(printf '%s\n' "$disk1" "$disk2" | sort | paste -sd,)" \
+	"both are members again"
+story ""
+
 story "take it apart"
 api DELETE "$groups/$grp/snapshots/point"
 expect_status 204 "delete the group snapshot"

@@ -4,7 +4,7 @@
 # to entries expired long enough ago, and leaves the purging to the
 # manager on a schedule. In a pool of the test's own: a purge takes every
 # expired entry of the pool. Then the pool's busiest images, from the
-# manager's I/O statistics while a client writes.
+# manager's I/O statistics while clients write in two namespaces.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 p=$(unique purgepool)
@@ -98,8 +98,13 @@ story ""
 
 story "I/O statistics from the manager"
 img=$(unique busy)
+nsimg=$(unique nsbusy)
 api POST "$pool/images" "{\"name\":\"$img\",\"size\":\"8M\"}"
 expect_status 201 "create an image"
+api POST "$pool/namespaces" '{"name":"stats"}'
+expect_status 201 "create a namespace"
+api POST "$pool/namespaces/stats/images" "{\"name\":\"$nsimg\",\"size\":\"8M\"}"
+expect_status 201 "create an image in it"
 api GET "$pool/images/$img/stats"
 expect_status 200 "stats of an idle image"
 is "$(field '.Kind + " " + .image + " " + (.write_ops_per_sec | tostring)')" "ImageStats $img 0" \
@@ -109,14 +114,24 @@ rbd bench --io-type write --io-size 4K --io-pattern rand --io-threads 1 --io-tot
 	"$p/$img" >/dev/null 2>&1 &
 bench=$!
 at_exit "kill $bench 2>/dev/null"
+rbd bench --io-type write --io-size 4K --io-pattern rand --io-threads 1 --io-total 100G \
+	"$p/stats/$nsimg" >/dev/null 2>&1 &
+nsbench=$!
+at_exit "kill $nsbench 2>/dev/null"
 # The manager starts counting on the first question and averages over a
-# few seconds: ask until the writes show (at most 60 s).
+# few seconds: ask until the writes of both show (at most 60 s).
+listed() { field '[.Items[] | .namespace + "/" + .image] | sort | join(" ")'; }
+both=$(printf '%s\n' "/$img" "stats/$nsimg" | sort | tr '\n' ' ' | sed 's/ $//')
 for _ in $(seq 60); do
 	api GET "$pool/stats?sort=write_ops&limit=5"
-	[ "$(field '[.Items[] | select(.image == "'"$img"'")] | length')" = 1 ] && break
+	[ "$(listed)" = "$both" ] && break
 	sleep 1
 done
 expect_status 200 "the pool's stats"
+is "$(listed)" "$both" "they list the images of every namespace (default and stats)"
+api GET "$pool/stats?sort=write_ops&limit=1"
+is "$(field '.Items | length')" 1 "limit=1 keeps the busiest one of them"
+api GET "$pool/stats?sort=write_ops&limit=5"
 is "$(field '.Kind + " " + .pool + " " + .sort')" "ImageStatsList $p write_ops" "an ImageStatsList sorted by write_ops"
 ok "$(field '.Items[] | select(.image == "'"$img"'") | .write_ops_per_sec > 0' | grep -qx true; echo $?)" \
 	"the written image has write ops per second"
@@ -127,8 +142,12 @@ api GET "$pool/images/$img/stats"
 expect_status 200 "the image's own stats"
 ok "$(field '.write_ops_per_sec > 0 and .write_bytes_per_sec > 0' | grep -qx true; echo $?)" \
 	"write ops and bytes per second"
-kill $bench 2>/dev/null
-wait $bench 2>/dev/null
+api GET "$pool/namespaces/stats/images/$nsimg/stats"
+expect_status 200 "the namespace image's own stats"
+ok "$(field '.namespace == "stats" and .write_ops_per_sec > 0' | grep -qx true; echo $?)" \
+	"with its namespace and write ops per second"
+kill $bench $nsbench 2>/dev/null
+wait $bench $nsbench 2>/dev/null
 api GET "$pool/stats?sort=writes"
 expect_error 400 BadRequest 'query parameter "sort" must be one of write_ops, read_ops' "an unknown sort"
 api GET "$pool/stats?limit=0"

@@ -121,4 +121,28 @@ expect_error 409 Conflict 'another replica of the service .*host otherhost pid 7
 ok "$([ "$took" -le 15 ]; echo $?)" "within rados_timeout (took $took s)"
 is "$(rbd info "rbd/$held" --format json | jq .size)" 16777216 "and the image was not changed"
 
+story "t/stack's replicas are configured alike"
+# RBD_STACK_REPLICAS=2 t/stack start: nginx takes turns between the two,
+# so an answer must not depend on which one it picked.
+two=$(mktemp -d /tmp/rbd-rest-api-two.XXXXXX)
+at_exit "stack_stop $two >/dev/null 2>&1; rm -rf $two"
+RBD_STACK_REPLICAS=2 stack_start "$two" >"$two/start.log" 2>&1
+ok $? "a stack of two replicas starts"
+alike() { sed -e "s|$two/daemon[0-9]*|DIR|g" "$1"; }
+is "$(alike "$two/daemon2/rbd-rest-api.conf")" "$(alike "$two/daemon/rbd-rest-api.conf")" \
+	"the second daemon's configuration is the first's"
+# Through nginx, a 2-second schedule (schedule_min_interval=1) made and
+# removed four times, so each replica answers it twice.
+statuses=$(
+	. "$two/env"
+	api POST /api/v1/pools/rbd/images '{"name":"sched","size":"4M"}'
+	for _ in 1 2 3 4; do
+		api POST /api/v1/pools/rbd/images/sched/snapshot-schedules \
+			'{"interval":"2s","keep":{"last":1}}'
+		printf '%s ' "$STATUS"
+		api DELETE /api/v1/pools/rbd/images/sched/snapshot-schedules
+	done
+)
+is "$statuses" "201 201 201 201 " "a 2-second schedule is 201 whichever replica answers"
+
 done_testing

@@ -16,8 +16,8 @@ call() {  # URL-PATH -> prints the HTTP code (000 when the connection failed)
 		-w '%{http_code}\n' --max-time 30 "$RBD_API_URL$1" 2>/dev/null
 }
 # Each client calls from an address of its own (127.0.0.11, .12, ...), as
-# separate clients would: nginx limits requests per address, and six
-# tight loops from one address would meet that limit (429), not the fault.
+# separate clients would: nginx paces requests per address, and six
+# tight loops from one address would meet that pace, not the fault.
 load() {  # SECONDS CLIENTS PATH OUT: CLIENTS loops of requests for SECONDS
 	local until=$(( $(date +%s) + $1 )) c
 	for c in $(seq "$2"); do

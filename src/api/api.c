@@ -135,6 +135,18 @@ const char *api_namespace(const struct request *req)
 	return ns ? ns : "";
 }
 
+char *api_pool_name(rados_t cluster, int64_t pool_id)
+{
+	char *name = NULL;
+	int r = ceph_pool_name(cluster, pool_id, &name);
+
+	if (r == -ENOMEM)
+		return NULL;
+	if (r < 0 && asprintf(&name, "%" PRId64, pool_id) < 0)
+		return NULL;
+	return name;
+}
+
 const char *api_image_spec(const char *pool, const char *ns, const char *image, char *buf,
 			   size_t buflen)
 {

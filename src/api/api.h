@@ -66,6 +66,12 @@ int api_body(struct request *req, struct response *resp, const struct field_spec
 /* The {namespace} capture, or "" for the default namespace. */
 const char *api_namespace(const struct request *req);
 
+/* The name of the pool with id pool_id, as long as it is (ceph_pool_name),
+ * or the id as text when the pool is gone; NULL when out of memory. The
+ * caller frees it. For fields and messages that name another pool (a
+ * migration's, a group member's). */
+char *api_pool_name(rados_t cluster, int64_t pool_id);
+
 /* "pool/image" or "pool/ns/image" as the rbd CLI writes it, for messages. */
 const char *api_image_spec(const char *pool, const char *ns, const char *image, char *buf,
 			   size_t buflen);

@@ -320,13 +320,27 @@ static int child_json(const rbd_linked_image_spec_t *child, const char *snapshot
 	return r;
 }
 
+struct trash_snap {
+	rbd_image_t image;
+	uint64_t id;
+};
+
+/* The name a snapshot had before it was moved to the trash namespace. */
+static int trash_snap_original_name(void *handle, char *buf, size_t len)
+{
+	const struct trash_snap *snap = handle;
+
+	return rbd_snap_get_trash_namespace(snap->image, snap->id, buf, len);
+}
+
 /* The children of one snapshot, added to items. */
 static int snapshot_children(rbd_image_t image, const rbd_snap_info_t *snap,
 			     struct json_object *items)
 {
 	rbd_linked_image_spec_t *children = NULL;
 	rbd_snap_namespace_type_t type = RBD_SNAP_NAMESPACE_TYPE_USER;
-	char original[256];
+	struct trash_snap where = {image, snap->id};
+	char *original = NULL;
 	const char *name = snap->name;
 	int deleted = 0;
 	int n, r;
@@ -339,7 +353,7 @@ static int snapshot_children(rbd_image_t image, const rbd_snap_info_t *snap,
 		return n;
 	if (rbd_snap_get_namespace_type(image, snap->id, &type) == 0 &&
 	    type == RBD_SNAP_NAMESPACE_TYPE_TRASH &&
-	    rbd_snap_get_trash_namespace(image, snap->id, original, sizeof(original)) == 0) {
+	    ceph_read_text(trash_snap_original_name, &where, &original) == 0) {
 		name = original;
 		deleted = 1;
 	}
@@ -347,6 +361,7 @@ static int snapshot_children(rbd_image_t image, const rbd_snap_info_t *snap,
 		r = child_json(&children[i], name, deleted, items);
 	rbd_linked_image_spec_list_cleanup(children, (size_t)n);
 	free(children);
+	free(original);
 	return r;
 }
 

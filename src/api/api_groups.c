@@ -20,6 +20,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "group_query.h"
 #include "json_out.h"
 #include "routes.h"
@@ -87,7 +88,6 @@ static int add_members(struct json_object *group, rados_ioctx_t ioctx, const cha
 	rados_t cluster = rados_ioctx_get_cluster(ioctx);
 	rbd_group_image_info_t *images = NULL;
 	struct json_object *items = json_object_new_array();
-	char pool[NAME_MAX_BYTES + 1];
 	size_t count = 0;
 	int r;
 
@@ -98,18 +98,19 @@ static int add_members(struct json_object *group, rados_ioctx_t ioctx, const cha
 	r = group_images_read(ioctx, name, &images, &count);
 	for (size_t i = 0; r == 0 && i < count; i++) {
 		struct json_object *item = json_object_new_object();
+		char *pool;
 
 		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			break;
 		}
-		if (rados_pool_reverse_lookup(cluster, images[i].pool, pool, sizeof(pool)) < 0)
-			snprintf(pool, sizeof(pool), "%" PRId64, images[i].pool);
-		if (json_add_string(item, "pool", pool) < 0 ||
+		pool = api_pool_name(cluster, images[i].pool);
+		if (!pool || json_add_string(item, "pool", pool) < 0 ||
 		    json_add_string(item, "namespace", "") < 0 ||
 		    json_add_name(item, "name", images[i].name, "image") < 0 ||
 		    json_add_string(item, "state", member_state_name(images[i].state)) < 0)
 			r = -ENOMEM;
+		free(pool);
 	}
 	group_images_free(images, count);
 	return r;
@@ -358,16 +359,15 @@ static int refuse_if_grouped(struct response *resp, rados_ioctx_t ioctx, rbd_ima
 			     const struct image_ref *member)
 {
 	rbd_group_info_t info = {0};
-	char pool[NAME_MAX_BYTES + 1], group[IMAGE_SPEC_MAX];
+	char *pool, group[IMAGE_SPEC_MAX];
 	int r = rbd_get_group(image, &info, sizeof(info));
 
 	if (r < 0)
 		return api_image_fail(resp, r, member, "reading the group of");
 	if (info.pool >= 0 && info.name && *info.name) {
-		if (rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), info.pool, pool,
-					      sizeof(pool)) < 0)
-			snprintf(pool, sizeof(pool), "%" PRId64, info.pool);
-		api_image_spec(pool, "", info.name, group, sizeof(group));
+		pool = api_pool_name(rados_ioctx_get_cluster(ioctx), info.pool);
+		api_image_spec(pool ? pool : "?", "", info.name, group, sizeof(group));
+		free(pool);
 		r = response_fail(resp, -EEXIST,
 				  "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
 				  member->spec, group);
@@ -615,7 +615,7 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 {
 	rados_t cluster = rados_ioctx_get_cluster(ioctx);
 	rbd_group_image_info_t *images = NULL;
-	char pool[NAME_MAX_BYTES + 1], then[2 * IMAGE_SPEC_MAX];
+	char *pool = NULL, then[2 * IMAGE_SPEC_MAX];
 	size_t count = 0;
 	int r = group_images_read(ioctx, ref->name, &images, &count);
 
@@ -623,11 +623,14 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 		return group_fail(resp, r, ref, "listing the images of");
 	snprintf(then, sizeof(then), "before rolling back group %s to %s", ref->spec, snap);
 	for (size_t i = 0; r == 0 && i < count; i++) {
-		struct image_ref member = {.pool = pool, .ns = "", .name = images[i].name};
+		struct image_ref member = {.ns = "", .name = images[i].name};
 		rados_ioctx_t member_ioctx;
 		rbd_image_t image;
 
-		r = rados_pool_reverse_lookup(cluster, images[i].pool, pool, sizeof(pool));
+		free(pool);
+		pool = NULL;
+		r = ceph_pool_name(cluster, images[i].pool, &pool);
+		member.pool = pool;
 		if (r < 0) {
 			response_fail_errno(resp, r,
 					    "finding the pool (id %" PRId64
@@ -645,6 +648,7 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 			rbd_close(image);
 		}
 	}
+	free(pool);
 	group_images_free(images, count);
 	return r;
 }

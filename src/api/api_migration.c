@@ -23,6 +23,7 @@
 #include "api.h"
 #include "api_images.h"
 #include "api_tasks.h"
+#include "ceph.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -62,20 +63,22 @@ static int add_end(struct json_object *obj, const char *key, rados_t cluster, in
 		   const char *ns, const char *name, const char *id)
 {
 	struct json_object *end = json_object_new_object();
-	char pool[NAME_MAX_BYTES + 1];
+	char *pool;
+	int r;
 
 	if (!end || json_object_object_add(obj, key, end) < 0) {
 		json_object_put(end);
 		return -ENOMEM;
 	}
-	if (rados_pool_reverse_lookup(cluster, pool_id, pool, sizeof(pool)) < 0)
-		snprintf(pool, sizeof(pool), "%" PRId64, pool_id);
-	if (json_add_string(end, "pool", pool) < 0 ||
-	    json_add_string(end, "namespace", ns ? ns : "") < 0 ||
-	    json_add_name(end, "name", name ? name : "", "image") < 0 ||
-	    json_add_string(end, "id", id ? id : "") < 0)
-		return -ENOMEM;
-	return 0;
+	pool = api_pool_name(cluster, pool_id);
+	r = pool ? 0 : -ENOMEM;
+	if (r == 0 && (json_add_string(end, "pool", pool) < 0 ||
+		       json_add_string(end, "namespace", ns ? ns : "") < 0 ||
+		       json_add_name(end, "name", name ? name : "", "image") < 0 ||
+		       json_add_string(end, "id", id ? id : "") < 0))
+		r = -ENOMEM;
+	free(pool);
+	return r;
 }
 
 /* The Migration resource: source, destination, state, and the progress
@@ -86,7 +89,7 @@ static int respond_migration(struct response *resp, rados_ioctx_t ioctx,
 	rados_t cluster = rados_ioctx_get_cluster(ioctx);
 	struct json_object *body = json_envelope("Migration");
 	struct json_object *task = json_object_new_object();
-	char dest_pool[NAME_MAX_BYTES + 1];
+	char *dest_pool = NULL;
 	int r = body && task ? 0 : -ENOMEM;
 
 	if (r == 0)
@@ -100,8 +103,7 @@ static int respond_migration(struct response *resp, rados_ioctx_t ioctx,
 	if (r == 0)
 		r = json_add_string(body, "state_description",
 				    st->state_description ? st->state_description : "");
-	if (r == 0 &&
-	    rados_pool_reverse_lookup(cluster, st->dest_pool_id, dest_pool, sizeof(dest_pool)) >= 0 &&
+	if (r == 0 && ceph_pool_name(cluster, st->dest_pool_id, &dest_pool) == 0 &&
 	    api_task_find_queued(cluster, "migrate execute", dest_pool,
 				 st->dest_pool_namespace ? st->dest_pool_namespace : "",
 				 st->dest_image_name ? st->dest_image_name : "", task) == 0) {
@@ -118,6 +120,7 @@ static int respond_migration(struct response *resp, rados_ioctx_t ioctx,
 				      st->state == RBD_IMAGE_MIGRATION_STATE_EXECUTED ? 1.0 : 0.0);
 	}
 	json_object_put(task);
+	free(dest_pool);
 	if (r < 0) {
 		json_object_put(body);
 		return response_oom(resp);
@@ -353,7 +356,7 @@ int api_migration_abort(struct request *req, struct response *resp)
 {
 	rbd_image_migration_status_t st;
 	struct image_ref ref, source;
-	char source_pool[NAME_MAX_BYTES + 1];
+	char *source_pool = NULL;
 	rados_ioctx_t ioctx, sioctx;
 	rbd_image_t image;
 	int r;
@@ -373,8 +376,8 @@ int api_migration_abort(struct request *req, struct response *resp)
 		r = api_refuse_if_open(resp, image, &ref, "before aborting its migration");
 		rbd_close(image);
 	}
-	if (r == 0 && rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), st.source_pool_id,
-						source_pool, sizeof(source_pool)) < 0)
+	if (r == 0 &&
+	    ceph_pool_name(rados_ioctx_get_cluster(ioctx), st.source_pool_id, &source_pool) < 0)
 		r = response_fail(resp, -ENOENT,
 				  "the source pool (id %" PRId64
 				  ") of the migration of image %s does not exist",
@@ -398,6 +401,7 @@ int api_migration_abort(struct request *req, struct response *resp)
 		api_location_image(resp, &source, "");
 out:
 	rbd_migration_status_cleanup(&st);
+	free(source_pool);
 	return r;
 }
 
@@ -405,16 +409,15 @@ int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const st
 			    const char *doing)
 {
 	rbd_image_migration_status_t st;
-	char other[IMAGE_SPEC_MAX], pool[NAME_MAX_BYTES + 1];
+	char other[IMAGE_SPEC_MAX], *pool;
 	int r = rbd_migration_status(ioctx, ref->name, &st, sizeof(st));
 
 	if (r < 0)
 		return 0; /* not migrating, or it cannot tell: the caller's own answer stands */
-	if (rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), st.source_pool_id, pool,
-				      sizeof(pool)) < 0)
-		snprintf(pool, sizeof(pool), "%" PRId64, st.source_pool_id);
-	api_image_spec(pool, st.source_pool_namespace ? st.source_pool_namespace : "",
+	pool = api_pool_name(rados_ioctx_get_cluster(ioctx), st.source_pool_id);
+	api_image_spec(pool ? pool : "?", st.source_pool_namespace ? st.source_pool_namespace : "",
 		       st.source_image_name ? st.source_image_name : "", other, sizeof(other));
+	free(pool);
 	r = response_fail(resp, -EBUSY,
 			  "image %s is being migrated from %s (state %s); it cannot be %s until the migration is committed (POST .../migration/commit) or aborted (POST .../migration/abort)",
 			  ref->spec, other, migration_state_name(st.state), doing);

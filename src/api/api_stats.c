@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "api_tasks.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "mon.h"
 #include "routes.h"
@@ -172,75 +173,166 @@ static int add_timestamp(struct json_object *body, struct json_object *answer)
 	return json_add_time(body, "timestamp", &when);
 }
 
-struct page {
-	struct json_object *items;
-	unsigned long limit;
+/* The items of every namespace of a pool, each with the value it is
+ * sorted by. */
+struct ranked {
+	struct json_object *item;
+	double key;
+	size_t order; /* the manager's order, for ties */
 };
 
-static int take_for_page(struct json_object *item, void *arg)
-{
-	struct page *page = arg;
+struct ranking {
+	struct ranked *items;
+	size_t count, room;
+	const char *field; /* the item's field sorted by */
+};
 
-	if (json_array_take(page->items, item) < 0)
-		return -ENOMEM;
-	return json_object_array_length(page->items) >= page->limit;
+static int take_ranked(struct json_object *item, void *arg)
+{
+	struct ranking *ranking = arg;
+	struct json_object *value;
+
+	if (ranking->count == ranking->room) {
+		size_t room = ranking->room ? 2 * ranking->room : 64;
+		struct ranked *grown = realloc(ranking->items, room * sizeof(*grown));
+
+		if (!grown) {
+			json_object_put(item);
+			return -ENOMEM;
+		}
+		ranking->items = grown;
+		ranking->room = room;
+	}
+	json_object_object_get_ex(item, ranking->field, &value);
+	ranking->items[ranking->count] =
+		(struct ranked){item, json_object_get_double(value), ranking->count};
+	ranking->count++;
+	return 0;
 }
 
-static int check_sort(struct request *req, struct response *resp, const char **sort)
+static int by_rank(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void ranking_free(struct ranking *ranking)
+{
+	for (size_t i = 0; i < ranking->count; i++)
+		json_object_put(ranking->items[i].item);
+	free(ranking->items);
+}
+
+static int check_sort(struct request *req, struct response *resp, const char **sort, const char **field)
 {
 	*sort = request_query(req, "sort");
 	if (!*sort)
 		*sort = "write_ops";
 	for (size_t k = 0; k < NSTATS; k++)
-		if (strcmp(*sort, stat_fields[k].stat) == 0)
+		if (strcmp(*sort, stat_fields[k].stat) == 0) {
+			*field = stat_fields[k].field;
 			return 0;
+		}
 	return response_fail(resp, -EINVAL, "query parameter \"sort\" must be one of %s, not \"%.64s\"",
 			     sort_names, *sort);
 }
 
+static int answer_unexpected(struct response *resp, int r)
+{
+	return r == -ENOMEM
+		       ? response_oom(resp)
+		       : response_fail(resp, r,
+				       "the manager's answer to \"rbd perf image stats\" is not as expected");
+}
+
+/* The manager's numbers for pool_spec, added to ranking; its timestamp
+ * into body once (the default namespace's, asked first). */
+static int rank_spec(struct request *req, struct response *resp, const char *pool_spec,
+		     const char *sort, struct ranking *ranking, struct json_object *body)
+{
+	struct json_object *answer = read_stats(req, resp, pool_spec, sort);
+	int r;
+
+	if (!answer)
+		return -EIO;
+	r = json_object_object_get_ex(body, "timestamp", NULL) ? 0 : add_timestamp(body, answer);
+	if (r == 0)
+		r = each_image(answer, take_ranked, ranking);
+	json_object_put(answer);
+	return r < 0 ? answer_unexpected(resp, r) : 0;
+}
+
+/* The manager counts a pool spec "pool" for the default namespace alone
+ * (rbd_support's pool key is (pool, "")), and there is no spec for "every
+ * namespace of one pool": the pool's list asks for each namespace and
+ * ranks them together. */
 int api_pool_stats(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
-	struct json_object *answer = NULL, *body = NULL;
-	struct page page;
+	struct json_object *body = NULL, *items;
+	struct ranking ranking = {0};
+	char *namespaces = NULL;
+	size_t namespaces_len = 0;
+	unsigned long limit;
 	rados_ioctx_t ioctx;
 	const char *sort;
 	int r;
 
-	r = check_sort(req, resp, &sort);
+	r = check_sort(req, resp, &sort, &ranking.field);
 	if (r < 0)
 		return r;
-	r = request_query_uint(req, "limit", STATS_LIMIT_DEFAULT, 1, STATS_LIMIT_MAX, &page.limit,
-			       resp);
+	r = request_query_uint(req, "limit", STATS_LIMIT_DEFAULT, 1, STATS_LIMIT_MAX, &limit, resp);
 	if (r < 0)
 		return r;
 	/* A missing pool is our 404, not the manager's "Invalid pool spec". */
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	answer = read_stats(req, resp, pool, sort);
-	if (!answer)
-		return -EIO;
-	body = json_list_envelope("ImageStatsList", &page.items);
+	r = namespace_names(ioctx, &namespaces, &namespaces_len);
+	if (r < 0) {
+		response_fail_errno(resp, r, "listing the namespaces of pool %s failed", pool);
+		goto out;
+	}
+	body = json_list_envelope("ImageStatsList", &items);
 	r = body ? json_add_string(body, "pool", pool) : -ENOMEM;
 	if (r == 0)
 		r = json_add_string(body, "sort", sort);
-	if (r == 0)
-		r = add_timestamp(body, answer);
-	if (r == 0)
-		r = each_image(answer, take_for_page, &page);
 	if (r < 0) {
-		r = r == -ENOMEM
-			    ? response_oom(resp)
-			    : response_fail(resp, r,
-					    "the manager's answer to \"rbd perf image stats\" is not as expected");
+		r = response_oom(resp);
 		goto out;
+	}
+	r = rank_spec(req, resp, pool, sort, &ranking, body);
+	for (size_t at = 0; r == 0 && at < namespaces_len && namespaces[at];
+	     at += strlen(namespaces + at) + 1) {
+		char *spec = NULL;
+
+		if (asprintf(&spec, "%s/%s", pool, namespaces + at) < 0) {
+			r = response_oom(resp);
+			break;
+		}
+		r = rank_spec(req, resp, spec, sort, &ranking, body);
+		free(spec);
+	}
+	if (r < 0)
+		goto out;
+	qsort(ranking.items, ranking.count, sizeof(*ranking.items), by_rank);
+	for (size_t i = 0; i < ranking.count && i < limit; i++) {
+		if (json_array_take(items, ranking.items[i].item) < 0) {
+			ranking.items[i].item = NULL;
+			r = response_oom(resp);
+			goto out;
+		}
+		ranking.items[i].item = NULL;
 	}
 	response_json(resp, 200, body);
 	body = NULL;
 out:
+	ranking_free(&ranking);
+	free(namespaces);
 	json_object_put(body);
-	json_object_put(answer);
 	return r;
 }
 
@@ -300,10 +392,7 @@ int api_image_stats(struct request *req, struct response *resp)
 			r = -ENOMEM;
 	}
 	if (r < 0) {
-		r = r == -ENOMEM
-			    ? response_oom(resp)
-			    : response_fail(resp, r,
-					    "the manager's answer to \"rbd perf image stats\" is not as expected");
+		r = answer_unexpected(resp, r);
 		goto out;
 	}
 	response_json(resp, 200, body);

@@ -26,6 +26,13 @@ static int conf_set_number(rados_t cluster, const char *option, unsigned value)
 	return rados_conf_set(cluster, option, text);
 }
 
+static int conf_is_set(rados_t cluster, const char *option, char *buf, size_t len)
+{
+	int r = rados_conf_get(cluster, option, buf, len);
+
+	return r == -ENAMETOOLONG || (r == 0 && buf[0]);
+}
+
 /* Before connecting, look at the keyring ourselves: librados reports a
  * missing keyring as a bare ENOENT, which reads like "pool not found". */
 static int check_keyring(rados_t cluster, const struct conf *conf, char *why, size_t whylen)
@@ -35,9 +42,11 @@ static int check_keyring(rados_t cluster, const struct conf *conf, char *why, si
 	size_t used = 0;
 	char *save = NULL;
 
-	/* An inline key, or no cephx at all, needs no keyring file. */
-	if ((rados_conf_get(cluster, "key", key, sizeof(key)) == 0 && key[0]) ||
-	    (rados_conf_get(cluster, "keyfile", key, sizeof(key)) == 0 && key[0]))
+	/* An inline key, or no cephx at all, needs no keyring file. Only
+	 * whether key or keyfile is set matters: a value too long for key
+	 * (ENAMETOOLONG; every real key is) is set too. */
+	if (conf_is_set(cluster, "key", key, sizeof(key)) ||
+	    conf_is_set(cluster, "keyfile", key, sizeof(key)))
 		return 0;
 	if (rados_conf_get(cluster, "auth_client_required", auth, sizeof(auth)) == 0 &&
 	    !strstr(auth, "cephx"))
@@ -623,6 +632,57 @@ int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, siz
 	*out = buf;
 	*count = n;
 	return 0;
+}
+
+/* Past this, a call that still says -ERANGE is not short of room. */
+#define TEXT_MAX (1 << 20)
+
+struct text_call {
+	ceph_text_fn fn;
+	void *handle;
+};
+
+/* ceph_read_list's kind of call, for one that does not say how much room
+ * it needs: twice as much, until TEXT_MAX. */
+static int text_call(void *arg, char *buf, size_t *len)
+{
+	const struct text_call *call = arg;
+	int r = call->fn(call->handle, buf, *len);
+
+	if (r != -ERANGE)
+		return r;
+	if (*len >= TEXT_MAX)
+		return -EOVERFLOW;
+	*len *= 2;
+	return r;
+}
+
+int ceph_read_text(ceph_text_fn fn, void *handle, char **out)
+{
+	struct text_call call = {fn, handle};
+	size_t len;
+
+	return ceph_read_list(text_call, &call, out, &len);
+}
+
+struct pool_by_id {
+	rados_t cluster;
+	int64_t id;
+};
+
+static int pool_reverse_lookup(void *handle, char *buf, size_t len)
+{
+	const struct pool_by_id *pool = handle;
+	int r = rados_pool_reverse_lookup(pool->cluster, pool->id, buf, len);
+
+	return r < 0 ? r : 0;
+}
+
+int ceph_pool_name(rados_t cluster, int64_t pool_id, char **name)
+{
+	struct pool_by_id pool = {cluster, pool_id};
+
+	return ceph_read_text(pool_reverse_lookup, &pool, name);
 }
 
 static int pool_list(void *cluster, char *buf, size_t *len)

@@ -131,6 +131,19 @@ int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen);
 typedef int (*ceph_array_fn)(void *handle, void *buf, size_t *count);
 int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, size_t *count);
 
+/* The same for a call that fills buf of len bytes with one string, or
+ * answers -ERANGE without saying how much room it needs (rbd_get_id,
+ * rbd_get_block_name_prefix, rados_pool_reverse_lookup): the room
+ * doubles until it fits, so no constant of librbd's bounds what it says
+ * (a data-pool image's block name prefix is longer than
+ * RBD_MAX_BLOCK_NAME_SIZE). *out is the caller's. */
+typedef int (*ceph_text_fn)(void *handle, char *buf, size_t len);
+int ceph_read_text(ceph_text_fn fn, void *handle, char **out);
+
+/* The name of the pool with id pool_id (*name is the caller's), or
+ * -ENOENT when there is no such pool. */
+int ceph_pool_name(rados_t cluster, int64_t pool_id, char **name);
+
 /* Every pool's name, NUL-separated (*names is the caller's). */
 int ceph_pool_names(rados_t cluster, char **names, size_t *len);
 

@@ -45,7 +45,9 @@ int image_header_start(rados_ioctx_t ioctx, const char *id, struct image_header_
 	int r;
 
 	memset(read, 0, sizeof(*read));
-	snprintf(read->id, sizeof(read->id), "%s", id);
+	/* An id longer than librbd makes: the caller opens the image. */
+	if (snprintf(read->id, sizeof(read->id), "%s", id) >= (int)sizeof(read->id))
+		return -ENAMETOOLONG;
 	encode_u64(read->head_snap, HEAD_SNAP_ID);
 	read->op = rados_create_read_op();
 	if (!read->op)
@@ -102,6 +104,8 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 	uint64_t incompatible, seq, parent_pool;
 	uint32_t snapshots, parent_len;
 	uint8_t order, version[2];
+	const char *prefix;
+	uint32_t prefix_len;
 	int r;
 
 	for (int i = 0; i < CALLS; i++)
@@ -123,7 +127,7 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 		r = decode_u64(&d, &facts->flags);
 	d = result(read, CALL_OBJECT_PREFIX);
 	if (r == 0)
-		r = decode_string(&d, facts->prefix, sizeof(facts->prefix));
+		r = decode_string_ref(&d, &prefix, &prefix_len);
 	d = result(read, CALL_DATA_POOL);
 	if (r == 0)
 		r = decode_u64(&d, (uint64_t *)&facts->data_pool);
@@ -167,7 +171,10 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 		facts->op_features = 0;
 	if (!(facts->features & RBD_FEATURE_DATA_POOL))
 		facts->data_pool = -1;
-	snprintf(facts->id, sizeof(facts->id), "%s", read->id);
+	facts->id = strdup(read->id);
+	facts->prefix = strndup(prefix, prefix_len);
+	if (!facts->id || !facts->prefix)
+		return -ENOMEM;
 	facts->order = order;
 	facts->object_size = 1ULL << order;
 	facts->num_objects = (facts->size + facts->object_size - 1) / facts->object_size;
@@ -187,6 +194,8 @@ int image_header_finish(struct image_header_read *read, struct image_facts *fact
 		r = decode_facts(read, facts);
 	else if (r != -ENOENT)
 		r = -EAGAIN;
+	if (r < 0)
+		image_facts_cleanup(facts);
 	image_header_discard(read);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceph.h"
 #include "rbd_features.h"
 #include "image_json.h"
 #include "unfinished.h"
@@ -59,16 +60,27 @@ static int add_array(struct json_object *obj, const char *key, struct json_objec
 
 static int add_data_pool(struct json_object *obj, int64_t data_pool, rados_ioctx_t ioctx)
 {
-	char name[256];
+	char *name;
 	int r;
 
 	if (data_pool < 0 || data_pool == rados_ioctx_get_id(ioctx))
 		return 0;
-	r = rados_pool_reverse_lookup(rados_ioctx_get_cluster(ioctx), data_pool, name,
-				      sizeof(name));
+	r = ceph_pool_name(rados_ioctx_get_cluster(ioctx), data_pool, &name);
 	if (r < 0)
 		return r;
-	return json_add_string(obj, "data_pool", name);
+	r = json_add_string(obj, "data_pool", name);
+	free(name);
+	return r;
+}
+
+static int read_id(void *image, char *buf, size_t len)
+{
+	return rbd_get_id(image, buf, len);
+}
+
+static int read_prefix(void *image, char *buf, size_t len)
+{
+	return rbd_get_block_name_prefix(image, buf, len);
 }
 
 int image_facts_read(rbd_image_t image, struct image_facts *facts)
@@ -88,9 +100,9 @@ int image_facts_read(rbd_image_t image, struct image_facts *facts)
 	if (r == 0)
 		r = rbd_get_old_format(image, &old_format);
 	if (r == 0)
-		r = rbd_get_id(image, facts->id, sizeof(facts->id));
+		r = ceph_read_text(read_id, image, &facts->id);
 	if (r == 0)
-		r = rbd_get_block_name_prefix(image, facts->prefix, sizeof(facts->prefix));
+		r = ceph_read_text(read_prefix, image, &facts->prefix);
 	if (r == 0)
 		r = rbd_get_create_timestamp(image, &facts->created);
 	if (r == 0)
@@ -122,6 +134,9 @@ int image_facts_read(rbd_image_t image, struct image_facts *facts)
 
 void image_facts_cleanup(struct image_facts *facts)
 {
+	free(facts->id);
+	free(facts->prefix);
+	facts->id = facts->prefix = NULL;
 	if (!facts->has_parent)
 		return;
 	rbd_linked_image_spec_cleanup(&facts->parent);

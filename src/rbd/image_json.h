@@ -12,8 +12,11 @@
 /* What an Image shows, read from an open image (image_facts_read) or
  * straight from its header (image_header.h). */
 struct image_facts {
-	char id[64];
-	char prefix[RBD_MAX_BLOCK_NAME_SIZE];   /* block_name_prefix */
+	/* Owned, as long as librbd says: no constant of librbd's bounds
+	 * them (a data-pool image's prefix is longer than
+	 * RBD_MAX_BLOCK_NAME_SIZE, "rbd_data.POOLID.ID"). */
+	char *id;
+	char *prefix;                            /* block_name_prefix */
 	uint64_t size, object_size, num_objects;
 	int order;
 	int format;                              /* 1 or 2 */
@@ -28,7 +31,7 @@ struct image_facts {
 
 /* Fills facts from an open image (no cluster round trip: librbd read it
  * all when opening). Returns 0 or a negative errno; on 0 the caller calls
- * image_facts_cleanup. */
+ * image_facts_cleanup (which is also safe on zeroed facts). */
 int image_facts_read(rbd_image_t image, struct image_facts *facts);
 void image_facts_cleanup(struct image_facts *facts);
 

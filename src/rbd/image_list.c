@@ -168,6 +168,7 @@ static int render_batch(rados_ioctx_t ioctx, const struct image_list_page *page,
 			int rendered = image_facts_json(&facts, ioctx, page->pool, page->ns,
 							entries[i].name, items[i]);
 
+			image_facts_cleanup(&facts);
 			if (rendered < 0 && r == 0)
 				r = add_item_error(items[i], page, entries[i].name, rendered);
 			continue;

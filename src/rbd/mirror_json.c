@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "ceph.h"
 #include "json_out.h"
 #include "mirror_json.h"
 
-#define SITE_NAME_MAX 256
 #define PEERS_MAX 64
 
 static const char *const mode_names[] = {
@@ -122,22 +122,29 @@ static int add_epoch(struct json_object *obj, const char *key, time_t when)
 	return json_add_time(obj, key, &ts);
 }
 
+static int site_name(void *cluster, char *buf, size_t *len)
+{
+	return rbd_mirror_site_name_get(cluster, buf, len);
+}
+
 int mirror_pool_json(rados_t cluster, rados_ioctx_t ioctx, struct json_object *obj)
 {
-	char site[SITE_NAME_MAX];
-	size_t site_len = sizeof(site);
 	rbd_mirror_mode_t mode;
+	char *site = NULL;
+	size_t site_len;
 	int r;
 
 	r = rbd_mirror_mode_get(ioctx, &mode);
 	if (r < 0)
 		return r;
-	r = rbd_mirror_site_name_get(cluster, site, &site_len);
+	/* Set with the CLI, it may be longer than the API takes. */
+	r = ceph_read_list(site_name, cluster, &site, &site_len);
 	if (r < 0)
 		return r;
 	r = json_add_string(obj, "mode", mirror_mode_name(mode));
 	if (r == 0)
 		r = json_add_string(obj, "site_name", site);
+	free(site);
 	return r;
 }
 

@@ -309,7 +309,7 @@ static int find_in_pool(rados_ioctx_t ioctx, void *arg)
 int task_store_find(rados_t cluster, const char *id, struct json_object **record)
 {
 	struct find_arg find = {.id = id};
-	char pool[256];
+	char *pool;
 	int64_t pool_id;
 	int r;
 
@@ -318,10 +318,11 @@ int task_store_find(rados_t cluster, const char *id, struct json_object **record
 		rados_ioctx_t ioctx;
 
 		/* A pool deleted since has no tasks any more. */
-		r = rados_pool_reverse_lookup(cluster, pool_id, pool, sizeof(pool));
+		r = ceph_pool_name(cluster, pool_id, &pool);
 		if (r < 0)
 			return r == -ENOMEM ? r : -ENOENT;
 		r = task_store_open(cluster, pool, &ioctx);
+		free(pool);
 		if (r < 0)
 			return r == -ENOMEM ? r : -ENOENT;
 		r = task_store_get(ioctx, id, record);

@@ -287,7 +287,7 @@ nginx_start() {
 	if [ -n "${RBD_NGINX_RATE:-}" ]; then
 		# shellcheck disable=SC2016  # nginx variables, literal
 		_nginx_subst "$nd/server.conf" limit_req_zone \
-			'$binary_remote_addr zone=rbd_api_req:10m rate=100r/s' \
+			'$binary_remote_addr zone=rbd_api_req:10m rate=300r/s' \
 			"\$binary_remote_addr zone=rbd_api_req:10m rate=$RBD_NGINX_RATE" || return 1
 	fi
 	# ... and holds more connections from it than the shipped 64.

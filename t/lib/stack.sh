@@ -25,7 +25,7 @@ _STACK_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_STACK_SH_DIR/stack_peer.sh"
 
 stack_start() {
-	local dir i https_port http_port first_socket others
+	local dir i https_port http_port first_socket others options
 	dir=$(cd "$1" && pwd) || return 1
 	chmod 755 "$dir"
 	mkdir -p "$dir/cluster" "$dir/daemon"
@@ -42,12 +42,14 @@ stack_start() {
 		echo "grant team-a operator rbd/team-a"
 		echo "grant robot-1 viewer *    # the client certificate's CN"
 	} >"$dir/daemon/policy.conf"
-	# Snapshot schedules of seconds for t/89; that test runs the
-	# schedulers itself (two replicas, killed and restarted), so this
-	# daemon runs none that would compete for the lease.
+	# What every daemon of the stack is given, the first and each replica
+	# alike (a load balancer must not change the answer): snapshot
+	# schedules of seconds for t/89; that test runs the schedulers itself
+	# (two replicas, killed and restarted), so the stack's daemons run
+	# none that would compete for the lease.
+	options=(snapshot_scheduler=false schedule_min_interval=1 "${STACK_DAEMON_OPTIONS[@]}")
 	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "policy=$dir/daemon/policy.conf" \
-		snapshot_scheduler=false schedule_min_interval=1 \
-		"${STACK_DAEMON_OPTIONS[@]}" || return 1
+		"${options[@]}" || return 1
 	first_socket=$DAEMON_SOCKET
 	# RBD_STACK_REPLICAS=N: N daemons on the one cluster, each as a host
 	# of its own would run it (own config, socket, workers, scoreboard),
@@ -56,7 +58,7 @@ stack_start() {
 	for ((i = 2; i <= ${RBD_STACK_REPLICAS:-1}; i++)); do
 		mkdir -p "$dir/daemon$i" && cp "$dir/daemon/policy.conf" "$dir/daemon$i/" || return 1
 		daemon_start "$dir/daemon$i" "$dir/cluster/ceph.conf" \
-			"policy=$dir/daemon$i/policy.conf" "${STACK_DAEMON_OPTIONS[@]}" || return 1
+			"policy=$dir/daemon$i/policy.conf" "${options[@]}" || return 1
 		others+="${others:+ }$DAEMON_SOCKET"
 	done
 	https_port=$(free_port) && http_port=$(free_port) || return 1
