@@ -146,6 +146,78 @@ api GET "$base/$half"
 expect_status 404 "the unfinished copy is gone"
 ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "the operation process is gone"
 
+# A cancel races the end of the copy; the task's omap settles it (one
+# guarded write each): a 204 always wins, even when the copy is already
+# made and only waits for its rename. The supervisor is held here, so the
+# operation process alone meets the cancel.
+
+# ended_pid PID: waits (up to 60 s) until PID has exited (a zombie while
+# its held parent cannot reap it).
+ended_pid() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 0 ;; esac
+		sleep 0.1
+	done
+	return 1
+}
+
+story "a cancel that comes before the copy is renamed wins"
+race=$(unique lrace)
+hold_copy "$race"
+ok $? "an async copy, held"
+sup=$(ps -o ppid= -p "$op" | tr -d ' ')
+kill -STOP "$sup" && stopped+=("$sup")
+api DELETE "/api/v1/tasks/$id"
+expect_status 204 "cancel it while its supervisor looks away"
+kill -CONT "$op"
+ended_pid "$op"
+ok $? "the copying process ends by itself"
+is "$(rbd ls rbd | grep -c "^$race")" 0 "having removed what it made, unfinished or not"
+kill -CONT "$sup"
+wait_task "/api/v1/tasks/$id"
+is "$(field .status)/$(field .canceled)" failed/true "the task ends failed, canceled"
+is "$(field .error)" "canceled; nothing of the copy rbd/$race is left" "saying nothing is left"
+api GET "$base/$race"
+expect_status 404 "no copy"
+
+story "a cancel once the copy is done is refused"
+done_copy=$(unique ldone)
+hold_copy "$done_copy"
+ok $? "an async copy, held"
+sup=$(ps -o ppid= -p "$op" | tr -d ' ')
+kill -STOP "$sup" && stopped+=("$sup")
+kill -CONT "$op"
+ended_pid "$op"
+ok $? "the copy is made before its supervisor notices"
+api DELETE "/api/v1/tasks/$id"
+expect_error 409 Conflict "task $id has already finished its work; there is nothing to cancel" 	"a cancel after that is too late"
+kill -CONT "$sup"
+wait_task "/api/v1/tasks/$id"
+is "$(field .status)" succeeded "the task succeeds"
+is "$(checksum "$done_copy")" "$src_sum" "with the copy"
+
+# The reported case: a cancel right after the request, nothing held. Each
+# cancel answered 204 ends canceled with nothing made; a 409 only when
+# the copy was done.
+story "a cancel right after the request"
+for i in 1 2 3; do
+	quick=$(unique lquick)
+	api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$quick\"}"
+	made+=("$quick")
+	id=$(field .id)
+	api DELETE "/api/v1/tasks/$id"
+	cancel=$STATUS
+	wait_task "/api/v1/tasks/$id"
+	outcome="$(field .status)/$(field .canceled)"
+	exists=$(rbd ls rbd | grep -c "^$quick")
+	case $cancel in
+	204) is "$outcome $exists" "failed/true 0" "try $i: canceled (204): failed, canceled, no copy" ;;
+	409) is "$outcome $exists" "succeeded/null 1" "try $i: too late (409): succeeded, the copy made" ;;
+	*) is "$cancel" "204 or 409" "try $i: the cancel" ;;
+	esac
+done
+
 # At most max_tasks (default 4) runners at once, each a process with a
 # cluster connection: a fifth is refused until one has finished.
 held=()
