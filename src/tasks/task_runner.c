@@ -364,7 +364,7 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 	else if (record_bool(record, "cancel_requested")) {
 		/* Canceled while queued: nothing to do, nothing to undo. */
 		atomic_store(&sh->canceled_first, 1);
-		fail_op(sh, "it was canceled before it started, so nothing was done");
+		fail_op(sh, "before it started: nothing was done");
 		r = -ECANCELED;
 	} else if (strcmp(record_string(record, "operation"), "copy") == 0)
 		r = run_copy(cluster, store, id, record, sh);
