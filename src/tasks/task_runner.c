@@ -375,6 +375,11 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 	else
 		fail_op(sh, "unknown operation \"%s\"", record_string(record, "operation")),
 			r = -EINVAL;
+	/* Done: claim the end at once, so that a cancel from now on is a 409
+	 * rather than a 204 the supervisor would have to honour (a copy
+	 * claimed it before its rename). */
+	if (r == 0 && !atomic_load(&sh->committed))
+		claim_end(store, id, sh);
 	json_object_put(record);
 	if (store)
 		rados_ioctx_destroy(store);
