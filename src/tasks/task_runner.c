@@ -22,8 +22,10 @@
  * work race in the task's omap (task_store.h), where the OSD lets one of
  * them through. A copy claims the end before its rename, the one step
  * that makes it visible, and removes what it made when the cancel came
- * first; for a rollback or purge, whose work shows as it goes, the
- * supervisor claims it before it records the outcome. */
+ * first; a rollback or purge, whose work shows as it goes, claims it the
+ * moment it is done. The supervisor claims it (again) before it records
+ * any outcome, so a cancel that got through always ends the task
+ * canceled, and one that did not was answered 409. */
 #include "config.h"
 
 #include <errno.h>
@@ -70,7 +72,7 @@ struct op_shared {
 	_Atomic int cancel;             /* ask the operation to stop */
 	_Atomic uint64_t client_id;     /* the operation's rados instance id */
 	_Atomic int target_was_free;    /* a copy's target did not exist when it began */
-	_Atomic int committed;          /* a copy claimed the end of its work: it renames */
+	_Atomic int committed;          /* the operation claimed the end of its work */
 	_Atomic int canceled_first;     /* the operation stopped for a cancel it found */
 	char temp_name[UNFINISHED_NAME_MAX];  /* what the copy is made as (unfinished.h) */
 	char error[1024];               /* why it failed, written before it exits 1 */
@@ -142,7 +144,7 @@ static int report_progress(uint64_t done, uint64_t total, void *arg)
 	return atomic_load(&sh->cancel) ? -ECANCELED : 0;
 }
 
-/* Claims the end of the work before a copy is renamed: -ECANCELED when
+/* Claims the end of the work (before a copy is renamed): -ECANCELED when
  * a cancel request came first. */
 static int claim_end(rados_ioctx_t store, const char *id, struct op_shared *sh)
 {
