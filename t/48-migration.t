@@ -11,14 +11,21 @@ pool=/api/v1/pools/rbd
 other=$(unique migpool)
 img=$(unique migsrc)
 img2=$(unique migabort)
+img3=$(unique migwrit)
+img4=$(unique migexec)
+par=$(unique migpar)
 
 sum() { rbd export "$1" - 2>/dev/null | sha256sum | cut -d' ' -f1; }
 cleanup() {
-	for i in "$other/$img" "$other/$img-moved" "rbd/$img2-moved" "rbd/$img2"; do
+	for i in "$other/$img" "$other/$img-moved" "rbd/$img2-moved" "rbd/$img2" "rbd/$img3-moved" \
+		"rbd/$img4-moved" "rbd/$par-moved"; do
 		rbd migration abort "$i" >/dev/null 2>&1
 	done
-	rbd rm "rbd/$img" >/dev/null 2>&1
-	rbd rm "rbd/$img2" >/dev/null 2>&1
+	for i in "$img" "$img2" "$img3" "$img4" "$par-child" "$par" "$par-moved"; do
+		rbd snap unprotect "rbd/$i@base" >/dev/null 2>&1
+		rbd snap purge "rbd/$i" >/dev/null 2>&1
+		rbd rm "rbd/$i" >/dev/null 2>&1
+	done
 	ceph osd pool rm "$other" "$other" --yes-i-really-really-mean-it >/dev/null 2>&1
 }
 at_exit cleanup
@@ -95,11 +102,69 @@ api POST "$pool/images/$img2-moved/migration/abort"
 expect_status 200 "abort"
 is "$(header Location)" "$pool/images/$img2" "Location names the source again"
 is "$(field '.Kind + " " + .name + " " + .id')" "Image $img2 $id" "the source is back, same id"
+is "$(field .warning)" null "no warning: nothing was written to the destination"
 is "$(sum "rbd/$img2")" "$before" "with its data"
 is "$(rbd ls rbd | grep -cx "$img2-moved")" 0 "the destination is gone"
 api GET "$pool/images/$img2/migration"
 expect_error 404 NotFound "is not being migrated" "no migration after abort"
 story ""
+
+# librbd 16.2 does not drop what was written to the destination: abort
+# copies it back into the source (so does rbd migration abort). The answer
+# warns.
+story "abort after writes to the destination keeps them, and says so"
+api POST $pool/images "{\"name\":\"$img3\",\"size\":\"8M\"}"
+expect_status 201 "create a volume"
+rbd bench --io-type write --io-size 64K --io-total 4M --io-pattern seq "rbd/$img3" >/dev/null 2>&1
+before=$(sum "rbd/$img3")
+api POST "$pool/images/$img3/migration" "{\"pool\":\"rbd\",\"name\":\"$img3-moved\"}"
+expect_status 201 "prepare a migration"
+rbd bench --io-type write --io-size 64K --io-total 2M --io-pattern rand "rbd/$img3-moved" >/dev/null 2>&1
+written=$(sum "rbd/$img3-moved")
+ok "$([ "$written" != "$before" ]; echo $?)" "a client wrote to the destination"
+api POST "$pool/images/$img3-moved/migration/abort"
+expect_status 200 "abort"
+like "$(field .warning)" "^the destination was written to since the migration was prepared: the abort copied those writes back into the source, which now holds them$" \
+	"the answer warns that the writes are in the source"
+is "$(sum "rbd/$img3")" "$written" "the source holds what was written to the destination"
+
+story "abort after execute warns too"
+api POST $pool/images "{\"name\":\"$img4\",\"size\":\"8M\"}"
+expect_status 201 "create a volume"
+api POST "$pool/images/$img4/migration" "{\"pool\":\"rbd\",\"name\":\"$img4-moved\"}"
+expect_status 201 "prepare a migration"
+api POST "$pool/images/$img4-moved/migration/execute"
+expect_status 202 "execute it"
+wait_task "$(header Location)"
+is "$(field .status)" succeeded "executed"
+api POST "$pool/images/$img4-moved/migration/abort"
+expect_status 200 "abort"
+like "$(field .warning)" "^the migration was executed, so what clients wrote to the destination cannot be told from what execute copied" \
+	"the answer warns that writes, if any, are in the source"
+
+# As rbd migration commit without --force: a parent whose clones would be
+# moved over under a client that has one open read-only.
+story "commit of an image with a descendant needs force"
+rbd create --size 8M "rbd/$par"
+rbd snap create "rbd/$par@base" >/dev/null 2>&1
+rbd snap protect "rbd/$par@base"
+rbd clone "rbd/$par@base" "rbd/$par-child"
+api POST "$pool/images/$par/migration" "{\"pool\":\"rbd\",\"name\":\"$par-moved\"}"
+expect_status 201 "prepare the migration of a parent"
+api POST "$pool/images/$par-moved/migration/execute"
+wait_task "$(header Location)"
+is "$(field .status)" succeeded "executed"
+api POST "$pool/images/$par-moved/migration/commit"
+expect_error 409 Conflict "^image rbd/$par-moved has a descendant \\(rbd/$par-child\\): committing moves it over to the migrated image, and a client that has it open read-only does not notice and goes on reading the old parent; close such clients, then commit with \\{\"force\": true\\}" \
+	"commit is refused, naming the descendant"
+api GET "$pool/images/$par-moved/migration"
+is "$(field .state)" executed "the migration is still executed"
+api POST "$pool/images/$par-moved/migration/commit" '{"froce":true}'
+expect_error 400 BadRequest 'froce' "a misspelt field"
+api POST "$pool/images/$par-moved/migration/commit" '{"force":true}'
+expect_status 200 "commit with force"
+is "$(rbd info --format json "rbd/$par-child" | jq -r .parent.image)" "$par-moved" \
+	"the clone's parent is the migrated image"
 
 story "bad requests"
 api POST "$pool/images/$img2/migration" '{"name":"x"}'

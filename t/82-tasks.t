@@ -193,6 +193,43 @@ api DELETE "$loc"
 expect_error 409 Conflict "task $id has already succeeded; there is nothing to cancel" \
 	"cancel a finished task"
 
+# A remove is never canceled: the manager starts it at once (or the
+# moment the task before it ends), and a cancel that reaches it running
+# stops librbd half way, leaving the image half removed (in the trash as
+# "removing", part of its data gone, listed by rbd ls, unreadable). A thin
+# 256 GiB image without an object map takes seconds to remove.
+story "a remove task cannot be canceled"
+doomed=$(unique tdoomed)
+rbd create --size 256G --image-feature layering "rbd/$doomed"
+made+=("$doomed")
+api DELETE "$base/$doomed?async=true"
+expect_status 202 "an async delete of a large image"
+doomed_loc=$(header Location)
+api DELETE "$doomed_loc"
+expect_error 409 Conflict "task ${doomed_loc##*/} \\(Removing image rbd/$doomed\\) cannot be canceled: the manager may start it any moment, and a remove stopped half way leaves the image half removed" \
+	"canceling it is refused"
+wait_task "$doomed_loc"
+is "$(field .status)" succeeded "the remove goes on and succeeds"
+is "$(rbd ls rbd | grep -cx "$doomed")" 0 "nothing is left of the image"
+
+story "a trash remove task cannot be canceled"
+doomed=$(unique tdoomed)
+rbd create --size 256G --image-feature layering "rbd/$doomed"
+made+=("$doomed")
+api POST "$base/$doomed/trash"
+doomed_id=$(field .id)
+api DELETE "/api/v1/pools/rbd/trash/$doomed_id?async=true"
+expect_status 202 "an async trash removal of a large image"
+doomed_loc=$(header Location)
+api DELETE "$doomed_loc"
+expect_error 409 Conflict "cannot be canceled: the manager may start it any moment, and a trash remove stopped half way leaves the trash entry with part of its data deleted" \
+	"canceling it is refused"
+wait_task "$doomed_loc"
+is "$(field .status)" succeeded "the removal goes on and succeeds"
+ok "$(rbd trash ls --format json rbd | jq -e --arg id "$doomed_id" 'any(.[]; .id == $id)' >/dev/null; [ $? -ne 0 ]; echo $?)" \
+	"the entry is gone"
+story ""
+
 # The README's least-privilege user (mgr 'profile rbd') may queue, list
 # and cancel tasks, but not read the progress module's history: a finished
 # task is then 404, saying why. `allow command "progress json"` fixes that.

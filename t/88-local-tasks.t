@@ -11,9 +11,16 @@ made=()
 stopped=()   # runner processes stopped by the test, resumed on exit
 
 cleanup() {
-	local i
+	local i name
 	for i in "${stopped[@]}"; do kill -CONT "$i" 2>/dev/null; done
+	# What a killed runner left (the test makes one on purpose).
+	for name in $(rbd ls rbd 2>/dev/null); do
+		for i in "${made[@]}"; do
+			[[ $name == "$i".unfinished-* ]] && made+=("$name")
+		done
+	done
 	for ((i = ${#made[@]} - 1; i >= 0; i--)); do
+		rbd snap unprotect "rbd/${made[i]}@base" >/dev/null 2>&1
 		rbd snap purge "rbd/${made[i]}" >/dev/null 2>&1
 		rbd rm "rbd/${made[i]}" >/dev/null 2>&1
 	done
@@ -30,7 +37,8 @@ operation_pid() {
 	local i supervisor child
 	for ((i = 0; i < 100; i++)); do
 		supervisor=$(pgrep -f -- "--run-task [^ ]+ $1" | while read -r p; do
-			[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p" | tr -d ' ')")" != rbd-api-task ] && echo "$p"
+			[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p" | tr -d ' ')" 2>/dev/null)" != rbd-api-task ] &&
+				echo "$p"
 		done | head -n1)
 		child=${supervisor:+$(pgrep -P "$supervisor" | head -n1)}
 		[ -n "$child" ] && { echo "$child"; return 0; }
@@ -39,11 +47,12 @@ operation_pid() {
 	return 1
 }
 
-# hold_copy NAME: starts an async copy of $src to NAME and holds its
+# hold_copy NAME: starts an async copy of $bulk to NAME and holds its
 # operation process (SIGSTOP), so what the test does next surely comes
-# first. Sets id and op.
+# first. Sets id and op. $bulk is large enough for the copy to last until
+# it is found, however loaded the machine (a 64 MiB copy can end first).
 hold_copy() {
-	api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$1\"}"
+	api POST "$base/$bulk/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$1\"}"
 	made+=("$1")
 	id=$(field .id)
 	op=$(operation_pid "$id") && kill -STOP "$op" && stopped+=("$op")
@@ -59,6 +68,11 @@ rbd snap protect "rbd/$src@base"
 base_sum=$(rbd export "rbd/$src@base" - 2>/dev/null | md5sum | cut -d' ' -f1)
 rbd bench --io-type write --io-size 64K --io-total 4M --io-pattern rand "rbd/$src" >/dev/null 2>&1
 src_sum=$(checksum "$src")
+bulk=$(unique lbulk)
+rbd create --size 256M "rbd/$bulk"
+made+=("$bulk")
+rbd bench --io-type write --io-size 4M --io-total 256M --io-pattern seq "rbd/$bulk" >/dev/null 2>&1
+bulk_sum=$(checksum "$bulk")
 
 # An async deep copy.
 dst=$(unique ldst)
@@ -146,6 +160,79 @@ api GET "$base/$half"
 expect_status 404 "the unfinished copy is gone"
 ok "$(kill -0 "$op" 2>/dev/null; [ $? -ne 0 ]; echo $?)" "the operation process is gone"
 
+# A cancel races the end of the copy; the task's omap settles it (one
+# guarded write each): a 204 always wins, even when the copy is already
+# made and only waits for its rename. The supervisor is held here, so the
+# operation process alone meets the cancel.
+
+# ended_pid PID: waits (up to 60 s) until PID has exited (a zombie while
+# its held parent cannot reap it).
+ended_pid() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		case $(ps -o stat= -p "$1" 2>/dev/null) in "" | Z*) return 0 ;; esac
+		sleep 0.1
+	done
+	return 1
+}
+
+story "a cancel that comes before the copy is renamed wins"
+race=$(unique lrace)
+hold_copy "$race"
+ok $? "an async copy, held"
+sup=$(ps -o ppid= -p "$op" | tr -d ' ')
+kill -STOP "$sup" && stopped+=("$sup")
+api DELETE "/api/v1/tasks/$id"
+expect_status 204 "cancel it while its supervisor looks away"
+kill -CONT "$op"
+ended_pid "$op"
+ok $? "the copying process ends by itself"
+is "$(rbd ls rbd | grep -c "^$race")" 0 "having removed what it made, unfinished or not"
+kill -CONT "$sup"
+wait_task "/api/v1/tasks/$id"
+is "$(field .status)/$(field .canceled)" failed/true "the task ends failed, canceled"
+is "$(field .error)" "canceled; nothing of the copy rbd/$race is left" "saying nothing is left"
+api GET "$base/$race"
+expect_status 404 "no copy"
+
+story "a cancel once the copy is done is refused"
+done_copy=$(unique ldone)
+hold_copy "$done_copy"
+ok $? "an async copy, held"
+sup=$(ps -o ppid= -p "$op" | tr -d ' ')
+kill -STOP "$sup" && stopped+=("$sup")
+kill -CONT "$op"
+ended_pid "$op"
+ok $? "the copy is made before its supervisor notices"
+api DELETE "/api/v1/tasks/$id"
+expect_error 409 Conflict "task $id has already finished its work; there is nothing to cancel" \
+	"a cancel after that is too late"
+kill -CONT "$sup"
+wait_task "/api/v1/tasks/$id"
+is "$(field .status)" succeeded "the task succeeds"
+is "$(checksum "$done_copy")" "$bulk_sum" "with the copy"
+
+# The reported case: a cancel right after the request, nothing held. Each
+# cancel answered 204 ends canceled with nothing made; a 409 only when
+# the copy was done.
+story "a cancel right after the request"
+for i in 1 2 3; do
+	quick=$(unique lquick)
+	api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$quick\"}"
+	made+=("$quick")
+	id=$(field .id)
+	api DELETE "/api/v1/tasks/$id"
+	cancel=$STATUS
+	wait_task "/api/v1/tasks/$id"
+	outcome="$(field .status)/$(field .canceled)"
+	exists=$(rbd ls rbd | grep -c "^$quick")
+	case $cancel in
+	204) is "$outcome $exists" "failed/true 0" "try $i: canceled (204): failed, canceled, no copy" ;;
+	409) is "$outcome $exists" "succeeded/null 1" "try $i: too late (409): succeeded, the copy made" ;;
+	*) is "$cancel" "204 or 409" "try $i: the cancel" ;;
+	esac
+done
+
 # At most max_tasks (default 4) runners at once, each a process with a
 # cluster connection: a fifth is refused until one has finished.
 held=()
@@ -215,6 +302,31 @@ wait_task "$(header Location)"
 is "$(field .status)" succeeded "rolling back again finishes it"
 is "$(checksum "$many")" "$many_sum" "the data is the snapshot's"
 
+# A rollback that is done before its supervisor notices: a cancel then is
+# too late (409), and the task succeeds.
+# It is quick: when it ends before it is found, the test tries again.
+story "a cancel once the rollback is done is refused"
+for ((attempt = 1; attempt <= 10; attempt++)); do
+	rbd bench --io-type write --io-size 1M --io-total 8M --io-pattern rand "rbd/$many" >/dev/null 2>&1
+	api POST "$base/$many/snapshots/base/rollback?async=true"
+	id=$(field .id)
+	sup=
+	op=$(operation_pid "$id") && sup=$(ps -o ppid= -p "$op" 2>/dev/null | tr -d ' ')
+	[ -n "$sup" ] && kill -STOP "$sup" && stopped+=("$sup") && break
+	wait_task "/api/v1/tasks/$id"
+done
+ok "$([ -n "$sup" ]; echo $?)" "an async rollback, its supervisor held (attempt $attempt)"
+ended_pid "$op"
+ok $? "it is done before its supervisor notices"
+api DELETE "/api/v1/tasks/$id"
+expect_error 409 Conflict "task $id has already finished its work; there is nothing to cancel" \
+	"a cancel after that is too late"
+kill -CONT "$sup"
+wait_task "/api/v1/tasks/$id"
+is "$(field .status)" succeeded "the task succeeds"
+is "$(checksum "$many")" "$many_sum" "the data is the snapshot's"
+story ""
+
 
 # The task outlives the worker that accepted it: a reload replaces every
 # worker, and the copy still finishes.
@@ -234,13 +346,13 @@ is "$(field .status)" running "the task still runs"
 kill -CONT "$op"
 wait_task "/api/v1/tasks/$id"
 is "$(field .status)" succeeded "and finishes"
-is "$(checksum "$late")" "$(checksum "$src")" "with the data"
+is "$(checksum "$late")" "$bulk_sum" "with the data"
 
 # A service that stops interrupts its tasks cleanly: the runner is told,
 # removes the unfinished copy and records why (a daemon of the test's own).
 extra_daemon tasks
 cut=$(unique lcut)
-fcgi "$EXTRA_SOCKET" POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$cut\"}"
+fcgi "$EXTRA_SOCKET" POST "$base/$bulk/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$cut\"}"
 is "$STATUS" 202 "a copy on the test's own daemon"
 made+=("$cut")
 id=$(printf '%s' "$BODY" | jq -r .id)

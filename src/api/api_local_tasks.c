@@ -281,7 +281,11 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 			r = task_store_request_cancel(store, id);
 			rados_ioctx_destroy(store);
 		}
-		if (r < 0)
+		/* Its work was done before the request came (task_store.h):
+		 * the record will say succeeded (or failed) in a moment. */
+		if (r == -ECANCELED)
+			r = api_task_cancel_too_late(resp, id, "finished its work");
+		else if (r < 0)
 			r = response_fail(resp, r, "cannot record the cancel request of task %s: %s",
 					  id, strerror(-r));
 		else

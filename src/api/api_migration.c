@@ -24,8 +24,10 @@
 #include "api_images.h"
 #include "api_tasks.h"
 #include "ceph.h"
+#include "image_query.h"
 #include "json_out.h"
 #include "routes.h"
+#include "text_list.h"
 
 static const char *migration_state_name(rbd_image_migration_state_t state)
 {
@@ -328,19 +330,75 @@ int api_migration_execute(struct request *req, struct response *resp)
 	return api_task_add(req, resp, "rbd task add migration execute", "image_spec", ref.spec);
 }
 
+static const struct field_spec commit_fields[] = {
+	{"force", FIELD_BOOL, 0},
+	{NULL, 0, 0},
+};
+
+/* 409 when the image has descendants, as rbd migration commit without
+ * --force: commit moves them to the migrated image, and a client that has
+ * one open read-only does not notice and goes on reading the old parent,
+ * which commit removes. */
+static int refuse_if_descendants(struct response *resp, rados_ioctx_t ioctx,
+				 const struct image_ref *ref)
+{
+	rbd_linked_image_spec_t *descendants = NULL;
+	struct text_list names;
+	char text[1536];
+	rbd_image_t image;
+	size_t count = 0;
+	int r;
+
+	r = api_image_open(resp, ioctx, ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = image_descendants(image, &descendants, &count);
+	rbd_close(image);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "listing the descendants of");
+	text_list_init(&names, text, sizeof(text));
+	for (size_t i = 0; i < count; i++) {
+		const rbd_linked_image_spec_t *d = &descendants[i];
+
+		text_list_add(&names, "%s/%s%s%s%s", d->pool_name, d->pool_namespace,
+			      *d->pool_namespace ? "/" : "", d->image_name,
+			      d->trash ? " (in the trash)" : "");
+	}
+	if (count > 0)
+		r = response_fail(resp, -EBUSY,
+				  "image %s has %s (%s): committing moves %s over to the migrated image, and a client that has %s open read-only does not notice and goes on reading the old parent; close such clients, then commit with {\"force\": true}",
+				  ref->spec, count == 1 ? "a descendant" : "descendants",
+				  text_list_finish(&names), count == 1 ? "it" : "them",
+				  count == 1 ? "it" : "one");
+	rbd_linked_image_spec_list_cleanup(descendants, count);
+	free(descendants);
+	return r;
+}
+
 int api_migration_commit(struct request *req, struct response *resp)
 {
+	struct json_object *body = NULL;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	int r;
+	int force = 0, r;
 
-	if (req->body_len > 0 && strspn(req->body, " \t\r\n{}") != req->body_len)
-		return response_fail(resp, -EINVAL, "commit takes no body (or an empty object)");
+	if (req->body_len > 0) {
+		r = api_body(req, resp, commit_fields, &body);
+		if (r < 0)
+			return r;
+		json_in_bool(body, "force", &force);
+		json_object_put(body);
+	}
 	r = migration_step(req, resp, &ref, &ioctx, RBD_IMAGE_MIGRATION_STATE_EXECUTED, "committed",
 			   "execute it first (POST .../migration/execute) and wait for its task");
 	if (r < 0)
 		return r;
+	if (!force) {
+		r = refuse_if_descendants(resp, ioctx, &ref);
+		if (r < 0)
+			return r;
+	}
 	r = rbd_migration_commit_with_progress(ioctx, ref.name, api_no_progress, NULL);
 	if (r < 0)
 		return api_image_fail(resp, r, &ref, "committing the migration of");
@@ -352,12 +410,40 @@ int api_migration_commit(struct request *req, struct response *resp)
 	return api_respond_image(resp, ioctx, &ref, 200);
 }
 
+/* What abort's answer warns of, or NULL. librbd 16.2's abort does not
+ * drop what clients wrote to the destination: it copies it back into the
+ * source (as rbd migration abort does). Before execute, the destination
+ * has objects of its own only where a client wrote (image_has_own_data
+ * tells); after execute it holds a copy of everything, and what was
+ * written cannot be told from what was copied without reading both
+ * images, so the answer warns whenever the migration was executed. */
+static const char *abort_warning(const rbd_image_migration_status_t *st, rbd_image_t dest)
+{
+	switch (st->state) {
+	case RBD_IMAGE_MIGRATION_STATE_PREPARING:
+		return NULL;
+	case RBD_IMAGE_MIGRATION_STATE_EXECUTING:
+	case RBD_IMAGE_MIGRATION_STATE_EXECUTED:
+		return "the migration was executed, so what clients wrote to the destination cannot be told from what execute copied: whatever was written to it since the migration was prepared was copied back into the source, which now holds it";
+	case RBD_IMAGE_MIGRATION_STATE_PREPARED:
+		if (image_has_own_data(dest) == 0)
+			return NULL;
+		return "the destination was written to since the migration was prepared: the abort copied those writes back into the source, which now holds them";
+	default:
+		/* error, aborting: an execute may have copied some. */
+		if (image_has_own_data(dest) == 0)
+			return NULL;
+		return "the destination held data of its own (written to it, or copied by an execute that did not finish): the abort copied it back into the source, which now holds what clients wrote to the destination";
+	}
+}
+
 int api_migration_abort(struct request *req, struct response *resp)
 {
 	rbd_image_migration_status_t st;
 	struct image_ref ref, source;
 	char *source_pool = NULL;
 	rados_ioctx_t ioctx, sioctx;
+	const char *warning = NULL;
 	rbd_image_t image;
 	int r;
 
@@ -369,11 +455,13 @@ int api_migration_abort(struct request *req, struct response *resp)
 	r = read_migration(resp, ioctx, &ref, &st);
 	if (r < 0)
 		return r;
-	/* Aborting drops what was written to the destination: refused
-	 * while a client has it open. */
+	/* Refused while a client has the destination open: it would go on
+	 * writing to an image that abort removes. */
 	r = api_image_open(resp, ioctx, &ref, 0, &image);
 	if (r == 0) {
 		r = api_refuse_if_open(resp, image, &ref, "before aborting its migration");
+		if (r == 0)
+			warning = abort_warning(&st, image);
 		rbd_close(image);
 	}
 	if (r == 0 &&
@@ -399,6 +487,8 @@ int api_migration_abort(struct request *req, struct response *resp)
 		r = api_respond_image(resp, sioctx, &source, 200);
 	if (r == 0)
 		api_location_image(resp, &source, "");
+	if (r == 0 && warning && json_add_string(resp->body, "warning", warning) < 0)
+		r = response_oom(resp);
 out:
 	rbd_migration_status_cleanup(&st);
 	free(source_pool);

@@ -43,8 +43,9 @@ int api_mirror_require_enabled(struct response *resp, rados_ioctx_t ioctx, const
 	if (r < 0)
 		return response_fail_errno(resp, r, "reading the mirroring mode of pool %s failed",
 					   pool);
+	/* librbd's EINVAL for it: 400, as the contract maps EINVAL. */
 	if (mode == RBD_MIRROR_MODE_DISABLED)
-		return response_fail(resp, -EBUSY,
+		return response_fail(resp, -EINVAL,
 				     "mirroring is disabled on pool %s; set its mode first: PUT /api/v1/pools/%s/mirroring {\"mode\": \"image\"}",
 				     pool, pool);
 	return 0;

@@ -13,7 +13,8 @@ struct response;
 int api_mirror_pool_request(struct request *req, struct response *resp, const char **pool,
 			    rados_t *cluster, rados_ioctx_t *ioctx);
 
-/* 409 telling to set the pool's mode when mirroring is disabled on it. */
+/* 400 (librbd's EINVAL) telling to set the pool's mode when mirroring is
+ * disabled on it. */
 int api_mirror_require_enabled(struct response *resp, rados_ioctx_t ioctx, const char *pool);
 
 #endif

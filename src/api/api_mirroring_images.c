@@ -4,7 +4,11 @@
  * every site (docs/api.md, "Mirroring").
  *
  * The usual mistakes are refused before librbd is asked, with what to do
- * instead: librbd's own answers for them are a bare EINVAL or EBUSY. */
+ * instead: librbd's own answers for them are a bare EINVAL or EBUSY. The
+ * status follows librbd's errno (the contract's table): what librbd calls
+ * invalid (a resync of a primary, a mirror snapshot of an image that is
+ * not a primary in snapshot mode, mirroring not enabled) is 400, what it
+ * calls busy (the peer site still primary) is 409. */
 #include "config.h"
 
 #include <errno.h>
@@ -210,7 +214,7 @@ static int open_mirrored(struct request *req, struct response *resp, struct imag
 		return r;
 	r = read_info(resp, *image, ref, &enabled, primary);
 	if (r == 0 && !enabled)
-		r = response_fail(resp, -EBUSY,
+		r = response_fail(resp, -EINVAL,
 				  "mirroring is not enabled on image %s; enable it first with PUT .../images/%s/mirroring {\"enabled\": true}",
 				  ref->spec, ref->name);
 	if (r < 0) {
@@ -283,6 +287,16 @@ int api_image_mirroring_promote(struct request *req, struct response *resp)
 		goto out;
 	}
 	r = rbd_mirror_image_promote(image, force);
+	/* EROFS: the demotion is on its way. The demote's mirror snapshot
+	 * has not been copied here yet, and this site's rbd-mirror holds the
+	 * image's exclusive lock while it copies, refusing (read-only) to
+	 * hand it over to the promote. A second later the promote works. */
+	if (r == -EROFS && !force) {
+		r = response_fail(resp, -EBUSY,
+				  "image %s is still primary on peer site %s, or its demotion there has not reached this site yet; demote it there first and try again in a moment, or promote with {\"force\": true} if that site is lost",
+				  ref.spec, primary_peers(ioctx, image, sites, sizeof(sites)));
+		goto out;
+	}
 	if (r == -EBUSY) {
 		r = response_fail(resp, r,
 				  "image %s is still primary on peer site %s; demote it there first, or promote with {\"force\": true} if that site is lost",
@@ -337,7 +351,7 @@ int api_image_mirroring_resync(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	if (primary) {
-		r = response_fail(resp, -EBUSY,
+		r = response_fail(resp, -EINVAL,
 				  "image %s is primary on this site: a resync replaces a non-primary copy with the primary's data; demote it first",
 				  ref.spec);
 		goto out;
@@ -374,7 +388,7 @@ int api_image_mirroring_snapshot(struct request *req, struct response *resp)
 		goto out;
 	}
 	if (mode != RBD_MIRROR_IMAGE_MODE_SNAPSHOT || !primary) {
-		r = response_fail(resp, -EBUSY,
+		r = response_fail(resp, -EINVAL,
 				  "image %s is %s; mirror snapshots are taken of a primary image in snapshot mode",
 				  ref.spec, !primary ? "not primary on this site" : "mirrored in journal mode");
 		goto out;

@@ -612,6 +612,58 @@ int api_task_cancel_too_late(struct response *resp, const char *id, const char *
 			     outcome);
 }
 
+/* The manager's actions that delete data as they go. rbd_support stops
+ * a running task at its next progress callback, and for these that is in
+ * the middle of librbd's removal: a "remove" stops with the image moved
+ * to the trash as "removing" and part of its data deleted (rbd ls still
+ * lists it, rbd info says ENOENT, our listings leave it out); a "trash
+ * remove" leaves the entry in the trash, restorable but with holes; a
+ * migration's commit or abort stops with one of its ends half deleted.
+ * Such a task cannot be told queued from about to start: the manager
+ * starts the first one in its queue at once (it is woken by every new
+ * task), the next the moment the one before ends, and a retry when its
+ * time comes, and "rbd task cancel" stops whatever it finds running.
+ * Nothing outside the manager can close that window, so these tasks are
+ * never canceled here (docs/api.md, Tasks). */
+static const char *const uncancelable_actions[] = {"remove", "trash remove",
+						   "migrate commit", "migrate abort"};
+
+/* 409 when the queued or running manager task id is one of those; 0 to
+ * go on (also when it is not queued: the cancel then says why). */
+static int refuse_destructive_cancel(struct response *resp, rados_t cluster, const char *id)
+{
+	struct mgr_reply reply = {0};
+	struct json_object *entry = NULL, *refs = NULL;
+	const char *action = NULL;
+	int r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
+
+	if (r == 0) {
+		entry = parse_reply(&reply);
+		json_object_object_get_ex(entry, "refs", &refs);
+		action = json_in_get_string(refs, "action");
+	}
+	for (size_t i = 0; action && i < sizeof(uncancelable_actions) / sizeof(*uncancelable_actions);
+	     i++) {
+		if (strcmp(action, uncancelable_actions[i]) != 0)
+			continue;
+		r = response_fail(resp, -EBUSY,
+				  "task %s (%s) cannot be canceled: the manager may start it any moment, and a %s stopped half way leaves %s; it ends by itself (GET /api/v1/tasks/%s)",
+				  id, json_in_get_string(entry, "message") ?: action, action,
+				  strcmp(action, "remove") == 0
+					  ? "the image half removed (part of its data deleted, hidden from listings, unreadable)"
+				  : strcmp(action, "trash remove") == 0
+					  ? "the trash entry with part of its data deleted"
+					  : "one end of the migration half deleted",
+				  id);
+		goto out;
+	}
+	r = 0;
+out:
+	json_object_put(entry);
+	mgr_reply_free(&reply);
+	return r;
+}
+
 int api_task_delete(struct request *req, struct response *resp)
 {
 	struct mgr_reply reply = {0}, history_reply = {0};
@@ -623,6 +675,9 @@ int api_task_delete(struct request *req, struct response *resp)
 	r = task_request(req, resp, id, &cluster, api_local_task_cancel);
 	if (r != 0)
 		return r < 0 ? r : 0;
+	r = refuse_destructive_cancel(resp, cluster, id);
+	if (r < 0)
+		return r;
 	r = mgr_call(cluster, "rbd task cancel", "task_id", id, &reply);
 	if (r == 0) {
 		response_json(resp, 204, NULL);

@@ -88,6 +88,43 @@ int namespace_names(rados_ioctx_t ioctx, char **names, size_t *len)
 	return ceph_read_list(namespace_list, ioctx, names, len);
 }
 
+static int descendant_list(void *image, void *buf, size_t *count)
+{
+	return rbd_list_descendants(image, buf, count);
+}
+
+int image_descendants(rbd_image_t image, rbd_linked_image_spec_t **descendants, size_t *count)
+{
+	void *buf;
+	int r = ceph_read_array(descendant_list, image, sizeof(**descendants), &buf, count);
+
+	if (r == 0)
+		*descendants = buf;
+	return r;
+}
+
+/* Stops the walk at the first extent that exists. */
+static int found_extent(uint64_t offset, size_t len, int exists, void *arg)
+{
+	(void)offset;
+	(void)len;
+	(void)arg;
+	return exists ? -EEXIST : 0;
+}
+
+int image_has_own_data(rbd_image_t image)
+{
+	uint64_t size;
+	int r = rbd_get_size(image, &size);
+
+	if (r < 0)
+		return r;
+	r = rbd_diff_iterate2(image, NULL, 0, size, 0, 1, found_extent, NULL);
+	if (r == -EEXIST)
+		return 1;
+	return r < 0 ? r : 0;
+}
+
 static int trash_list(void *ioctx, void *buf, size_t *count)
 {
 	int r = rbd_trash_list(ioctx, buf, count);

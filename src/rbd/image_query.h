@@ -21,6 +21,18 @@ void image_snapshots_free(rbd_snap_info_t *snaps);
 int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count);
 void image_watchers_free(rbd_image_watcher_t *watchers, size_t count);
 
+/* Every descendant of image (clones, clones of clones: librbd's
+ * list_descendants), in an array grown until it fits. Returns 0 with
+ * *descendants and *count (free with rbd_linked_image_spec_list_cleanup,
+ * then free()), or a negative errno. */
+int image_descendants(rbd_image_t image, rbd_linked_image_spec_t **descendants, size_t *count);
+
+/* Does image hold data objects of its own, apart from what it reads from
+ * a parent (a clone's, or a migration's source)? 1 or 0, or a negative
+ * errno. Stops at the first; without fast-diff librbd asks object by
+ * object, so it costs about what removing the image would. */
+int image_has_own_data(rbd_image_t image);
+
 /* The pool's namespaces as librbd returns them (the default one not
  * among them): names separated by NUL, *names owned by the caller. */
 int namespace_names(rados_ioctx_t ioctx, char **names, size_t *len);

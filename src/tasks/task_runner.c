@@ -15,7 +15,17 @@
  * ignores its progress callback's answer. To cancel a copy the supervisor
  * kills the operation process, blocklists that client so the OSDs drop its
  * watch on the unfinished copy, and removes the copy: nothing half made is
- * left. A rollback stops at the next object when its callback says so. */
+ * left. A rollback stops at the next object when its callback says so.
+ *
+ * A cancel answered 204 must win (docs/api.md, Tasks), however late it
+ * comes before the work is done: the cancel request and the end of the
+ * work race in the task's omap (task_store.h), where the OSD lets one of
+ * them through. A copy claims the end before its rename, the one step
+ * that makes it visible, and removes what it made when the cancel came
+ * first; a rollback or purge, whose work shows as it goes, claims it the
+ * moment it is done. The supervisor claims it (again) before it records
+ * any outcome, so a cancel that got through always ends the task
+ * canceled, and one that did not was answered 409. */
 #include "config.h"
 
 #include <errno.h>
@@ -62,6 +72,8 @@ struct op_shared {
 	_Atomic int cancel;             /* ask the operation to stop */
 	_Atomic uint64_t client_id;     /* the operation's rados instance id */
 	_Atomic int target_was_free;    /* a copy's target did not exist when it began */
+	_Atomic int committed;          /* the operation claimed the end of its work */
+	_Atomic int canceled_first;     /* the operation stopped for a cancel it found */
 	char temp_name[UNFINISHED_NAME_MAX];  /* what the copy is made as (unfinished.h) */
 	char error[1024];               /* why it failed, written before it exits 1 */
 };
@@ -132,7 +144,21 @@ static int report_progress(uint64_t done, uint64_t total, void *arg)
 	return atomic_load(&sh->cancel) ? -ECANCELED : 0;
 }
 
-static int run_copy(rados_t cluster, struct json_object *record, struct op_shared *sh)
+/* Claims the end of the work (before a copy is renamed): -ECANCELED when
+ * a cancel request came first. */
+static int claim_end(rados_ioctx_t store, const char *id, struct op_shared *sh)
+{
+	int r = task_store_mark_done(store, id);
+
+	if (r == -ECANCELED)
+		atomic_store(&sh->canceled_first, 1);
+	else if (r == 0)
+		atomic_store(&sh->committed, 1);
+	return r;
+}
+
+static int run_copy(rados_t cluster, rados_ioctx_t store, const char *id,
+		    struct json_object *record, struct op_shared *sh)
 {
 	struct json_object *source = record_object(record, "image");
 	struct json_object *target = record_object(record, "target");
@@ -184,13 +210,22 @@ static int run_copy(rados_t cluster, struct json_object *record, struct op_share
 		r = rbd_copy_with_progress4(image, target_ioctx, sh->temp_name, opts,
 					    report_progress, sh, 4096);
 	if (r == 0)
+		r = claim_end(store, id, sh);
+	if (r == 0)
 		r = rbd_rename(target_ioctx, sh->temp_name, target_name);
 	if (r < 0) {
 		int left = unfinished_remove(target_ioctx, sh->temp_name);
 
 		if (left == 0)
 			atomic_store(&sh->target_was_free, 0);
-		if (r == -EEXIST)
+		if (r == -ECANCELED)
+			fail_op(sh, "canceled when the copy was made, before it was renamed to %s; %s%s%s",
+				target_spec,
+				left == 0 ? "nothing of the copy is left"
+					  : "what was copied is left as image ",
+				left == 0 ? "" : sh->temp_name,
+				left == 0 ? "" : " (marked unfinished): delete it");
+		else if (r == -EEXIST)
 			fail_op(sh, "image %s already exists (made since the task was accepted); %s",
 				target_spec, left == 0 ? "nothing of the copy is left"
 						       : "what was copied is left marked unfinished: delete it");
@@ -328,8 +363,13 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 		r = task_store_get(store, id, &record);
 	if (r < 0)
 		fail_op(sh, "cannot read the task's record: %s", strerror(-r));
-	else if (strcmp(record_string(record, "operation"), "copy") == 0)
-		r = run_copy(cluster, record, sh);
+	else if (record_bool(record, "cancel_requested")) {
+		/* Canceled while queued: nothing to do, nothing to undo. */
+		atomic_store(&sh->canceled_first, 1);
+		fail_op(sh, "before it started: nothing was done");
+		r = -ECANCELED;
+	} else if (strcmp(record_string(record, "operation"), "copy") == 0)
+		r = run_copy(cluster, store, id, record, sh);
 	else if (strcmp(record_string(record, "operation"), "rollback") == 0)
 		r = run_rollback(cluster, record, sh);
 	else if (strcmp(record_string(record, "operation"), "purge") == 0)
@@ -337,6 +377,11 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 	else
 		fail_op(sh, "unknown operation \"%s\"", record_string(record, "operation")),
 			r = -EINVAL;
+	/* Done: claim the end at once, so that a cancel from now on is a 409
+	 * rather than a 204 the supervisor would have to honour (a copy
+	 * claimed it before its rename). */
+	if (r == 0 && !atomic_load(&sh->committed))
+		claim_end(store, id, sh);
 	json_object_put(record);
 	if (store)
 		rados_ioctx_destroy(store);
@@ -473,7 +518,9 @@ enum stop_reason { STOP_NONE, STOP_CANCELED, STOP_SHUTDOWN };
 
 /* Waits for the operation, beating the heart once a second, and stops it
  * when asked. Returns the operation's wait status; *why says whether it
- * was stopped (a copy is then killed: *killed). */
+ * was stopped (a copy is then killed: *killed). A cancel is looked for
+ * before the first wait, so one that came while the task was queued stops
+ * it at once. */
 static int watch_operation(rados_ioctx_t store, const char *id, struct json_object *record,
 			   pid_t op_pid, struct op_shared *sh, const sigset_t *signals,
 			   enum stop_reason *why, int *killed)
@@ -486,10 +533,8 @@ static int watch_operation(rados_ioctx_t store, const char *id, struct json_obje
 	*killed = 0;
 	for (;;) {
 		struct timespec second = {.tv_sec = 1};
-		int sig = sigtimedwait(signals, NULL, &second);
+		int sig;
 
-		if ((sig == SIGTERM || sig == SIGINT) && *why == STOP_NONE)
-			*why = STOP_SHUTDOWN;
 		if (waitpid(op_pid, &status, WNOHANG) == op_pid)
 			return status;
 		if (*why == STOP_NONE) {
@@ -505,7 +550,10 @@ static int watch_operation(rados_ioctx_t store, const char *id, struct json_obje
 				 *why == STOP_CANCELED ? "canceled" : "shutdown");
 			atomic_store(&sh->cancel, 1);
 		}
-		if (stop_at && (is_copy || time(NULL) - stop_at > STOP_GRACE_SECONDS)) {
+		/* A copy that claimed the end of its work is only renaming it
+		 * (no cancel can have come first): let it. */
+		if (stop_at && !atomic_load(&sh->committed) &&
+		    (is_copy || time(NULL) - stop_at > STOP_GRACE_SECONDS)) {
 			kill(op_pid, SIGKILL);
 			waitpid(op_pid, &status, 0);
 			*killed = 1;
@@ -513,30 +561,50 @@ static int watch_operation(rados_ioctx_t store, const char *id, struct json_obje
 		}
 		set_progress(record, sh, 0);
 		save(store, id, record);
+		sig = sigtimedwait(signals, NULL, &second);
+		if ((sig == SIGTERM || sig == SIGINT) && *why == STOP_NONE)
+			*why = STOP_SHUTDOWN;
 	}
 }
 
-/* Records the outcome: succeeded, or failed with the reason. */
-static void record_outcome(rados_t cluster, struct json_object *record, struct op_shared *sh,
-			   int status, enum stop_reason why, int killed)
+/* Records the outcome: succeeded, or failed with the reason. The end of
+ * the work is claimed first (task_store_mark_done): when a cancel request
+ * came before it, the task ends canceled, whatever the operation did. */
+static void record_outcome(rados_t cluster, rados_ioctx_t store, const char *id,
+			   struct json_object *record, struct op_shared *sh, int status,
+			   enum stop_reason why, int killed)
 {
-	const char *stopped = why == STOP_CANCELED ? "canceled" : "interrupted: the service stopped";
-	int succeeded = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	const char *operation = record_string(record, "operation");
+	int is_copy = strcmp(operation, "copy") == 0;
+	int finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	int fate = task_store_mark_done(store, id);
+	int canceled, succeeded;
+	const char *stopped;
 	char error[1400], spec[IMAGE_SPEC_MAX];
 
+	if (fate < 0 && fate != -ECANCELED)
+		log_warn("event=task.end_unclaimed task=%s errno=%d", id, -fate);
+	/* Without an answer from the cluster, what the supervisor saw. */
+	canceled = fate == -ECANCELED || (fate < 0 && why == STOP_CANCELED);
+	succeeded = finished && !canceled;
+	stopped = canceled ? "canceled" : "interrupted: the service stopped";
 	set_progress(record, sh, succeeded);
 	set_now(record, "finished_at");
 	set_string(record, "status", succeeded ? "succeeded" : "failed");
 	if (succeeded)
 		return;
-	if (why == STOP_CANCELED)
+	if (canceled)
 		json_object_object_add(record, "canceled", json_object_new_boolean(1));
-	if (!killed && !WIFSIGNALED(status)) {
-		/* The operation ended on its own and said why. */
-		snprintf(error, sizeof(error), "%s%s%s", why != STOP_NONE ? stopped : "",
-			 why != STOP_NONE ? ": " : "", sh->error);
-	} else if (strcmp(record_string(record, "operation"), "copy") == 0) {
-		const char *what = killed ? stopped : "the task's process died";
+	if (finished) {
+		/* A rollback or purge that finished as the cancel came (a copy
+		 * claims the end itself, before its rename). */
+		snprintf(error, sizeof(error),
+			 "canceled, but only once the %s had finished: %s", operation,
+			 strcmp(operation, "rollback") == 0
+				 ? "the image holds the snapshot's data"
+				 : "every expired entry was purged");
+	} else if (is_copy && (killed || WIFSIGNALED(status) || atomic_load(&sh->canceled_first))) {
+		const char *what = killed || canceled ? stopped : "the task's process died";
 		int r = remove_unfinished_copy(cluster, record, sh);
 
 		image_spec(record_object(record, "target"), spec, sizeof(spec));
@@ -546,7 +614,13 @@ static void record_outcome(rados_t cluster, struct json_object *record, struct o
 			snprintf(error, sizeof(error),
 				 "%s; the unfinished copy %s could not be removed (%s): it is left as image %s (marked unfinished): delete it",
 				 what, spec, strerror(-r), sh->temp_name);
-	} else if (strcmp(record_string(record, "operation"), "purge") == 0) {
+	} else if (!killed && !WIFSIGNALED(status)) {
+		/* The operation ended on its own and said why. */
+		int said_why = canceled || why != STOP_NONE;
+
+		snprintf(error, sizeof(error), "%s%s%s", said_why ? stopped : "",
+			 said_why ? ": " : "", sh->error);
+	} else if (strcmp(operation, "purge") == 0) {
 		snprintf(error, sizeof(error),
 			 "%s before the purge finished: some expired entries of pool %s may be left; purge again",
 			 killed ? stopped : "the task's process died",
@@ -591,7 +665,7 @@ static int supervise(const struct conf *conf, const char *pool, const char *id, 
 		 record_string(record, "operation"), pool);
 
 	status = watch_operation(store, id, record, op_pid, sh, signals, &why, &killed);
-	record_outcome(cluster, record, sh, status, why, killed);
+	record_outcome(cluster, store, id, record, sh, status, why, killed);
 	r = save(store, id, record);
 	log_info("event=task.finished task=%s status=%s error=\"%s\"", id,
 		 record_string(record, "status"), record_string(record, "error"));

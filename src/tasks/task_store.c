@@ -12,6 +12,9 @@
 #include "task_store.h"
 
 #define CANCEL_SUFFIX ".cancel"
+#define DONE_SUFFIX ".done"
+/* The longest of the two, for key buffers. */
+#define KEY_MAX (TASK_ID_LEN + sizeof(CANCEL_SUFFIX))
 /* Omap entries read per round trip when listing a pool's tasks. */
 #define LIST_BATCH 256
 
@@ -93,36 +96,53 @@ int task_store_put(rados_ioctx_t ioctx, const char *id, struct json_object *reco
 	return r;
 }
 
-int task_store_request_cancel(rados_ioctx_t ioctx, const char *id)
+/* Sets "<id><set_suffix>" to "1" unless "<id><unless_suffix>" is there
+ * (then -ECANCELED, from the OSD's compare). */
+static int set_unless(rados_ioctx_t ioctx, const char *id, const char *set_suffix,
+		      const char *unless_suffix)
 {
-	char key[TASK_ID_LEN + sizeof(CANCEL_SUFFIX)];
-	const char *keys[1] = {key}, *vals[1] = {""};
-	size_t lens[1] = {0};
+	char set_key[KEY_MAX], unless_key[KEY_MAX];
+	const char *keys[1] = {set_key}, *vals[1] = {"1"};
+	size_t lens[1] = {1};
 	rados_write_op_t op;
-	int r;
+	int r, cmp = 0;
 
-	snprintf(key, sizeof(key), "%s%s", id, CANCEL_SUFFIX);
+	snprintf(set_key, sizeof(set_key), "%s%s", id, set_suffix);
+	snprintf(unless_key, sizeof(unless_key), "%s%s", id, unless_suffix);
 	op = rados_create_write_op();
 	if (!op)
 		return -ENOMEM;
+	/* A missing key compares as an empty value. */
+	rados_write_op_omap_cmp(op, unless_key, LIBRADOS_CMPXATTR_OP_EQ, "", 0, &cmp);
 	rados_write_op_omap_set(op, keys, vals, lens, 1);
 	r = rados_write_op_operate(op, ioctx, TASK_STORE_OBJECT, NULL, 0);
 	rados_release_write_op(op);
 	return r;
 }
 
+int task_store_request_cancel(rados_ioctx_t ioctx, const char *id)
+{
+	return set_unless(ioctx, id, CANCEL_SUFFIX, DONE_SUFFIX);
+}
+
+int task_store_mark_done(rados_ioctx_t ioctx, const char *id)
+{
+	return set_unless(ioctx, id, DONE_SUFFIX, CANCEL_SUFFIX);
+}
+
 int task_store_remove(rados_ioctx_t ioctx, const char *id)
 {
-	char cancel_key[TASK_ID_LEN + sizeof(CANCEL_SUFFIX)];
-	const char *keys[2] = {id, cancel_key};
+	char cancel_key[KEY_MAX], done_key[KEY_MAX];
+	const char *keys[3] = {id, cancel_key, done_key};
 	rados_write_op_t op;
 	int r;
 
 	snprintf(cancel_key, sizeof(cancel_key), "%s%s", id, CANCEL_SUFFIX);
+	snprintf(done_key, sizeof(done_key), "%s%s", id, DONE_SUFFIX);
 	op = rados_create_write_op();
 	if (!op)
 		return -ENOMEM;
-	rados_write_op_omap_rm_keys(op, keys, 2);
+	rados_write_op_omap_rm_keys(op, keys, 3);
 	r = rados_write_op_operate(op, ioctx, TASK_STORE_OBJECT, NULL, 0);
 	rados_release_write_op(op);
 	return r;
@@ -153,7 +173,7 @@ static int mark_cancel_requested(struct json_object *record)
 
 int task_store_get(rados_ioctx_t ioctx, const char *id, struct json_object **record)
 {
-	char cancel_key[TASK_ID_LEN + sizeof(CANCEL_SUFFIX)];
+	char cancel_key[KEY_MAX];
 	const char *keys[2] = {id, cancel_key};
 	rados_omap_iter_t iter = NULL;
 	rados_read_op_t op;
@@ -192,12 +212,12 @@ int task_store_get(rados_ioctx_t ioctx, const char *id, struct json_object **rec
 	return r;
 }
 
-/* Does key end in ".cancel"? Then *id_len is the length of its id. */
-static int is_cancel_key(const char *key, size_t key_len, size_t *id_len)
+/* Does key end in suffix? Then *id_len is the length of its id. */
+static int has_suffix(const char *key, size_t key_len, const char *suffix, size_t *id_len)
 {
-	size_t suffix_len = strlen(CANCEL_SUFFIX);
+	size_t suffix_len = strlen(suffix);
 
-	if (key_len <= suffix_len || strcmp(key + key_len - suffix_len, CANCEL_SUFFIX) != 0)
+	if (key_len <= suffix_len || memcmp(key + key_len - suffix_len, suffix, suffix_len) != 0)
 		return 0;
 	*id_len = key_len - suffix_len;
 	return 1;
@@ -237,9 +257,12 @@ int task_store_list(rados_ioctx_t ioctx, struct json_object *records)
 				r = -ENOMEM;
 				break;
 			}
+			/* A done mark is no record. */
+			if (has_suffix(key, key_len, DONE_SUFFIX, &id_len))
+				continue;
 			/* "<id>.cancel" sorts right after "<id>": mark the record
 			 * just added. */
-			if (is_cancel_key(key, key_len, &id_len)) {
+			if (has_suffix(key, key_len, CANCEL_SUFFIX, &id_len)) {
 				size_t n = json_object_array_length(records);
 				struct json_object *last =
 					n > first ? json_object_array_get_idx(records, n - 1) : NULL;

@@ -6,7 +6,14 @@
  * value is the task's record, a JSON object. Being in the cluster, a
  * record outlives the process that wrote it and reads the same from every
  * worker and every replica of the service. A cancel request is a second
- * entry, "<id>.cancel", so the runner's own updates never overwrite it. */
+ * entry, "<id>.cancel", so the runner's own updates never overwrite it.
+ *
+ * Which comes first, the cancel or the end of the work, is settled in the
+ * object itself: "<id>.cancel" is only written while "<id>.done" is
+ * absent, and "<id>.done" only while "<id>.cancel" is absent (each one
+ * write operation guarded by an omap compare, which the OSD applies
+ * atomically). So a cancel that was answered 204 always wins over work
+ * that was about to finish, and one that comes after is refused. */
 #ifndef RBD_REST_API_TASK_STORE_H
 #define RBD_REST_API_TASK_STORE_H
 
@@ -49,10 +56,17 @@ int task_store_get(rados_ioctx_t ioctx, const char *id, struct json_object **rec
  * "cancel_requested" marking as task_store_get). */
 int task_store_list(rados_ioctx_t ioctx, struct json_object *records);
 
-/* Asks the runner of task id to stop. */
+/* Asks the runner of task id to stop. -ECANCELED when the task's work
+ * is already done (task_store_mark_done came first): too late. */
 int task_store_request_cancel(rados_ioctx_t ioctx, const char *id);
 
-/* Removes the record of task id and its cancel request. */
+/* Says the work of task id is done, for good: what the runner calls
+ * before it makes its work visible (a copy's rename) or records an
+ * outcome. -ECANCELED when a cancel was requested first: the runner
+ * then undoes what it can and ends the task canceled. Idempotent. */
+int task_store_mark_done(rados_ioctx_t ioctx, const char *id);
+
+/* Removes the record of task id, its cancel request and done mark. */
 int task_store_remove(rados_ioctx_t ioctx, const char *id);
 
 /* The record of task id (the caller's): read from the pool the id names,
