@@ -54,7 +54,15 @@ story ""
 # which the OCI image format has no field for.
 story "the build"
 SECONDS=0
-"${bah[@]}" bud --isolation chroot --pull=never --layers --format docker \
+# The docs stage's npm reaches the registry as this host's npm does: with
+# the CA bundle npm is configured with here, if any (a TLS-intercepting
+# proxy), mounted into the build.
+ca_args=()
+cafile=$(npm config get cafile 2>/dev/null)
+if [ -n "$cafile" ] && [ "$cafile" != null ] && [ -f "$cafile" ]; then
+	ca_args=(--volume "$cafile:/run/npm-ca.crt:ro" --build-arg NPM_CONFIG_CAFILE=/run/npm-ca.crt)
+fi
+"${bah[@]}" bud --isolation chroot --pull=never --layers --format docker "${ca_args[@]}" \
 	-f "$top/docker/Dockerfile" -t "$tag" "$top" >"$work/build.log" 2>&1
 status=$?
 ok "$status" "buildah bud docker/Dockerfile"
