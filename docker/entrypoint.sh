@@ -34,8 +34,10 @@
 #                                  if it exists
 #   RBD_API_RUN_DIR        [/run/rbd-rest-api]  writable: the FastCGI socket,
 #                                  nginx's generated config, pid and temp files
-#   RBD_API_INSTALL_ROOT   [/]     where usr/sbin/rbd-rest-api and
-#                                  etc/nginx/{sites-available,snippets} are (a
+#   RBD_API_INSTALL_ROOT   [/]     where usr/sbin/rbd-rest-api,
+#                                  etc/nginx/{sites-available,snippets} and
+#                                  usr/share/rbd-rest-api/{api-docs.html,
+#                                  swagger-ui/} are (a
 #                                  `make install DESTDIR=` tree, for testing
 #                                  this script outside the image)
 # The daemon's listen, socket_mode and socket_group are set here (the socket
@@ -44,8 +46,9 @@
 # nginx's config is made at start from the project's own files, installed by
 # `make install`: the site (nginx/rbd-rest-api.conf) and the /api/ location
 # (nginx/rbd-rest-api-location.conf), with only their "EDIT" lines rewritten
-# (ports, certificate, htpasswd, socket) as t/lib/nginx.sh does, and the
-# site's port-80 redirect replaced by the health-only location.
+# (ports, certificate, htpasswd, socket, the /api/docs files) as
+# t/lib/nginx.sh does, and the site's port-80 redirect replaced by the
+# health-only location.
 #
 # Signals: TERM or INT stop gracefully (nginx finishes its requests, then
 # the daemon gets TERM and finishes its own, within its shutdown_timeout); a
@@ -115,6 +118,9 @@ load_settings() {
 	bin=$root/usr/sbin/rbd-rest-api
 	site_src=$root/etc/nginx/sites-available/rbd-rest-api.conf
 	snippet_src=$root/etc/nginx/snippets/rbd-rest-api-location.conf
+	# The /api/docs page and Swagger UI's files (docker/Dockerfile).
+	docs_page=$root/usr/share/rbd-rest-api/api-docs.html
+	swagger_ui=$root/usr/share/rbd-rest-api/swagger-ui/
 	[ -x "$bin" ] || die "$bin is missing or not executable (RBD_API_INSTALL_ROOT=${root:-/})"
 
 	# The daemon's keys, from the daemon itself, so this list cannot fall
@@ -253,7 +259,8 @@ ere() {
 render_nginx() {
 	local f listen_prefix=
 	[ -n "$bind" ] && listen_prefix=$bind:
-	for f in "$site_src" "$snippet_src" /etc/nginx/fastcgi_params /etc/nginx/mime.types; do
+	for f in "$site_src" "$snippet_src" "$docs_page" "${swagger_ui}swagger-ui-bundle.js" \
+		/etc/nginx/fastcgi_params /etc/nginx/mime.types; do
 		[ -r "$f" ] || die "missing $f"
 	done
 	mkdir -p "$run_dir" "$nginx_dir/tmp" || die "cannot create $nginx_dir (RBD_API_RUN_DIR must be writable)"
@@ -276,6 +283,10 @@ render_nginx() {
 		"auth_basic_user_file $htpasswd"
 	subst "$nginx_dir/location.conf" fastcgi_pass unix:/run/rbd-rest-api/rbd-rest-api.sock \
 		"fastcgi_pass unix:$socket"
+	subst "$nginx_dir/location.conf" alias /usr/local/share/rbd-rest-api/api-docs.html \
+		"alias $docs_page"
+	subst "$nginx_dir/location.conf" alias /usr/local/lib/rbd-rest-api/npm/node_modules/swagger-ui-dist/ \
+		"alias $swagger_ui"
 
 	cat >"$nginx_dir/health.conf" <<EOF || die "cannot write to $nginx_dir"
 # Written by $prog at start. The plain-HTTP port serves only the health

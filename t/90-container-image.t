@@ -14,7 +14,8 @@
 . "$T_DIR/lib/container.sh"
 
 froms=$(awk -F'\t' '$2 == "FROM" { print $3 }' "$work/instructions" | tr '\n' '|')
-is "$froms" "debian:12-slim AS build|debian:12-slim|" "Dockerfile: two stages on debian:12-slim, the first named build"
+is "$froms" "debian:12-slim AS build|debian:12-slim AS docs|debian:12-slim|" \
+	"Dockerfile: three stages on debian:12-slim, build, docs (Swagger UI) and the runtime"
 
 # --- the build stage, for real: COPY from this tree, WORKDIR and RUN as
 # docker would (sh -c, a clean environment), with / moved to $work/root.
@@ -26,7 +27,7 @@ build_stage() {
 	local stage ins args cwd=$root srcs dest pattern matches m cmd status
 	SECONDS=0
 	while IFS=$'\t' read -r stage ins args; do
-		[ "$stage" = build ] || continue
+		[ "$stage" = build ] || [ "$stage" = docs ] || continue
 		case $ins in
 		WORKDIR)
 			cwd=$root$args
@@ -61,7 +62,7 @@ build_stage() {
 			(cd "$cwd" && env -i PATH="$docker_path" HOME="$work/home" LANG=C.UTF-8 sh -c "$cmd") \
 				</dev/null >>"$work/build.log" 2>&1
 			status=$?
-			printf '%s\tbuild stage: RUN %s... succeeds\n' "$status" "${args:0:60}" >>"$work/build-results"
+			printf '%s\t%s stage: RUN %s... succeeds\n' "$status" "$stage" "${args:0:60}" >>"$work/build-results"
 			;;
 		esac
 	done <"$work/instructions"
@@ -84,6 +85,8 @@ apt_packages() {
 }
 build_packages=$(words "$(apt_packages build)")
 runtime_packages=$(words "$(apt_packages "$runtime")")
+docs_packages=$(words "$(apt_packages docs)")
+is "$docs_packages" "npm ca-certificates" "the docs stage installs npm alone (and the CA list)"
 is "$build_packages" \
 	"build-essential autoconf automake pkg-config libfcgi-dev librados-dev librbd-dev libjson-c-dev" \
 	"the build stage installs the build dependencies"
@@ -102,16 +105,27 @@ mkdir -p "$work/apt"
 apt_opts=(-o "Dir::Cache::pkgcache=$work/apt/pkgcache.bin"
 	-o "Dir::Cache::srcpkgcache=$work/apt/srcpkgcache.bin")
 # shellcheck disable=SC2086  # lists of names
-apt-cache "${apt_opts[@]}" policy $build_packages $runtime_packages >"$work/apt/policy" 2>&1
-for p in $build_packages $runtime_packages; do
+apt-cache "${apt_opts[@]}" policy $build_packages $docs_packages $runtime_packages >"$work/apt/policy" 2>&1
+for p in $build_packages $docs_packages $runtime_packages; do
 	# The package's paragraph: from "NAME:" to the next unindented line.
 	policy=$(awk -v p="$p:" '/^[^ ]/ { on = ($0 == p) } on' "$work/apt/policy")
 	candidate=$(printf '%s\n' "$policy" | awk '/Candidate:/ { print $2 }')
 	[ -n "$candidate" ] && [ "$candidate" != "(none)" ] && [[ $policy == *bookworm* ]]
 	ok $? "apt has $p from Debian 12 (candidate ${candidate:-none})"
 done
-for stage in build runtime; do
-	[ "$stage" = build ] && list=$build_packages || list=$runtime_packages
+for stage in build docs runtime; do
+	case $stage in
+	build) list=$build_packages ;;
+	docs) list=$docs_packages ;;
+	*) list=$runtime_packages ;;
+	esac
+	# Debian's npm conflicts with a nodejs from elsewhere (NodeSource's
+	# provides npm itself): then apt cannot simulate it here, though a
+	# debian:12-slim can install it.
+	if [ "$stage" = docs ] && dpkg-query -W -f='${Version}' nodejs 2>/dev/null | grep -q nodesource; then
+		ok 0 "apt-get install -s of the docs stage's packages # SKIP this host's nodejs is not Debian's"
+		continue
+	fi
 	# shellcheck disable=SC2086  # a list of names
 	out=$(apt-get "${apt_opts[@]}" install -s -q --no-install-recommends $list 2>&1)
 	status=$?
@@ -192,6 +206,17 @@ while read -r src _; do
 	[ -e "$root$src" ]
 	ok $? "build stage made $src (COPY --from=build)"
 done < <(instructions "$runtime" COPY | sed -n 's/^--from=build //p')
+while read -r src _; do
+	[ -e "$root$src" ]
+	ok $? "docs stage made $src (COPY --from=docs)"
+done < <(instructions "$runtime" COPY | sed -n 's/^--from=docs //p')
+pinned=$(jq -r '.dependencies["swagger-ui-dist"]' "$top/npm/package.json")
+got=$(jq -r .version "$root/docs/node_modules/swagger-ui-dist/package.json" 2>/dev/null)
+is "$got" "$pinned" "the docs stage's swagger-ui-dist is the version npm/package.json pins"
+[ -f "$root/docs/node_modules/swagger-ui-dist/swagger-ui-bundle.js" ]
+ok $? "and holds swagger-ui-bundle.js, which nginx/api-docs.html loads"
+[ ! -d "$root/docs/node_modules/@redocly" ] && [ ! -d "$root/docs/node_modules/playwright-core" ]
+ok $? "and none of the test tools (devDependencies)"
 
 # Every library the daemon links comes with the runtime stage's packages
 # (named there, or one of their dependencies).

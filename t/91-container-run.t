@@ -23,6 +23,16 @@ expect_status 200 "HTTPS with basic auth: GET /api/v1/pools"
 is "$(field .Kind)" PoolList "and it lists the cluster's pools"
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/tls/tls.crt" "$https/api/v1/pools")
 is "$code" 401 "HTTPS without credentials: 401"
+# The docs page and Swagger UI's files, behind the same login.
+out=$(curl -s -w ' %{http_code}' --cacert "$work/tls/tls.crt" -u "admin:$password" "$https/api/docs")
+like "$out" 'swagger-ui-bundle\.js.* 200$' "GET /api/docs with basic auth: the Swagger UI page"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/tls/tls.crt" -u "admin:$password" \
+	"$https/api/docs/swagger-ui-bundle.js")
+is "$code" 200 "and the Swagger UI script it loads"
+for path in /api/docs /api/docs/swagger-ui-bundle.js; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/tls/tls.crt" "$https$path")
+	is "$code" 401 "$path without credentials: 401"
+done
 out=$(curl -s -w ' %{http_code}' "$health/api/v1/health")
 like "$out" '^\{"Kind":"Health".*"status":"ok".* 200$' "plain HTTP: /api/v1/health without credentials: 200"
 for path in /api/v1/pools /api/v1/version /api/v1/health/ /; do
@@ -63,7 +73,7 @@ bad=$(grep -E '^[[:space:]]*(pid|[a-z]+_temp_path)[[:space:]]' "$nd/nginx.conf" 
 is "$bad" "" "nginx writes only under the run directory (pid, temp paths)"
 # The project's files, reused: only the EDIT lines differ.
 changed=$(diff "$top/nginx/rbd-rest-api-location.conf" "$nd/location.conf" | grep -c '^>')
-is "$changed" 2 "the /api/ location is the project's snippet with 2 lines changed (htpasswd, socket)"
+is "$changed" 4 "the /api/ location is the project's snippet with 4 lines changed (htpasswd, socket, the docs page and Swagger UI)"
 changed=$(diff "$top/nginx/rbd-rest-api.conf" "$nd/site.conf" | grep -c '^>')
 is "$changed" 6 "the server config is the project's site with 6 lines changed (ports, cert, key, include, health)"
 

@@ -11,6 +11,8 @@
 . "$(dirname "$0")/lib/test-lib.sh"
 # shellcheck source=t/lib/container.sh
 . "$T_DIR/lib/container.sh"
+# shellcheck source=t/lib/debian-base.sh
+. "$T_DIR/lib/debian-base.sh"
 
 for tool in buildah debootstrap; do
 	if ! command -v "$tool" >/dev/null; then
@@ -34,32 +36,8 @@ bah=(buildah --storage-driver overlay)
 story "the Debian 12 base image"
 SECONDS=0
 if ! "${bah[@]}" inspect --type image "$base" >/dev/null 2>&1; then
-	tarball=$cache/debian-12-minbase.tar
-	if [ ! -s "$tarball" ]; then
-		mkdir -p "$cache" "$work/base"
-		debootstrap --variant=minbase bookworm "$work/base" http://deb.debian.org/debian \
-			>"$work/debootstrap.log" 2>&1
-		ok $? "debootstrap --variant=minbase bookworm"
-		# debian:12-slim's sources, in its deb822 form; no package lists.
-		rm -f "$work/base/etc/apt/sources.list"
-		cat >"$work/base/etc/apt/sources.list.d/debian.sources" <<-EOF
-			Types: deb
-			URIs: http://deb.debian.org/debian
-			Suites: bookworm bookworm-updates
-			Components: main
-			Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-			Types: deb
-			URIs: http://deb.debian.org/debian-security
-			Suites: bookworm-security
-			Components: main
-			Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-		EOF
-		rm -rf "$work/base/var/lib/apt/lists/"* "$work/base/var/cache/apt/archives/"*.deb
-		tar -C "$work/base" -cf "$tarball.new" . && mv "$tarball.new" "$tarball"
-		ok $? "the base tarball is cached in $cache"
-		rm -rf "$work/base"
-	fi
+	tarball=$(debian_base_tarball "$cache" "$work/debootstrap.log")
+	ok $? "a Debian 12 minbase root (debootstrap), cached in $cache"
 	ctr=$("${bah[@]}" from scratch) &&
 		"${bah[@]}" add "$ctr" "$tarball" / >/dev/null &&
 		"${bah[@]}" config --cmd /bin/bash "$ctr" &&
@@ -76,7 +54,15 @@ story ""
 # which the OCI image format has no field for.
 story "the build"
 SECONDS=0
-"${bah[@]}" bud --isolation chroot --pull=never --layers --format docker \
+# The docs stage's npm reaches the registry as this host's npm does: with
+# the CA bundle npm is configured with here, if any (a TLS-intercepting
+# proxy), mounted into the build.
+ca_args=()
+cafile=$(npm config get cafile 2>/dev/null)
+if [ -n "$cafile" ] && [ "$cafile" != null ] && [ -f "$cafile" ]; then
+	ca_args=(--volume "$cafile:/run/npm-ca.crt:ro" --build-arg NPM_CONFIG_CAFILE=/run/npm-ca.crt)
+fi
+"${bah[@]}" bud --isolation chroot --pull=never --layers --format docker "${ca_args[@]}" \
 	-f "$top/docker/Dockerfile" -t "$tag" "$top" >"$work/build.log" 2>&1
 status=$?
 ok "$status" "buildah bud docker/Dockerfile"
@@ -138,6 +124,15 @@ RBD_API_URL=https://127.0.0.1:$https_port RBD_API_CACERT=$work/tls/tls.crt RBD_A
 expect_status 201 "an image created through the container's nginx (HTTPS, basic auth)"
 is "$(rbd -c "$CEPH_CONF" info "rbd/$img" --format json 2>/dev/null | jq -r .size)" 8388608 \
 	"and the cluster has it"
+# The docs page: the image's Swagger UI, behind the same login.
+cacert=(--cacert "$work/tls/tls.crt")
+out=$(curl -s -w ' %{http_code}' "${cacert[@]}" -u "admin:$password" "https://127.0.0.1:$https_port/api/docs")
+like "$out" 'swagger-ui-bundle\.js.* 200$' "GET /api/docs with basic auth: the Swagger UI page"
+code=$(curl -s -o /dev/null -w '%{http_code}' "${cacert[@]}" -u "admin:$password" \
+	"https://127.0.0.1:$https_port/api/docs/swagger-ui-bundle.js")
+is "$code" 200 "and the Swagger UI script the image carries"
+code=$(curl -s -o /dev/null -w '%{http_code}' "${cacert[@]}" "https://127.0.0.1:$https_port/api/docs")
+is "$code" 401 "/api/docs without credentials: 401"
 
 # The container's processes: tini, the entrypoint, nginx, the daemon and
 # its workers; none as root.

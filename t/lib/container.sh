@@ -81,6 +81,13 @@ if [ ! -x "$install_root/usr/sbin/rbd-rest-api" ]; then
 	cp "$top/nginx/rbd-rest-api.conf" "$install_root/etc/nginx/sites-available/"
 	cp "$top/nginx/rbd-rest-api-location.conf" "$install_root/etc/nginx/snippets/"
 fi
+# The /api/docs page and Swagger UI, where the image has them (the page
+# from this tree, Swagger UI the copy t/install-deps installed).
+mkdir -p "$install_root/usr/share/rbd-rest-api"
+[ -f "$install_root/usr/share/rbd-rest-api/api-docs.html" ] ||
+	cp "$top/nginx/api-docs.html" "$install_root/usr/share/rbd-rest-api/"
+[ -e "$install_root/usr/share/rbd-rest-api/swagger-ui" ] ||
+	ln -s /usr/local/lib/rbd-rest-api/npm/node_modules/swagger-ui-dist "$install_root/usr/share/rbd-rest-api/swagger-ui"
 as_user=()
 if [ "$(id -u)" = 0 ]; then
 	as_user=(setpriv --reuid="$uid" --regid="$uid" --clear-groups)
