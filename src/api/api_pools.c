@@ -9,10 +9,14 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "api_pools.h"
 #include "ceph.h"
 #include "conf.h"
+#include "json_in.h"
 #include "json_out.h"
 #include "mon.h"
+#include "pool_admin.h"
+#include "pool_trash.h"
 #include "routes.h"
 
 /* Generous for one pool: the mon refuses far less. */
@@ -23,61 +27,207 @@ static int application_names(void *ioctx, char *buf, size_t *len)
 	return rados_application_list(ioctx, buf, len);
 }
 
-/* Fills obj with the Pool fields: name, id, applications, stats. */
-static int pool_json(struct request *req, struct response *resp, const char *pool,
-		     struct json_object *obj)
+/* Copies the unsigned integer key of from (a monitor's or manager's
+ * answer) into to as name; a key the answer lacks is left out. */
+static int copy_u64(struct json_object *to, const char *name, struct json_object *from,
+		    const char *key)
 {
-	struct rados_pool_stat_t stats;
-	struct json_object *apps = NULL, *stat_obj = NULL;
+	struct json_object *value;
+
+	if (!from || !json_object_object_get_ex(from, key, &value) ||
+	    !json_object_is_type(value, json_type_int))
+		return 0;
+	return json_add_u64(to, name, (uint64_t)json_object_get_int64(value));
+}
+
+static int copy_string(struct json_object *to, const char *name, struct json_object *from,
+		       const char *key)
+{
+	const char *value = json_in_get_string(from, key);
+
+	return value ? json_add_string(to, name, value) : 0;
+}
+
+/* type, size, min_size, pg_num, pg_autoscale_mode, crush_rule (and the
+ * erasure-code profile of an erasure-coded pool), as `ceph osd pool get
+ * POOL all` prints them. */
+static int settings_json(struct json_object *obj, struct json_object *settings)
+{
+	int erasure = json_in_get_string(settings, "erasure_code_profile") != NULL;
+	int r;
+
+	r = json_add_string(obj, "type", erasure ? "erasure" : "replicated");
+	if (r == 0 && erasure)
+		r = copy_string(obj, "erasure_code_profile", settings, "erasure_code_profile");
+	if (r == 0)
+		r = copy_u64(obj, "size", settings, "size");
+	if (r == 0)
+		r = copy_u64(obj, "min_size", settings, "min_size");
+	if (r == 0)
+		r = copy_u64(obj, "pg_num", settings, "pg_num");
+	if (r == 0)
+		r = copy_string(obj, "pg_autoscale_mode", settings, "pg_autoscale_mode");
+	if (r == 0)
+		r = copy_string(obj, "crush_rule", settings, "crush_rule");
+	return r;
+}
+
+/* quota {max_bytes, max_objects} from the pool's map entry (the
+ * monitor's, so a PATCH's answer shows the quota just set; the manager's
+ * df may lag behind). */
+static int quota_json(struct json_object *obj, struct json_object *quota)
+{
+	struct json_object *q = json_object_new_object();
+	int r;
+
+	r = q ? copy_u64(q, "max_bytes", quota, "quota_max_bytes") : -ENOMEM;
+	if (r == 0)
+		r = copy_u64(q, "max_objects", quota, "quota_max_objects");
+	if (r == 0)
+		r = json_object_object_add(obj, "quota", q) < 0 ? -ENOMEM : 0;
+	else
+		json_object_put(q);
+	return r;
+}
+
+/* stats: the manager's `df detail` numbers for the pool; when it has none
+ * (not running, or a pool it has not seen yet), what librados counts:
+ * stored and objects, bytes_used the same, no max_avail or percent_used. */
+static int stats_json(struct json_object *obj, struct json_object *usage, rados_ioctx_t ioctx)
+{
+	struct json_object *stats = json_object_new_object(), *value;
+	struct rados_pool_stat_t st;
+	int r;
+
+	if (!stats)
+		return -ENOMEM;
+	if (usage) {
+		r = copy_u64(stats, "stored", usage, "stored");
+		if (r == 0)
+			r = copy_u64(stats, "bytes_used", usage, "bytes_used");
+		if (r == 0)
+			r = copy_u64(stats, "max_avail", usage, "max_avail");
+		if (r == 0 && json_object_object_get_ex(usage, "percent_used", &value))
+			r = json_add_fraction(stats, "percent_used", json_object_get_double(value));
+		if (r == 0)
+			r = copy_u64(stats, "objects", usage, "objects");
+	} else {
+		r = rados_ioctx_pool_stat(ioctx, &st);
+		if (r == 0)
+			r = json_add_u64(stats, "stored", st.num_bytes);
+		if (r == 0)
+			r = json_add_u64(stats, "bytes_used", st.num_bytes);
+		if (r == 0)
+			r = json_add_u64(stats, "objects", st.num_objects);
+	}
+	if (r == 0)
+		r = json_object_object_add(obj, "stats", stats) < 0 ? -ENOMEM : 0;
+	else
+		json_object_put(stats);
+	return r;
+}
+
+static int applications_json(struct json_object *obj, const char *names, size_t len)
+{
+	struct json_object *apps = json_object_new_array();
+	int r = apps ? 0 : -ENOMEM;
+
+	for (size_t off = 0; r == 0 && off < len && names[off]; off += strlen(names + off) + 1)
+		r = json_array_take(apps, json_object_new_string(names + off));
+	if (r == 0)
+		r = json_object_object_add(obj, "applications", apps) < 0 ? -ENOMEM : 0;
+	else
+		json_object_put(apps);
+	return r;
+}
+
+/* What a Pool answer reads about every pool at once: the map's entries
+ * (quotas) and the manager's df. A list reads them once for all its pools;
+ * a df that cannot be read leaves stats to librados (stats_json). */
+struct pools_view {
+	struct json_object *entries;
+	struct json_object *df;
+};
+
+static int pools_view_read(struct response *resp, rados_t cluster, struct pools_view *view)
+{
+	char outs[512];
+	int r;
+
+	view->df = NULL;
+	r = pool_list_read(cluster, &view->entries, outs, sizeof(outs));
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the pools: %s", outs[0] ? outs : strerror(-r));
+	(void)pool_usage_read(cluster, &view->df, outs, sizeof(outs));
+	return 0;
+}
+
+static void pools_view_free(struct pools_view *view)
+{
+	json_object_put(view->entries);
+	json_object_put(view->df);
+}
+
+/* Fills obj with the Pool fields; view as pools_view_read gave it, or
+ * NULL to read it here. */
+static int pool_json(struct request *req, struct response *resp, const char *pool,
+		     const struct pools_view *view, struct json_object *obj)
+{
+	struct json_object *settings = NULL, *entry;
+	struct pools_view own = {NULL, NULL};
 	rados_ioctx_t ioctx;
-	char *names = NULL;
+	rados_t cluster;
+	char *names = NULL, outs[512];
 	size_t len = 0;
 	int r;
 
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
+	cluster = rados_ioctx_get_cluster(ioctx);
 	r = ceph_read_list(application_names, ioctx, &names, &len);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
 				     strerror(-r));
-	r = rados_ioctx_pool_stat(ioctx, &stats);
-	if (r < 0) {
-		response_fail(resp, r, "cannot read the usage of pool %s: %s", pool, strerror(-r));
+	r = pool_settings_read(cluster, pool, &settings, outs, sizeof(outs));
+	if (r == -ENOENT) {
+		response_fail(resp, r, "pool %s does not exist", pool);
 		goto out;
 	}
-	apps = json_object_new_array();
-	stat_obj = json_object_new_object();
-	r = apps && stat_obj ? 0 : -ENOMEM;
-	for (size_t off = 0; r == 0 && off < len && names[off]; off += strlen(names + off) + 1) {
-		struct json_object *name = json_object_new_string(names + off);
-
-		if (!name || json_object_array_add(apps, name) < 0) {
-			json_object_put(name);
-			r = -ENOMEM;
-		}
+	if (r < 0) {
+		response_fail(resp, r, "cannot read the settings of pool %s: %s", pool,
+			      outs[0] ? outs : strerror(-r));
+		goto out;
 	}
-	if (r == 0)
-		r = json_add_name(obj, "name", pool, "pool");
+	if (!view) {
+		r = pools_view_read(resp, cluster, &own);
+		if (r < 0)
+			goto out;
+		view = &own;
+	}
+	entry = pool_list_find(view->entries, pool);
+	if (!entry) {
+		r = response_fail(resp, -ENOENT, "pool %s does not exist", pool);
+		goto out;
+	}
+	r = json_add_name(obj, "name", pool, "pool");
 	if (r == 0)
 		r = json_add_i64(obj, "id", rados_ioctx_get_id(ioctx));
 	if (r == 0)
-		r = json_object_object_add(obj, "applications", apps) < 0 ? -ENOMEM : 0;
-	if (r == 0) {
-		apps = NULL;
-		r = json_add_u64(stat_obj, "bytes_used", stats.num_bytes);
-	}
+		r = applications_json(obj, names, len);
 	if (r == 0)
-		r = json_add_u64(stat_obj, "objects", stats.num_objects);
+		r = settings_json(obj, settings);
 	if (r == 0)
-		r = json_object_object_add(obj, "stats", stat_obj) < 0 ? -ENOMEM : 0;
+		r = quota_json(obj, entry);
 	if (r == 0)
-		stat_obj = NULL;
-	if (r < 0)
+		r = stats_json(obj, pool_usage_find(view->df, pool), ioctx);
+	if (r == -ENOMEM)
 		response_oom(resp);
+	else if (r < 0)
+		response_fail(resp, r, "cannot read the usage of pool %s: %s", pool, strerror(-r));
 out:
-	json_object_put(apps);
-	json_object_put(stat_obj);
+	json_object_put(settings);
+	pools_view_free(&own);
 	free(names);
 	return r;
 }
@@ -85,6 +235,7 @@ out:
 int api_pools_list(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL, *items;
+	struct pools_view view = {NULL, NULL};
 	rados_t cluster;
 	char *names = NULL;
 	size_t len = 0;
@@ -101,6 +252,12 @@ int api_pools_list(struct request *req, struct response *resp)
 	if (r < 0)
 		return response_fail(resp, r, "cannot list pools: %s", strerror(-r));
 
+	/* The map's entries and df once for every pool. */
+	if (detail) {
+		r = pools_view_read(resp, cluster, &view);
+		if (r < 0)
+			goto out;
+	}
 	body = json_list_envelope("PoolList", &items);
 	if (!body) {
 		r = response_oom(resp);
@@ -114,7 +271,7 @@ int api_pools_list(struct request *req, struct response *resp)
 			r = response_oom(resp);
 			goto out;
 		}
-		r = detail ? pool_json(req, resp, names + off, item)
+		r = detail ? pool_json(req, resp, names + off, &view, item)
 			   : json_add_name(item, "name", names + off, "pool");
 		/* A pool deleted between the list and its detail is skipped. */
 		if (r == -ENOENT && detail) {
@@ -132,24 +289,30 @@ int api_pools_list(struct request *req, struct response *resp)
 	r = 0;
 out:
 	json_object_put(body);
+	pools_view_free(&view);
 	free(names);
 	return r;
 }
 
-int api_pool_get(struct request *req, struct response *resp)
+int api_respond_pool(struct request *req, struct response *resp, const char *pool, int status)
 {
 	struct json_object *body = json_envelope("Pool");
 	int r;
 
 	if (!body)
 		return response_oom(resp);
-	r = pool_json(req, resp, request_capture(req, "pool"), body);
+	r = pool_json(req, resp, pool, NULL, body);
 	if (r < 0) {
 		json_object_put(body);
 		return r;
 	}
-	response_json(resp, 200, body);
+	response_json(resp, status, body);
 	return 0;
+}
+
+int api_pool_get(struct request *req, struct response *resp)
+{
+	return api_respond_pool(req, resp, request_capture(req, "pool"), 200);
 }
 
 /* Builds and sends one mon command on pool; the monitor's status text
@@ -191,7 +354,7 @@ static const struct field_spec pool_create_fields[] = {
 
 int api_pool_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *extra = NULL, *created;
+	struct json_object *body = NULL, *extra = NULL;
 	char outs[512], undo[512], encoded[ENCODED_NAME_MAX];
 	rados_ioctx_t ioctx;
 	rados_t cluster;
@@ -250,6 +413,11 @@ int api_pool_create(struct request *req, struct response *resp)
 		r = rbd_pool_init(ioctx, false);
 		snprintf(outs, sizeof(outs), "rbd pool init: %s", strerror(-r));
 	}
+	/* So that removals still work once a quota is reached. */
+	if (r == 0) {
+		r = pool_trash_prepare(ioctx);
+		snprintf(outs, sizeof(outs), "making its trash object: %s", strerror(-r));
+	}
 	if (r < 0) {
 		/* Nothing half-made: a pool that is not ready for RBD goes away. */
 		int undone = delete_pool(cluster, pool, undo, sizeof(undo));
@@ -263,18 +431,10 @@ int api_pool_create(struct request *req, struct response *resp)
 		goto out;
 	}
 
-	created = json_envelope("Pool");
-	if (!created) {
-		r = response_oom(resp);
+	r = api_respond_pool(req, resp, pool, 201);
+	if (r < 0)
 		goto out;
-	}
-	r = pool_json(req, resp, pool, created);
-	if (r < 0) {
-		json_object_put(created);
-		goto out;
-	}
 	percent_encode_segment(pool, encoded, sizeof(encoded));
-	response_json(resp, 201, created);
 	response_set_location(resp, "/api/v1/pools/%s", encoded);
 out:
 	json_object_put(body);

@@ -113,6 +113,8 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/pools/{pool}", NULL, api_pool_get, VERB_READ, POOL, "read pools"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}", "confirm", api_pool_delete, VERB_POOLS, POOL,
 	 "delete pools"},
+	{HTTP_PATCH, "/api/v1/pools/{pool}", NULL, api_pool_patch, VERB_POOLS, POOL,
+	 "change pools"},
 
 	IMAGE_ROUTES("/api/v1/pools/{pool}/images"),
 	IMAGE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images"),

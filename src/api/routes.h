@@ -23,6 +23,7 @@ int api_pools_list(struct request *req, struct response *resp);
 int api_pool_create(struct request *req, struct response *resp);
 int api_pool_get(struct request *req, struct response *resp);
 int api_pool_delete(struct request *req, struct response *resp);
+int api_pool_patch(struct request *req, struct response *resp);
 
 int api_images_list(struct request *req, struct response *resp);
 int api_image_create(struct request *req, struct response *resp);

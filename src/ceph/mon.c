@@ -26,6 +26,34 @@ int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t out
 	return r;
 }
 
+int mon_command_json(rados_t cluster, struct json_object *cmd, struct json_object **reply,
+		     char *outs, size_t outslen)
+{
+	const char *text = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN);
+	char *outbuf = NULL, *status = NULL;
+	size_t outbuf_len = 0, status_len = 0;
+	int r;
+
+	*reply = NULL;
+	if (!text)
+		return -ENOMEM;
+	r = rados_mon_command(cluster, &text, 1, "", 0, &outbuf, &outbuf_len, &status,
+			      &status_len);
+	snprintf(outs, outslen, "%.*s", (int)status_len, status ? status : "");
+	if (r == 0) {
+		struct json_tokener *tok = json_tokener_new();
+
+		if (tok) {
+			*reply = json_tokener_parse_ex(tok, outbuf ? outbuf : "", (int)outbuf_len);
+			json_tokener_free(tok);
+		}
+		r = !tok ? -ENOMEM : *reply ? 0 : -EBADMSG;
+	}
+	rados_buffer_free(outbuf);
+	rados_buffer_free(status);
+	return r;
+}
+
 void mgr_reply_free(struct mgr_reply *reply)
 {
 	free(reply->out);

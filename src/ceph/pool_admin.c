@@ -1,0 +1,164 @@
+/* pool_admin.c - pool settings, usage and quota (see pool_admin.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_in.h"
+#include "json_out.h"
+#include "mon.h"
+#include "pool_admin.h"
+
+/* {"prefix": prefix, "pool": pool[, "var": var], "format": "json"} to
+ * the monitor, its answer parsed into *reply. */
+static int pool_query(rados_t cluster, const char *prefix, const char *pool, const char *var,
+		      struct json_object **reply, char *outs, size_t outslen)
+{
+	struct json_object *cmd = json_object_new_object();
+	int r;
+
+	*reply = NULL;
+	r = cmd ? json_add_string(cmd, "prefix", prefix) : -ENOMEM;
+	if (r == 0)
+		r = json_add_string(cmd, "pool", pool);
+	if (r == 0 && var)
+		r = json_add_string(cmd, "var", var);
+	if (r == 0)
+		r = json_add_string(cmd, "format", "json");
+	if (r == 0)
+		r = mon_command_json(cluster, cmd, reply, outs, outslen);
+	else if (outslen)
+		outs[0] = '\0';
+	json_object_put(cmd);
+	return r;
+}
+
+int pool_settings_read(rados_t cluster, const char *pool, struct json_object **settings, char *outs,
+		       size_t outslen)
+{
+	return pool_query(cluster, "osd pool get", pool, "all", settings, outs, outslen);
+}
+
+int pool_list_read(rados_t cluster, struct json_object **pools, char *outs, size_t outslen)
+{
+	struct json_object *cmd = json_object_new_object();
+	int r;
+
+	*pools = NULL;
+	r = cmd ? json_add_string(cmd, "prefix", "osd pool ls") : -ENOMEM;
+	if (r == 0)
+		r = json_add_string(cmd, "detail", "detail");
+	if (r == 0)
+		r = json_add_string(cmd, "format", "json");
+	if (r == 0)
+		r = mon_command_json(cluster, cmd, pools, outs, outslen);
+	json_object_put(cmd);
+	return r;
+}
+
+struct json_object *pool_list_find(struct json_object *pools, const char *pool)
+{
+	const char *name;
+
+	if (!pools || !json_object_is_type(pools, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(pools); i++) {
+		name = json_in_get_string(json_object_array_get_idx(pools, i), "pool_name");
+		if (name && strcmp(name, pool) == 0)
+			return json_object_array_get_idx(pools, i);
+	}
+	return NULL;
+}
+
+int pool_usage_read(rados_t cluster, struct json_object **df, char *outs, size_t outslen)
+{
+	struct json_object *cmd = json_object_new_object();
+	int r;
+
+	*df = NULL;
+	r = cmd ? json_add_string(cmd, "prefix", "df") : -ENOMEM;
+	if (r == 0)
+		r = json_add_string(cmd, "detail", "detail");
+	if (r == 0)
+		r = json_add_string(cmd, "format", "json");
+	if (r == 0)
+		r = mon_command_json(cluster, cmd, df, outs, outslen);
+	json_object_put(cmd);
+	return r;
+}
+
+struct json_object *pool_usage_find(struct json_object *df, const char *pool)
+{
+	struct json_object *pools, *item, *name, *stats;
+
+	if (!df || !json_object_object_get_ex(df, "pools", &pools) ||
+	    !json_object_is_type(pools, json_type_array))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(pools); i++) {
+		item = json_object_array_get_idx(pools, i);
+		if (json_object_object_get_ex(item, "name", &name) &&
+		    json_object_is_type(name, json_type_string) &&
+		    strcmp(json_object_get_string(name), pool) == 0 &&
+		    json_object_object_get_ex(item, "stats", &stats))
+			return stats;
+	}
+	return NULL;
+}
+
+/* {"prefix": prefix, "pool": pool, key: value, ...} to the monitor. */
+static int pool_command(rados_t cluster, const char *prefix, const char *pool,
+			const char *const *args, int sure, char *outs, size_t outslen)
+{
+	struct json_object *cmd = json_object_new_object();
+	int r;
+
+	r = cmd ? json_add_string(cmd, "prefix", prefix) : -ENOMEM;
+	if (r == 0)
+		r = json_add_string(cmd, "pool", pool);
+	for (size_t i = 0; r == 0 && args[i]; i += 2)
+		r = json_add_string(cmd, args[i], args[i + 1]);
+	if (r == 0 && sure)
+		r = json_add_bool(cmd, "yes_i_really_mean_it", 1);
+	if (r == 0)
+		r = mon_command(cluster, cmd, outs, outslen);
+	else if (outslen)
+		outs[0] = '\0';
+	json_object_put(cmd);
+	return r;
+}
+
+int pool_setting_change(rados_t cluster, const char *pool, const char *var, const char *value,
+			char *outs, size_t outslen)
+{
+	const char *args[] = {"var", var, "val", value, NULL};
+
+	return pool_command(cluster, "osd pool set", pool, args, 1, outs, outslen);
+}
+
+int pool_quota_change(rados_t cluster, const char *pool, const char *field, uint64_t value,
+		      char *outs, size_t outslen)
+{
+	char text[24];
+	const char *args[] = {"field", field, "val", text, NULL};
+
+	snprintf(text, sizeof(text), "%" PRIu64, value);
+	return pool_command(cluster, "osd pool set-quota", pool, args, 0, outs, outslen);
+}
+
+int pool_conf_u64(rados_t cluster, const char *option, uint64_t *value)
+{
+	char text[32], *end;
+	int r;
+
+	r = rados_conf_get(cluster, option, text, sizeof(text));
+	if (r < 0)
+		return r;
+	errno = 0;
+	*value = strtoull(text, &end, 10);
+	if (errno || end == text || *end)
+		return -EINVAL;
+	return 0;
+}
