@@ -14,11 +14,15 @@ expect_status 201 "create a pool"
 rbd create "$pool/data" --size 16M >/dev/null 2>&1
 rbd bench --io-type write --io-size 1M --io-total 4M "$pool/data" >/dev/null 2>&1
 
-# The manager's statistics reach `ceph df` within a second or two.
-df_stats() { ceph df detail -f json 2>/dev/null | jq -c --arg p "$pool" '.pools[] | select(.name == $p) | .stats'; }
+# The manager's statistics reach `ceph df` within a second or two, PG by
+# PG: wait until they hold the 4 MiB and stay put.
+df_stats() { ceph df detail -f json 2>/dev/null | jq -c --arg p "$pool" '.pools[] | select(.name == $p) | .stats | del(.rd, .rd_bytes, .wr, .wr_bytes)'; }
+last=
 for i in $(seq 40); do
-	[ "$(df_stats | jq .objects)" -ge 5 ] 2>/dev/null && break
-	sleep 0.25
+	now=$(df_stats)
+	[ "$(printf '%s' "$now" | jq .stored)" -ge 4194304 ] 2>/dev/null && [ "$now" = "$last" ] && break
+	last=$now
+	sleep 0.5
 done
 
 story "a Pool shows what ceph osd pool get, get-quota and df detail print"
@@ -48,6 +52,7 @@ is "$(field ".Items[] | select(.name == \"$pool\") | \"\(.size) \(.pg_num) \(.qu
 	"the detailed list says the same"
 
 # Bad input: a 400 naming the field, before the monitor is asked.
+story ""
 settings() { ceph osd pool get "$pool" all -f json 2>/dev/null; ceph osd pool get-quota "$pool" -f json 2>/dev/null; }
 before=$(settings)
 bad() {  # BODY FIELD-REGEX WHAT
@@ -139,6 +144,56 @@ is "$(field .quota.max_objects)" 999 "a quota set with the ceph CLI shows"
 story "authorization: pool changes are the verb pools"
 api PATCH "/api/v1/pools/$pool" '{"pg_autoscale_mode":"on"}' -u "$RBD_API_VIEWER"
 is "$STATUS" 403 "a viewer may not change a pool"
+
+story "a pool's RBD defaults: what rbd config pool ls lists, set and removed"
+api GET "/api/v1/pools/$pool/config"
+expect_status 200 "read them"
+is "$(field .Kind)" PoolConfig "a PoolConfig"
+is "$(field '.options | keys | length')" "$(rbd config pool ls "$pool" --format json | jq length)" \
+	"every option rbd config pool ls lists"
+is "$(field '.options.rbd_default_order + " " + .sources.rbd_default_order')" \
+	"$(rbd config pool get "$pool" rbd_default_order 2>/dev/null || rbd config pool ls "$pool" --format json | jq -r '.[] | select(.name == "rbd_default_order") | .value') config" \
+	"rbd_default_order from the configuration"
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_default_features":"layering,exclusive-lock","rbd_default_order":23,"rbd_cache":false}}'
+expect_status 200 "set three defaults"
+is "$(field '[.options.rbd_default_features, .options.rbd_default_order, .options.rbd_cache, .sources.rbd_default_order] | join(" ")')" \
+	"layering,exclusive-lock 23 false pool" "the answer shows them, from the pool"
+is "$(rbd config pool get "$pool" rbd_default_features) $(rbd config pool get "$pool" rbd_default_order)" \
+	"layering,exclusive-lock 23" "rbd config pool get agrees"
+api POST "/api/v1/pools/$pool/images" '{"name":"defaults","size":"16M"}'
+expect_status 201 "an image made without features or order"
+is "$(field '(.features | join(",")) + " " + (.order | tostring)')" "layering,exclusive-lock 23" \
+	"gets the pool's defaults"
+api DELETE "/api/v1/pools/$pool/images/defaults"
+
+story "the QoS of a pool is a view of the same overrides"
+api PUT "/api/v1/pools/$pool/qos" '{"rbd_qos_iops_limit":100}'
+expect_status 200 "a QoS limit through /qos"
+api GET "/api/v1/pools/$pool/config"
+is "$(field '.options.rbd_qos_iops_limit + " " + .sources.rbd_qos_iops_limit')" "100 pool" "shows in /config"
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_qos_iops_limit":null}}'
+expect_status 200 "removed through /config"
+api GET "/api/v1/pools/$pool/qos"
+is "$(field '"\(.limits.rbd_qos_iops_limit) \(.sources.rbd_qos_iops_limit)"')" "0 config" "gone from /qos"
+
+before=$(rbd config pool ls "$pool" --format json)
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_default_order":22,"rbd_no_such_option":1}}'
+expect_error 400 BadRequest 'unknown option "rbd_no_such_option" in field "options"' "an unknown option"
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_default_order":22,"rbd_cache":"sometimes"}}'
+expect_error 400 BadRequest 'option "rbd_cache" in field "options": librbd refuses the value "sometimes"; nothing changed' \
+	"a value librbd refuses"
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_default_order":22,"rbd_default_features":"layering,bogus"}}'
+expect_error 400 BadRequest 'option "rbd_default_features" .* refuses the value "layering,bogus"' "an unknown feature"
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_default_order":[22]}}'
+expect_error 400 BadRequest 'option "rbd_default_order" in field "options" must be a string, an integer, a boolean or null' \
+	"a value of the wrong JSON type"
+api PUT "/api/v1/pools/$pool/config" '{"options":{}}'
+expect_error 400 BadRequest 'field "options" is empty' "no options"
+api PUT "/api/v1/pools/$pool/config" '{"rbd_default_order":22}'
+expect_error 400 BadRequest 'unknown field "rbd_default_order"' "options outside \"options\""
+is "$(rbd config pool ls "$pool" --format json)" "$before" "none of them changed anything (rbd config pool ls)"
+api PUT "/api/v1/pools/$pool/config" '{"options":{"rbd_default_order":22}}' -u "$RBD_API_VIEWER"
+is "$STATUS" 403 "a viewer may not change them"
 
 # The quota story. The monitor flags a pool full a second or two after
 # the manager reports it over its quota, and clears the flag as late.

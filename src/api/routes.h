@@ -78,6 +78,8 @@ int api_image_qos_get(struct request *req, struct response *resp);
 int api_image_qos_put(struct request *req, struct response *resp);
 int api_pool_qos_get(struct request *req, struct response *resp);
 int api_pool_qos_put(struct request *req, struct response *resp);
+int api_pool_config_get(struct request *req, struct response *resp);
+int api_pool_config_put(struct request *req, struct response *resp);
 
 /* api_migration.c */
 int api_migration_prepare(struct request *req, struct response *resp);
