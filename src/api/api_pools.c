@@ -18,6 +18,7 @@
 #include "pool_admin.h"
 #include "pool_trash.h"
 #include "routes.h"
+#include "text_list.h"
 
 /* Generous for one pool: the mon refuses far less. */
 #define PG_NUM_MAX 32768
@@ -349,25 +350,120 @@ static int delete_pool(rados_t cluster, const char *pool, char *outs, size_t out
 static const struct field_spec pool_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"pg_num", FIELD_UINT, 0},
+	{"type", FIELD_STRING, 0},
+	{"erasure_code_profile", FIELD_NAME, 0},
 	{NULL, 0, 0},
 };
+
+/* What a new pool needs before RBD may use it: the rbd application; for
+ * a replicated pool, `rbd pool init` and the trash object removals need
+ * at a quota (pool_trash.h); for an erasure-coded one, which can only
+ * hold image data (no omap: an image's header stays in a replicated
+ * pool, with data_pool naming this one), overwrites. On failure, outs
+ * says what failed. */
+static int prepare_for_rbd(struct request *req, struct response *resp, rados_t cluster,
+			   const char *pool, int erasure, char *outs, size_t outslen)
+{
+	struct json_object *extra = json_object_new_object();
+	rados_ioctx_t ioctx;
+	char said[400];
+	int r;
+
+	outs[0] = '\0';
+	if (erasure) {
+		r = pool_setting_change(cluster, pool, "allow_ec_overwrites", "true", said,
+					sizeof(said));
+		if (r < 0) {
+			snprintf(outs, outslen, "allowing overwrites: %s", said[0] ? said : strerror(-r));
+			json_object_put(extra);
+			return r;
+		}
+	}
+	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
+	if (r == 0)
+		r = pool_mon_command(cluster, "osd pool application enable", pool, extra, said,
+				     sizeof(said));
+	else
+		json_object_put(extra);
+	if (r < 0) {
+		snprintf(outs, outslen, "enabling the rbd application: %s",
+			 said[0] ? said : strerror(-r));
+		return r;
+	}
+	if (erasure)
+		return 0;
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r == 0) {
+		r = rbd_pool_init(ioctx, false);
+		if (r < 0)
+			snprintf(outs, outslen, "rbd pool init: %s", strerror(-r));
+	}
+	/* So that removals still work once a quota is reached. */
+	if (r == 0) {
+		r = pool_trash_prepare(ioctx);
+		if (r < 0)
+			snprintf(outs, outslen, "making its trash object: %s", strerror(-r));
+	}
+	return r;
+}
+
+/* 400 naming the profiles there are when profile is not one of them. */
+static int require_ec_profile(struct response *resp, rados_t cluster, const char *profile)
+{
+	struct json_object *names = NULL;
+	struct text_list known;
+	char outs[512], text[1024];
+	int found = 0, r;
+
+	r = pool_ec_profiles_read(cluster, &names, outs, sizeof(outs));
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the erasure-code profiles: %s",
+				     outs[0] ? outs : strerror(-r));
+	text_list_init(&known, text, sizeof(text));
+	for (size_t i = 0; json_object_is_type(names, json_type_array) &&
+			   i < json_object_array_length(names);
+	     i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+
+		found |= name && strcmp(name, profile) == 0;
+		text_list_add(&known, "%s", name ? name : "");
+	}
+	json_object_put(names);
+	if (found)
+		return 0;
+	return response_fail(resp, -EINVAL,
+			     "field \"erasure_code_profile\": the cluster has no profile \"%s\" (it has: %s); make one with ceph osd erasure-code-profile set",
+			     profile, text_list_finish(&known));
+}
 
 int api_pool_create(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL, *extra = NULL;
 	char outs[512], undo[512], encoded[ENCODED_NAME_MAX];
-	rados_ioctx_t ioctx;
+	const char *pool, *type = "replicated", *profile = NULL;
 	rados_t cluster;
-	const char *pool;
 	uint64_t pg_num = 0;
-	int has_pg_num;
+	int has_pg_num, erasure;
 	int r;
 
 	r = api_body(req, resp, pool_create_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "name", &pool);
+	json_in_string(body, "type", &type);
+	json_in_string(body, "erasure_code_profile", &profile);
 	has_pg_num = json_in_u64(body, "pg_num", &pg_num) == 0;
+	erasure = strcmp(type, "erasure") == 0;
+	if (!erasure && strcmp(type, "replicated") != 0) {
+		r = response_fail(resp, -EINVAL,
+				  "field \"type\" must be replicated or erasure, not \"%s\"", type);
+		goto out;
+	}
+	if (profile && !erasure) {
+		r = response_fail(resp, -EINVAL,
+				  "field \"erasure_code_profile\" is for \"type\": \"erasure\" only");
+		goto out;
+	}
 	if (has_pg_num && (pg_num < 1 || pg_num > PG_NUM_MAX)) {
 		r = response_fail(resp, -EINVAL, "field \"pg_num\" must be from 1 to %d, not %llu",
 				  PG_NUM_MAX, (unsigned long long)pg_num);
@@ -376,8 +472,24 @@ int api_pool_create(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		goto out;
+	/* The monitor's words for a profile it lacks ("no 'plugin' entry in
+	 * the erasure_code_profile {}") would not say which. */
+	if (profile) {
+		r = require_ec_profile(resp, cluster, profile);
+		if (r < 0)
+			goto out;
+	}
 	extra = json_object_new_object();
-	if (!extra || (has_pg_num && json_add_i64(extra, "pg_num", (int64_t)pg_num) < 0)) {
+	r = extra ? 0 : -ENOMEM;
+	if (r == 0 && has_pg_num)
+		r = json_add_i64(extra, "pg_num", (int64_t)pg_num);
+	if (r == 0 && erasure)
+		r = json_add_string(extra, "pool_type", "erasure");
+	/* Without a profile the monitor takes the cluster's default one
+	 * (osd_pool_default_erasure_code_profile). */
+	if (r == 0 && profile)
+		r = json_add_string(extra, "erasure_code_profile", profile);
+	if (r < 0) {
 		json_object_put(extra);
 		r = response_oom(resp);
 		goto out;
@@ -400,24 +512,7 @@ int api_pool_create(struct request *req, struct response *resp)
 	 * of the same name. */
 	api_pools_changed(req);
 
-	extra = json_object_new_object();
-	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
-	if (r == 0)
-		r = pool_mon_command(cluster, "osd pool application enable", pool, extra, outs,
-				     sizeof(outs));
-	else
-		json_object_put(extra);
-	if (r == 0)
-		r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r == 0) {
-		r = rbd_pool_init(ioctx, false);
-		snprintf(outs, sizeof(outs), "rbd pool init: %s", strerror(-r));
-	}
-	/* So that removals still work once a quota is reached. */
-	if (r == 0) {
-		r = pool_trash_prepare(ioctx);
-		snprintf(outs, sizeof(outs), "making its trash object: %s", strerror(-r));
-	}
+	r = prepare_for_rbd(req, resp, cluster, pool, erasure, outs, sizeof(outs));
 	if (r < 0) {
 		/* Nothing half-made: a pool that is not ready for RBD goes away. */
 		int undone = delete_pool(cluster, pool, undo, sizeof(undo));

@@ -73,6 +73,22 @@ struct json_object *pool_list_find(struct json_object *pools, const char *pool)
 	return NULL;
 }
 
+int pool_ec_profiles_read(rados_t cluster, struct json_object **names, char *outs,
+			  size_t outslen)
+{
+	struct json_object *cmd = json_object_new_object();
+	int r;
+
+	*names = NULL;
+	r = cmd ? json_add_string(cmd, "prefix", "osd erasure-code-profile ls") : -ENOMEM;
+	if (r == 0)
+		r = json_add_string(cmd, "format", "json");
+	if (r == 0)
+		r = mon_command_json(cluster, cmd, names, outs, outslen);
+	json_object_put(cmd);
+	return r;
+}
+
 int pool_usage_read(rados_t cluster, struct json_object **df, char *outs, size_t outslen)
 {
 	struct json_object *cmd = json_object_new_object();

@@ -28,6 +28,11 @@ int pool_list_read(rados_t cluster, struct json_object **pools, char *outs, size
  * it. Borrowed from pools. */
 struct json_object *pool_list_find(struct json_object *pools, const char *pool);
 
+/* `osd erasure-code-profile ls` as JSON: an array of the profiles'
+ * names. */
+int pool_ec_profiles_read(rados_t cluster, struct json_object **names, char *outs,
+			  size_t outslen);
+
 /* `df detail` as JSON (the monitor answers from the manager's
  * statistics), for every pool at once. */
 int pool_usage_read(rados_t cluster, struct json_object **df, char *outs, size_t outslen);

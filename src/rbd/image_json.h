@@ -13,7 +13,9 @@
  * straight from its header (image_header.h). */
 struct image_facts {
 	char id[64];
-	char prefix[RBD_MAX_BLOCK_NAME_SIZE];   /* block_name_prefix */
+	/* block_name_prefix: "rbd_data.<pool id>.<id>" with a data pool,
+	 * longer than librbd's RBD_MAX_BLOCK_NAME_SIZE (24) */
+	char prefix[64];
 	uint64_t size, object_size, num_objects;
 	int order;
 	int format;                              /* 1 or 2 */
