@@ -208,7 +208,6 @@ int api_pool_patch(struct request *req, struct response *resp)
 	struct pool_patch patch;
 	rados_ioctx_t ioctx;
 	rados_t cluster;
-	char outs[512];
 	int r;
 
 	r = api_body(req, resp, pool_patch_fields, &body);
@@ -219,16 +218,9 @@ int api_pool_patch(struct request *req, struct response *resp)
 		goto out;
 	cluster = rados_ioctx_get_cluster(ioctx);
 	/* The current size, for min_size; also a 404 before anything else. */
-	r = pool_settings_read(cluster, pool, &settings, outs, sizeof(outs));
-	if (r == -ENOENT) {
-		response_fail(resp, r, "pool %s does not exist", pool);
+	r = api_pool_settings(resp, cluster, pool, &settings);
+	if (r < 0)
 		goto out;
-	}
-	if (r < 0) {
-		response_fail(resp, r, "cannot read the settings of pool %s: %s", pool,
-			      outs[0] ? outs : strerror(-r));
-		goto out;
-	}
 	r = parse_patch(resp, cluster, body, settings, &patch);
 	if (r < 0)
 		goto out;

@@ -169,6 +169,21 @@ static void pools_view_free(struct pools_view *view)
 	json_object_put(view->df);
 }
 
+int api_pool_settings(struct response *resp, rados_t cluster, const char *pool,
+		      struct json_object **settings)
+{
+	char outs[512];
+	int r;
+
+	r = pool_settings_read(cluster, pool, settings, outs, sizeof(outs));
+	if (r == -ENOENT)
+		return response_fail(resp, r, "pool %s does not exist", pool);
+	if (r < 0)
+		return response_fail(resp, r, "cannot read the settings of pool %s: %s", pool,
+				     outs[0] ? outs : strerror(-r));
+	return 0;
+}
+
 /* Fills obj with the Pool fields; view as pools_view_read gave it, or
  * NULL to read it here. */
 static int pool_json(struct request *req, struct response *resp, const char *pool,
@@ -178,7 +193,7 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	struct pools_view own = {NULL, NULL};
 	rados_ioctx_t ioctx;
 	rados_t cluster;
-	char *names = NULL, outs[512];
+	char *names = NULL;
 	size_t len = 0;
 	int r;
 
@@ -190,16 +205,9 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
 				     strerror(-r));
-	r = pool_settings_read(cluster, pool, &settings, outs, sizeof(outs));
-	if (r == -ENOENT) {
-		response_fail(resp, r, "pool %s does not exist", pool);
+	r = api_pool_settings(resp, cluster, pool, &settings);
+	if (r < 0)
 		goto out;
-	}
-	if (r < 0) {
-		response_fail(resp, r, "cannot read the settings of pool %s: %s", pool,
-			      outs[0] ? outs : strerror(-r));
-		goto out;
-	}
 	if (!view) {
 		r = pools_view_read(resp, cluster, &own);
 		if (r < 0)

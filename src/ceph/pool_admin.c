@@ -12,22 +12,32 @@
 #include "mon.h"
 #include "pool_admin.h"
 
-/* {"prefix": prefix, "pool": pool[, "var": var], "format": "json"} to
- * the monitor, its answer parsed into *reply. */
-static int pool_query(rados_t cluster, const char *prefix, const char *pool, const char *var,
-		      struct json_object **reply, char *outs, size_t outslen)
+/* {"prefix": prefix, key: value, ...} from args (key, value, ...,
+ * NULL); NULL when out of memory. */
+static struct json_object *command(const char *prefix, const char *const *args)
 {
 	struct json_object *cmd = json_object_new_object();
 	int r;
 
-	*reply = NULL;
 	r = cmd ? json_add_string(cmd, "prefix", prefix) : -ENOMEM;
+	for (size_t i = 0; r == 0 && args[i]; i += 2)
+		r = json_add_string(cmd, args[i], args[i + 1]);
 	if (r == 0)
-		r = json_add_string(cmd, "pool", pool);
-	if (r == 0 && var)
-		r = json_add_string(cmd, "var", var);
-	if (r == 0)
-		r = json_add_string(cmd, "format", "json");
+		return cmd;
+	json_object_put(cmd);
+	return NULL;
+}
+
+/* A read: the command with "format": "json", its answer parsed into
+ * *reply. */
+static int query(rados_t cluster, const char *prefix, const char *const *args,
+		 struct json_object **reply, char *outs, size_t outslen)
+{
+	struct json_object *cmd = command(prefix, args);
+	int r;
+
+	*reply = NULL;
+	r = cmd ? json_add_string(cmd, "format", "json") : -ENOMEM;
 	if (r == 0)
 		r = mon_command_json(cluster, cmd, reply, outs, outslen);
 	else if (outslen)
@@ -39,24 +49,16 @@ static int pool_query(rados_t cluster, const char *prefix, const char *pool, con
 int pool_settings_read(rados_t cluster, const char *pool, struct json_object **settings, char *outs,
 		       size_t outslen)
 {
-	return pool_query(cluster, "osd pool get", pool, "all", settings, outs, outslen);
+	const char *args[] = {"pool", pool, "var", "all", NULL};
+
+	return query(cluster, "osd pool get", args, settings, outs, outslen);
 }
 
 int pool_list_read(rados_t cluster, struct json_object **pools, char *outs, size_t outslen)
 {
-	struct json_object *cmd = json_object_new_object();
-	int r;
+	const char *args[] = {"detail", "detail", NULL};
 
-	*pools = NULL;
-	r = cmd ? json_add_string(cmd, "prefix", "osd pool ls") : -ENOMEM;
-	if (r == 0)
-		r = json_add_string(cmd, "detail", "detail");
-	if (r == 0)
-		r = json_add_string(cmd, "format", "json");
-	if (r == 0)
-		r = mon_command_json(cluster, cmd, pools, outs, outslen);
-	json_object_put(cmd);
-	return r;
+	return query(cluster, "osd pool ls", args, pools, outs, outslen);
 }
 
 struct json_object *pool_list_find(struct json_object *pools, const char *pool)
@@ -76,34 +78,16 @@ struct json_object *pool_list_find(struct json_object *pools, const char *pool)
 int pool_ec_profiles_read(rados_t cluster, struct json_object **names, char *outs,
 			  size_t outslen)
 {
-	struct json_object *cmd = json_object_new_object();
-	int r;
+	const char *args[] = {NULL};
 
-	*names = NULL;
-	r = cmd ? json_add_string(cmd, "prefix", "osd erasure-code-profile ls") : -ENOMEM;
-	if (r == 0)
-		r = json_add_string(cmd, "format", "json");
-	if (r == 0)
-		r = mon_command_json(cluster, cmd, names, outs, outslen);
-	json_object_put(cmd);
-	return r;
+	return query(cluster, "osd erasure-code-profile ls", args, names, outs, outslen);
 }
 
 int pool_usage_read(rados_t cluster, struct json_object **df, char *outs, size_t outslen)
 {
-	struct json_object *cmd = json_object_new_object();
-	int r;
+	const char *args[] = {"detail", "detail", NULL};
 
-	*df = NULL;
-	r = cmd ? json_add_string(cmd, "prefix", "df") : -ENOMEM;
-	if (r == 0)
-		r = json_add_string(cmd, "detail", "detail");
-	if (r == 0)
-		r = json_add_string(cmd, "format", "json");
-	if (r == 0)
-		r = mon_command_json(cluster, cmd, df, outs, outslen);
-	json_object_put(cmd);
-	return r;
+	return query(cluster, "df", args, df, outs, outslen);
 }
 
 struct json_object *pool_usage_find(struct json_object *df, const char *pool)
@@ -128,14 +112,10 @@ struct json_object *pool_usage_find(struct json_object *df, const char *pool)
 static int pool_command(rados_t cluster, const char *prefix, const char *pool,
 			const char *const *args, int sure, char *outs, size_t outslen)
 {
-	struct json_object *cmd = json_object_new_object();
+	struct json_object *cmd = command(prefix, args);
 	int r;
 
-	r = cmd ? json_add_string(cmd, "prefix", prefix) : -ENOMEM;
-	if (r == 0)
-		r = json_add_string(cmd, "pool", pool);
-	for (size_t i = 0; r == 0 && args[i]; i += 2)
-		r = json_add_string(cmd, args[i], args[i + 1]);
+	r = cmd ? json_add_string(cmd, "pool", pool) : -ENOMEM;
 	if (r == 0 && sure)
 		r = json_add_bool(cmd, "yes_i_really_mean_it", 1);
 	if (r == 0)
