@@ -75,6 +75,16 @@ expect_error 400 BadRequest 'field "erasure_code_profile" is for "type": "erasur
 	"a profile for a replicated pool"
 is "$(ceph osd pool ls)" "$pools_before" "none of them made a pool"
 
+story "an erasure-coded pool under PATCH: a quota yes, another size no"
+call PATCH /api/v1/pools/ecdata '{"quota":{"max_bytes":"1G"}}'
+is "$STATUS" 200 "a quota on the EC pool"
+is "$(field .quota.max_bytes)" 1073741824 "shows"
+call PATCH /api/v1/pools/ecdata '{"size":4}'
+is "$STATUS" 400 "a size other than k+m"
+like "$(field .message)" "pool ecdata: nothing changed: the monitor refused to set size: .*erasure" \
+	"the monitor's words"
+is "$(ceph osd pool get ecdata size -f json | jq .size)" 3 "the size is unchanged"
+
 story "a replicated pool as before, by type too"
 call POST /api/v1/pools '{"name":"rep","type":"replicated","pg_num":8}'
 is "$STATUS" 201 "type replicated"

@@ -191,6 +191,10 @@ static int apply(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 		done_text(patch, i, done, sizeof(done));
 		if (r == -ENOENT)
 			return response_fail(resp, r, "pool %s does not exist", pool);
+		/* "can not change the size of an erasure-coded pool": a
+		 * request this pool cannot take, not a fault of the service. */
+		if (r == -EOPNOTSUPP)
+			r = -EINVAL;
 		return response_fail(resp, r, "pool %s: %s%s%sthe monitor refused to set %s: %s%s",
 				     pool, i ? "changed " : "nothing changed: ", done,
 				     i ? ", but " : "", c->var, outs[0] ? outs : strerror(-r),
