@@ -68,7 +68,7 @@ like "$BODY" 'allow_pool_delete = false' "saying which setting"
 # The least-privilege user the README documents can do everything.
 user=rbdapi-$$
 keyring=$(dirname "$CEPH_CONF")/ceph.client.$user.keyring
-ceph auth get-or-create "client.$user" mon 'profile rbd, allow command "osd pool create", allow command "osd pool application enable", allow command "osd pool delete"' \
+ceph auth get-or-create "client.$user" mon 'profile rbd, allow command "osd pool create", allow command "osd pool application enable", allow command "osd pool delete", allow command "osd pool set", allow command "osd pool set-quota"' \
 	osd 'profile rbd' mgr 'profile rbd, allow command "progress json"' -o "$keyring" 2>/dev/null
 extra_daemon leastpriv ceph_id="$user" keyring="$keyring"
 for i in $(seq 30); do

@@ -22,6 +22,7 @@
 #include "api_image_features.h"
 #include "image_idle.h"
 #include "image_list.h"
+#include "pool_trash.h"
 #include "json_out.h"
 #include "text_list.h"
 #include "routes.h"
@@ -465,6 +466,13 @@ int api_image_delete(struct request *req, struct response *resp)
 	 * entry left behind by an interrupted delete. The manager cannot
 	 * queue an image it cannot open, so with ?async=true too that
 	 * cleanup (quick: there is no data) happens here, answering 204/404. */
+	/* librbd records a removal in the trash first; in a pool at its
+	 * quota, only when the trash object exists already (pool_trash.h). */
+	r = pool_trash_prepare(ioctx);
+	if (r == -EDQUOT || r == -ENOSPC)
+		return response_fail(resp, r,
+				     "deleting image %s failed: Ceph cannot record a removal in pool %s while it is %s: librbd first moves the image to the pool's trash, whose object does not exist yet and cannot be created now; nothing was deleted",
+				     ref.spec, ref.pool, r == -EDQUOT ? "at its quota" : "full");
 	r = rbd_remove(ioctx, ref.name);
 	switch (r) {
 	case 0:

@@ -9,11 +9,16 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "api_pools.h"
 #include "ceph.h"
 #include "conf.h"
+#include "json_in.h"
 #include "json_out.h"
 #include "mon.h"
+#include "pool_admin.h"
+#include "pool_trash.h"
 #include "routes.h"
+#include "text_list.h"
 
 /* Generous for one pool: the mon refuses far less. */
 #define PG_NUM_MAX 32768
@@ -23,13 +28,171 @@ static int application_names(void *ioctx, char *buf, size_t *len)
 	return rados_application_list(ioctx, buf, len);
 }
 
-/* Fills obj with the Pool fields: name, id, applications, stats. */
-static int pool_json(struct request *req, struct response *resp, const char *pool,
-		     struct json_object *obj)
+/* Copies the unsigned integer key of from (a monitor's or manager's
+ * answer) into to as name; a key the answer lacks is left out. */
+static int copy_u64(struct json_object *to, const char *name, struct json_object *from,
+		    const char *key)
 {
-	struct rados_pool_stat_t stats;
-	struct json_object *apps = NULL, *stat_obj = NULL;
+	struct json_object *value;
+
+	if (!from || !json_object_object_get_ex(from, key, &value) ||
+	    !json_object_is_type(value, json_type_int))
+		return 0;
+	return json_add_u64(to, name, (uint64_t)json_object_get_int64(value));
+}
+
+static int copy_string(struct json_object *to, const char *name, struct json_object *from,
+		       const char *key)
+{
+	const char *value = json_in_get_string(from, key);
+
+	return value ? json_add_string(to, name, value) : 0;
+}
+
+/* type, size, min_size, pg_num, pg_autoscale_mode, crush_rule (and the
+ * erasure-code profile of an erasure-coded pool), as `ceph osd pool get
+ * POOL all` prints them. */
+static int settings_json(struct json_object *obj, struct json_object *settings)
+{
+	int erasure = json_in_get_string(settings, "erasure_code_profile") != NULL;
+	int r;
+
+	r = json_add_string(obj, "type", erasure ? "erasure" : "replicated");
+	if (r == 0 && erasure)
+		r = copy_string(obj, "erasure_code_profile", settings, "erasure_code_profile");
+	if (r == 0)
+		r = copy_u64(obj, "size", settings, "size");
+	if (r == 0)
+		r = copy_u64(obj, "min_size", settings, "min_size");
+	if (r == 0)
+		r = copy_u64(obj, "pg_num", settings, "pg_num");
+	if (r == 0)
+		r = copy_string(obj, "pg_autoscale_mode", settings, "pg_autoscale_mode");
+	if (r == 0)
+		r = copy_string(obj, "crush_rule", settings, "crush_rule");
+	return r;
+}
+
+/* quota {max_bytes, max_objects} from the pool's map entry (the
+ * monitor's, so a PATCH's answer shows the quota just set; the manager's
+ * df may lag behind). */
+static int quota_json(struct json_object *obj, struct json_object *quota)
+{
+	struct json_object *q = json_object_new_object();
+	int r;
+
+	r = q ? copy_u64(q, "max_bytes", quota, "quota_max_bytes") : -ENOMEM;
+	if (r == 0)
+		r = copy_u64(q, "max_objects", quota, "quota_max_objects");
+	if (r == 0)
+		r = json_object_object_add(obj, "quota", q) < 0 ? -ENOMEM : 0;
+	else
+		json_object_put(q);
+	return r;
+}
+
+/* stats: the manager's `df detail` numbers for the pool; when it has none
+ * (not running, or a pool it has not seen yet), what librados counts:
+ * stored and objects, bytes_used the same, no max_avail or percent_used. */
+static int stats_json(struct json_object *obj, struct json_object *usage, rados_ioctx_t ioctx)
+{
+	struct json_object *stats = json_object_new_object(), *value;
+	struct rados_pool_stat_t st;
+	int r;
+
+	if (!stats)
+		return -ENOMEM;
+	if (usage) {
+		r = copy_u64(stats, "stored", usage, "stored");
+		if (r == 0)
+			r = copy_u64(stats, "bytes_used", usage, "bytes_used");
+		if (r == 0)
+			r = copy_u64(stats, "max_avail", usage, "max_avail");
+		if (r == 0 && json_object_object_get_ex(usage, "percent_used", &value))
+			r = json_add_fraction(stats, "percent_used", json_object_get_double(value));
+		if (r == 0)
+			r = copy_u64(stats, "objects", usage, "objects");
+	} else {
+		r = rados_ioctx_pool_stat(ioctx, &st);
+		if (r == 0)
+			r = json_add_u64(stats, "stored", st.num_bytes);
+		if (r == 0)
+			r = json_add_u64(stats, "bytes_used", st.num_bytes);
+		if (r == 0)
+			r = json_add_u64(stats, "objects", st.num_objects);
+	}
+	if (r == 0)
+		r = json_object_object_add(obj, "stats", stats) < 0 ? -ENOMEM : 0;
+	else
+		json_object_put(stats);
+	return r;
+}
+
+static int applications_json(struct json_object *obj, const char *names, size_t len)
+{
+	struct json_object *apps = json_object_new_array();
+	int r = apps ? 0 : -ENOMEM;
+
+	for (size_t off = 0; r == 0 && off < len && names[off]; off += strlen(names + off) + 1)
+		r = json_array_take(apps, json_object_new_string(names + off));
+	if (r == 0)
+		r = json_object_object_add(obj, "applications", apps) < 0 ? -ENOMEM : 0;
+	else
+		json_object_put(apps);
+	return r;
+}
+
+/* What a Pool answer reads about every pool at once: the map's entries
+ * (quotas) and the manager's df. A list reads them once for all its pools;
+ * a df that cannot be read leaves stats to librados (stats_json). */
+struct pools_view {
+	struct json_object *entries;
+	struct json_object *df;
+};
+
+static int pools_view_read(struct response *resp, rados_t cluster, struct pools_view *view)
+{
+	char outs[512];
+	int r;
+
+	view->df = NULL;
+	r = pool_list_read(cluster, &view->entries, outs, sizeof(outs));
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the pools: %s", outs[0] ? outs : strerror(-r));
+	(void)pool_usage_read(cluster, &view->df, outs, sizeof(outs));
+	return 0;
+}
+
+static void pools_view_free(struct pools_view *view)
+{
+	json_object_put(view->entries);
+	json_object_put(view->df);
+}
+
+int api_pool_settings(struct response *resp, rados_t cluster, const char *pool,
+		      struct json_object **settings)
+{
+	char outs[512];
+	int r;
+
+	r = pool_settings_read(cluster, pool, settings, outs, sizeof(outs));
+	if (r == -ENOENT)
+		return response_fail(resp, r, "pool %s does not exist", pool);
+	if (r < 0)
+		return response_fail(resp, r, "cannot read the settings of pool %s: %s", pool,
+				     outs[0] ? outs : strerror(-r));
+	return 0;
+}
+
+/* Fills obj with the Pool fields; view as pools_view_read gave it, or
+ * NULL to read it here. */
+static int pool_json(struct request *req, struct response *resp, const char *pool,
+		     const struct pools_view *view, struct json_object *obj)
+{
+	struct json_object *settings = NULL, *entry;
+	struct pools_view own = {NULL, NULL};
 	rados_ioctx_t ioctx;
+	rados_t cluster;
 	char *names = NULL;
 	size_t len = 0;
 	int r;
@@ -37,47 +200,43 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
+	cluster = rados_ioctx_get_cluster(ioctx);
 	r = ceph_read_list(application_names, ioctx, &names, &len);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
 				     strerror(-r));
-	r = rados_ioctx_pool_stat(ioctx, &stats);
-	if (r < 0) {
-		response_fail(resp, r, "cannot read the usage of pool %s: %s", pool, strerror(-r));
+	r = api_pool_settings(resp, cluster, pool, &settings);
+	if (r < 0)
+		goto out;
+	if (!view) {
+		r = pools_view_read(resp, cluster, &own);
+		if (r < 0)
+			goto out;
+		view = &own;
+	}
+	entry = pool_list_find(view->entries, pool);
+	if (!entry) {
+		r = response_fail(resp, -ENOENT, "pool %s does not exist", pool);
 		goto out;
 	}
-	apps = json_object_new_array();
-	stat_obj = json_object_new_object();
-	r = apps && stat_obj ? 0 : -ENOMEM;
-	for (size_t off = 0; r == 0 && off < len && names[off]; off += strlen(names + off) + 1) {
-		struct json_object *name = json_object_new_string(names + off);
-
-		if (!name || json_object_array_add(apps, name) < 0) {
-			json_object_put(name);
-			r = -ENOMEM;
-		}
-	}
-	if (r == 0)
-		r = json_add_name(obj, "name", pool, "pool");
+	r = json_add_name(obj, "name", pool, "pool");
 	if (r == 0)
 		r = json_add_i64(obj, "id", rados_ioctx_get_id(ioctx));
 	if (r == 0)
-		r = json_object_object_add(obj, "applications", apps) < 0 ? -ENOMEM : 0;
-	if (r == 0) {
-		apps = NULL;
-		r = json_add_u64(stat_obj, "bytes_used", stats.num_bytes);
-	}
+		r = applications_json(obj, names, len);
 	if (r == 0)
-		r = json_add_u64(stat_obj, "objects", stats.num_objects);
+		r = settings_json(obj, settings);
 	if (r == 0)
-		r = json_object_object_add(obj, "stats", stat_obj) < 0 ? -ENOMEM : 0;
+		r = quota_json(obj, entry);
 	if (r == 0)
-		stat_obj = NULL;
-	if (r < 0)
+		r = stats_json(obj, pool_usage_find(view->df, pool), ioctx);
+	if (r == -ENOMEM)
 		response_oom(resp);
+	else if (r < 0)
+		response_fail(resp, r, "cannot read the usage of pool %s: %s", pool, strerror(-r));
 out:
-	json_object_put(apps);
-	json_object_put(stat_obj);
+	json_object_put(settings);
+	pools_view_free(&own);
 	free(names);
 	return r;
 }
@@ -85,6 +244,7 @@ out:
 int api_pools_list(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL, *items;
+	struct pools_view view = {NULL, NULL};
 	rados_t cluster;
 	char *names = NULL;
 	size_t len = 0;
@@ -101,6 +261,12 @@ int api_pools_list(struct request *req, struct response *resp)
 	if (r < 0)
 		return response_fail(resp, r, "cannot list pools: %s", strerror(-r));
 
+	/* The map's entries and df once for every pool. */
+	if (detail) {
+		r = pools_view_read(resp, cluster, &view);
+		if (r < 0)
+			goto out;
+	}
 	body = json_list_envelope("PoolList", &items);
 	if (!body) {
 		r = response_oom(resp);
@@ -114,7 +280,7 @@ int api_pools_list(struct request *req, struct response *resp)
 			r = response_oom(resp);
 			goto out;
 		}
-		r = detail ? pool_json(req, resp, names + off, item)
+		r = detail ? pool_json(req, resp, names + off, &view, item)
 			   : json_add_name(item, "name", names + off, "pool");
 		/* A pool deleted between the list and its detail is skipped. */
 		if (r == -ENOENT && detail) {
@@ -132,24 +298,30 @@ int api_pools_list(struct request *req, struct response *resp)
 	r = 0;
 out:
 	json_object_put(body);
+	pools_view_free(&view);
 	free(names);
 	return r;
 }
 
-int api_pool_get(struct request *req, struct response *resp)
+int api_respond_pool(struct request *req, struct response *resp, const char *pool, int status)
 {
 	struct json_object *body = json_envelope("Pool");
 	int r;
 
 	if (!body)
 		return response_oom(resp);
-	r = pool_json(req, resp, request_capture(req, "pool"), body);
+	r = pool_json(req, resp, pool, NULL, body);
 	if (r < 0) {
 		json_object_put(body);
 		return r;
 	}
-	response_json(resp, 200, body);
+	response_json(resp, status, body);
 	return 0;
+}
+
+int api_pool_get(struct request *req, struct response *resp)
+{
+	return api_respond_pool(req, resp, request_capture(req, "pool"), 200);
 }
 
 /* Builds and sends one mon command on pool; the monitor's status text
@@ -186,25 +358,120 @@ static int delete_pool(rados_t cluster, const char *pool, char *outs, size_t out
 static const struct field_spec pool_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"pg_num", FIELD_UINT, 0},
+	{"type", FIELD_STRING, 0},
+	{"erasure_code_profile", FIELD_NAME, 0},
 	{NULL, 0, 0},
 };
 
+/* What a new pool needs before RBD may use it: the rbd application; for
+ * a replicated pool, `rbd pool init` and the trash object removals need
+ * at a quota (pool_trash.h); for an erasure-coded one, which can only
+ * hold image data (no omap: an image's header stays in a replicated
+ * pool, with data_pool naming this one), overwrites. On failure, outs
+ * says what failed. */
+static int prepare_for_rbd(struct request *req, struct response *resp, rados_t cluster,
+			   const char *pool, int erasure, char *outs, size_t outslen)
+{
+	struct json_object *extra = json_object_new_object();
+	rados_ioctx_t ioctx;
+	char said[400];
+	int r;
+
+	outs[0] = '\0';
+	if (erasure) {
+		r = pool_setting_change(cluster, pool, "allow_ec_overwrites", "true", said,
+					sizeof(said));
+		if (r < 0) {
+			snprintf(outs, outslen, "allowing overwrites: %s", said[0] ? said : strerror(-r));
+			json_object_put(extra);
+			return r;
+		}
+	}
+	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
+	if (r == 0)
+		r = pool_mon_command(cluster, "osd pool application enable", pool, extra, said,
+				     sizeof(said));
+	else
+		json_object_put(extra);
+	if (r < 0) {
+		snprintf(outs, outslen, "enabling the rbd application: %s",
+			 said[0] ? said : strerror(-r));
+		return r;
+	}
+	if (erasure)
+		return 0;
+	r = api_ioctx(req, resp, pool, "", &ioctx);
+	if (r == 0) {
+		r = rbd_pool_init(ioctx, false);
+		if (r < 0)
+			snprintf(outs, outslen, "rbd pool init: %s", strerror(-r));
+	}
+	/* So that removals still work once a quota is reached. */
+	if (r == 0) {
+		r = pool_trash_prepare(ioctx);
+		if (r < 0)
+			snprintf(outs, outslen, "making its trash object: %s", strerror(-r));
+	}
+	return r;
+}
+
+/* 400 naming the profiles there are when profile is not one of them. */
+static int require_ec_profile(struct response *resp, rados_t cluster, const char *profile)
+{
+	struct json_object *names = NULL;
+	struct text_list known;
+	char outs[512], text[1024];
+	int found = 0, r;
+
+	r = pool_ec_profiles_read(cluster, &names, outs, sizeof(outs));
+	if (r < 0)
+		return response_fail(resp, r, "cannot list the erasure-code profiles: %s",
+				     outs[0] ? outs : strerror(-r));
+	text_list_init(&known, text, sizeof(text));
+	for (size_t i = 0; json_object_is_type(names, json_type_array) &&
+			   i < json_object_array_length(names);
+	     i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+
+		found |= name && strcmp(name, profile) == 0;
+		text_list_add(&known, "%s", name ? name : "");
+	}
+	json_object_put(names);
+	if (found)
+		return 0;
+	return response_fail(resp, -EINVAL,
+			     "field \"erasure_code_profile\": the cluster has no profile \"%s\" (it has: %s); make one with ceph osd erasure-code-profile set",
+			     profile, text_list_finish(&known));
+}
+
 int api_pool_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *extra = NULL, *created;
+	struct json_object *body = NULL, *extra = NULL;
 	char outs[512], undo[512], encoded[ENCODED_NAME_MAX];
-	rados_ioctx_t ioctx;
+	const char *pool, *type = "replicated", *profile = NULL;
 	rados_t cluster;
-	const char *pool;
 	uint64_t pg_num = 0;
-	int has_pg_num;
+	int has_pg_num, erasure;
 	int r;
 
 	r = api_body(req, resp, pool_create_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "name", &pool);
+	json_in_string(body, "type", &type);
+	json_in_string(body, "erasure_code_profile", &profile);
 	has_pg_num = json_in_u64(body, "pg_num", &pg_num) == 0;
+	erasure = strcmp(type, "erasure") == 0;
+	if (!erasure && strcmp(type, "replicated") != 0) {
+		r = response_fail(resp, -EINVAL,
+				  "field \"type\" must be replicated or erasure, not \"%s\"", type);
+		goto out;
+	}
+	if (profile && !erasure) {
+		r = response_fail(resp, -EINVAL,
+				  "field \"erasure_code_profile\" is for \"type\": \"erasure\" only");
+		goto out;
+	}
 	if (has_pg_num && (pg_num < 1 || pg_num > PG_NUM_MAX)) {
 		r = response_fail(resp, -EINVAL, "field \"pg_num\" must be from 1 to %d, not %llu",
 				  PG_NUM_MAX, (unsigned long long)pg_num);
@@ -213,8 +480,24 @@ int api_pool_create(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		goto out;
+	/* The monitor's words for a profile it lacks ("no 'plugin' entry in
+	 * the erasure_code_profile {}") would not say which. */
+	if (profile) {
+		r = require_ec_profile(resp, cluster, profile);
+		if (r < 0)
+			goto out;
+	}
 	extra = json_object_new_object();
-	if (!extra || (has_pg_num && json_add_i64(extra, "pg_num", (int64_t)pg_num) < 0)) {
+	r = extra ? 0 : -ENOMEM;
+	if (r == 0 && has_pg_num)
+		r = json_add_i64(extra, "pg_num", (int64_t)pg_num);
+	if (r == 0 && erasure)
+		r = json_add_string(extra, "pool_type", "erasure");
+	/* Without a profile the monitor takes the cluster's default one
+	 * (osd_pool_default_erasure_code_profile). */
+	if (r == 0 && profile)
+		r = json_add_string(extra, "erasure_code_profile", profile);
+	if (r < 0) {
 		json_object_put(extra);
 		r = response_oom(resp);
 		goto out;
@@ -237,19 +520,7 @@ int api_pool_create(struct request *req, struct response *resp)
 	 * of the same name. */
 	api_pools_changed(req);
 
-	extra = json_object_new_object();
-	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
-	if (r == 0)
-		r = pool_mon_command(cluster, "osd pool application enable", pool, extra, outs,
-				     sizeof(outs));
-	else
-		json_object_put(extra);
-	if (r == 0)
-		r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r == 0) {
-		r = rbd_pool_init(ioctx, false);
-		snprintf(outs, sizeof(outs), "rbd pool init: %s", strerror(-r));
-	}
+	r = prepare_for_rbd(req, resp, cluster, pool, erasure, outs, sizeof(outs));
 	if (r < 0) {
 		/* Nothing half-made: a pool that is not ready for RBD goes away. */
 		int undone = delete_pool(cluster, pool, undo, sizeof(undo));
@@ -263,18 +534,10 @@ int api_pool_create(struct request *req, struct response *resp)
 		goto out;
 	}
 
-	created = json_envelope("Pool");
-	if (!created) {
-		r = response_oom(resp);
+	r = api_respond_pool(req, resp, pool, 201);
+	if (r < 0)
 		goto out;
-	}
-	r = pool_json(req, resp, pool, created);
-	if (r < 0) {
-		json_object_put(created);
-		goto out;
-	}
 	percent_encode_segment(pool, encoded, sizeof(encoded));
-	response_json(resp, 201, created);
 	response_set_location(resp, "/api/v1/pools/%s", encoded);
 out:
 	json_object_put(body);

@@ -4,7 +4,9 @@
  * stored where Ceph itself stores overrides, so `rbd config image ls` and
  * `rbd config pool get` show what this API sets:
  *   - per image as image metadata "conf_<option>" (`rbd config image set`),
- *   - per pool as pool metadata "conf_<option>" (`rbd config pool set`).
+ *   - per pool as pool metadata "conf_<option>" (`rbd config pool set`),
+ *     the same keys as a pool's RBD defaults (api_pool_config.c), through
+ *     one mechanism (rbd/config_options.h).
  * An image override wins over a pool one, which wins over the Ceph
  * configuration. An explicit 0 is an override too ("unlimited", even if
  * the pool says otherwise), so a PUT of null removes an override instead.
@@ -22,6 +24,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "config_options.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -87,16 +90,6 @@ static int parse_put(struct request *req, struct response *resp, struct json_obj
 	return 0;
 }
 
-static const char *source_name(rbd_config_source_t source)
-{
-	switch (source) {
-	case RBD_CONFIG_SOURCE_IMAGE: return "image";
-	case RBD_CONFIG_SOURCE_POOL: return "pool";
-	case RBD_CONFIG_SOURCE_CONFIG: return "config";
-	}
-	return "config";
-}
-
 /* Fills body's "limits" (effective value per key) and "sources" (where
  * each comes from) from librbd's option list. */
 static int add_limits(struct json_object *body, const rbd_config_option_t *options, int count)
@@ -124,7 +117,7 @@ static int add_limits(struct json_object *body, const rbd_config_option_t *optio
 		}
 		r = json_add_u64(limits, key, value);
 		if (r == 0)
-			r = json_add_string(sources, key, source_name(source));
+			r = json_add_string(sources, key, config_source_name(source));
 	}
 	if (r < 0) {
 		json_object_put(limits);
@@ -134,48 +127,6 @@ static int add_limits(struct json_object *body, const rbd_config_option_t *optio
 	json_object_object_add(body, "limits", limits);
 	json_object_object_add(body, "sources", sources);
 	return 0;
-}
-
-/* librbd's option lists, for an image or a pool, grown until they fit. */
-static int list_options(rbd_image_t image, rados_ioctx_t ioctx, rbd_config_option_t **options,
-			int *count)
-{
-	int max = 128;
-	int r;
-
-	*options = NULL;
-	for (;;) {
-		rbd_config_option_t *bigger = realloc(*options, (size_t)max * sizeof(**options));
-
-		if (!bigger) {
-			free(*options);
-			*options = NULL;
-			return -ENOMEM;
-		}
-		*options = bigger;
-		r = image ? rbd_config_image_list(image, *options, &max)
-			  : rbd_config_pool_list(ioctx, *options, &max);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(*options);
-		*options = NULL;
-		return r;
-	}
-	*count = max;
-	return 0;
-}
-
-static void free_options(rbd_image_t image, rbd_config_option_t *options, int count)
-{
-	if (!options)
-		return;
-	if (image)
-		rbd_config_image_list_cleanup(options, count);
-	else
-		rbd_config_pool_list_cleanup(options, count);
-	free(options);
 }
 
 /* The QoS resource of an image, answered with status. */
@@ -199,10 +150,10 @@ static int respond_image_qos(struct response *resp, rados_ioctx_t ioctx,
 		return r;
 	}
 	/* librbd reads the pool's and the image's overrides afresh here. */
-	r = list_options(image, NULL, &options, &count);
+	r = config_options_list(image, NULL, &options, &count);
 	if (r == 0)
 		r = add_limits(body, options, count);
-	free_options(image, options, count);
+	config_options_free(image, options, count);
 	rbd_close(image);
 	if (r < 0) {
 		json_object_put(body);
@@ -224,10 +175,10 @@ static int respond_pool_qos(struct response *resp, rados_ioctx_t ioctx, const ch
 		json_object_put(body);
 		return response_oom(resp);
 	}
-	r = list_options(NULL, ioctx, &options, &count);
+	r = config_options_list(NULL, ioctx, &options, &count);
 	if (r == 0)
 		r = add_limits(body, options, count);
-	free_options(NULL, options, count);
+	config_options_free(NULL, options, count);
 	if (r < 0) {
 		json_object_put(body);
 		return response_fail_errno(resp, r, "reading the configuration of pool %s failed",
@@ -327,7 +278,7 @@ int api_pool_qos_put(struct request *req, struct response *resp)
 	const char *pool = request_capture(req, "pool");
 	struct qos_change changes[QOS_KEYS];
 	struct json_object *body = NULL;
-	char key[64], value[24], done[512];
+	char value[24], done[512];
 	rados_ioctx_t ioctx;
 	size_t nchanges;
 	int r;
@@ -339,12 +290,8 @@ int api_pool_qos_put(struct request *req, struct response *resp)
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < nchanges; i++) {
-		snprintf(key, sizeof(key), CONF_PREFIX "%s", changes[i].key);
 		snprintf(value, sizeof(value), "%" PRIu64, changes[i].value);
-		r = changes[i].clear ? rbd_pool_metadata_remove(ioctx, key)
-				     : rbd_pool_metadata_set(ioctx, key, value);
-		if (r == -ENOENT && changes[i].clear)
-			r = 0;
+		r = config_pool_override(ioctx, changes[i].key, changes[i].clear ? NULL : value);
 		if (r < 0) {
 			response_fail_errno(resp, r, "%ssetting %s on pool %s failed",
 					    applied_before(changes, i, done, sizeof(done)),

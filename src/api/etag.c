@@ -105,6 +105,32 @@ out:
 	return r;
 }
 
+/* The text of body without its "stats" member, into *owned: usage moves
+ * by itself (a pool's bytes and objects as clients write), and a tag is
+ * for telling whether what a client may change has changed. NULL when
+ * out of memory. */
+static const char *text_without_stats(struct json_object *body, size_t *len, char **owned)
+{
+	struct json_object *copy = json_object_new_object();
+	const char *text = NULL;
+
+	if (!copy)
+		return NULL;
+	json_object_object_foreach(body, key, value)
+	{
+		if (strcmp(key, "stats") != 0 &&
+		    json_object_object_add(copy, key, json_object_get(value)) < 0)
+			goto out;
+	}
+	text = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN);
+	*owned = text ? strdup(text) : NULL;
+	text = *owned;
+	*len = text ? strlen(text) : 0;
+out:
+	json_object_put(copy);
+	return text;
+}
+
 /* The tag of a 200 answer about the object req names. */
 static int make_tag(struct request *req, struct response *resp, char tag[ETAG_MAX + 1])
 {
@@ -121,7 +147,11 @@ static int make_tag(struct request *req, struct response *resp, char tag[ETAG_MA
 		body = resp->text;
 		len = strlen(body);
 	} else {
-		body = resp->body ? response_json_text(resp, &len, &owned) : "";
+		if (resp->body && json_object_is_type(resp->body, json_type_object) &&
+		    json_object_object_get_ex(resp->body, "stats", NULL))
+			body = text_without_stats(resp->body, &len, &owned);
+		else
+			body = resp->body ? response_json_text(resp, &len, &owned) : "";
 		if (!body)
 			return -ENOMEM;
 		if (!resp->body)

@@ -1,6 +1,7 @@
 /* etag.h - entity tags and conditional requests, for every route at once.
  *
- * A single resource's tag is a fingerprint of its answer's body and of
+ * A single resource's tag is a fingerprint of its answer's body (but for
+ * a "stats" member: a pool's usage moves by itself) and of
  * what the cluster versions about it: for anything under an image, the
  * image's id and the version of its header object, which every change of
  * the image bumps (resize, features, snapshots, metadata, locks) whoever

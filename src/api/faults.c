@@ -15,6 +15,7 @@
 #include "faults.h"
 #include "json_in.h"
 #include "log.h"
+#include "router.h"
 
 /* The errno of an error answer, 0 when there is none. */
 static int answer_errno(const struct response *resp)
@@ -147,6 +148,7 @@ static int describe_quota_pools(struct json_object *dump, struct text *t)
 	for (size_t i = 0; i < json_object_array_length(pools); i++) {
 		const char *name, *names;
 		uint64_t max_bytes = 0, max_objects = 0;
+		char encoded[ENCODED_NAME_MAX];
 
 		pool = json_object_array_get_idx(pools, i);
 		if (!json_object_object_get_ex(pool, "flags_names", &flags))
@@ -164,7 +166,9 @@ static int describe_quota_pools(struct json_object *dump, struct text *t)
 			text_add(t, "max_bytes %" PRIu64 "%s", max_bytes, max_objects ? ", " : "");
 		if (max_objects)
 			text_add(t, "max_objects %" PRIu64, max_objects);
-		text_add(t, ")");
+		percent_encode_segment(name ? name : "", encoded, sizeof(encoded));
+		text_add(t, "): raise it with PATCH /api/v1/pools/%s {\"quota\": {\"%s\": ...}}",
+			 encoded, max_bytes ? "max_bytes" : "max_objects");
 		found = 1;
 	}
 	return found;
@@ -194,11 +198,12 @@ static void storage_full(struct request *req, struct response *resp, int err)
 	if (osds)
 		response_fail(resp, err,
 			      "%s: the cluster is full: %s; free space by deleting images, snapshots or trash entries (deletes work while it is full), or add capacity%s",
-			      message, t.buf, quotas ? ", and raise the quota (ceph osd pool set-quota)" : "");
+			      message, t.buf, quotas ? ", and raise the quota" : "");
 	else if (quotas)
-		response_fail(resp, err,
-			      "%s: %s; delete images, snapshots or trash entries in it (deletes work while it is full), or raise the quota (ceph osd pool set-quota)",
-			      message, t.buf);
+		response_fail(resp, err, "%s: %s%s", message, t.buf,
+			      req->method == HTTP_DELETE
+				      ? ""
+				      : "; or free space in it: deletes of images, snapshots and trash entries work at the quota");
 	else
 		response_fail(resp, err,
 			      "%s: the cluster has no space left (%s); free space by deleting images, snapshots or trash entries, or add capacity",

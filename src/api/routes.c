@@ -114,6 +114,8 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/pools/{pool}", NULL, api_pool_get, VERB_READ, POOL, "read pools"},
 	{HTTP_DELETE, "/api/v1/pools/{pool}", "confirm", api_pool_delete, VERB_POOLS, POOL,
 	 "delete pools"},
+	{HTTP_PATCH, "/api/v1/pools/{pool}", NULL, api_pool_patch, VERB_POOLS, POOL,
+	 "change pools"},
 
 	IMAGE_ROUTES("/api/v1/pools/{pool}/images"),
 	IMAGE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images"),
@@ -169,6 +171,10 @@ const struct route api_routes[] = {
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get, VERB_READ, POOL, "read QoS"},
 	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put, VERB_QOS, POOL,
 	 "change the QoS of pools"},
+	{HTTP_GET, "/api/v1/pools/{pool}/config", NULL, api_pool_config_get, VERB_READ, POOL,
+	 "read pools"},
+	{HTTP_PUT, "/api/v1/pools/{pool}/config", NULL, api_pool_config_put, VERB_POOLS, POOL,
+	 "change the RBD defaults of pools"},
 
 	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}", POOL),
 	SNAPSHOT_SCHEDULE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}", NS),

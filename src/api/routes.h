@@ -23,6 +23,7 @@ int api_pools_list(struct request *req, struct response *resp);
 int api_pool_create(struct request *req, struct response *resp);
 int api_pool_get(struct request *req, struct response *resp);
 int api_pool_delete(struct request *req, struct response *resp);
+int api_pool_patch(struct request *req, struct response *resp);
 
 int api_images_list(struct request *req, struct response *resp);
 int api_image_create(struct request *req, struct response *resp);
@@ -77,6 +78,8 @@ int api_image_qos_get(struct request *req, struct response *resp);
 int api_image_qos_put(struct request *req, struct response *resp);
 int api_pool_qos_get(struct request *req, struct response *resp);
 int api_pool_qos_put(struct request *req, struct response *resp);
+int api_pool_config_get(struct request *req, struct response *resp);
+int api_pool_config_put(struct request *req, struct response *resp);
 
 /* api_migration.c */
 int api_migration_prepare(struct request *req, struct response *resp);

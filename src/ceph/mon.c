@@ -9,20 +9,58 @@
 #include "json_out.h"
 #include "mon.h"
 
-int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t outslen)
+/* Sends cmd; the answer's output in *outbuf (the caller frees it with
+ * rados_buffer_free) and its status text copied into outs. */
+static int mon_send(rados_t cluster, struct json_object *cmd, char **outbuf, size_t *outbuf_len,
+		    char *outs, size_t outslen)
 {
 	const char *text = json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN);
-	char *outbuf = NULL, *status = NULL;
-	size_t outbuf_len = 0, status_len = 0;
+	char *status = NULL;
+	size_t status_len = 0;
 	int r;
 
+	*outbuf = NULL;
+	*outbuf_len = 0;
 	if (!text)
 		return -ENOMEM;
-	r = rados_mon_command(cluster, &text, 1, "", 0, &outbuf, &outbuf_len, &status,
-			      &status_len);
+	r = rados_mon_command(cluster, &text, 1, "", 0, outbuf, outbuf_len, &status, &status_len);
 	snprintf(outs, outslen, "%.*s", (int)status_len, status ? status : "");
-	rados_buffer_free(outbuf);
 	rados_buffer_free(status);
+	return r;
+}
+
+int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t outslen)
+{
+	char *outbuf;
+	size_t outbuf_len;
+	int r;
+
+	r = mon_send(cluster, cmd, &outbuf, &outbuf_len, outs, outslen);
+	rados_buffer_free(outbuf);
+	return r;
+}
+
+int mon_command_json(rados_t cluster, struct json_object *cmd, struct json_object **reply,
+		     char *outs, size_t outslen)
+{
+	struct json_tokener *tok;
+	char *outbuf;
+	size_t outbuf_len;
+	int r;
+
+	*reply = NULL;
+	r = mon_send(cluster, cmd, &outbuf, &outbuf_len, outs, outslen);
+	if (r == 0) {
+		tok = json_tokener_new();
+		if (!tok) {
+			r = -ENOMEM;
+		} else {
+			*reply = json_tokener_parse_ex(tok, outbuf ? outbuf : "", (int)outbuf_len);
+			json_tokener_free(tok);
+			r = *reply ? 0 : -EBADMSG;
+		}
+	}
+	rados_buffer_free(outbuf);
 	return r;
 }
 

@@ -15,6 +15,12 @@
  * status text (e.g. "pool 'x' already exists") into outs. */
 int mon_command(rados_t cluster, struct json_object *cmd, char *outs, size_t outslen);
 
+/* The same for a command that answers JSON (cmd has "format": "json"):
+ * *reply is the parsed answer, the caller's; -EBADMSG when it does not
+ * parse. */
+int mon_command_json(rados_t cluster, struct json_object *cmd, struct json_object **reply,
+		     char *outs, size_t outslen);
+
 /* The cluster's newest OSD map epoch, from the monitors (bounded by
  * rados_mon_op_timeout, unlike rados_wait_for_latest_osdmap). Returns 0,
  * or a negative errno. */

@@ -13,7 +13,9 @@
 #       on a port from free_port, the others on ports of the messenger's own
 #       6800-7300 range), one ceph-mon (mon.a), one ceph-mgr (mgr.x) and one
 #       ceph-osd (osd.0, memstore: data in RAM, 8 GiB thin, or
-#       CLUSTER_MEMSTORE_BYTES), with cephx on;
+#       CLUSTER_MEMSTORE_BYTES; CLUSTER_OSDS=N for N of them, osd.0 to
+#       osd.N-1, e.g. 3 for an erasure-coded pool with k=2 m=1 and failure
+#       domain osd), with cephx on;
 #       creates pool `rbd` (8 PGs, size 1, application rbd, `rbd pool
 #       init`), waits until the cluster is HEALTH_OK with the mgr active and
 #       all PGs active+clean, and checks that an image can be created and
@@ -167,7 +169,8 @@ if not j.get("mgrmap", {}).get("available"):
 	why.append("mgr not active")
 o = j.get("osdmap", {})
 o = o.get("osdmap", o)
-if o.get("num_up_osds") != 1 or o.get("num_in_osds") != 1:
+want = int(sys.argv[1])
+if o.get("num_up_osds") != want or o.get("num_in_osds") != want:
 	why.append("osds up/in: %s/%s" % (o.get("num_up_osds"), o.get("num_in_osds")))
 p = j.get("pgmap", {})
 n = p.get("num_pgs", 0)
@@ -178,7 +181,7 @@ if n < 8 or ac != n:
 if why:
 	print("; ".join(why))
 	sys.exit(1)
-'
+' "${CLUSTER_OSDS:-1}"
 }
 
 # _cluster_diag DIR : what to show when the start fails.
@@ -220,8 +223,9 @@ cluster_start() {
 		_cluster_err "usage: cluster_start DIR"
 		return 2
 	fi
-	local dir t0 deadline port fsid osd_uuid f why
-	local timeout=${CLUSTER_START_TIMEOUT:-60}
+	local dir t0 deadline port fsid f why i
+	local timeout=${CLUSTER_START_TIMEOUT:-60} nosd=${CLUSTER_OSDS:-1}
+	local -a osd_uuids=()
 	for f in ceph ceph-mon ceph-mgr ceph-osd ceph-authtool monmaptool rbd \
 			uuidgen timeout ss awk grep "$_CLUSTER_PY"; do
 		command -v "$f" >/dev/null 2>&1 || {
@@ -236,15 +240,22 @@ cluster_start() {
 	t0=$(_cluster_now)
 	deadline=$(( ${t0%.*} + timeout ))
 
+	case $nosd in ''|*[!0-9]*|0) _cluster_err "CLUSTER_OSDS must be a positive number"; return 1 ;; esac
 	mkdir -p "$dir/log" "$dir/run" "$dir/crash" "$dir/tmp" "$dir/mon" \
-		"$dir/mgr/ceph-x" "$dir/osd/ceph-0" ||
+		"$dir/mgr/ceph-x" ||
 		{ _cluster_err "cannot create directories in $dir"; return 1; }
+	for (( i = 0; i < nosd; i++ )); do
+		mkdir -p "$dir/osd/ceph-$i" || { _cluster_err "cannot create directories in $dir"; return 1; }
+	done
 	: >"$dir/cluster.log" || { _cluster_err "cannot write in $dir"; return 1; }
 	_cluster_log "$dir" "cluster_start $dir"
 
 	free_port port || return 1
 	# shellcheck disable=SC2015  # C runs iff A or B failed: intended
-	fsid=$(uuidgen) && osd_uuid=$(uuidgen) || { _cluster_err "uuidgen failed"; return 1; }
+	fsid=$(uuidgen) || { _cluster_err "uuidgen failed"; return 1; }
+	for (( i = 0; i < nosd; i++ )); do
+		osd_uuids+=("$(uuidgen)") || { _cluster_err "uuidgen failed"; return 1; }
+	done
 
 	# ---- ceph.conf
 	# Admin sockets, log files and pid files only in the daemon sections:
@@ -288,6 +299,9 @@ mon cluster log file = $dir/log/cluster.\$channel.log
 paxos propose interval = 0.1
 mon data avail warn = 1
 mon data avail crit = 0
+# memstore OSDs may hold erasure-coded pools with overwrites (for RBD
+# data pools); otherwise the monitor allows it on BlueStore only
+mon debug no require bluestore for ec overwrites = true
 # no restful/iostat/nfs (restful would want port 8003)
 mgr initial modules =
 
@@ -325,28 +339,32 @@ EOF
 	# `ceph-authtool --gen-print-key` prints it.
 	local -a keys
 	mapfile -t keys < <("$_CLUSTER_PY" -c '
-import base64, os, struct, time
-for _ in range(4):
+import base64, os, struct, sys, time
+for _ in range(3 + int(sys.argv[1])):
 	t = time.time()
 	print(base64.b64encode(struct.pack("<HIIH", 1, int(t), int(t % 1 * 1e9), 16)
-						   + os.urandom(16)).decode())')
-	if [ "${#keys[@]}" -ne 4 ]; then
+						   + os.urandom(16)).decode())' "$nosd")
+	if [ "${#keys[@]}" -ne $(( 3 + nosd )) ]; then
 		_cluster_fail "$dir" "cannot generate cephx keys"; return 1
 	fi
-	local admin_kr mgr_kr osd_kr
+	local admin_kr mgr_kr osd_kr osd_krs=
 	admin_kr=$(printf '[client.admin]\n\tkey = %s\n\tcaps mds = "allow *"\n\tcaps mgr = "allow *"\n\tcaps mon = "allow *"\n\tcaps osd = "allow *"\n' "${keys[1]}")
 	mgr_kr=$(printf '[mgr.x]\n\tkey = %s\n\tcaps mds = "allow *"\n\tcaps mon = "allow profile mgr"\n\tcaps osd = "allow *"\n' "${keys[2]}")
-	osd_kr=$(printf '[osd.0]\n\tkey = %s\n\tcaps mgr = "allow profile osd"\n\tcaps mon = "allow profile osd"\n\tcaps osd = "allow *"\n' "${keys[3]}")
+	for (( i = 0; i < nosd; i++ )); do
+		osd_kr=$(printf '[osd.%d]\n\tkey = %s\n\tcaps mgr = "allow profile osd"\n\tcaps mon = "allow profile osd"\n\tcaps osd = "allow *"\n' "$i" "${keys[3 + i]}")
+		( umask 077; printf '%s\n' "$osd_kr" >"$dir/osd/ceph-$i/keyring" ) ||
+			{ _cluster_fail "$dir" "cannot write keyrings in $dir"; return 1; }
+		osd_krs+=$osd_kr$'\n'
+	done
 	local mk=$dir/tmp/mon.keyring
 	(
 		umask 077
 		printf '%s\n' "$admin_kr" >"$dir/ceph.client.admin.keyring" &&
 		printf '%s\n' "$mgr_kr" >"$dir/mgr/ceph-x/keyring" &&
-		printf '%s\n' "$osd_kr" >"$dir/osd/ceph-0/keyring" &&
 		# The mon imports every key of its mkfs keyring into its auth
 		# database: admin, mgr and osd need no `ceph auth add`.
 		printf '[mon.]\n\tkey = %s\n\tcaps mon = "allow *"\n%s\n%s\n%s\n' \
-			"${keys[0]}" "$admin_kr" "$mgr_kr" "$osd_kr" >"$mk"
+			"${keys[0]}" "$admin_kr" "$mgr_kr" "$osd_krs" >"$mk"
 	) || { _cluster_fail "$dir" "cannot write keyrings in $dir"; return 1; }
 	_cluster_run "$dir" 30 monmaptool --create --fsid "$fsid" \
 			--addv a "[v2:127.0.0.1:$port]" --enable-all-features \
@@ -357,9 +375,11 @@ for _ in range(4):
 	_cluster_run "$dir" 60 ceph-mon -c "$dir/ceph.conf" -i a --mkfs \
 			--monmap "$dir/tmp/monmap" --keyring "$mk" ||
 		{ _cluster_fail "$dir" "ceph-mon --mkfs failed"; return 1; }
-	_cluster_run "$dir" 60 ceph-osd -c "$dir/ceph.conf" -i 0 --mkfs \
-			--osd-uuid "$osd_uuid" --no-mon-config ||
-		{ _cluster_fail "$dir" "ceph-osd --mkfs failed"; return 1; }
+	for (( i = 0; i < nosd; i++ )); do
+		_cluster_run "$dir" 60 ceph-osd -c "$dir/ceph.conf" -i "$i" --mkfs \
+				--osd-uuid "${osd_uuids[i]}" --no-mon-config ||
+			{ _cluster_fail "$dir" "ceph-osd --mkfs failed"; return 1; }
+	done
 
 	# ---- mon, and the mgr at once: loading its python modules takes ~3 s
 	_cluster_spawn "$dir" mon.a ceph-mon -f -c "$dir/ceph.conf" -i a
@@ -374,11 +394,13 @@ for _ in range(4):
 	# reach mgr modules, and the mon only knows the option once a mgr has
 	# announced it, hence --force.  The mgr reads it when it becomes active,
 	# seconds later.
-	printf '%s\n' \
-		'config set mgr mgr/devicehealth/enable_monitoring false --force' \
-		"osd new $osd_uuid 0" \
-		'osd pool create rbd 8 8' \
-		'osd pool application enable rbd rbd' >"$dir/tmp/setup.cmds"
+	{
+		printf '%s\n' 'config set mgr mgr/devicehealth/enable_monitoring false --force'
+		for (( i = 0; i < nosd; i++ )); do
+			printf 'osd new %s %d\n' "${osd_uuids[i]}" "$i"
+		done
+		printf '%s\n' 'osd pool create rbd 8 8' 'osd pool application enable rbd rbd'
+	} >"$dir/tmp/setup.cmds"
 	_cluster_log "$dir" "+ ceph < $dir/tmp/setup.cmds"
 	if ! timeout -k 5 30 ceph -c "$dir/ceph.conf" --connect-timeout 30 \
 			<"$dir/tmp/setup.cmds" >>"$dir/cluster.log" 2>&1; then
@@ -386,21 +408,23 @@ for _ in range(4):
 		return 1
 	fi
 
-	# ---- osd
-	_cluster_spawn "$dir" osd.0 ceph-osd -f -c "$dir/ceph.conf" -i 0
+	# ---- osds
+	for (( i = 0; i < nosd; i++ )); do
+		_cluster_spawn "$dir" "osd.$i" ceph-osd -f -c "$dir/ceph.conf" -i "$i"
+	done
 	# A client that sends to a PG with no OSD up rechecks only on its 5 s
 	# objecter tick: let the OSD boot first.  Its log says when; if that
 	# line never shows (other log levels?), go on after 15 s anyway: the
 	# health wait below is what decides.
 	local boot_wait=150
-	while ! grep -q 'state: booting -> active' "$dir/log/osd.0.log" 2>/dev/null; do
+	while [ "$(grep -l 'state: booting -> active' "$dir"/log/osd.*.log 2>/dev/null | wc -l)" -lt "$nosd" ]; do
 		_cluster_check_daemons "$dir" ||
 			{ _cluster_fail "$dir" "a daemon died while osd.0 was booting"; return 1; }
 		boot_wait=$(( boot_wait - 1 ))
 		[ "$boot_wait" -gt 0 ] || break
 		sleep 0.1
 	done
-	_cluster_log "$dir" "osd.0 booted after $(_cluster_elapsed "$t0") s (or gave up looking)"
+	_cluster_log "$dir" "$nosd osd(s) booted after $(_cluster_elapsed "$t0") s (or gave up looking)"
 
 	# rbd pool init enables the application (done above already) and
 	# validates the pool (self-managed snaps, overwrites).

@@ -1,0 +1,114 @@
+/* config_options.c - librbd's options and a pool's overrides (see
+ * config_options.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceph.h"
+#include "config_options.h"
+
+/* Where `rbd config pool set` keeps an override (librbd's
+ * ImageCtx::METADATA_CONF_PREFIX). */
+#define CONF_PREFIX "conf_"
+/* Room for "conf_" and the longest option name librbd has (~50). */
+#define CONF_KEY_MAX 128
+
+int config_options_list(rbd_image_t image, rados_ioctx_t ioctx, rbd_config_option_t **options, int *count)
+{
+	int max = 128;
+	int r;
+
+	*options = NULL;
+	for (;;) {
+		rbd_config_option_t *bigger = realloc(*options, (size_t)max * sizeof(**options));
+
+		if (!bigger) {
+			free(*options);
+			*options = NULL;
+			return -ENOMEM;
+		}
+		*options = bigger;
+		r = image ? rbd_config_image_list(image, *options, &max)
+			  : rbd_config_pool_list(ioctx, *options, &max);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r < 0) {
+		free(*options);
+		*options = NULL;
+		return r;
+	}
+	*count = max;
+	return 0;
+}
+
+void config_options_free(rbd_image_t image, rbd_config_option_t *options, int count)
+{
+	if (!options)
+		return;
+	if (image)
+		rbd_config_image_list_cleanup(options, count);
+	else
+		rbd_config_pool_list_cleanup(options, count);
+	free(options);
+}
+
+const char *config_source_name(rbd_config_source_t source)
+{
+	switch (source) {
+	case RBD_CONFIG_SOURCE_IMAGE: return "image";
+	case RBD_CONFIG_SOURCE_POOL: return "pool";
+	case RBD_CONFIG_SOURCE_CONFIG: return "config";
+	}
+	return "config";
+}
+
+static int conf_key(const char *option, char key[CONF_KEY_MAX])
+{
+	int n = snprintf(key, CONF_KEY_MAX, CONF_PREFIX "%s", option);
+
+	return n < 0 || n >= CONF_KEY_MAX ? -ENAMETOOLONG : 0;
+}
+
+int config_pool_override(rados_ioctx_t ioctx, const char *option, const char *value)
+{
+	char key[CONF_KEY_MAX];
+	int r;
+
+	r = conf_key(option, key);
+	if (r < 0)
+		return r;
+	if (value)
+		return rbd_pool_metadata_set(ioctx, key, value);
+	r = rbd_pool_metadata_remove(ioctx, key);
+	return r == -ENOENT ? 0 : r;
+}
+
+struct override_read {
+	rados_ioctx_t ioctx;
+	const char *key;
+};
+
+static int override_read(void *arg, char *buf, size_t *len)
+{
+	struct override_read *read = arg;
+
+	return rbd_pool_metadata_get(read->ioctx, read->key, buf, len);
+}
+
+int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **value)
+{
+	char key[CONF_KEY_MAX];
+	struct override_read read = {ioctx, key};
+	size_t len = 0;
+	int r;
+
+	*value = NULL;
+	r = conf_key(option, key);
+	if (r < 0)
+		return r;
+	return ceph_read_list(override_read, &read, value, &len);
+}
