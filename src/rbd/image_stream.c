@@ -14,6 +14,9 @@
  * zero blocks. */
 #define OPS_PER_CHUNK (IMAGE_STREAM_CHUNK / IMAGE_STREAM_BLOCK)
 
+/* How much is asked of the source at a time, so progress shows. */
+#define STREAM_PIECE (256u << 10)
+
 /* One buffer of the window and the librbd requests that use it. */
 struct stream_slot {
 	char *buf;
@@ -202,19 +205,25 @@ static int slot_write(struct stream *s, struct stream_slot *slot, uint64_t off, 
 	return 0;
 }
 
-/* Fills buf with len bytes from the source, unless it ends first. */
-static ssize_t read_full(const struct image_stream_io *io, char *buf, size_t len)
+/* Fills buf with len bytes from the source, unless it ends first;
+ * progress counts from done, as bytes arrive (a chunk may take seconds
+ * from a slow client). */
+static ssize_t read_full(const struct image_stream_io *io, char *buf, size_t len, uint64_t done)
 {
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n = io->source(io->arg, buf + got, len - got);
+		size_t piece = len - got < STREAM_PIECE ? len - got : STREAM_PIECE;
+		ssize_t n = io->source(io->arg, buf + got, piece);
 
 		if (n < 0)
 			return n;
-		if (n == 0)
-			break;
 		got += (size_t)n;
+		if (io->progress)
+			io->progress(io->arg, done + got);
+		/* Fewer than asked: the body ended (or broke off). */
+		if ((size_t)n < piece)
+			break;
 	}
 	return (ssize_t)got;
 }
@@ -239,7 +248,7 @@ int image_stream_write(rbd_image_t image, uint64_t offset, uint64_t length, int 
 		r = slot_finish(slot);
 		if (r < 0)
 			break;
-		got = read_full(io, slot->buf, want);
+		got = read_full(io, slot->buf, want, done);
 		if (got < 0) {
 			r = (int)got;
 			break;
@@ -252,8 +261,6 @@ int image_stream_write(rbd_image_t image, uint64_t offset, uint64_t length, int 
 		done += slot->len;
 		if (r == 0 && (size_t)got < want)
 			r = -EPIPE;
-		if (io->progress)
-			io->progress(io->arg, res->bytes);
 	}
 	/* What is in flight is written before the answer says anything. */
 	for (size_t i = 0; i < IMAGE_STREAM_WINDOW; i++) {
