@@ -263,6 +263,29 @@ ok "$([ "${got:-0}" -gt 0 ] && [ "$got" -lt 16777216 ]; echo $?)" "it names the 
 cmp -s <(rbd export "rbd/$put" - 2>/dev/null | head -c "${got:-0}") <(head -c "${got:-0}" "$big")
 ok $? "the image holds the bytes before the break"
 
+story "a worker runs at most max_transfers transfers"
+extra_daemon transfers workers=1 threads=4 max_transfers=1
+# A download whose reader stops reading holds its transfer: the answer
+# fills the pipe and the socket, and the worker waits to write more.
+env -i REQUEST_METHOD=GET REQUEST_URI="$base/$put/data" REQUEST_ID="$FCGI_REQUEST_ID" \
+	REMOTE_USER=tester timeout 60 cgi-fcgi -bind -connect "$EXTRA_SOCKET" 2>/dev/null |
+	{ sleep 4; cat >/dev/null; } &
+held=$!
+sleep 1
+fcgi "$EXTRA_SOCKET" GET /api/v1/status
+is "$(printf '%s' "$BODY" | jq '.transfers | length')" 1 "one transfer runs"
+fcgi "$EXTRA_SOCKET" GET "$base/$img/data"
+is "$STATUS" 429 "a second one: 429"
+like "$(printf '%s' "$BODY" | jq -r .message)" "max_transfers" "naming max_transfers"
+like "$HEADERS" "Retry-After: [0-9]+" "with Retry-After"
+fcgi "$EXTRA_SOCKET" GET /api/v1/health
+is "$STATUS" 200 "health still answers"
+fcgi "$EXTRA_SOCKET" GET "$base/$img"
+is "$STATUS" 200 "and so do reads"
+wait "$held"
+fcgi "$EXTRA_SOCKET" HEAD "$base/$img/data"
+is "$STATUS" 200 "once it ended, the next transfer runs"
+
 story "metrics count the bytes"
 api GET /api/v1/metrics
 like "$BODY" 'rbd_rest_api_data_bytes_total\{direction="out"\} [1-9]' "bytes out"

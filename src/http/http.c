@@ -357,10 +357,10 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 	if (authz_check(req, resp) < 0)
 		return;
 	if (transfer_refused && (req->match.route->flags & ROUTE_TRANSFER)) {
-		resp->retry_after = 5;
 		response_fail_http(resp, 429,
-				   "this worker already moves image content for %u requests at once (max_transfers), the most it runs besides its quick requests; try again shortly",
+				   "this worker already moves image content for as many requests as it may at once (max_transfers = %u, and never on the threads kept for quick requests); try again shortly",
 				   req->env->conf->max_transfers);
+		resp->retry_after = 5;
 		return;
 	}
 	if (body_is_streamed(req)) {
