@@ -286,6 +286,32 @@ wait "$held"
 fcgi "$EXTRA_SOCKET" HEAD "$base/$img/data"
 is "$STATUS" 200 "once it ended, the next transfer runs"
 
+story "health answers while four 1 GiB transfers run"
+# Downloads of an empty image: 4 GiB through nginx and TLS, no storage.
+empty=$(unique empty)
+made+=("$empty")
+rbd create --size 1G "rbd/$empty"
+pids=()
+for i in 1 2 3 4; do
+	curl -sS --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" --max-time 300 \
+		-o /dev/null -w '%{http_code} %{size_download}\n' "$RBD_API_URL$base/$empty/data" \
+		>"$work/dl.$i" &
+	pids+=($!)
+done
+sleep 1
+api GET /api/v1/status
+is "$(field '[.transfers[] | select(.image == "rbd/'"$empty"'")] | length')" 4 "the status page shows the four"
+# 200 health requests on one keep-alive connection, timed by curl.
+urls=()
+for i in $(seq 200); do urls+=("$RBD_API_URL/api/v1/health"); done
+curl -s --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" \
+	-w '%{stderr}%{http_code} %{time_total}\n' "${urls[@]}" 2>"$work/health" >/dev/null
+p99=$(sort -k2 -n "$work/health" | awk '{t[NR] = $2} END {print t[int(NR * 0.99)] * 1000}')
+is "$(awk '{print $1}' "$work/health" | sort -u)" 200 "health: 200 every time"
+ok "$(awk -v p="$p99" 'BEGIN {exit !(p < 250)}'; echo $?)" "health p99 ${p99} ms during the transfers (bench target 50 ms)"
+wait "${pids[@]}"
+is "$(cat "$work"/dl.* | sort -u)" "200 1073741824" "the four downloads: 1 GiB each, whole"
+
 story "metrics count the bytes"
 api GET /api/v1/metrics
 like "$BODY" 'rbd_rest_api_data_bytes_total\{direction="out"\} [1-9]' "bytes out"
