@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "api_images.h"
@@ -107,14 +108,20 @@ static ssize_t source_from_client(void *arg, char *buf, size_t len)
 	return t->req->body_read(t->req, buf, len);
 }
 
-/* Content-Type application/octet-stream (parameters allowed), else 415. */
-static int require_octet_stream(const struct request *req, struct response *resp)
+/* Content-Type application/octet-stream (parameters allowed), else 415;
+ * for a create, whose body may be JSON too, the message says both. */
+static int require_octet_stream(const struct request *req, struct response *resp, int create)
 {
 	const char *type = req->content_type;
 	size_t n = strlen(OCTET_STREAM);
 
-	if (type && strncmp(type, OCTET_STREAM, n) == 0 && (type[n] == '\0' || type[n] == ';'))
+	if (type && strncasecmp(type, OCTET_STREAM, n) == 0 &&
+	    (type[n] == '\0' || type[n] == ';' || type[n] == ' '))
 		return 0;
+	if (create)
+		return response_fail_http(resp, 415,
+					  "a create's body is sent with Content-Type: application/json, or, to create the image from an upload of its content, application/octet-stream; not %s",
+					  type && *type ? type : "without a Content-Type");
 	return response_fail_http(resp, 415,
 				  "image content is sent as Content-Type: application/octet-stream, not %s",
 				  type && *type ? type : "without a Content-Type");
@@ -380,7 +387,7 @@ int api_image_data_put(struct request *req, struct response *resp)
 	uint64_t size, offset;
 	int r;
 
-	r = require_octet_stream(req, resp);
+	r = require_octet_stream(req, resp, 0);
 	if (r < 0)
 		return r;
 	r = api_image_request(req, resp, &ref, &ioctx);
@@ -517,7 +524,7 @@ int api_image_create_upload(struct request *req, struct response *resp)
 	uint64_t size;
 	int r;
 
-	r = require_octet_stream(req, resp);
+	r = require_octet_stream(req, resp, 1);
 	if (r < 0)
 		return r;
 	if (query_to_json(req, &query) < 0)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
@@ -239,7 +240,7 @@ static int read_body(FCGX_Request *fcgi, struct request *req, uint64_t max_body,
 }
 
 /* A JSON body is read as any other route's, even on a transfer route
- * (POST .../images is both); anything else there is the handler's to
+ * (POST .../images is both); any other type there is the handler's to
  * stream, with its declared length. Without one (chunked HTTP/1.1 or
  * HTTP/2 without content-length, which nginx passes on unbuffered) the
  * end of a broken upload could not be told from the end of the body. */
@@ -249,7 +250,11 @@ static int body_is_streamed(const struct request *req)
 
 	if (!(req->match.route->flags & ROUTE_TRANSFER) || !(req->method & (HTTP_POST | HTTP_PUT)))
 		return 0;
-	return !type || strncmp(type, "application/json", 16) != 0;
+	/* Without a type, a create's body is the JSON one (or missing, which
+	 * its handler says); a PUT of content is always content. */
+	if (!type || !*type)
+		return req->method == HTTP_PUT;
+	return strncasecmp(type, "application/json", 16) != 0;
 }
 
 static int stream_body_length(FCGX_Request *fcgi, struct request *req, struct response *resp)
