@@ -80,18 +80,18 @@ static void transfer_end(struct transfer *t, const struct image_stream_result *r
 {
 	struct request *req = t->req;
 	const char *outcome = r == 0 ? "complete" : r == -EPIPE ? "client_gone" : "failed";
+	char err[24] = "";
 
 	if (req->score)
 		__atomic_store_n(&req->score->transfer, 0, __ATOMIC_RELEASE);
 	if (r == -EPIPE)
 		__atomic_fetch_add(&req->env->board->transfers_broken, 1, __ATOMIC_RELAXED);
+	else if (r < 0)
+		snprintf(err, sizeof(err), " errno=%d", -r);
 	snprintf(req->transfer_note, sizeof(req->transfer_note),
-		 "transfer=%s bytes=%" PRIu64 " zero_bytes=%" PRIu64 " sha256=%s outcome=%s%s%d",
+		 "transfer=%s bytes=%" PRIu64 " zero_bytes=%" PRIu64 " sha256=%s outcome=%s%s",
 		 t->out ? "download" : "upload", res->bytes, res->zero_bytes,
-		 res->sha256[0] ? res->sha256 : "-", outcome, r && r != -EPIPE ? " errno=" : "",
-		 r && r != -EPIPE ? -r : 0);
-	if (!(r && r != -EPIPE))
-		req->transfer_note[strlen(req->transfer_note) - 1] = '\0';
+		 res->sha256[0] ? res->sha256 : "-", outcome, err);
 }
 
 static int sink_to_client(void *arg, const char *buf, size_t len)
