@@ -1,9 +1,8 @@
 /* unfinished.h - images that are being made, and what is left of them.
  *
  * A copy (synchronous or a task), a clone or a create from an upload is
- * made under a name of its
- * own, "<name>.unfinished-<8 hex digits>", and renamed to the name asked
- * for only once it is complete. So the name a client asked for never
+ * made under a name of its own, "<name>.unfinished-<8 hex digits>", and
+ * renamed to the name asked for only once it is complete. So the name a client asked for never
  * holds a half-made image: when the work fails, what was made is removed;
  * when it cannot be (the worker was killed -9, the cluster refused its
  * client, the removal failed too), what is left carries that name, which
