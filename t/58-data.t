@@ -318,6 +318,12 @@ like "$BODY" 'rbd_rest_api_data_bytes_total\{direction="out"\} [1-9]' "bytes out
 like "$BODY" 'rbd_rest_api_data_bytes_total\{direction="in"\} [1-9]' "bytes in"
 like "$BODY" 'rbd_rest_api_transfers_broken_total [1-9]' "broken transfers"
 
+story "a trailing slash takes the same way"
+head -c 200000 /dev/urandom >"$work/200k"
+put_data PUT "$base/$img/data/" "$work/200k"
+expect_status 200 "PUT .../data/ with 200 KB (past the JSON routes' 64k)"
+is "$(field .bytes)" 200000 "all of it written"
+
 story "bad input"
 api PUT "$base/$img/data" "" -H 'Content-Type: text/plain' --data-binary "@$work/4k"
 expect_error 415 UnsupportedMediaType "application/octet-stream" "a wrong Content-Type"
