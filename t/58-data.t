@@ -214,6 +214,17 @@ wait "$watcher" 2>/dev/null
 is "$(export_sha "rbd/$striped")" "$before" "not one byte written: the checksum is unchanged"
 
 story "a client that goes away"
+# hang_up PID URI: stops the client PID mid-upload; prints the audit line
+# of its request once the daemon has written it.
+hang_up() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	for _ in $(seq 50); do
+		grep -q "uri=\"$2\".*outcome=client_gone" "$log" && break
+		sleep 0.1
+	done
+	grep "uri=\"$2\"" "$log" | tail -1
+}
 big=$work/big.raw
 head -c $((16 * 1048576)) /dev/urandom >"$big"
 gone=$(unique gone)
@@ -231,13 +242,7 @@ api GET /api/v1/health
 is "$STATUS" 200 "health answers while a transfer runs"
 ok "$([ $(($(date +%s%N) - started)) -lt 1000000000 ]; echo $?)" "at once"
 sleep 0.5
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-for _ in $(seq 50); do
-	grep -q "uri=\"$base?name=$gone\".*outcome=client_gone" "$log" && break
-	sleep 0.1
-done
-line=$(grep "uri=\"$base?name=$gone\"" "$log" | tail -1)
+line=$(hang_up "$pid" "$base?name=$gone")
 like "$line" "msg=\"the body ended after [0-9]+ of 16777216 bytes \(the client went away\); image rbd/$gone was not created\".* outcome=client_gone" \
 	"the log says the client went away, not success"
 is "$(rbd ls rbd | grep -c "^$gone")" 0 "a create cut short leaves nothing, not even an unfinished image"
@@ -250,13 +255,7 @@ curl -sS --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" --limit
 	"$RBD_API_URL$base/$put/data" &
 pid=$!
 sleep 1.5
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-for _ in $(seq 50); do
-	grep -q "uri=\"$base/$put/data\".*outcome=client_gone" "$log" && break
-	sleep 0.1
-done
-line=$(grep "uri=\"$base/$put/data\"" "$log" | tail -1)
+line=$(hang_up "$pid" "$base/$put/data")
 like "$line" "status=400 .*the client went away.*outcome=client_gone" "a PUT cut short claims no success"
 got=$(printf '%s' "$line" | sed -n 's/.* bytes=\([0-9]*\) .*/\1/p')
 ok "$([ "${got:-0}" -gt 0 ] && [ "$got" -lt 16777216 ]; echo $?)" "it names the bytes received ($got)"

@@ -127,6 +127,14 @@ static int require_octet_stream(const struct request *req, struct response *resp
 				  type && *type ? type : "without a Content-Type");
 }
 
+static int image_size(struct response *resp, rbd_image_t image, const struct image_ref *ref,
+		      uint64_t *size)
+{
+	int r = rbd_get_size(image, size);
+
+	return r < 0 ? api_image_fail(resp, r, ref, "reading the size of") : 0;
+}
+
 /* Sends length bytes of the open image from first, as resp's answer. */
 static int send_content(struct request *req, struct response *resp, rbd_image_t image,
 			const char *spec, uint64_t first, uint64_t length)
@@ -194,11 +202,9 @@ int api_image_data_get(struct request *req, struct response *resp)
 	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
-	r = rbd_get_size(image, &size);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "reading the size of");
+	r = image_size(resp, image, &ref, &size);
+	if (r < 0)
 		goto out;
-	}
 	/* The image may change under the client: no tag, so If-Range never
 	 * holds and a resumed download starts over (read a snapshot). */
 	r = choose_range(req, resp, NULL, size, &first, &length);
@@ -400,11 +406,9 @@ int api_image_data_put(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref, 0, &image);
 	if (r < 0)
 		return r;
-	r = rbd_get_size(image, &size);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "reading the size of");
+	r = image_size(resp, image, &ref, &size);
+	if (r < 0)
 		goto out;
-	}
 	r = upload_place(req, resp, &ref, size, &offset);
 	if (r == 0)
 		r = api_refuse_if_open(resp, image, &ref, "before uploading into it");
