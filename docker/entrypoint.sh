@@ -240,14 +240,15 @@ make_self_signed() {
 		"For trying it out only; clients must skip verification (curl -k) or trust $cert."
 }
 
-# subst FILE DIRECTIVE OLD NEW: rewrites the one line `DIRECTIVE OLD;` of
-# FILE (indentation and any trailing comment kept) to `NEW;`. Any other
-# number of such lines means the project's nginx files changed: stop.
+# subst FILE DIRECTIVE OLD NEW [COUNT]: rewrites the COUNT (default one)
+# lines `DIRECTIVE OLD;` of FILE (indentation and any trailing comment
+# kept) to `NEW;`. Any other number of such lines means the project's
+# nginx files changed: stop.
 subst() {
-	local file=$1 directive=$2 old=$3 new=$4 re n
+	local file=$1 directive=$2 old=$3 new=$4 count=${5:-1} re n
 	re="^([[:space:]]*)$(ere "$directive")[[:space:]]+$(ere "$old")[[:space:]]*;"
 	n=$(grep -cE -- "$re" "$file")
-	[ "$n" = 1 ] || die "expected exactly one '$directive $old;' line in $file, found $n;" \
+	[ "$n" = "$count" ] || die "expected exactly $count '$directive $old;' line(s) in $file, found $n;" \
 		"update docker/entrypoint.sh together with the nginx files"
 	sed -E -i -e "s|$re|\\1$(printf '%s' "$new" | sed -e 's/[\\&|]/\\&/g');|" "$file" ||
 		die "sed failed on $file"
@@ -282,7 +283,7 @@ render_nginx() {
 	subst "$nginx_dir/location.conf" auth_basic_user_file /etc/nginx/rbd-rest-api.htpasswd \
 		"auth_basic_user_file $htpasswd"
 	subst "$nginx_dir/location.conf" fastcgi_pass unix:/run/rbd-rest-api/rbd-rest-api.sock \
-		"fastcgi_pass unix:$socket"
+		"fastcgi_pass unix:$socket" 2
 	subst "$nginx_dir/location.conf" alias /usr/local/share/rbd-rest-api/api-docs.html \
 		"alias $docs_page"
 	subst "$nginx_dir/location.conf" alias /usr/local/lib/rbd-rest-api/npm/node_modules/swagger-ui-dist/ \

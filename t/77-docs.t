@@ -67,15 +67,17 @@ while IFS= read -r line; do
 	want=$(printf '%s' "$line" | sed -n 's/.*# \([0-9][0-9][0-9]\).*/\1/p')
 	args=$(printf '%s' "$line" | sed 's/^api //; s/ *# [0-9][0-9][0-9].*$//')
 	eval "set -- $args"
-	method=GET body=
+	method=GET body= extra=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-X) method=$2; shift 2 ;;
 		-d) body=$2; shift 2 ;;
+		-r) extra+=(-r "$2"); shift 2 ;;
+		-o) shift 2 ;;    # api keeps the body itself
 		*) url=$1; shift ;;
 		esac
 	done
-	api "$method" "${url#"$RBD_API_URL"}" "$body"
+	api "$method" "${url#"$RBD_API_URL"}" "$body" "${extra[@]}"
 	is "$STATUS" "$want" "tour: $method ${url#"$RBD_API_URL"} answers $want"
 done <<<"$tour"
 done_testing

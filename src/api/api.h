@@ -187,4 +187,12 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 			    const char *doing);
 
+/* Opens img read-only at its user snapshot snap ("pool/image@snap" in
+ * spec): 404 for a missing image or snapshot. On success the caller
+ * closes *image; *snap_id and *size are the snapshot's. In
+ * api_snapshots.c. */
+int api_snapshot_open_at(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *img,
+			 const char *snap, char *spec, size_t speclen, rbd_image_t *image,
+			 uint64_t *snap_id, uint64_t *size);
+
 #endif

@@ -205,6 +205,13 @@ int api_image_create(struct request *req, struct response *resp)
 	int is_clone;
 	int r;
 
+	/* An application/octet-stream body is the new image's content. */
+	if (req->body_streamed)
+		return api_image_create_upload(req, resp);
+	if (req->nquery)
+		return response_fail(resp, -EINVAL,
+				     "query parameters (%s) are for a create from an upload (Content-Type: application/octet-stream); a JSON create names everything in its body",
+				     req->query[0].key);
 	r = api_body(req, resp, image_create_fields, &body);
 	if (r < 0)
 		return r;

@@ -120,6 +120,59 @@ static int add_worker(struct json_object *items, const struct worker_score *w, u
 	return r;
 }
 
+/* One transfer in flight: who moves what, how far, how fast. */
+static int add_transfer(struct json_object *items, const struct worker_score *w,
+			const struct thread_score *t, int64_t now)
+{
+	struct json_object *item = json_object_new_object();
+	uint64_t bytes = __atomic_load_n(&t->transfer_bytes, __ATOMIC_RELAXED);
+	int64_t ms = now - t->transfer_started_ms;
+	int r;
+
+	if (json_array_take(items, item) < 0)
+		return -ENOMEM;
+	r = json_add_string(item, "user", t->transfer_user);
+	if (r == 0)
+		r = json_add_string(item, "image", t->transfer_image);
+	if (r == 0)
+		r = json_add_string(item, "direction", t->transfer_direction);
+	if (r == 0)
+		r = json_add_u64(item, "bytes", bytes);
+	if (r == 0)
+		r = json_add_u64(item, "total", t->transfer_total);
+	if (r == 0)
+		r = json_add_u64(item, "bytes_per_second", ms > 0 ? bytes * 1000 / (uint64_t)ms : 0);
+	if (r == 0)
+		r = json_add_i64(item, "age_ms", ms);
+	if (r == 0)
+		r = json_add_string(item, "request_id", t->request_id);
+	if (r == 0)
+		r = json_add_i64(item, "pid", w->pid);
+	return r;
+}
+
+/* "transfers": every transfer of image content in flight, all workers. */
+static int add_transfers(struct json_object *body, const struct scoreboard *board, int64_t now)
+{
+	struct json_object *items = json_object_new_array();
+	int r = 0;
+
+	if (!items || json_object_object_add(body, "transfers", items) < 0) {
+		json_object_put(items);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; r == 0 && i < SCOREBOARD_SLOTS; i++) {
+		const struct worker_score *w = &board->workers[i];
+
+		if (!w->pid || worker_state(w) == WORKER_FREE)
+			continue;
+		for (size_t t = 0; r == 0 && t < SCOREBOARD_THREADS; t++)
+			if (__atomic_load_n(&w->threads[t].transfer, __ATOMIC_ACQUIRE))
+				r = add_transfer(items, w, &w->threads[t], now);
+	}
+	return r;
+}
+
 int api_status(struct request *req, struct response *resp)
 {
 	const struct scoreboard *board = req->env->board;
@@ -160,6 +213,8 @@ int api_status(struct request *req, struct response *resp)
 		r = json_add_u64(body, "clients_refused", board->ceph_lost);
 	if (r == 0)
 		r = json_add_u64(body, "reconnects", board->ceph_reconnects);
+	if (r == 0)
+		r = add_transfers(body, board, now);
 	if (r < 0) {
 		json_object_put(body);
 		return response_oom(resp);
@@ -272,12 +327,22 @@ static void write_worker_metrics(FILE *out, const struct scoreboard *board)
 		     "# HELP rbd_rest_api_cluster_reconnects_total New cluster clients connected in place of refused ones.\n"
 		     "# TYPE rbd_rest_api_cluster_reconnects_total counter\n"
 		     "rbd_rest_api_cluster_reconnects_total %llu\n"
+		     "# HELP rbd_rest_api_data_bytes_total Image content moved, by direction (in: uploads, out: downloads).\n"
+		     "# TYPE rbd_rest_api_data_bytes_total counter\n"
+		     "rbd_rest_api_data_bytes_total{direction=\"in\"} %llu\n"
+		     "rbd_rest_api_data_bytes_total{direction=\"out\"} %llu\n"
+		     "# HELP rbd_rest_api_transfers_broken_total Transfers whose client went away midway.\n"
+		     "# TYPE rbd_rest_api_transfers_broken_total counter\n"
+		     "rbd_rest_api_transfers_broken_total %llu\n"
 		     "# HELP rbd_rest_api_uptime_seconds Seconds since the master started.\n"
 		     "# TYPE rbd_rest_api_uptime_seconds gauge\n"
 		     "rbd_rest_api_uptime_seconds %lld\n",
 		(unsigned long long)board->respawns, (unsigned long long)board->timeouts,
 		(unsigned long long)__atomic_load_n(&board->ceph_lost, __ATOMIC_RELAXED),
 		(unsigned long long)__atomic_load_n(&board->ceph_reconnects, __ATOMIC_RELAXED),
+		(unsigned long long)__atomic_load_n(&board->data_bytes_in, __ATOMIC_RELAXED),
+		(unsigned long long)__atomic_load_n(&board->data_bytes_out, __ATOMIC_RELAXED),
+		(unsigned long long)__atomic_load_n(&board->transfers_broken, __ATOMIC_RELAXED),
 		(long long)((scoreboard_now_ms() - board->started_ms) / 1000));
 }
 

@@ -157,6 +157,31 @@ static int snap_open(struct response *resp, rados_ioctx_t ioctx, const struct sn
 	return r;
 }
 
+int api_snapshot_open_at(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *img,
+			 const char *snap, char *spec, size_t speclen, rbd_image_t *image,
+			 uint64_t *snap_id, uint64_t *size)
+{
+	struct snap_found found;
+	struct snap_ref ref;
+	int r;
+
+	ref.image = *img;
+	ref.name = snap;
+	snprintf(ref.spec, sizeof(ref.spec), "%s@%s", img->spec, snap);
+	snprintf(spec, speclen, "%s", ref.spec);
+	r = snap_open(resp, ioctx, &ref, image, &found);
+	if (r < 0)
+		return r;
+	r = rbd_snap_set_by_id(*image, found.id);
+	if (r < 0) {
+		rbd_close(*image);
+		return snap_fail(resp, r, &ref, "reading");
+	}
+	*snap_id = found.id;
+	*size = found.size;
+	return 0;
+}
+
 /* Adds the Snapshot fields to obj (an envelope or a list item). */
 static int snapshot_json(struct json_object *obj, rbd_image_t image, const struct image_ref *img,
 			 const char *name, uint64_t id, uint64_t size)

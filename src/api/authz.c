@@ -212,6 +212,10 @@ int authz_check_body(struct request *req, struct response *resp)
 	struct json_object *body, *parent;
 	int r = 0;
 
+	/* A create from an upload writes content too. */
+	if (handler == api_image_create && req->body_streamed)
+		return check_target(req, resp, VERB_WRITE_DATA, "write image content",
+				    request_capture(req, "pool"), api_namespace(req));
 	if (!req_policy(req) || !req->body ||
 	    (handler != api_image_copy && handler != api_image_create && handler != api_image_patch &&
 	     handler != api_group_image_add && handler != api_group_image_remove &&

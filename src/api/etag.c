@@ -205,7 +205,9 @@ int api_etag_precondition(struct request *req, struct response *resp)
 
 	if (!req->if_match || (req->method & (HTTP_GET | HTTP_HEAD)))
 		return 0;
-	get = object_route(req->match.route);
+	/* Content is not a resource with a tag of its own (its GET would
+	 * be the whole image); snapshots' content has one, for reading. */
+	get = req->match.route->flags & ROUTE_TRANSFER ? NULL : object_route(req->match.route);
 	if (!get)
 		return response_fail_http(resp, 412,
 					  "If-Match cannot hold here: %s %s is not about a resource with an entity tag",
@@ -258,7 +260,7 @@ void api_etag_finish(struct request *req, struct response *resp)
 	const struct route *route = req->match.route;
 	char tag[ETAG_MAX + 1];
 
-	if (resp->status != 200 || !route)
+	if (resp->status != 200 || !route || resp->sent || (route->flags & ROUTE_TRANSFER))
 		return;
 	if (req->method & (HTTP_GET | HTTP_HEAD)) {
 		if (!route_is_single(route))

@@ -8,12 +8,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "router.h"
 
 struct api_env;
 struct lease;
 struct response;
+struct thread_score;
 
 struct query_param {
 	char *key;
@@ -44,6 +46,30 @@ struct request {
 	bool data_permit;           /* holds one of env->data_moves (api_sync_data_begin) */
 	struct lease *image_lease;  /* its lease in the cluster, or NULL */
 	struct api_env *env;        /* what handlers reach besides the request */
+	struct thread_score *score; /* this thread's slot on the scoreboard (status page) */
+
+	/* Transfers (routes marked ROUTE_TRANSFER): the body is not read by
+	 * http.c but streamed by the handler, and an answer may be streamed
+	 * too. The callbacks are http.c's; io is its FastCGI request. */
+	bool body_streamed;          /* the body is left for body_read */
+	bool body_length_known;      /* CONTENT_LENGTH was given */
+	uint64_t body_length;        /* its value */
+	const char *range;           /* Range, If-Range, Content-Range, or NULL */
+	const char *if_range;
+	const char *content_range;
+	/* Up to len bytes of the body: how many (fewer only at its end or
+	 * when the client went away), or a negative errno. */
+	ssize_t (*body_read)(struct request *req, char *buf, size_t len);
+	/* Sends resp's status and headers with this Content-Type and
+	 * Content-Length, before answer_write sends the content itself; resp
+	 * is then marked sent. 0, or -EPIPE when the client is gone. */
+	int (*answer_start)(struct request *req, struct response *resp, const char *type,
+			    uint64_t length);
+	int (*answer_write)(struct request *req, const char *buf, size_t len);
+	void *io;
+	/* What the audit line adds for a transfer ("bytes=... sha256=...
+	 * outcome=..."), filled by the handler; "" when none. */
+	char transfer_note[256];
 };
 
 /* The decoded value of {name} in the route pattern (already validated

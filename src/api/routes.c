@@ -14,14 +14,24 @@
 #include "policy.h"
 #include "routes.h"
 
+/* Only transfers name their flags (the last column); the rest leave it 0. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define NS ROUTE_SCOPE_NAMESPACE
 #define POOL ROUTE_SCOPE_POOL
 #define ITEMS ROUTE_SCOPE_ITEMS
 
 #define IMAGE_ROUTES(images)                                                                       \
 	{HTTP_GET, images, "detail,limit,continue", api_images_list, VERB_READ, NS, "read images"}, \
-	{HTTP_POST, images, NULL, api_image_create, VERB_CREATE, NS, "create images"},              \
+	{HTTP_POST, images, "name,size,object_size,features,data_pool", api_image_create,           \
+	 VERB_CREATE, NS, "create images", ROUTE_TRANSFER},                                         \
 	{HTTP_GET, images "/{image}", NULL, api_image_get, VERB_READ, NS, "read images"},          \
+	{HTTP_GET, images "/{image}/data", NULL, api_image_data_get, VERB_READ_DATA, NS,           \
+	 "read image content", ROUTE_TRANSFER},                                                     \
+	{HTTP_PUT, images "/{image}/data", NULL, api_image_data_put, VERB_WRITE_DATA, NS,          \
+	 "write image content", ROUTE_TRANSFER},                                                    \
+	{HTTP_GET, images "/{image}/snapshots/{snapshot}/data", NULL, api_snapshot_data_get,       \
+	 VERB_READ_DATA, NS, "read snapshot content", ROUTE_TRANSFER},                              \
 	{HTTP_PATCH, images "/{image}", NULL, api_image_patch, VERB_CHANGE, NS, "change images"},  \
 	{HTTP_DELETE, images "/{image}", "async", api_image_delete, VERB_DELETE, NS,               \
 	 "delete images"},                                                                          \

@@ -31,6 +31,12 @@ int api_image_get(struct request *req, struct response *resp);
 int api_image_patch(struct request *req, struct response *resp);
 int api_image_delete(struct request *req, struct response *resp);
 
+/* api_data.c: image content */
+int api_image_data_get(struct request *req, struct response *resp);
+int api_snapshot_data_get(struct request *req, struct response *resp);
+int api_image_data_put(struct request *req, struct response *resp);
+int api_image_create_upload(struct request *req, struct response *resp);
+
 /* api_snapshots.c */
 int api_snapshots_list(struct request *req, struct response *resp);
 int api_snapshot_create(struct request *req, struct response *resp);

@@ -56,6 +56,8 @@ static const struct conf_key keys[] = {
 	    "largest image copied, flattened or rolled back without ?async=true; 0 = any"),
 	KEY(max_sync_data_ops, KEY_UINT, 1, 1024,
 	    "synchronous copies, flattens and rollbacks one worker runs at once; more wait"),
+	KEY(max_transfers, KEY_UINT, 1, SCOREBOARD_THREADS,
+	    "image content downloads and uploads one worker runs at once; more get 429"),
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
@@ -104,6 +106,9 @@ int conf_init(struct conf *conf)
 	conf->request_timeout = 120;
 	conf->max_tasks = 4;
 	conf->max_sync_data_ops = 2;
+	/* Each holds up to 64 MiB of buffers (rbd/image_stream.h), and
+	 * four of them fill what one worker's connection moves. */
+	conf->max_transfers = 4;
 	conf->rados_timeout = 30;
 	conf->max_body = 64 * 1024;
 	/* Copy, flatten and rollback move up to the whole image: at a few

@@ -29,6 +29,7 @@ struct conf {
 	unsigned request_timeout;    /* seconds before a stuck request's worker is killed; 0 = never */
 	unsigned max_tasks;          /* task runners running at once */
 	unsigned max_sync_data_ops;  /* synchronous data moves per worker at once */
+	unsigned max_transfers;      /* image content transfers per worker at once */
 	char *ceph_conf;          /* "" = librados' own search (CEPH_CONF, /etc/ceph) */
 	char *ceph_id;            /* cephx user without "client." */
 	char *keyring;            /* "" = what ceph.conf says */

@@ -52,7 +52,7 @@ struct policy {
 
 static const char *const verb_names[] = {"read",  "create", "change", "delete",	    "trash",
 					 "tasks", "qos",    "pools",  "namespaces", "features",
-					 "mirroring"};
+					 "mirroring", "read_data", "write_data"};
 #define NVERBS (sizeof(verb_names) / sizeof(verb_names[0]))
 
 const char *policy_verb_name(unsigned verb)
@@ -79,7 +79,8 @@ static const struct {
 	unsigned verbs;
 } builtin_roles[] = {
 	{"viewer", VERB_READ},
-	{"operator", VERB_READ | VERB_CREATE | VERB_CHANGE | VERB_DELETE | VERB_TRASH | VERB_TASKS},
+	{"operator", VERB_READ | VERB_CREATE | VERB_CHANGE | VERB_DELETE | VERB_TRASH | VERB_TASKS |
+			     VERB_READ_DATA | VERB_WRITE_DATA},
 	{"admin", VERB_ALL},
 };
 #define NBUILTIN (sizeof(builtin_roles) / sizeof(builtin_roles[0]))

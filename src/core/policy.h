@@ -23,8 +23,10 @@ enum policy_verb {
 	VERB_NAMESPACES = 1 << 8, /* create and delete namespaces */
 	VERB_FEATURES = 1 << 9, /* enable or disable features of an existing image */
 	VERB_MIRRORING = 1 << 10, /* mirroring: pool mode, peers, tokens, schedules, image failover */
+	VERB_READ_DATA = 1 << 11, /* download image and snapshot content (it can hold secrets) */
+	VERB_WRITE_DATA = 1 << 12, /* upload image content, create images from an upload */
 };
-#define VERB_ALL ((1u << 11) - 1)
+#define VERB_ALL ((1u << 13) - 1)
 
 struct policy;
 

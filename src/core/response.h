@@ -22,6 +22,14 @@ struct response {
 	 * header id and version), folded into its ETag with the body; owned,
 	 * or NULL when the body alone tells every change. */
 	char *version;
+	/* Content answers (the data routes): Accept-Ranges: bytes, and a
+	 * Content-Range ("bytes a-b/size" or "bytes * /size" without the
+	 * space) when set. */
+	int accept_ranges;
+	char content_range[96];
+	/* The handler sent the status, headers and body itself
+	 * (request.h's answer_start): http.c writes nothing more. */
+	int sent;
 };
 
 void response_init(struct response *resp);

@@ -52,7 +52,13 @@ struct route {
 	unsigned verb;
 	enum route_scope scope;
 	const char *action;
+	/* ROUTE_TRANSFER: moves image content. Its body (unless JSON) is
+	 * streamed by the handler instead of read into memory, it runs on
+	 * the threads kept for slow requests, at most max_transfers a
+	 * worker at once. */
+	unsigned flags;
 };
+#define ROUTE_TRANSFER 1u
 
 const char *route_scope_name(enum route_scope scope);
 

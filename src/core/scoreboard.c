@@ -11,7 +11,7 @@
 
 const int scoreboard_codes[SCOREBOARD_CODES] = {
 	200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 413, 415,
-	500, 502, 503, 504, 507, 0, 0, 0, 0, 0, 0, 0,
+	500, 502, 503, 504, 507, 206, 304, 411, 416, 429, 0, 0,
 };
 
 const double scoreboard_bounds[SCOREBOARD_BUCKETS] = {
@@ -71,6 +71,13 @@ void scoreboard_request_begin(struct thread_score *slot, const char *request_id,
 	snprintf(slot->uri, sizeof(slot->uri), "%s", uri);
 	slot->request_started_ms = scoreboard_now_ms();
 	__atomic_store_n(&slot->state, WORKER_BUSY, __ATOMIC_RELEASE);
+}
+
+int64_t scoreboard_request_alive_ms(const struct thread_score *slot)
+{
+	int64_t alive = __atomic_load_n(&slot->alive_ms, __ATOMIC_RELAXED);
+
+	return alive > slot->request_started_ms ? alive : slot->request_started_ms;
 }
 
 void scoreboard_request_end(struct scoreboard *board, struct thread_score *slot, int route,

@@ -16,7 +16,7 @@
 
 /* Room for a full pool being replaced by another during a reload. */
 #define SCOREBOARD_SLOTS (2 * 1024 + 16)
-#define SCOREBOARD_ROUTES 128            /* the route table has fewer */
+#define SCOREBOARD_ROUTES 256            /* the route table has fewer (144) */
 #define SCOREBOARD_CODES 24
 #define SCOREBOARD_BUCKETS 14
 /* Striped locks that serialise mutations of one image across workers
@@ -35,6 +35,19 @@ struct thread_score {
 	char request_id[40];
 	char method[8];
 	char uri[160];
+	/* A transfer of image content in progress on this thread: filled,
+	 * then transfer set to 1 (release); bytes and alive_ms move while it
+	 * runs; transfer back to 0 at its end. */
+	uint32_t transfer;
+	char transfer_direction[12];      /* "download" or "upload" */
+	char transfer_user[64];
+	char transfer_image[160];         /* "pool/[ns/]image[@snap]" */
+	uint64_t transfer_bytes;          /* moved so far */
+	uint64_t transfer_total;          /* to move */
+	int64_t transfer_started_ms;
+	/* When the request last showed progress: a transfer whose bytes keep
+	 * moving is not overdue (request_timeout), however long it runs. */
+	int64_t alive_ms;
 };
 
 struct worker_score {
@@ -63,6 +76,9 @@ struct scoreboard {
 	int64_t osdmap_asked_ms;          /* when a worker last asked it (scoreboard_now_ms) */
 	uint64_t ceph_lost;               /* worker clients the cluster refused (blocklisted) */
 	uint64_t ceph_reconnects;         /* new clients connected in their place */
+	uint64_t data_bytes_in;           /* image content uploaded (PUT .../data, creates) */
+	uint64_t data_bytes_out;          /* image content downloaded (GET .../data) */
+	uint64_t transfers_broken;        /* transfers whose client went away midway */
 	struct worker_score workers[SCOREBOARD_SLOTS];
 	struct route_counters routes[SCOREBOARD_ROUTES + 1];  /* last: no route */
 	/* Process-shared and robust: a worker killed while holding one (say,
@@ -90,6 +106,10 @@ uint64_t scoreboard_worker_requests(const struct worker_score *w);
  * outcome. route is the route table index, or -1 when no route matched. */
 void scoreboard_request_begin(struct thread_score *slot, const char *request_id,
 			      const char *method, const char *uri);
+/* When slot's request last showed life: its start, or its transfer's
+ * latest progress. */
+int64_t scoreboard_request_alive_ms(const struct thread_score *slot);
+
 void scoreboard_request_end(struct scoreboard *board, struct thread_score *slot, int route,
 			    int status, double seconds);
 

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
@@ -237,8 +239,85 @@ static int read_body(FCGX_Request *fcgi, struct request *req, uint64_t max_body,
 	return 0;
 }
 
+/* A JSON body is read as any other route's, even on a transfer route
+ * (POST .../images is both); any other type there is the handler's to
+ * stream, with its declared length. Without one (chunked HTTP/1.1 or
+ * HTTP/2 without content-length, which nginx passes on unbuffered) the
+ * end of a broken upload could not be told from the end of the body. */
+static int body_is_streamed(const struct request *req)
+{
+	const char *type = req->content_type;
+
+	if (!(req->match.route->flags & ROUTE_TRANSFER) || !(req->method & (HTTP_POST | HTTP_PUT)))
+		return 0;
+	/* Without a type, a create's body is the JSON one (or missing, which
+	 * its handler says); a PUT of content is always content. */
+	if (!type || !*type)
+		return req->method == HTTP_PUT;
+	return strncasecmp(type, "application/json", 16) != 0;
+}
+
+static int stream_body_length(FCGX_Request *fcgi, struct request *req, struct response *resp)
+{
+	const char *length_text = FCGX_GetParam("CONTENT_LENGTH", fcgi->envp);
+	char *end;
+
+	req->body_streamed = true;
+	if (!length_text || !*length_text)
+		return response_fail_http(resp, 411,
+					  "image content needs a Content-Length: send the body with its length (curl -T FILE or --data-binary @FILE), not chunked or as an HTTP/2 stream without one");
+	errno = 0;
+	req->body_length = strtoull(length_text, &end, 10);
+	if (errno || *end || *length_text == '-')
+		return response_fail(resp, -EINVAL, "Content-Length \"%s\" is not a number",
+				     length_text);
+	req->body_length_known = true;
+	return 0;
+}
+
+static ssize_t fcgi_body_read(struct request *req, char *buf, size_t len)
+{
+	FCGX_Request *fcgi = req->io;
+	int n = FCGX_GetStr(buf, len > INT_MAX ? INT_MAX : (int)len, fcgi->in);
+
+	if (n < 0)
+		return -EIO;
+	return n;
+}
+
+static int fcgi_answer_write(struct request *req, const char *buf, size_t len)
+{
+	FCGX_Request *fcgi = req->io;
+
+	while (len > 0) {
+		int n = len > INT_MAX ? INT_MAX : (int)len;
+
+		if (FCGX_PutStr(buf, n, fcgi->out) != n)
+			return -EPIPE;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fcgi_answer_start(struct request *req, struct response *resp, const char *type,
+			     uint64_t length)
+{
+	char *head = NULL;
+	size_t head_len;
+	int r = http_head_build(resp, resp->status, req->request_id, type, length, &head, &head_len);
+
+	if (r < 0)
+		return r;
+	r = fcgi_answer_write(req, head, head_len);
+	free(head);
+	resp->sent = 1;
+	return r;
+}
+
 /* Parses, routes and runs the handler; any failure is already in resp. */
-static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *resp)
+static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *resp,
+		     int transfer_refused)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
 	const char *query, *foreign;
@@ -282,8 +361,19 @@ static void dispatch(FCGX_Request *fcgi, struct request *req, struct response *r
 		return;
 	if (authz_check(req, resp) < 0)
 		return;
-	if (read_body(fcgi, req, req->env->conf->max_body, resp) < 0)
+	if (transfer_refused && (req->match.route->flags & ROUTE_TRANSFER)) {
+		response_fail_http(resp, 429,
+				   "this worker already moves image content for as many requests as it may at once (max_transfers = %u, and never on the threads kept for quick requests); try again shortly",
+				   req->env->conf->max_transfers);
+		resp->retry_after = 5;
 		return;
+	}
+	if (body_is_streamed(req)) {
+		if (stream_body_length(fcgi, req, resp) < 0)
+			return;
+	} else if (read_body(fcgi, req, req->env->conf->max_body, resp) < 0) {
+		return;
+	}
 	if (authz_check_body(req, resp) < 0)
 		return;
 	/* A repeat is answered as the first was, before its preconditions
@@ -326,6 +416,8 @@ static void write_response(FCGX_Request *fcgi, const struct request *req,
 	size_t head_len;
 	int status = resp->status;
 
+	if (resp->sent)
+		return;
 	if (status == 304) {
 		/* Not Modified: headers only. */
 	} else if (status != 204 && resp->text) {
@@ -370,7 +462,8 @@ static void log_request(const struct request *req, const struct response *resp,
 {
 	/* A refused request is part of the audit trail whatever its method. */
 	int mutating = (req->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE)) ||
-		       (req->decision && strcmp(req->decision, "denied") == 0);
+		       (req->decision && strcmp(req->decision, "denied") == 0) ||
+		       req->transfer_note[0];
 	enum log_level level = resp->status >= 500 ? LOG_LEVEL_ERROR
 			       : mutating          ? LOG_LEVEL_INFO
 						   : LOG_LEVEL_DEBUG;
@@ -390,13 +483,47 @@ static void log_request(const struct request *req, const struct response *resp,
 	if (!*method || strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(method))
 		method = "?";
 	log_event(level, req->request_id, req->user,
-		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f role=%s decision=%s%s%s%s",
+		  "event=%s method=%s uri=\"%s\" status=%d ms=%.2f role=%s decision=%s%s%s%s%s%s",
 		  mutating ? "audit" : "request", method, log_quote(req->uri, uri, sizeof(uri)),
 		  resp->status, ms, req->role ? req->role : "-", req->decision ? req->decision : "-", *message ? " msg=\"" : "",
-		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "");
+		  log_quote(message, msg, sizeof(msg)), *message ? "\"" : "",
+		  req->transfer_note[0] ? " " : "", req->transfer_note);
 }
 
-void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *score)
+enum http_kind http_request_kind(FCGX_Request *fcgi)
+{
+	const char *method_text = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
+	const char *uri = FCGX_GetParam("REQUEST_URI", fcgi->envp);
+	enum http_method method = method_text ? http_method_parse(method_text) : 0;
+	enum http_kind kind = method & (HTTP_GET | HTTP_HEAD) ? HTTP_KIND_QUICK : HTTP_KIND_SLOW;
+	struct request req = {.method = method, .content_type = FCGX_GetParam("CONTENT_TYPE", fcgi->envp)};
+	const char *query;
+	char path[8192];
+	size_t pathlen;
+	unsigned allow;
+
+	if (!uri || !method)
+		return kind;
+	query = strchr(uri, '?');
+	pathlen = query ? (size_t)(query - uri) : strlen(uri);
+	/* Only content and uploads can be transfers: the rest is not routed twice. */
+	if (pathlen >= sizeof(path) || (kind == HTTP_KIND_QUICK && (pathlen < 5 || strncmp(uri + pathlen - 5, "/data", 5) != 0)))
+		return kind;
+	memcpy(path, uri, pathlen);
+	path[pathlen] = '\0';
+	if (path_split(path, &req.segments, &req.nsegments) < 0)
+		return kind;
+	if (router_match(api_routes, api_nroutes, method, req.segments, req.nsegments, &req.match,
+			 &allow) == 0 &&
+	    (req.match.route->flags & ROUTE_TRANSFER) &&
+	    ((method & (HTTP_GET | HTTP_HEAD)) || body_is_streamed(&req)))
+		kind = HTTP_KIND_TRANSFER;
+	path_segments_free(req.segments);
+	return kind;
+}
+
+void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *score,
+		int transfer_refused)
 {
 	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
 	const char *request_id = FCGX_GetParam("REQUEST_ID", fcgi->envp);
@@ -420,9 +547,17 @@ void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *sc
 	req.if_match = FCGX_GetParam("HTTP_IF_MATCH", fcgi->envp);
 	req.if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", fcgi->envp);
 	req.idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fcgi->envp);
+	req.range = FCGX_GetParam("HTTP_RANGE", fcgi->envp);
+	req.if_range = FCGX_GetParam("HTTP_IF_RANGE", fcgi->envp);
+	req.content_range = FCGX_GetParam("HTTP_CONTENT_RANGE", fcgi->envp);
+	req.score = score;
+	req.io = fcgi;
+	req.body_read = fcgi_body_read;
+	req.answer_start = fcgi_answer_start;
+	req.answer_write = fcgi_answer_write;
 
 	scoreboard_request_begin(score, req.request_id, method ? method : "-", req.uri);
-	dispatch(fcgi, &req, &resp);
+	dispatch(fcgi, &req, &resp, transfer_refused);
 	api_request_end(&req);
 	faults_review(&req, &resp);
 	write_response(fcgi, &req, &resp);

@@ -36,7 +36,8 @@ int http_head_build(const struct response *resp, int status, const char *request
 	*head_len = 0;
 	if (!header_value_ok(request_id) || (content_type && !header_value_ok(content_type)) ||
 	    (resp->location && !header_value_ok(resp->location)) ||
-	    !header_value_ok(resp->allow) || (resp->etag && !header_value_ok(resp->etag)))
+	    !header_value_ok(resp->allow) || (resp->etag && !header_value_ok(resp->etag)) ||
+	    !header_value_ok(resp->content_range))
 		return -EINVAL;
 	/* libfcgi's printf lacks %zu and friends, and a memory stream grows
 	 * with what it is given. */
@@ -54,6 +55,10 @@ int http_head_build(const struct response *resp, int status, const char *request
 		fprintf(out, "Allow: %s\r\n", resp->allow);
 	if (resp->etag)
 		fprintf(out, "ETag: %s\r\n", resp->etag);
+	if (resp->accept_ranges)
+		fputs("Accept-Ranges: bytes\r\n", out);
+	if (resp->content_range[0])
+		fprintf(out, "Content-Range: %s\r\n", resp->content_range);
 	if (resp->replayed)
 		fputs("Idempotent-Replayed: true\r\n", out);
 	if (resp->retry_after > 0)

@@ -504,7 +504,8 @@ static const struct thread_score *oldest_request(const struct worker_score *scor
 		const struct thread_score *th = &score->threads[t];
 
 		if (__atomic_load_n(&th->state, __ATOMIC_ACQUIRE) == WORKER_BUSY &&
-		    (!oldest || th->request_started_ms < oldest->request_started_ms))
+		    (!oldest ||
+		     scoreboard_request_alive_ms(th) < scoreboard_request_alive_ms(oldest)))
 			oldest = th;
 	}
 	return oldest;
@@ -529,7 +530,8 @@ static void kill_overdue(struct master *m)
 		if (!slot->pid || slot->stopping)
 			continue;
 		th = oldest_request(slot->score);
-		if (!th || now - th->request_started_ms < (long long)m->conf->request_timeout * 1000)
+		if (!th ||
+		    now - scoreboard_request_alive_ms(th) < (long long)m->conf->request_timeout * 1000)
 			continue;
 		log_event(LOG_LEVEL_ERROR, th->request_id, NULL,
 			  "event=worker.request_timeout worker=%ld method=%s uri=\"%s\" ms=%lld msg=\"request ran past request_timeout=%us; worker killed and replaced\"",

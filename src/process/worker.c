@@ -120,15 +120,6 @@ static void worker_stop(struct worker_ctx *ctx)
 	pthread_mutex_unlock(&ctx->work_lock);
 }
 
-/* Mutations may take seconds (a copy, a snapshot change waiting on the
- * monitors); reads and the probes take milliseconds. */
-static bool is_slow(FCGX_Request *fcgi)
-{
-	const char *method = FCGX_GetParam("REQUEST_METHOD", fcgi->envp);
-
-	return !method || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
-}
-
 /* One turn at the socket, serialised by accept_lock. Returns 1 with a
  * request in fcgi, 0 when the worker stops, -1 when accept failed. */
 static int accept_one(struct worker_ctx *ctx, FCGX_Request *fcgi)
@@ -178,15 +169,21 @@ static bool stdin_drained(FCGX_Request *fcgi)
 	return false;
 }
 
+/* How a thread serves a request: as a quick one, holding a slow permit,
+ * as a transfer (a slow permit and a transfer's), or refusing a transfer
+ * beyond max_transfers (at once, on any thread: that answer is quick). */
+enum serve_as { SERVE_QUICK, SERVE_SLOW, SERVE_TRANSFER, SERVE_REFUSED };
+
 /* Serves fcgi on thread t, then gives the request object back (and the
- * slow permit, when it held one). */
-static void serve(struct worker_thread *t, FCGX_Request *fcgi, bool slow)
+ * permits it held). */
+static void serve(struct worker_thread *t, FCGX_Request *fcgi, enum serve_as as)
 {
 	struct worker_ctx *ctx = t->ctx;
+	bool slow = as == SERVE_SLOW || as == SERVE_TRANSFER;
 
 	__atomic_add_fetch(&ctx->serving, 1, __ATOMIC_ACQ_REL);
 	ceph_conn_enter(&ctx->ceph);
-	http_serve(fcgi, &t->env, &ctx->score->threads[t->index]);
+	http_serve(fcgi, &t->env, &ctx->score->threads[t->index], as == SERVE_REFUSED);
 	if (stdin_drained(fcgi))
 		FCGX_Detach(fcgi);
 	FCGX_Finish_r(fcgi);
@@ -198,6 +195,8 @@ static void serve(struct worker_thread *t, FCGX_Request *fcgi, bool slow)
 	pthread_mutex_lock(&ctx->work_lock);
 	if (slow)
 		ctx->slow_running--;
+	if (as == SERVE_TRANSFER)
+		ctx->transfers_running--;
 	ctx->spare[ctx->nspare++] = fcgi;
 	pthread_cond_broadcast(&ctx->work_changed);
 	pthread_mutex_unlock(&ctx->work_lock);
@@ -250,6 +249,24 @@ static bool admit_slow(struct worker_ctx *ctx, FCGX_Request *fcgi)
 	return run;
 }
 
+/* A transfer just accepted: it runs now, on a slow permit, when fewer
+ * than max_transfers run and a slow permit is free; else it is refused
+ * (429), never queued: a transfer holds its thread for minutes, and
+ * never takes a thread kept for the quick requests. */
+static enum serve_as admit_transfer(struct worker_ctx *ctx)
+{
+	enum serve_as as = SERVE_REFUSED;
+
+	pthread_mutex_lock(&ctx->work_lock);
+	if (ctx->transfers_running < ctx->conf->max_transfers && ctx->slow_running < ctx->slow_max) {
+		ctx->transfers_running++;
+		ctx->slow_running++;
+		as = SERVE_TRANSFER;
+	}
+	pthread_mutex_unlock(&ctx->work_lock);
+	return as;
+}
+
 static int init_requests(struct worker_ctx *ctx, int listen_fd)
 {
 	for (unsigned i = 0; i < ctx->nthreads + ctx->queue_max; i++) {
@@ -275,7 +292,7 @@ static void *request_thread_main(void *arg)
 		fcgi = next_work(ctx, &spare);
 		pthread_mutex_unlock(&ctx->work_lock);
 		if (fcgi) {
-			serve(t, fcgi, true);
+			serve(t, fcgi, SERVE_SLOW);
 			continue;
 		}
 		if (!spare)
@@ -291,10 +308,18 @@ static void *request_thread_main(void *arg)
 			}
 			continue;
 		}
-		if (!is_slow(spare))
-			serve(t, spare, false);
-		else if (admit_slow(ctx, spare))
-			serve(t, spare, true);
+		switch (http_request_kind(spare)) {
+		case HTTP_KIND_QUICK:
+			serve(t, spare, SERVE_QUICK);
+			break;
+		case HTTP_KIND_TRANSFER:
+			serve(t, spare, admit_transfer(ctx));
+			break;
+		case HTTP_KIND_SLOW:
+			if (admit_slow(ctx, spare))
+				serve(t, spare, SERVE_SLOW);
+			break;
+		}
 	}
 	__atomic_store_n(&slot->state, WORKER_FREE, __ATOMIC_RELEASE);
 	__atomic_sub_fetch(&ctx->running, 1, __ATOMIC_ACQ_REL);

@@ -55,6 +55,7 @@ struct worker_ctx {
 	FCGX_Request **queue;         /* accepted mutations waiting for a permit (a ring) */
 	unsigned queue_head, nqueued, queue_max;
 	unsigned slow_running, slow_max;  /* mutations being served, and the most at once */
+	unsigned transfers_running;   /* of them, transfers of image content (max_transfers) */
 	struct permits data_moves;    /* synchronous copies, flattens, rollbacks (api_sync_data_begin) */
 };
 

@@ -1,8 +1,8 @@
 /* unfinished.h - images that are being made, and what is left of them.
  *
- * A copy (synchronous or a task) or a clone is made under a name of its
- * own, "<name>.unfinished-<8 hex digits>", and renamed to the name asked
- * for only once it is complete. So the name a client asked for never
+ * A copy (synchronous or a task), a clone or a create from an upload is
+ * made under a name of its own, "<name>.unfinished-<8 hex digits>", and
+ * renamed to the name asked for only once it is complete. So the name a client asked for never
  * holds a half-made image: when the work fails, what was made is removed;
  * when it cannot be (the worker was killed -9, the cluster refused its
  * client, the removal failed too), what is left carries that name, which
@@ -30,7 +30,7 @@ int unfinished_is(const char *name);
 
 /* The text GET and listings show for such an image. */
 #define UNFINISHED_ADVICE \
-	"left by a copy or clone that did not finish (the request failed or its worker was stopped); it is not a usable image: delete it (its snapshots first, if it has any)"
+	"left by a copy, clone or create from an upload that did not finish (the request failed or its worker was stopped); it is not a usable image: delete it (its snapshots first, if it has any)"
 
 /* Removes image name with all its snapshots (unprotecting them first).
  * Returns 0 (also when it did not exist) or a negative errno. */

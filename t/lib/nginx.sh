@@ -52,18 +52,20 @@ _nginx_sed_rep() {
 	printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'
 }
 
-# _nginx_subst FILE DIRECTIVE OLD NEW
+# _nginx_subst FILE DIRECTIVE OLD NEW [COUNT]
 # Rewrite the (uncommented) line `DIRECTIVE OLD;` in FILE to
-# `DIRECTIVE NEW;`, keeping indentation and any trailing comment.
+# `DIRECTIVE NEW;`, keeping indentation and any trailing comment (COUNT,
+# default 1: how many such lines there are, e.g. the two fastcgi_pass of
+# the /api/ location and its content location).
 # Whitespace between the words may vary, the words may not.  The line must
 # occur exactly once: anything else means the project's config changed and
 # the tests would no longer exercise what we think, so fail loudly.
 _nginx_subst() {
-	local file=$1 directive=$2 old=$3 new=$4 re n
+	local file=$1 directive=$2 old=$3 new=$4 count=${5:-1} re n
 	re="^([[:space:]]*)$(_nginx_ere "$directive")[[:space:]]+$(_nginx_ere "$old")[[:space:]]*;"
 	n=$(grep -cE -- "$re" "$file" || true)
-	if [ "$n" != 1 ]; then
-		_nginx_err "expected exactly one '$directive $old;' line in $file" \
+	if [ "$n" != "$count" ]; then
+		_nginx_err "expected exactly $count '$directive $old;' line(s) in $file" \
 			"(copied from $_NGINX_SRC_DIR), found ${n:-0}; update" \
 			"t/lib/nginx.sh together with the config"
 		return 1
@@ -276,7 +278,7 @@ nginx_start() {
 	_nginx_subst "$nd/server.conf" ssl_certificate_key '/etc/nginx/ssl/rbd-rest-api.key' "$nd/server.key" &&
 	_nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
 	_nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
-	_nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "$pass" &&
+	_nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "$pass" 2 &&
 	_nginx_uncomment "$nd/server.conf" 'ssl_client_certificate /etc/nginx/ssl/rbd-rest-api-clients-ca.crt' \
 		"ssl_client_certificate $nd/client-ca.crt" &&
 	_nginx_uncomment "$nd/server.conf" 'ssl_verify_client optional' 'ssl_verify_client optional' &&

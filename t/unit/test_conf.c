@@ -38,6 +38,7 @@ int main(void)
 	is_int(conf.request_timeout, 120, "request_timeout defaults to 120 s");
 	is_int(conf.max_tasks, 4, "max_tasks defaults to 4");
 	is_int(conf.max_sync_data_ops, 2, "max_sync_data_ops defaults to 2");
+	is_int(conf.max_transfers, 4, "max_transfers defaults to 4");
 	ok(conf.sync_max_size == 32ull << 30, "sync_max_size defaults to 32G");
 
 	is_int(load_text(&conf, "# comment\n\nworkers = 3\n  max_body=1M \nceph_id = admin\n"

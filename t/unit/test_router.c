@@ -22,10 +22,10 @@ static int handler_b(struct request *req, struct response *resp)
 }
 
 static const struct route table[] = {
-	{HTTP_GET, "/api/v1/pools", NULL, handler_a, 1, ROUTE_SCOPE_ANY, "read"},
-	{HTTP_POST, "/api/v1/pools", NULL, handler_b, 1, ROUTE_SCOPE_ANY, "read"},
-	{HTTP_GET, "/api/v1/pools/{pool}/images/{image}", NULL, handler_a, 1, ROUTE_SCOPE_ANY, "read"},
-	{HTTP_DELETE, "/api/v1/pools/{pool}/images/{image}", NULL, handler_b, 1, ROUTE_SCOPE_ANY, "read"},
+	{HTTP_GET, "/api/v1/pools", NULL, handler_a, 1, ROUTE_SCOPE_ANY, "read", 0},
+	{HTTP_POST, "/api/v1/pools", NULL, handler_b, 1, ROUTE_SCOPE_ANY, "read", 0},
+	{HTTP_GET, "/api/v1/pools/{pool}/images/{image}", NULL, handler_a, 1, ROUTE_SCOPE_ANY, "read", 0},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/images/{image}", NULL, handler_b, 1, ROUTE_SCOPE_ANY, "read", 0},
 };
 
 static int route(const char *path, enum http_method method, struct route_match *m,

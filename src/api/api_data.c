@@ -1,0 +1,592 @@
+/* api_data.c - image content over HTTP: download (GET/HEAD .../data of an
+ * image or a snapshot), upload (PUT .../data), create from an upload
+ * (POST .../images with an application/octet-stream body).
+ *
+ * The bytes move in rbd/image_stream.c; here are the HTTP rules around
+ * them (ranges, entity tags, lengths, who else has the image open), the
+ * transfer's entry on the status page and in the metrics, and its audit
+ * note: bytes, sha256, and whether the client stayed to the end. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "api_images.h"
+#include "byte_range.h"
+#include "conf.h"
+#include "image_header.h"
+#include "image_stream.h"
+#include "json_out.h"
+#include "log.h"
+#include "rbd_features.h"
+#include "routes.h"
+#include "scoreboard.h"
+#include "unfinished.h"
+
+#define OCTET_STREAM "application/octet-stream"
+/* The SHA-256 of nothing, for an empty body. */
+#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/* One transfer: the request it belongs to, and its scoreboard entry. */
+struct transfer {
+	struct request *req;
+	uint64_t reported;   /* bytes already added to the board's counters */
+	int out;             /* a download */
+};
+
+static void transfer_begin(struct transfer *t, struct request *req, const char *direction,
+			   const char *image, uint64_t total)
+{
+	struct thread_score *slot = req->score;
+
+	t->req = req;
+	t->reported = 0;
+	t->out = strcmp(direction, "download") == 0;
+	if (!slot)
+		return;
+	snprintf(slot->transfer_direction, sizeof(slot->transfer_direction), "%s", direction);
+	snprintf(slot->transfer_user, sizeof(slot->transfer_user), "%s", req->user);
+	snprintf(slot->transfer_image, sizeof(slot->transfer_image), "%s", image);
+	slot->transfer_total = total;
+	slot->transfer_started_ms = scoreboard_now_ms();
+	__atomic_store_n(&slot->transfer_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&slot->alive_ms, slot->transfer_started_ms, __ATOMIC_RELAXED);
+	__atomic_store_n(&slot->transfer, 1, __ATOMIC_RELEASE);
+}
+
+static void transfer_progress(void *arg, uint64_t bytes)
+{
+	struct transfer *t = arg;
+	struct scoreboard *board = t->req->env->board;
+	struct thread_score *slot = t->req->score;
+
+	__atomic_fetch_add(t->out ? &board->data_bytes_out : &board->data_bytes_in,
+			   bytes - t->reported, __ATOMIC_RELAXED);
+	t->reported = bytes;
+	if (!slot)
+		return;
+	__atomic_store_n(&slot->transfer_bytes, bytes, __ATOMIC_RELAXED);
+	__atomic_store_n(&slot->alive_ms, scoreboard_now_ms(), __ATOMIC_RELAXED);
+}
+
+/* Ends the transfer's entry and writes its audit note: how much moved,
+ * its checksum, and how it ended. */
+static void transfer_end(struct transfer *t, const struct image_stream_result *res, int r)
+{
+	struct request *req = t->req;
+	const char *outcome = r == 0 ? "complete" : r == -EPIPE ? "client_gone" : "failed";
+	char err[24] = "";
+
+	if (req->score)
+		__atomic_store_n(&req->score->transfer, 0, __ATOMIC_RELEASE);
+	if (r == -EPIPE)
+		__atomic_fetch_add(&req->env->board->transfers_broken, 1, __ATOMIC_RELAXED);
+	else if (r < 0)
+		snprintf(err, sizeof(err), " errno=%d", -r);
+	snprintf(req->transfer_note, sizeof(req->transfer_note),
+		 "transfer=%s bytes=%" PRIu64 " zero_bytes=%" PRIu64 " sha256=%s outcome=%s%s",
+		 t->out ? "download" : "upload", res->bytes, res->zero_bytes,
+		 res->sha256[0] ? res->sha256 : "-", outcome, err);
+}
+
+static int sink_to_client(void *arg, const char *buf, size_t len)
+{
+	struct transfer *t = arg;
+
+	return t->req->answer_write(t->req, buf, len);
+}
+
+static ssize_t source_from_client(void *arg, char *buf, size_t len)
+{
+	struct transfer *t = arg;
+
+	return t->req->body_read(t->req, buf, len);
+}
+
+/* Content-Type application/octet-stream (parameters allowed), else 415;
+ * for a create, whose body may be JSON too, the message says both. */
+static int require_octet_stream(const struct request *req, struct response *resp, int create)
+{
+	const char *type = req->content_type;
+	size_t n = strlen(OCTET_STREAM);
+
+	if (type && strncasecmp(type, OCTET_STREAM, n) == 0 &&
+	    (type[n] == '\0' || type[n] == ';' || type[n] == ' '))
+		return 0;
+	if (create)
+		return response_fail_http(resp, 415,
+					  "a create's body is sent with Content-Type: application/json, or, to create the image from an upload of its content, application/octet-stream; not %s",
+					  type && *type ? type : "without a Content-Type");
+	return response_fail_http(resp, 415,
+				  "image content is sent as Content-Type: application/octet-stream, not %s",
+				  type && *type ? type : "without a Content-Type");
+}
+
+static int image_size(struct response *resp, rbd_image_t image, const struct image_ref *ref,
+		      uint64_t *size)
+{
+	int r = rbd_get_size(image, size);
+
+	return r < 0 ? api_image_fail(resp, r, ref, "reading the size of") : 0;
+}
+
+/* Sends length bytes of the open image from first, as resp's answer. */
+static int send_content(struct request *req, struct response *resp, rbd_image_t image,
+			const char *spec, uint64_t first, uint64_t length)
+{
+	struct image_stream_result res = {0};
+	struct transfer t;
+	struct image_stream_io io = {sink_to_client, NULL, transfer_progress, &t};
+	int r;
+
+	resp->accept_ranges = 1;
+	r = req->answer_start(req, resp, OCTET_STREAM, length);
+	if (r < 0 || req->method == HTTP_HEAD)
+		return 0;
+	transfer_begin(&t, req, "download", spec, length);
+	r = image_stream_read(image, first, length, &io, &res);
+	transfer_end(&t, &res, r);
+	return 0;
+}
+
+/* The range to send of content of size bytes, by Range and If-Range
+ * (which holds only with the strong tag etag, when there is one): 200 for
+ * all of it, 206 for one range; 416 or 400 in resp otherwise. */
+static int choose_range(const struct request *req, struct response *resp, const char *etag,
+			uint64_t size, uint64_t *first, uint64_t *length)
+{
+	int r;
+
+	*first = 0;
+	*length = size;
+	resp->status = 200;
+	if (!req->range)
+		return 0;
+	/* A validator that does not match the content: send all of it. */
+	if (req->if_range && (!etag || strcmp(req->if_range, etag) != 0))
+		return 0;
+	r = byte_range_parse(req->range, size, first, length);
+	if (r == -ERANGE) {
+		snprintf(resp->content_range, sizeof(resp->content_range), "bytes */%" PRIu64, size);
+		return response_fail_http(resp, 416,
+					  "Range \"%s\" is not satisfiable: the content has %" PRIu64 " bytes",
+					  req->range, size);
+	}
+	if (r == -E2BIG)
+		return response_fail(resp, -EINVAL,
+				     "Range \"%s\" asks for several ranges; ask for one range a request",
+				     req->range);
+	if (r < 0)
+		return response_fail(resp, -EINVAL,
+				     "Range \"%s\" is malformed: give one range, bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX",
+				     req->range);
+	resp->status = 206;
+	snprintf(resp->content_range, sizeof(resp->content_range),
+		 "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, *first, *first + *length - 1, size);
+	return 0;
+}
+
+int api_image_data_get(struct request *req, struct response *resp)
+{
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	uint64_t size, first, length;
+	int r;
+
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	if (r < 0)
+		return r;
+	r = image_size(resp, image, &ref, &size);
+	if (r < 0)
+		goto out;
+	/* The image may change under the client: no tag, so If-Range never
+	 * holds and a resumed download starts over (read a snapshot). */
+	r = choose_range(req, resp, NULL, size, &first, &length);
+	if (r == 0)
+		r = send_content(req, resp, image, ref.spec, first, length);
+out:
+	rbd_close(image);
+	return r;
+}
+
+/* A snapshot's content never changes: its tag is the image's id and the
+ * snapshot's. */
+static int snapshot_etag(rbd_image_t image, uint64_t snap_id, char *etag, size_t len)
+{
+	char id[64];
+	int r = rbd_get_id(image, id, sizeof(id));
+
+	if (r < 0)
+		return r;
+	snprintf(etag, len, "\"%s-%" PRIx64 "\"", id, snap_id);
+	return 0;
+}
+
+/* Does If-None-Match (a list of tags, or "*") name etag? The weak
+ * comparison applies: W/"x" matches "x". */
+static int if_none_match_holds(const char *header, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p = header;
+
+	for (;;) {
+		const char *end;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t)(end - p) == n && strncmp(p, etag, n) == 0)
+			return 1;
+		p = strchr(p, ',');
+		if (!p)
+			return 0;
+		p++;
+	}
+}
+
+int api_snapshot_data_get(struct request *req, struct response *resp)
+{
+	char spec[IMAGE_SPEC_MAX + 260], etag[96];
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	uint64_t snap_id, size, first, length;
+	int r;
+
+	r = api_image_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_snapshot_open_at(resp, ioctx, &ref, request_capture(req, "snapshot"), spec,
+				 sizeof(spec), &image, &snap_id, &size);
+	if (r < 0)
+		return r;
+	r = snapshot_etag(image, snap_id, etag, sizeof(etag));
+	if (r < 0) {
+		api_image_fail(resp, r, &ref, "reading the id of");
+		goto out;
+	}
+	resp->etag = strdup(etag);
+	if (!resp->etag) {
+		r = response_oom(resp);
+		goto out;
+	}
+	if (req->if_none_match && if_none_match_holds(req->if_none_match, etag)) {
+		resp->status = 304;
+		goto out;
+	}
+	r = choose_range(req, resp, etag, size, &first, &length);
+	if (r == 0)
+		r = send_content(req, resp, image, spec, first, length);
+out:
+	rbd_close(image);
+	return r;
+}
+
+/* Where the body goes: from Content-Range, else offset 0; the whole
+ * body must fit in the image (checked before anything is written). */
+static int upload_place(const struct request *req, struct response *resp,
+			const struct image_ref *ref, uint64_t size, uint64_t *offset)
+{
+	uint64_t first, length, total;
+
+	*offset = 0;
+	if (req->content_range) {
+		if (content_range_parse(req->content_range, &first, &length, &total) < 0)
+			return response_fail(resp, -EINVAL,
+					     "Content-Range \"%s\" is malformed: send bytes FIRST-LAST/SIZE or bytes FIRST-LAST/*",
+					     req->content_range);
+		if (length != req->body_length)
+			return response_fail(resp, -EINVAL,
+					     "Content-Range \"%s\" covers %" PRIu64 " bytes but the body has %" PRIu64,
+					     req->content_range, length, req->body_length);
+		snprintf(resp->content_range, sizeof(resp->content_range), "bytes */%" PRIu64, size);
+		if (total != UINT64_MAX && total != size)
+			return response_fail_http(resp, 416,
+						  "Content-Range \"%s\" gives the size %" PRIu64 " but image %s has %" PRIu64 " bytes; nothing was written",
+						  req->content_range, total, ref->spec, size);
+		if (first + length > size)
+			return response_fail_http(resp, 416,
+						  "Content-Range \"%s\" ends past the end of image %s (%" PRIu64 " bytes); nothing was written (resize the image first)",
+						  req->content_range, ref->spec, size);
+		resp->content_range[0] = '\0';
+		*offset = first;
+		return 0;
+	}
+	if (req->body_length > size)
+		return response_fail_http(resp, 413,
+					  "the body has %" PRIu64 " bytes, more than image %s holds (%" PRIu64 " bytes); nothing was written (resize the image first, or send a part with Content-Range)",
+					  req->body_length, ref->spec, size);
+	return 0;
+}
+
+/* The DataWrite answer, or the error of a write that did not complete. */
+static int answer_write(struct response *resp, const struct image_ref *ref, uint64_t offset,
+			const struct image_stream_result *res, uint64_t expected, int r)
+{
+	struct json_object *body;
+
+	if (r == -EPIPE)
+		return response_fail(resp, -EINVAL,
+				     "the body ended after %" PRIu64 " of %" PRIu64 " bytes (the client went away): image %s holds the bytes received from offset %" PRIu64 "; send the rest again with Content-Range",
+				     res->bytes, expected, ref->spec, offset);
+	if (r < 0)
+		return response_fail_errno(resp, r,
+					   "writing image %s failed after %" PRIu64 " bytes from offset %" PRIu64,
+					   ref->spec, res->bytes, offset);
+	body = json_envelope("DataWrite");
+	if (!body || json_add_u64(body, "offset", offset) < 0 ||
+	    json_add_u64(body, "bytes", res->bytes) < 0 ||
+	    json_add_u64(body, "zero_bytes", res->zero_bytes) < 0 ||
+	    json_add_string(body, "sha256", res->sha256[0] ? res->sha256 : EMPTY_SHA256) < 0) {
+		json_object_put(body);
+		return response_oom(resp);
+	}
+	response_json(resp, 200, body);
+	return 0;
+}
+
+/* Takes the image's exclusive lock for the rest of the write, so no
+ * other client gets it in between (librbd does not hand over a lock
+ * taken this way). Without the exclusive-lock feature there is none to
+ * take: the watcher check before is all. */
+static int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref)
+{
+	uint64_t features = 0;
+	int r = rbd_get_features(image, &features);
+
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "reading the features of");
+	if (!(features & RBD_FEATURE_EXCLUSIVE_LOCK))
+		return 0;
+	r = rbd_lock_acquire(image, RBD_LOCK_MODE_EXCLUSIVE);
+	if (r == -EROFS || r == -EBUSY)
+		return response_fail(resp, -EBUSY,
+				     "image %s is in use: another client holds its exclusive lock; close it before uploading",
+				     ref->spec);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "locking");
+	return 0;
+}
+
+int api_image_data_put(struct request *req, struct response *resp)
+{
+	struct image_stream_result res = {0};
+	struct image_ref ref;
+	struct transfer t;
+	struct image_stream_io io = {NULL, source_from_client, transfer_progress, &t};
+	rados_ioctx_t ioctx;
+	rbd_image_t image = NULL;
+	uint64_t size, offset;
+	int r;
+
+	r = require_octet_stream(req, resp, 0);
+	if (r < 0)
+		return r;
+	r = api_image_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		return r;
+	/* Who has it open, asked before our own open adds a watch. */
+	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = image_size(resp, image, &ref, &size);
+	if (r < 0)
+		goto out;
+	r = upload_place(req, resp, &ref, size, &offset);
+	if (r == 0)
+		r = api_refuse_if_open(resp, image, &ref, "before uploading into it");
+	rbd_close(image);
+	image = NULL;
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	if (r < 0) {
+		image = NULL;
+		return r;
+	}
+	r = lock_for_write(resp, image, &ref);
+	if (r < 0)
+		goto out;
+	transfer_begin(&t, req, "upload", ref.spec, req->body_length);
+	r = image_stream_write(image, offset, req->body_length, 0, &io, &res);
+	transfer_end(&t, &res, r);
+	r = answer_write(resp, &ref, offset, &res, req->body_length, r);
+out:
+	if (image)
+		rbd_close(image);
+	return r;
+}
+
+/* The query of a create from an upload, checked as the JSON create's
+ * fields are (the same rules and messages). */
+static const struct field_spec upload_create_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{"size", FIELD_SIZE, 0},
+	{"object_size", FIELD_SIZE, 0},
+	{"features", FIELD_STRING_ARRAY, 0},
+	{"data_pool", FIELD_NAME, 0},
+	{NULL, 0, 0},
+};
+
+static int query_to_json(const struct request *req, struct json_object **out)
+{
+	struct json_object *obj = json_object_new_object();
+	int r = obj ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < req->nquery; i++) {
+		const char *key = req->query[i].key, *value = req->query[i].value;
+
+		if (strcmp(key, "features") == 0) {
+			struct json_object *list = json_object_new_array();
+			char *copy = strdup(value), *save = NULL;
+
+			r = list && copy && json_object_object_add(obj, key, list) == 0 ? 0 : -ENOMEM;
+			if (r < 0)
+				json_object_put(list);
+			for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; r == 0 && f;
+			     f = strtok_r(NULL, ",", &save))
+				r = json_array_take(list, json_object_new_string(f));
+			free(copy);
+		} else {
+			r = json_add_string(obj, key, value);
+		}
+	}
+	if (r < 0) {
+		json_object_put(obj);
+		return r;
+	}
+	*out = obj;
+	return 0;
+}
+
+/* Creates temp (size bytes, with c's layout), writes the body into it and
+ * closes it. Returns 0, or the answer in resp. */
+static int fill_new_image(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+			  const struct image_ref *ref, const char *temp,
+			  const struct create_request *c, uint64_t size,
+			  struct image_stream_result *res)
+{
+	struct transfer t;
+	struct image_stream_io io = {NULL, source_from_client, transfer_progress, &t};
+	rbd_image_options_t opts;
+	rbd_image_t image;
+	int r;
+
+	rbd_image_options_create(&opts);
+	r = api_create_options_set(c, opts);
+	if (r < 0) {
+		rbd_image_options_destroy(opts);
+		return response_fail(resp, r, "cannot set image options: %s", strerror(-r));
+	}
+	r = rbd_create4(ioctx, temp, size, opts);
+	rbd_image_options_destroy(opts);
+	if (r < 0)
+		return response_fail_errno(resp, r, "creating image %s failed", ref->spec);
+	r = rbd_open(ioctx, temp, &image, NULL);
+	if (r < 0)
+		return response_fail_errno(resp, r, "opening the new image %s failed", ref->spec);
+	transfer_begin(&t, req, "upload", ref->spec, req->body_length);
+	r = image_stream_write(image, 0, req->body_length, 1, &io, res);
+	transfer_end(&t, res, r);
+	rbd_close(image);
+	if (r == -EPIPE)
+		return response_fail(resp, -EINVAL,
+				     "the body ended after %" PRIu64 " of %" PRIu64 " bytes (the client went away); image %s was not created",
+				     res->bytes, req->body_length, ref->spec);
+	if (r < 0)
+		return response_fail_errno(resp, r,
+					   "writing the new image %s failed after %" PRIu64 " bytes; it was not created",
+					   ref->spec, res->bytes);
+	return 0;
+}
+
+int api_image_create_upload(struct request *req, struct response *resp)
+{
+	struct image_stream_result res = {0};
+	struct json_object *query = NULL;
+	char temp[UNFINISHED_NAME_MAX], id[64];
+	struct create_request c;
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	uint64_t size;
+	int r;
+
+	r = require_octet_stream(req, resp, 1);
+	if (r < 0)
+		return r;
+	if (query_to_json(req, &query) < 0)
+		return response_oom(resp);
+	r = json_in_check_fields(query, upload_create_fields, "query string", resp);
+	if (r == 0)
+		r = api_create_request_parse(query, &c, resp);
+	if (r < 0)
+		goto out;
+	size = json_object_object_get_ex(query, "size", NULL) ? c.size : req->body_length;
+	if (req->body_length > size) {
+		r = response_fail_http(resp, 413,
+				       "the body has %" PRIu64 " bytes, more than the size asked for (%" PRIu64 "); nothing was created",
+				       req->body_length, size);
+		goto out;
+	}
+	api_image_ref(&ref, req, c.name);
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	if (r < 0)
+		goto out;
+	if (c.data_pool && rados_pool_lookup(rados_ioctx_get_cluster(ioctx), c.data_pool) < 0) {
+		r = response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
+		goto out;
+	}
+	/* As copies: creates onto one name take turns. */
+	r = api_image_lock(req, resp, &ref);
+	if (r < 0)
+		goto out;
+	if (image_header_id(ioctx, ref.name, id, sizeof(id)) == 0) {
+		r = response_fail(resp, -EEXIST, "image %s already exists", ref.spec);
+		goto out;
+	}
+	/* Made under a name of its own, renamed once whole (unfinished.h). */
+	r = unfinished_name(ref.name, temp, sizeof(temp));
+	if (r < 0) {
+		response_fail(resp, r, "cannot name the new image: %s", strerror(-r));
+		goto out;
+	}
+	r = fill_new_image(req, resp, ioctx, &ref, temp, &c, size, &res);
+	if (r == 0) {
+		r = rbd_rename(ioctx, temp, ref.name);
+		if (r < 0)
+			response_fail_errno(resp, r, "naming the uploaded image %s failed", ref.spec);
+	}
+	if (r < 0) {
+		/* Whatever of it exists is ours: it has a name nobody else uses. */
+		if (unfinished_remove(ioctx, temp) < 0)
+			log_event(LOG_LEVEL_WARN, req->request_id, req->user,
+				  "event=upload.leftover image=%s msg=\"the unfinished image could not be removed: delete it\"",
+				  temp);
+		goto out;
+	}
+	r = api_respond_image(resp, ioctx, &ref, 201);
+	if (r == 0) {
+		json_add_string(resp->body, "sha256", res.sha256[0] ? res.sha256 : EMPTY_SHA256);
+		api_location_image(resp, &ref, "");
+	}
+out:
+	json_object_put(query);
+	return r;
+}
