@@ -103,16 +103,20 @@ while read -r method pattern verb scope; do
 	if [ "$scope" = namespace ] && [[ $pattern != *"{namespace}"* ]] &&
 		[[ $pattern == *"{image}"* || $pattern == *"{group}"* ]]; then
 		valid=$(valid_body "$method" "$pattern")
+		# Image content is sent as octet-stream, not JSON: admin's
+		# answer would be the 415 about the body otherwise.
+		type=()
+		[[ $method == PUT && $pattern == */data ]] && type=(-H 'Content-Type: application/octet-stream')
 		some=$(expand "$pattern" "")
 		some=${some//authz-none/$present}
 		some=${some//\{group\}/$pgroup}
-		as "$RBD_API_TENANT" "$method" "$some" "$valid"
+		as "$RBD_API_TENANT" "$method" "$some" "$valid" "${type[@]}"
 		hidden_answer="$STATUS $(field .message | sed "s/$present/NAME/g; s/$pgroup/NAME/g")"
 		none=$(expand "$pattern" "")
 		none=${none//\{group\}/authz-none}
-		as "$RBD_API_TENANT" "$method" "$none" "$valid"
+		as "$RBD_API_TENANT" "$method" "$none" "$valid" "${type[@]}"
 		missing_answer="$STATUS $(field .message | sed "s/authz-none/NAME/g")"
-		api "$method" "$none" "$valid"
+		api "$method" "$none" "$valid" "${type[@]}"
 		admin_answer="$STATUS $(field .message | sed "s/authz-none/NAME/g")"
 		is "$hidden_answer" "$missing_answer" \
 			"team-a $method $pattern of rbd's default namespace: as if it did not exist"
