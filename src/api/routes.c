@@ -25,7 +25,7 @@
 	{HTTP_PATCH, images "/{image}", NULL, api_image_patch, VERB_CHANGE, NS, "change images"},  \
 	{HTTP_DELETE, images "/{image}", "async", api_image_delete, VERB_DELETE, NS,               \
 	 "delete images"},                                                                          \
-	{HTTP_GET, images "/{image}/snapshots", NULL, api_snapshots_list, VERB_READ, NS,           \
+	{HTTP_GET, images "/{image}/snapshots", "all", api_snapshots_list, VERB_READ, NS,          \
 	 "read snapshots"},                                                                         \
 	{HTTP_POST, images "/{image}/snapshots", NULL, api_snapshot_create, VERB_CREATE, NS,       \
 	 "create snapshots"},                                                                       \
@@ -56,6 +56,12 @@
 	{HTTP_GET, images "/{image}/qos", NULL, api_image_qos_get, VERB_READ, NS, "read QoS"},     \
 	{HTTP_PUT, images "/{image}/qos", NULL, api_image_qos_put, VERB_QOS, NS,                   \
 	 "change the QoS of images"},                                                               \
+	{HTTP_GET, images "/{image}/config", NULL, api_image_config_get, VERB_READ, NS,            \
+	 "read images"},                                                                            \
+	{HTTP_PUT, images "/{image}/config", NULL, api_image_config_put, VERB_QOS, NS,             \
+	 "change the librbd options of images"},                                                    \
+	{HTTP_DELETE, images "/{image}/config", NULL, api_image_config_delete, VERB_QOS, NS,       \
+	 "change the librbd options of images"},                                                    \
 	{HTTP_GET, images "/{image}/du", NULL, api_image_du, VERB_READ, NS, "read images"},        \
 	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
 	 "read images"},                                                                            \

@@ -19,7 +19,7 @@
 
 #include "image_json.h"
 
-#define IMAGE_HEADER_CALLS 11
+#define IMAGE_HEADER_CALLS 12
 
 /* One header read in flight. */
 struct image_header_read {
