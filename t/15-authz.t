@@ -55,6 +55,7 @@ expand() {
 	p=${p//\{namespace\}/$ns}
 	p=${p//\{image\}/authz-none}
 	p=${p//\{snapshot\}/s1}
+	p=${p//\{snap_id\}/1}
 	p=${p//\{key\}/k1}
 	p=${p//\{id\}/0123456789abcdef}
 	p=${p//\{uuid\}/00000000-0000-0000-0000-000000000000}

@@ -88,6 +88,40 @@ is "$(field '[.Items[] | select(.namespace_type == "trash")] | length')" 1 "in t
 api GET "$base/$plain/snapshots"
 is "$(field '[.Items[] | .name] | join(",")')" base "not listed without ?all"
 
+story "an image and a snapshot by id"
+id=$(rbd info "$pool/$plain" --format json | jq -r .id)
+api GET "/api/v1/pools/$pool/image-ids/$id"
+expect_status 200 "an image by its id"
+is "$(field .Kind)/$(field .name)/$(field .id)" "Image/$plain/$id" "the Image, named"
+like "$(header Location)" "/api/v1/pools/$pool/images/$plain\$" "Location names it by name"
+api GET "/api/v1/pools/$pool/image-ids/$(rbd info "$pool/$clone" --format json | jq -r .parent.id)"
+is "$(field .name)" "$plain" "a clone's parent.id finds its parent"
+tns=${RBD_API_TENANT_SCOPE#*/}
+nsimg=$(unique byid)
+api POST "/api/v1/pools/$pool/namespaces/$tns/images" "{\"name\":\"$nsimg\",\"size\":\"4M\"}"
+nsid=$(field .id)
+api GET "/api/v1/pools/$pool/namespaces/$tns/image-ids/$nsid"
+is "$STATUS $(field .name)" "200 $nsimg" "in a namespace"
+api GET "/api/v1/pools/$pool/image-ids/$nsid"
+expect_error 404 NotFound "no image with id $nsid in pool $pool " "not in another namespace"
+api DELETE "/api/v1/pools/$pool/namespaces/$tns/images/$nsimg"
+api GET "/api/v1/pools/$pool/image-ids/0123456789abcdef"
+expect_error 404 NotFound "no image with id 0123456789abcdef in pool $pool .*trash" "an id no image has"
+api GET "/api/v1/pools/$pool/image-ids/not-an-id"
+expect_error 400 BadRequest 'image id "not-an-id" in the path must be letters and digits' "an id that cannot be one"
+
+trash_snap=$(rbd snap ls --all "$pool/$plain" --format json | jq -r '.[] | select((.namespace.type // .namespace) == "trash") | .id')
+api GET "$base/$plain/snapshot-ids/$trash_snap"
+expect_status 200 "a trash snapshot by its id"
+is "$(field .Kind)/$(field .id)/$(field .namespace_type)" "Snapshot/$trash_snap/trash" "the Snapshot, of the trash namespace"
+base_snap=$(rbd snap ls "$pool/$plain" --format json | jq -r '.[] | select(.name == "base") | .id')
+api GET "$base/$plain/snapshot-ids/$base_snap"
+is "$(field .name)/$(field .protected)/$(field .namespace_type)" "base/true/user" "a user snapshot by its id"
+api GET "$base/$plain/snapshot-ids/999999"
+expect_error 404 NotFound "image $pool/$plain has no snapshot with id 999999" "an id no snapshot has"
+api GET "$base/$plain/snapshot-ids/base"
+expect_error 400 BadRequest 'snapshot id "base" in the path must be a number' "a name where the id goes"
+
 story "bad inputs"
 api GET "$base/$plain/snapshots?all=maybe"
 expect_error 400 BadRequest 'all' "?all that is not a boolean"

@@ -348,6 +348,60 @@ out:
 	return r;
 }
 
+/* GET .../snapshot-ids/{snap_id}: a snapshot by librbd's id, of any
+ * namespace (a group, mirror or trash snapshot has no name a user may
+ * address), as `rbd snap ls --all` and clones' parents name them. */
+int api_snapshot_by_id_get(struct request *req, struct response *resp)
+{
+	const char *text = request_capture(req, "snap_id");
+	struct json_object *body = NULL;
+	struct snap_list list = {0};
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	unsigned long long id;
+	char *end;
+	int r;
+
+	errno = 0;
+	id = strtoull(text, &end, 10);
+	if (!*text || *end || errno || text[0] < '0' || text[0] > '9')
+		return response_fail(resp, -EINVAL,
+				     "snapshot id \"%s\" in the path must be a number (the \"id\" of a Snapshot)",
+				     text);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	if (r < 0)
+		return r;
+	r = snap_list_load(image, &list);
+	if (r < 0) {
+		api_image_fail(resp, r, &ref, "listing the snapshots of");
+		goto out;
+	}
+	r = -ENOENT;
+	for (int i = 0; i < list.count; i++) {
+		if (list.snaps[i].id != id)
+			continue;
+		body = json_envelope("Snapshot");
+		r = body ? snapshot_json(body, image, &ref, list.snaps[i].name, id,
+					 list.snaps[i].size)
+			 : -ENOMEM;
+		break;
+	}
+	if (r == -ENOENT)
+		response_fail(resp, r, "image %s has no snapshot with id %llu", ref.spec, id);
+	else if (r < 0)
+		api_image_fail(resp, r, &ref, "reading the snapshots of");
+	else {
+		response_json(resp, 200, body);
+		body = NULL;
+	}
+out:
+	json_object_put(body);
+	snap_list_free(&list);
+	rbd_close(image);
+	return r;
+}
+
 static const struct field_spec snapshot_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{NULL, 0, 0},

@@ -31,6 +31,8 @@
 	 "create snapshots"},                                                                       \
 	{HTTP_GET, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_get, VERB_READ, NS,  \
 	 "read snapshots"},                                                                         \
+	{HTTP_GET, images "/{image}/snapshot-ids/{snap_id}", NULL, api_snapshot_by_id_get,         \
+	 VERB_READ, NS, "read snapshots"},                                                          \
 	{HTTP_PATCH, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_patch,             \
 	 VERB_CHANGE, NS, "change snapshots"},                                                      \
 	{HTTP_DELETE, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_delete,           \
@@ -125,6 +127,10 @@ const struct route api_routes[] = {
 
 	IMAGE_ROUTES("/api/v1/pools/{pool}/images"),
 	IMAGE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images"),
+	{HTTP_GET, "/api/v1/pools/{pool}/image-ids/{id}", NULL, api_image_by_id_get, VERB_READ, NS,
+	 "read images"},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}/image-ids/{id}", NULL,
+	 api_image_by_id_get, VERB_READ, NS, "read images"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list, VERB_READ, ITEMS,
 	 "read the trash"},

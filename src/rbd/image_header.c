@@ -236,6 +236,26 @@ int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idle
 	return decode_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
 }
 
+int image_header_name(rados_ioctx_t ioctx, const char *id, char *name, size_t namelen)
+{
+	size_t len = strlen(id);
+	unsigned char in[4 + 128];
+	char out[4 + 1024];
+	struct decoder d;
+	int r;
+
+	if (len > 128)
+		return -ENOENT;
+	encode_u32(in, (uint32_t)len);
+	memcpy(in + 4, id, len);
+	r = rados_exec(ioctx, "rbd_directory", "rbd", "dir_get_name", (const char *)in, 4 + len,
+		       out, sizeof(out));
+	if (r < 0)
+		return r;
+	d = decoder_of(out, (size_t)r);
+	return decode_string(&d, name, namelen) < 0 ? -ENAMETOOLONG : 0;
+}
+
 int image_header_version(rados_ioctx_t ioctx, const char *id, uint64_t *version)
 {
 	char oid[96];

@@ -49,6 +49,11 @@ void image_header_discard(struct image_header_read *read);
  * (no such image, or a format 1 one). */
 int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen);
 
+/* The other way: the name of the image with id in the pool's directory,
+ * or -ENOENT (no such image, or one in the trash, which has left the
+ * directory). -ENAMETOOLONG when it does not fit in namelen. */
+int image_header_name(rados_ioctx_t ioctx, const char *id, char *name, size_t namelen);
+
 /* The version of the header object of the image with id: the cluster
  * bumps it with every change of the image (size, features, snapshots,
  * metadata, lock owner), whoever makes it. Returns 0, -ENOENT, or another
