@@ -55,6 +55,7 @@ expand() {
 	p=${p//\{namespace\}/$ns}
 	p=${p//\{image\}/authz-none}
 	p=${p//\{snapshot\}/s1}
+	p=${p//\{snap_id\}/1}
 	p=${p//\{key\}/k1}
 	p=${p//\{id\}/0123456789abcdef}
 	p=${p//\{uuid\}/00000000-0000-0000-0000-000000000000}
@@ -73,6 +74,7 @@ valid_body() {
 	"POST "*"/migration") echo "{\"pool\":\"rbd\",\"name\":\"authz-migrated\"}" ;;
 	"PUT "*"/metadata/{key}") echo '{"value":"v2"}' ;;
 	"PUT "*"/qos") echo '{"rbd_qos_iops_limit":100}' ;;
+	"PUT "*"/config") echo '{"options":{"rbd_cache":false}}' ;;
 	"PUT "*"/mirroring") echo '{"enabled":true}' ;;
 	"POST "*"/groups/{group}/images" | "DELETE "*"/groups/{group}/images")
 		echo "{\"pool\":\"rbd\",\"image\":\"$present\"}" ;;

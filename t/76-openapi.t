@@ -26,7 +26,7 @@ is "$dangling" "" "every \$ref resolves"
 undeclared=$(ask -r '.paths | to_entries[] | .key as $p
 	| ([$p | scan("\\{([a-z_]+)\\}") | .[0]] | sort) as $want
 	| ([.value.parameters[]?."$ref" | ltrimstr("#/components/parameters/")] ) as $refs
-	| select(($want - [$refs[] | if . == "trash_id" or . == "task_id" then "id" else . end]) != [])
+	| select(($want - [$refs[] | if . == "trash_id" or . == "task_id" or . == "image_id" then "id" else . end]) != [])
 	| $p')
 is "$undeclared" "" "every {capture} of every path is a declared parameter"
 is "$(ask '[.paths[][] | objects | select(has("responses") | not)] | length')" 0 \

@@ -5,8 +5,8 @@
  * `rbd config pool get` show what this API sets:
  *   - per image as image metadata "conf_<option>" (`rbd config image set`),
  *   - per pool as pool metadata "conf_<option>" (`rbd config pool set`),
- *     the same keys as a pool's RBD defaults (api_pool_config.c), through
- *     one mechanism (rbd/config_options.h).
+ *     the same keys as a pool's RBD defaults and an image's options
+ *     (api_config.c), through one mechanism (rbd/config_options.h).
  * An image override wins over a pool one, which wins over the Ceph
  * configuration. An explicit 0 is an override too ("unlimited", even if
  * the pool says otherwise), so a PUT of null removes an override instead.
@@ -28,7 +28,6 @@
 #include "json_out.h"
 #include "routes.h"
 
-#define CONF_PREFIX "conf_"
 #define QOS_FIELD(name) {name, FIELD_SIZE | FIELD_NULLABLE, 0}
 
 /* The options this API manages, in the order responses list them. The
@@ -224,7 +223,7 @@ int api_image_qos_put(struct request *req, struct response *resp)
 {
 	struct qos_change changes[QOS_KEYS];
 	struct json_object *body = NULL;
-	char key[64], value[24], done[512];
+	char value[24], done[512];
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image = NULL;
@@ -238,12 +237,8 @@ int api_image_qos_put(struct request *req, struct response *resp)
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < nchanges; i++) {
-		snprintf(key, sizeof(key), CONF_PREFIX "%s", changes[i].key);
 		snprintf(value, sizeof(value), "%" PRIu64, changes[i].value);
-		r = changes[i].clear ? rbd_metadata_remove(image, key)
-				     : rbd_metadata_set(image, key, value);
-		if (r == -ENOENT && changes[i].clear)
-			r = 0;
+		r = config_image_override(image, changes[i].key, changes[i].clear ? NULL : value);
 		if (r < 0) {
 			response_fail_errno(resp, r, "%ssetting %s on image %s failed",
 					    applied_before(changes, i, done, sizeof(done)),

@@ -115,6 +115,19 @@ static int snap_is_user(rbd_image_t image, uint64_t id)
 	       type == RBD_SNAP_NAMESPACE_TYPE_USER;
 }
 
+/* What made a snapshot, as `rbd snap ls --all` says it: a user, a group
+ * snapshot, mirroring, or a removed snapshot still held by clones. */
+static const char *snap_namespace_name(rbd_snap_namespace_type_t type)
+{
+	switch (type) {
+	case RBD_SNAP_NAMESPACE_TYPE_USER: return "user";
+	case RBD_SNAP_NAMESPACE_TYPE_GROUP: return "group";
+	case RBD_SNAP_NAMESPACE_TYPE_TRASH: return "trash";
+	case RBD_SNAP_NAMESPACE_TYPE_MIRROR: return "mirror";
+	}
+	return "unknown";
+}
+
 /* Finds the user snapshot ref->name of an open image; 404 when there is
  * none. */
 static int snap_find(struct response *resp, rbd_image_t image, const struct snap_ref *ref,
@@ -186,11 +199,18 @@ int api_snapshot_open_at(struct response *resp, rados_ioctx_t ioctx, const struc
 static int snapshot_json(struct json_object *obj, rbd_image_t image, const struct image_ref *img,
 			 const char *name, uint64_t id, uint64_t size)
 {
+	rbd_snap_namespace_type_t type;
 	struct timespec ts;
 	int is_protected = 0;
 	int r;
 
-	r = rbd_snap_is_protected(image, name, &is_protected);
+	r = rbd_snap_get_namespace_type(image, id, &type);
+	if (r < 0)
+		return r;
+	/* librbd finds a snapshot by name among the user ones only; the
+	 * others cannot be protected. */
+	if (type == RBD_SNAP_NAMESPACE_TYPE_USER)
+		r = rbd_snap_is_protected(image, name, &is_protected);
 	if (r < 0)
 		return r;
 	r = rbd_snap_get_timestamp(image, id, &ts);
@@ -203,6 +223,8 @@ static int snapshot_json(struct json_object *obj, rbd_image_t image, const struc
 		r = json_add_u64(obj, "size", size);
 	if (r == 0)
 		r = json_add_bool(obj, "protected", is_protected);
+	if (r == 0)
+		r = json_add_string(obj, "namespace_type", snap_namespace_name(type));
 	if (r == 0)
 		r = json_add_time(obj, "timestamp", &ts);
 	if (r == 0)
@@ -310,8 +332,11 @@ int api_snapshots_list(struct request *req, struct response *resp)
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	int r;
+	int all, r;
 
+	r = request_query_bool(req, "all", 0, &all, resp);
+	if (r < 0)
+		return r;
 	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
@@ -325,7 +350,7 @@ int api_snapshots_list(struct request *req, struct response *resp)
 	for (int i = 0; r == 0 && i < list.count; i++) {
 		struct json_object *item;
 
-		if (!snap_is_user(image, list.snaps[i].id))
+		if (!all && !snap_is_user(image, list.snaps[i].id))
 			continue;
 		item = json_object_new_object();
 		if (json_array_take(items, item) < 0) {
@@ -341,6 +366,60 @@ int api_snapshots_list(struct request *req, struct response *resp)
 	}
 	response_json(resp, 200, body);
 	body = NULL;
+out:
+	json_object_put(body);
+	snap_list_free(&list);
+	rbd_close(image);
+	return r;
+}
+
+/* GET .../snapshot-ids/{snap_id}: a snapshot by librbd's id, of any
+ * namespace (a group, mirror or trash snapshot has no name a user may
+ * address), as `rbd snap ls --all` and clones' parents name them. */
+int api_snapshot_by_id_get(struct request *req, struct response *resp)
+{
+	const char *text = request_capture(req, "snap_id");
+	struct json_object *body = NULL;
+	struct snap_list list = {0};
+	struct image_ref ref;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	unsigned long long id;
+	char *end;
+	int r;
+
+	errno = 0;
+	id = strtoull(text, &end, 10);
+	if (!*text || *end || errno || text[0] < '0' || text[0] > '9')
+		return response_fail(resp, -EINVAL,
+				     "snapshot id \"%s\" in the path must be a number (the \"id\" of a Snapshot)",
+				     text);
+	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	if (r < 0)
+		return r;
+	r = snap_list_load(image, &list);
+	if (r < 0) {
+		api_image_fail(resp, r, &ref, "listing the snapshots of");
+		goto out;
+	}
+	r = -ENOENT;
+	for (int i = 0; i < list.count; i++) {
+		if (list.snaps[i].id != id)
+			continue;
+		body = json_envelope("Snapshot");
+		r = body ? snapshot_json(body, image, &ref, list.snaps[i].name, id,
+					 list.snaps[i].size)
+			 : -ENOMEM;
+		break;
+	}
+	if (r == -ENOENT)
+		response_fail(resp, r, "image %s has no snapshot with id %llu", ref.spec, id);
+	else if (r < 0)
+		api_image_fail(resp, r, &ref, "reading the snapshots of");
+	else {
+		response_json(resp, 200, body);
+		body = NULL;
+	}
 out:
 	json_object_put(body);
 	snap_list_free(&list);

@@ -35,12 +35,14 @@
 	{HTTP_PATCH, images "/{image}", NULL, api_image_patch, VERB_CHANGE, NS, "change images"},  \
 	{HTTP_DELETE, images "/{image}", "async", api_image_delete, VERB_DELETE, NS,               \
 	 "delete images"},                                                                          \
-	{HTTP_GET, images "/{image}/snapshots", NULL, api_snapshots_list, VERB_READ, NS,           \
+	{HTTP_GET, images "/{image}/snapshots", "all", api_snapshots_list, VERB_READ, NS,          \
 	 "read snapshots"},                                                                         \
 	{HTTP_POST, images "/{image}/snapshots", NULL, api_snapshot_create, VERB_CREATE, NS,       \
 	 "create snapshots"},                                                                       \
 	{HTTP_GET, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_get, VERB_READ, NS,  \
 	 "read snapshots"},                                                                         \
+	{HTTP_GET, images "/{image}/snapshot-ids/{snap_id}", NULL, api_snapshot_by_id_get,         \
+	 VERB_READ, NS, "read snapshots"},                                                          \
 	{HTTP_PATCH, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_patch,             \
 	 VERB_CHANGE, NS, "change snapshots"},                                                      \
 	{HTTP_DELETE, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_delete,           \
@@ -66,6 +68,12 @@
 	{HTTP_GET, images "/{image}/qos", NULL, api_image_qos_get, VERB_READ, NS, "read QoS"},     \
 	{HTTP_PUT, images "/{image}/qos", NULL, api_image_qos_put, VERB_QOS, NS,                   \
 	 "change the QoS of images"},                                                               \
+	{HTTP_GET, images "/{image}/config", NULL, api_image_config_get, VERB_READ, NS,            \
+	 "read images"},                                                                            \
+	{HTTP_PUT, images "/{image}/config", NULL, api_image_config_put, VERB_QOS, NS,             \
+	 "change the librbd options of images"},                                                    \
+	{HTTP_DELETE, images "/{image}/config", NULL, api_image_config_delete, VERB_QOS, NS,       \
+	 "change the librbd options of images"},                                                    \
 	{HTTP_GET, images "/{image}/du", NULL, api_image_du, VERB_READ, NS, "read images"},        \
 	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
 	 "read images"},                                                                            \
@@ -129,6 +137,10 @@ const struct route api_routes[] = {
 
 	IMAGE_ROUTES("/api/v1/pools/{pool}/images"),
 	IMAGE_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/images"),
+	{HTTP_GET, "/api/v1/pools/{pool}/image-ids/{id}", NULL, api_image_by_id_get, VERB_READ, NS,
+	 "read images"},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}/image-ids/{id}", NULL,
+	 api_image_by_id_get, VERB_READ, NS, "read images"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/trash", NULL, api_trash_list, VERB_READ, ITEMS,
 	 "read the trash"},

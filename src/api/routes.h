@@ -84,8 +84,17 @@ int api_image_qos_get(struct request *req, struct response *resp);
 int api_image_qos_put(struct request *req, struct response *resp);
 int api_pool_qos_get(struct request *req, struct response *resp);
 int api_pool_qos_put(struct request *req, struct response *resp);
+
+/* api_image_ids.c, api_snapshots.c: by id */
+int api_image_by_id_get(struct request *req, struct response *resp);
+int api_snapshot_by_id_get(struct request *req, struct response *resp);
+
+/* api_config.c */
 int api_pool_config_get(struct request *req, struct response *resp);
 int api_pool_config_put(struct request *req, struct response *resp);
+int api_image_config_get(struct request *req, struct response *resp);
+int api_image_config_put(struct request *req, struct response *resp);
+int api_image_config_delete(struct request *req, struct response *resp);
 
 /* api_migration.c */
 int api_migration_prepare(struct request *req, struct response *resp);

@@ -18,7 +18,7 @@ enum policy_verb {
 	VERB_DELETE = 1 << 3, /* images, snapshots */
 	VERB_TRASH = 1 << 4, /* move to, restore from, purge from the trash */
 	VERB_TASKS = 1 << 5, /* cancel tasks */
-	VERB_QOS = 1 << 6, /* QoS limits of images and pools */
+	VERB_QOS = 1 << 6, /* QoS limits of images and pools; an image's librbd options */
 	VERB_POOLS = 1 << 7, /* create and delete pools */
 	VERB_NAMESPACES = 1 << 8, /* create and delete namespaces */
 	VERB_FEATURES = 1 << 9, /* enable or disable features of an existing image */

@@ -1,5 +1,5 @@
-/* config_options.c - librbd's options and a pool's overrides (see
- * config_options.h). */
+/* config_options.c - librbd's options and the overrides of a pool or an
+ * image (see config_options.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -111,4 +111,44 @@ int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **val
 	if (r < 0)
 		return r;
 	return ceph_read_list(override_read, &read, value, &len);
+}
+
+int config_image_override(rbd_image_t image, const char *option, const char *value)
+{
+	char key[CONF_KEY_MAX];
+	int r;
+
+	r = conf_key(option, key);
+	if (r < 0)
+		return r;
+	if (value)
+		return rbd_metadata_set(image, key, value);
+	r = rbd_metadata_remove(image, key);
+	return r == -ENOENT ? 0 : r;
+}
+
+struct image_override_read {
+	rbd_image_t image;
+	const char *key;
+};
+
+static int image_override_read(void *arg, char *buf, size_t *len)
+{
+	struct image_override_read *read = arg;
+
+	return rbd_metadata_get(read->image, read->key, buf, len);
+}
+
+int config_image_override_get(rbd_image_t image, const char *option, char **value)
+{
+	char key[CONF_KEY_MAX];
+	struct image_override_read read = {image, key};
+	size_t len = 0;
+	int r;
+
+	*value = NULL;
+	r = conf_key(option, key);
+	if (r < 0)
+		return r;
+	return ceph_read_list(image_override_read, &read, value, &len);
 }

@@ -3,7 +3,7 @@
  * pool override, with its value and where that comes from; and the pool's
  * overrides, kept where Ceph keeps them (pool metadata "conf_<option>"),
  * checked by librbd's own option table. QoS limits (api_qos.c) and a
- * pool's RBD defaults (api_pool_config.c) are two views of these. */
+ * pool's and an image's options (api_config.c) are views of these. */
 #ifndef RBD_REST_API_CONFIG_OPTIONS_H
 #define RBD_REST_API_CONFIG_OPTIONS_H
 
@@ -26,5 +26,11 @@ int config_pool_override(rados_ioctx_t ioctx, const char *option, const char *va
 /* The pool's override of option into *value (the caller frees it), or
  * -ENOENT when it has none. */
 int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **value);
+
+/* The same for an image's own overrides (image metadata "conf_<option>",
+ * what `rbd config image set/rm` writes), on an image open read-write. An
+ * image's override wins over its pool's. */
+int config_image_override(rbd_image_t image, const char *option, const char *value);
+int config_image_override_get(rbd_image_t image, const char *option, char **value);
 
 #endif

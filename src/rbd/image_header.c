@@ -29,6 +29,7 @@ enum header_call {
 	CALL_MODIFIED,
 	CALL_SNAPSHOTS,      /* out: u64 seq, vector<u64> snapshot ids */
 	CALL_PARENT,         /* out: ParentImageSpec, pool id -1 for none */
+	CALL_GROUP,          /* out: GroupSpec, pool id -1 for none */
 	CALLS
 };
 _Static_assert(CALLS == IMAGE_HEADER_CALLS, "image_header.h sizes the results");
@@ -36,7 +37,7 @@ _Static_assert(CALLS == IMAGE_HEADER_CALLS, "image_header.h sizes the results");
 static const char *const call_method[CALLS] = {
 	"get_size",	      "get_features",	  "get_flags",		   "get_object_prefix",
 	"get_data_pool",      "op_features_get",  "get_create_timestamp", "get_access_timestamp",
-	"get_modify_timestamp", "get_snapcontext", "parent_get",
+	"get_modify_timestamp", "get_snapcontext", "parent_get",	  "image_group_get",
 };
 
 int image_header_start(rados_ioctx_t ioctx, const char *id, struct image_header_read *read)
@@ -101,15 +102,17 @@ static struct decoder result(const struct image_header_read *read, enum header_c
 static int decode_facts(const struct image_header_read *read, struct image_facts *facts)
 {
 	struct decoder d;
-	uint64_t incompatible, seq, parent_pool;
+	uint64_t incompatible, seq, parent_pool, group_pool = (uint64_t)-1;
 	uint32_t snapshots, parent_len;
-	uint8_t order, version[2];
+	uint8_t order, version[2], group_version[2];
+	uint32_t group_len;
 	const char *prefix;
 	uint32_t prefix_len;
 	int r;
 
 	for (int i = 0; i < CALLS; i++)
-		if (read->rval[i] < 0)
+		/* An image never put in a group may have no group key. */
+		if (read->rval[i] < 0 && !(i == CALL_GROUP && read->rval[i] == -ENOENT))
 			/* The header object is gone: the image was removed. */
 			return i == CALL_SIZE && read->rval[i] == -ENOENT ? -ENOENT : -EAGAIN;
 
@@ -156,12 +159,21 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 		r = decode_u32(&d, &parent_len);
 	if (r == 0)
 		r = decode_u64(&d, &parent_pool);
+	/* GroupSpec: version, compat, length, then the pool id. */
+	d = result(read, CALL_GROUP);
+	if (r == 0 && read->rval[CALL_GROUP] == 0)
+		r = decode_bytes(&d, group_version, sizeof(group_version));
+	if (r == 0 && read->rval[CALL_GROUP] == 0)
+		r = decode_u32(&d, &group_len);
+	if (r == 0 && read->rval[CALL_GROUP] == 0)
+		r = decode_u64(&d, &group_pool);
 	if (r < 0)
 		return -EAGAIN;
 
-	/* Snapshots (librbd lists only user ones), a parent, striping, or a
-	 * migration: librbd knows more than the header says at once. */
-	if (snapshots || parent_pool != (uint64_t)-1 ||
+	/* Snapshots (librbd lists only user ones), a parent, a group (its
+	 * name is in the group's directory), striping, or a migration:
+	 * librbd knows more than the header says at once. */
+	if (snapshots || parent_pool != (uint64_t)-1 || group_pool != (uint64_t)-1 ||
 	    (facts->features & (RBD_FEATURE_STRIPINGV2 | RBD_FEATURE_MIGRATING)) || order >= 64)
 		return -EAGAIN;
 	/* Features this librbd does not know: opening says what it thinks. */
@@ -179,6 +191,10 @@ static int decode_facts(const struct image_header_read *read, struct image_facts
 	facts->object_size = 1ULL << order;
 	facts->num_objects = (facts->size + facts->object_size - 1) / facts->object_size;
 	facts->format = 2;
+	/* Without the striping feature librbd stripes one object at a time. */
+	facts->stripe_unit = facts->object_size;
+	facts->stripe_count = 1;
+	facts->group_pool = -1;
 	return 0;
 }
 
@@ -218,6 +234,26 @@ int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idle
 		return r;
 	d = decoder_of(out, (size_t)r);
 	return decode_string(&d, id, idlen) < 0 ? -EBADMSG : 0;
+}
+
+int image_header_name(rados_ioctx_t ioctx, const char *id, char *name, size_t namelen)
+{
+	size_t len = strlen(id);
+	unsigned char in[4 + 128];
+	char out[4 + 1024];
+	struct decoder d;
+	int r;
+
+	if (len > 128)
+		return -ENOENT;
+	encode_u32(in, (uint32_t)len);
+	memcpy(in + 4, id, len);
+	r = rados_exec(ioctx, "rbd_directory", "rbd", "dir_get_name", (const char *)in, 4 + len,
+		       out, sizeof(out));
+	if (r < 0)
+		return r;
+	d = decoder_of(out, (size_t)r);
+	return decode_string(&d, name, namelen) < 0 ? -ENAMETOOLONG : 0;
 }
 
 int image_header_version(rados_ioctx_t ioctx, const char *id, uint64_t *version)

@@ -19,7 +19,7 @@
 
 #include "image_json.h"
 
-#define IMAGE_HEADER_CALLS 11
+#define IMAGE_HEADER_CALLS 12
 
 /* One header read in flight. */
 struct image_header_read {
@@ -48,6 +48,11 @@ void image_header_discard(struct image_header_read *read);
 /* The id of image name (format 2) from the pool's directory, or -ENOENT
  * (no such image, or a format 1 one). */
 int image_header_id(rados_ioctx_t ioctx, const char *name, char *id, size_t idlen);
+
+/* The other way: the name of the image with id in the pool's directory,
+ * or -ENOENT (no such image, or one in the trash, which has left the
+ * directory). -ENAMETOOLONG when it does not fit in namelen. */
+int image_header_name(rados_ioctx_t ioctx, const char *id, char *name, size_t namelen);
 
 /* The version of the header object of the image with id: the cluster
  * bumps it with every change of the image (size, features, snapshots,

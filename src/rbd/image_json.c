@@ -43,7 +43,59 @@ static int add_parent(struct json_object *obj, const struct image_facts *facts)
 	if (r == 0)
 		r = json_add_name(value, "image", facts->parent.image_name, "image");
 	if (r == 0)
+		r = json_add_string(value, "id", facts->parent.image_id);
+	if (r == 0)
 		r = json_add_string(value, "snapshot", facts->parent_snap.name);
+	if (r == 0)
+		r = json_add_u64(value, "overlap", facts->overlap);
+	return r;
+}
+
+/* "group": {"pool", "namespace", "name"} of the image's group, or null. */
+static int add_group(struct json_object *obj, const struct image_facts *facts,
+		     rados_ioctx_t ioctx, const char *ns)
+{
+	struct json_object *value;
+	char *pool;
+	int r;
+
+	if (!facts->group_name)
+		return json_object_object_add(obj, "group", NULL) < 0 ? -ENOMEM : 0;
+	r = ceph_pool_name(rados_ioctx_get_cluster(ioctx), facts->group_pool, &pool);
+	if (r < 0)
+		return r;
+	value = json_object_new_object();
+	if (!value || json_object_object_add(obj, "group", value) < 0) {
+		json_object_put(value);
+		free(pool);
+		return -ENOMEM;
+	}
+	r = json_add_string(value, "pool", pool);
+	free(pool);
+	if (r == 0)
+		r = json_add_string(value, "namespace", ns);
+	if (r == 0)
+		r = json_add_name(value, "name", facts->group_name, "group");
+	return r;
+}
+
+/* The group of an open image into facts (one round trip: librbd does not
+ * keep it in the open image). */
+static int read_group(rbd_image_t image, struct image_facts *facts)
+{
+	rbd_group_info_t group;
+	int r;
+
+	facts->group_pool = -1;
+	r = rbd_get_group(image, &group, sizeof(group));
+	if (r < 0)
+		return r;
+	if (group.pool >= 0) {
+		facts->group_pool = group.pool;
+		facts->group_name = strdup(group.name ? group.name : "");
+		r = facts->group_name ? 0 : -ENOMEM;
+	}
+	rbd_group_info_cleanup(&group, sizeof(group));
 	return r;
 }
 
@@ -113,12 +165,20 @@ int image_facts_read(rbd_image_t image, struct image_facts *facts)
 		facts->snapshots = image_snapshot_count(image);
 		r = facts->snapshots < 0 ? facts->snapshots : 0;
 	}
+	if (r == 0)
+		r = rbd_get_stripe_unit(image, &facts->stripe_unit);
+	if (r == 0)
+		r = rbd_get_stripe_count(image, &facts->stripe_count);
 	if (r == 0) {
 		r = rbd_get_parent(image, &facts->parent, &facts->parent_snap);
 		facts->has_parent = r == 0;
 		if (r == -ENOENT)
 			r = 0;
 	}
+	if (r == 0 && facts->has_parent)
+		r = rbd_get_overlap(image, &facts->overlap);
+	if (r == 0)
+		r = read_group(image, facts);
 	if (r < 0) {
 		image_facts_cleanup(facts);
 		return r;
@@ -136,7 +196,8 @@ void image_facts_cleanup(struct image_facts *facts)
 {
 	free(facts->id);
 	free(facts->prefix);
-	facts->id = facts->prefix = NULL;
+	free(facts->group_name);
+	facts->id = facts->prefix = facts->group_name = NULL;
 	if (!facts->has_parent)
 		return;
 	rbd_linked_image_spec_cleanup(&facts->parent);
@@ -169,6 +230,10 @@ int image_facts_json(const struct image_facts *facts, rados_ioctx_t ioctx, const
 	if (r == 0)
 		r = json_add_i64(obj, "format", facts->format);
 	if (r == 0)
+		r = json_add_u64(obj, "stripe_unit", facts->stripe_unit);
+	if (r == 0)
+		r = json_add_u64(obj, "stripe_count", facts->stripe_count);
+	if (r == 0)
 		r = add_array(obj, "features", features_json(facts->features));
 	if (r == 0)
 		r = add_array(obj, "op_features", op_features_json(facts->op_features));
@@ -186,6 +251,8 @@ int image_facts_json(const struct image_facts *facts, rados_ioctx_t ioctx, const
 		r = json_add_time(obj, "modify_timestamp", &facts->modified);
 	if (r == 0)
 		r = add_data_pool(obj, facts->data_pool, ioctx);
+	if (r == 0)
+		r = add_group(obj, facts, ioctx, ns);
 	/* What is left of a copy or clone that did not finish looks whole to
 	 * librbd: say what it is (unfinished.h). */
 	if (r == 0 && unfinished_is(name))

@@ -22,9 +22,15 @@ struct image_facts {
 	int format;                              /* 1 or 2 */
 	uint64_t features, op_features, flags;
 	int snapshots;                           /* user snapshots */
+	uint64_t stripe_unit, stripe_count;      /* object_size and 1 without striping */
 	int has_parent;
 	rbd_linked_image_spec_t parent;          /* when has_parent */
 	rbd_snap_spec_t parent_snap;
+	uint64_t overlap;                        /* when has_parent */
+	/* The group the image is in (in the image's namespace: librbd
+	 * keeps them together), or group_pool -1 and group_name NULL. */
+	int64_t group_pool;
+	char *group_name;
 	struct timespec created, accessed, modified;
 	int64_t data_pool;                       /* -1: none (data in the image's pool) */
 };
