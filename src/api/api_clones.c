@@ -581,6 +581,14 @@ static int copy_request_parse(struct json_object *body, struct copy_request *c,
 		r = json_add_u64(c->options, "order", (uint64_t)__builtin_ctzll(layout.object_size));
 	if (r == 0 && layout.has_features)
 		r = json_add_u64(c->options, "features", layout.features);
+	/* librbd keeps the source's striping unless told otherwise, and a
+	 * source's stripe unit (its object size, unless striped) may not fit
+	 * a smaller new object size: a new object size without striping
+	 * fields gets the plain layout, one object at a time. */
+	if (layout.object_size && !layout.stripe_unit) {
+		layout.stripe_unit = layout.object_size;
+		layout.stripe_count = 1;
+	}
 	if (r == 0 && layout.stripe_unit)
 		r = json_add_u64(c->options, "stripe_unit", layout.stripe_unit);
 	if (r == 0 && layout.stripe_count)
