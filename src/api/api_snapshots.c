@@ -330,17 +330,19 @@ static const struct field_spec snapshot_create_fields[] = {
 	{NULL, 0, 0},
 };
 
-/* rbd_snap_create2's flags for the body's "quiesce" (default true: ask
- * the image's clients, e.g. a VM's guest agent, to quiesce I/O) and
+/* rbd_snap_create2's flags for the body's "quiesce" (true: ask the
+ * image's clients, e.g. rbd-nbd with a quiesce hook, to quiesce I/O) and
  * "ignore_quiesce_error" (take the snapshot even if a client fails to),
- * as rbd snap create's --skip-quiesce and --ignore-quiesce-error. */
+ * as rbd snap create's --skip-quiesce and --ignore-quiesce-error. Returns
+ * 1 with *flags when the body asks, 0 when it leaves the choice to the
+ * client's rbd_default_snapshot_quiesce_mode, or a negative errno. */
 static int snapshot_create_flags(struct json_object *body, uint32_t *flags,
 				 struct response *resp)
 {
-	int quiesce = 1, ignore_error = 0;
+	int quiesce = 1, ignore_error = 0, asked = 0;
 
-	json_in_bool(body, "quiesce", &quiesce);
-	json_in_bool(body, "ignore_quiesce_error", &ignore_error);
+	asked |= json_in_bool(body, "quiesce", &quiesce) == 0;
+	asked |= json_in_bool(body, "ignore_quiesce_error", &ignore_error) == 0;
 	*flags = 0;
 	if (!quiesce && ignore_error)
 		return response_fail(resp, -EINVAL,
@@ -349,7 +351,7 @@ static int snapshot_create_flags(struct json_object *body, uint32_t *flags,
 		*flags |= RBD_SNAP_CREATE_SKIP_QUIESCE;
 	if (ignore_error)
 		*flags |= RBD_SNAP_CREATE_IGNORE_QUIESCE_ERROR;
-	return 0;
+	return asked;
 }
 
 int api_snapshot_create(struct request *req, struct response *resp)
@@ -362,15 +364,17 @@ int api_snapshot_create(struct request *req, struct response *resp)
 	rbd_image_t image;
 	uint64_t limit;
 	uint32_t flags;
-	int r;
+	int asked, r;
 
 	r = api_body(req, resp, snapshot_create_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "name", &name);
-	r = snapshot_create_flags(body, &flags, resp);
-	if (r < 0)
+	asked = snapshot_create_flags(body, &flags, resp);
+	if (asked < 0) {
+		r = asked;
 		goto out;
+	}
 	snap_ref_init(&ref, req, name);
 	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
 	if (r < 0)
@@ -378,7 +382,10 @@ int api_snapshot_create(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		goto out;
-	r = rbd_snap_create2(image, name, flags, api_no_progress, NULL);
+	if (asked)
+		r = rbd_snap_create2(image, name, flags, api_no_progress, NULL);
+	else
+		r = rbd_snap_create(image, name);
 	if (r == -EEXIST) {
 		response_fail(resp, r, "snapshot %s already exists", ref.spec);
 	} else if (r == -EDQUOT) {
