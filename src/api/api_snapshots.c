@@ -5,7 +5,9 @@
  * checks, on a read-only open, everything that would make it fail or do
  * something the caller did not ask for (clones, protection, a taken name,
  * clients using the image), answers 409 naming the reason, and only then
- * opens the image read-write for the one librbd call.
+ * opens the image read-write for the one librbd call. Unprotecting is the
+ * exception: whether clones need the protection (format 1 ones do,
+ * format 2 ones do not) is librbd's answer, so its refusal is the check.
  *
  * Only user snapshots are shown and addressed: librbd's own snapshots
  * (group, mirror, and the "trash" snapshots that a deleted snapshot with
