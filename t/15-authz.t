@@ -73,6 +73,7 @@ valid_body() {
 	"POST "*"/migration") echo "{\"pool\":\"rbd\",\"name\":\"authz-migrated\"}" ;;
 	"PUT "*"/metadata/{key}") echo '{"value":"v2"}' ;;
 	"PUT "*"/qos") echo '{"rbd_qos_iops_limit":100}' ;;
+	"PUT "*"/snapshot-limit") echo '{"limit":10}' ;;
 	"PUT "*"/mirroring") echo '{"enabled":true}' ;;
 	"POST "*"/groups/{group}/images" | "DELETE "*"/groups/{group}/images")
 		echo "{\"pool\":\"rbd\",\"image\":\"$present\"}" ;;
