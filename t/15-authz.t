@@ -75,6 +75,7 @@ valid_body() {
 	"PUT "*"/metadata/{key}") echo '{"value":"v2"}' ;;
 	"PUT "*"/qos") echo '{"rbd_qos_iops_limit":100}' ;;
 	"PUT "*"/config") echo '{"options":{"rbd_cache":false}}' ;;
+	"PUT "*"/snapshot-limit") echo '{"limit":10}' ;;
 	"PUT "*"/mirroring") echo '{"enabled":true}' ;;
 	"POST "*"/groups/{group}/images" | "DELETE "*"/groups/{group}/images")
 		echo "{\"pool\":\"rbd\",\"image\":\"$present\"}" ;;

@@ -79,7 +79,7 @@ expect_error 400 BadRequest 'field "size" is required.*"parent"' "neither size n
 api POST $base "{\"name\":\"x$clone\",\"parent\":\"$gold@base\"}"
 expect_error 400 BadRequest 'field "parent" in request body must be an object' "parent as a string"
 api POST $base "{\"name\":\"x$clone\",\"parent\":{\"pool\":\"rbd\",\"image\":\"$gold\"}}"
-expect_error 400 BadRequest 'field "snapshot" is required in field "parent"' "parent without a snapshot"
+expect_error 400 BadRequest 'field "parent" needs exactly one of "snapshot" \(a name\) and "snapshot_id"' "parent without a snapshot"
 api POST $base "{\"name\":\"x$clone\",\"parent\":{$parent,\"snap\":\"base\"}}"
 expect_error 400 BadRequest 'unknown field "snap" in field "parent"; allowed fields: pool, namespace, image, snapshot' \
 	"an unknown field in parent"

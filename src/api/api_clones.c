@@ -5,9 +5,9 @@
  * create handler (api_images.c) checks the fields every create shares and
  * calls clone_parent_parse and clone_image from here.
  *
- * Which clone format librbd uses is the cluster's choice, not ours: the
- * option rbd_default_clone_format ("auto": format 2 when every client may
- * be mimic or newer, else format 1). Format 1 needs the parent snapshot
+ * Which clone format librbd uses is the request's "clone_format" when it
+ * gives one, else the cluster's option rbd_default_clone_format ("auto":
+ * format 2 when every client may be mimic or newer, else format 1). Format 1 needs the parent snapshot
  * protected; librbd answers a bare EINVAL when it is not, which we turn
  * into a 409 that says so and what to do.
  *
@@ -29,6 +29,8 @@
 #include "image_header.h"
 #include "image_query.h"
 #include "api_clones.h"
+#include "api_images.h"
+#include "copy_options.h"
 #include "image_json.h"
 #include "json_out.h"
 #include "names.h"
@@ -84,7 +86,9 @@ static const struct field_spec parent_fields[] = {
 	{"pool", FIELD_NAME, 1},
 	{"namespace", FIELD_STRING, 0},
 	{"image", FIELD_NAME, 1},
-	{"snapshot", FIELD_NAME, 1},
+	{"snapshot", FIELD_NAME, 0},     /* this or "snapshot_id" */
+	{"snapshot_id", FIELD_UINT, 0},
+	{"clone_format", FIELD_UINT, 0}, /* 1 or 2; absent: the cluster's choice */
 	{NULL, 0, 0},
 };
 
@@ -121,6 +125,15 @@ int clone_parent_parse(struct json_object *body, struct clone_parent *parent,
 	json_in_string(obj, "pool", &parent->pool);
 	json_in_string(obj, "image", &parent->image);
 	json_in_string(obj, "snapshot", &parent->snapshot);
+	parent->has_snapshot_id = json_in_u64(obj, "snapshot_id", &parent->snapshot_id) == 0;
+	if (!!parent->snapshot == parent->has_snapshot_id)
+		return response_fail(resp, -EINVAL,
+				     "field \"parent\" needs exactly one of \"snapshot\" (a name) and \"snapshot_id\"");
+	if (json_in_u64(obj, "clone_format", &parent->clone_format) == 0 &&
+	    parent->clone_format != 1 && parent->clone_format != 2)
+		return response_fail(resp, -EINVAL,
+				     "field \"clone_format\" in field \"parent\" must be 1 or 2, not %" PRIu64,
+				     parent->clone_format);
 	return 1;
 }
 
@@ -144,10 +157,33 @@ static int clone_refused(struct response *resp, int err, rbd_image_t parent_imag
 				     parent_spec);
 	if (rbd_snap_is_protected(parent_image, snapshot, &is_protected) == 0 && !is_protected)
 		return response_fail_http(resp, 409,
-					  "snapshot %s@%s must be protected before it can be cloned (clone format 1): PATCH it with {\"protected\": true}, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer",
+					  "snapshot %s@%s must be protected before it can be cloned (clone format 1): PATCH it with {\"protected\": true}, or clone with \"clone_format\": 2 if every client of the cluster is mimic or newer",
 					  parent_spec, snapshot);
 	return response_fail_errno(resp, err, "cloning %s@%s into %s failed", parent_spec, snapshot,
 				   child_spec);
+}
+
+/* The name of the parent's user snapshot with this id, into name; 404
+ * when there is none (an id of a group, mirror or trash snapshot is not
+ * one to clone from, as rbd clone cannot name those either). */
+static int snapshot_name_of(struct response *resp, rbd_image_t image, const char *parent_spec,
+			    uint64_t id, char *name, size_t len)
+{
+	rbd_snap_namespace_type_t type;
+	int r;
+
+	r = rbd_snap_get_namespace_type(image, id, &type);
+	if (r == 0 && type != RBD_SNAP_NAMESPACE_TYPE_USER)
+		r = -ENOENT;
+	if (r == 0)
+		r = rbd_snap_get_name(image, id, name, &len);
+	if (r == -ENOENT)
+		return response_fail(resp, r, "snapshot id %" PRIu64 " of %s does not exist", id,
+				     parent_spec);
+	if (r < 0)
+		return response_fail_errno(resp, r, "reading snapshot id %" PRIu64 " of %s failed",
+					   id, parent_spec);
+	return 0;
 }
 
 int clone_image(struct request *req, struct response *resp, const struct image_ref *child,
@@ -156,6 +192,8 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 	char parent_spec[sizeof(child->spec)], temp[UNFINISHED_NAME_MAX], id[64];
 	rados_ioctx_t parent_ioctx = NULL, child_ioctx;
 	rbd_image_t parent_image = NULL;
+	const char *snapshot = parent->snapshot;
+	char snapshot_name[512];
 	bool exists = false;
 	int r;
 
@@ -179,18 +217,33 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 			response_fail_errno(resp, r, "opening parent image %s failed", parent_spec);
 		goto out;
 	}
-	r = rbd_snap_exists(parent_image, parent->snapshot, &exists);
+	if (parent->has_snapshot_id) {
+		r = snapshot_name_of(resp, parent_image, parent_spec, parent->snapshot_id,
+				     snapshot_name, sizeof(snapshot_name));
+		if (r < 0)
+			goto out;
+		snapshot = snapshot_name;
+	}
+	r = rbd_snap_exists(parent_image, snapshot, &exists);
 	if (r == 0 && !exists)
 		r = -ENOENT;
 	if (r < 0) {
 		if (r == -ENOENT)
 			response_fail(resp, r, "snapshot %s@%s does not exist", parent_spec,
-				      parent->snapshot);
+				      snapshot);
 		else
 			response_fail_errno(resp, r, "reading the snapshots of %s failed", parent_spec);
 		goto out;
 	}
 
+	if (parent->clone_format) {
+		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_CLONE_FORMAT,
+						 parent->clone_format);
+		if (r < 0) {
+			response_fail(resp, r, "cannot set image options: %s", strerror(-r));
+			goto out;
+		}
+	}
 	/* Last, so the shared io context is left in the child's namespace. */
 	r = api_ioctx(req, resp, child->pool, child->ns, &child_ioctx);
 	if (r < 0)
@@ -210,7 +263,7 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 		response_fail(resp, r, "cannot name the new clone: %s", strerror(-r));
 		goto out;
 	}
-	r = rbd_clone3(parent_ioctx, parent->image, parent->snapshot, child_ioctx, temp, opts);
+	r = rbd_clone3(parent_ioctx, parent->image, snapshot, child_ioctx, temp, opts);
 	if (r == 0) {
 		r = rbd_rename(child_ioctx, temp, child->name);
 		if (r < 0) {
@@ -237,22 +290,22 @@ int clone_image(struct request *req, struct response *resp, const struct image_r
 	case -ENOENT:
 		/* The parent or its snapshot went away since we looked. */
 		response_fail(resp, r, "snapshot %s@%s does not exist (any more)", parent_spec,
-			      parent->snapshot);
+			      snapshot);
 		goto out;
 	case -EXDEV:
 		/* librbd: format 1 keeps the children list in the parent's
 		 * namespace, so it cannot link namespaces. */
 		response_fail_http(resp, 409,
-				   "clone format 1 cannot clone across namespaces (%s@%s into %s): clone into the parent's namespace, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer",
-				   parent_spec, parent->snapshot, child->spec);
+				   "clone format 1 cannot clone across namespaces (%s@%s into %s): clone into the parent's namespace, or clone with \"clone_format\": 2 if every client of the cluster is mimic or newer",
+				   parent_spec, snapshot, child->spec);
 		goto out;
 	case -EINVAL:
 	case -ENOSYS:
-		r = clone_refused(resp, r, parent_image, parent_spec, parent->snapshot, child->spec);
+		r = clone_refused(resp, r, parent_image, parent_spec, snapshot, child->spec);
 		goto out;
 	default:
 		response_fail_errno(resp, r, "cloning %s@%s into %s failed", parent_spec,
-				    parent->snapshot, child->spec);
+				    snapshot, child->spec);
 		goto out;
 	}
 	r = api_respond_image(resp, child_ioctx, child, 201);
@@ -483,13 +536,94 @@ static const struct field_spec copy_fields[] = {
 	{"namespace", FIELD_STRING, 0},
 	{"name", FIELD_NAME, 1},
 	{"deep", FIELD_BOOL, 0},
+	{"snapshot", FIELD_NAME, 0},
+	{"object_size", FIELD_SIZE, 0},
+	{"features", FIELD_STRING_ARRAY, 0},
+	{"stripe_unit", FIELD_SIZE, 0},
+	{"stripe_count", FIELD_UINT, 0},
+	{"data_pool", FIELD_NAME, 0},
+	{"flatten", FIELD_BOOL, 0},
 	{NULL, 0, 0},
 };
+
+/* What a copy request asks besides where the copy goes. */
+struct copy_request {
+	int deep;
+	const char *snapshot;          /* NULL: the image's current data */
+	struct json_object *options;   /* copy_options.h; owned */
+};
+
+/* Reads and checks the layout fields and "flatten" into c->options (no
+ * cluster call). The layout rules are those of an image create. */
+static int copy_request_parse(struct json_object *body, struct copy_request *c,
+			      struct response *resp)
+{
+	struct create_request layout;
+	int flatten = 0;
+	int r;
+
+	c->deep = 1;
+	c->snapshot = NULL;
+	c->options = NULL;
+	json_in_bool(body, "deep", &c->deep);
+	json_in_string(body, "snapshot", &c->snapshot);
+	if (json_in_bool(body, "flatten", &flatten) == 0 && flatten && !c->deep)
+		return response_fail(resp, -EINVAL,
+				     "field \"flatten\" goes with a deep copy only: a plain copy (\"deep\": false) is always flat");
+	r = api_create_request_parse(body, &layout, resp);
+	if (r < 0)
+		return r;
+	c->options = json_object_new_object();
+	if (!c->options)
+		return response_oom(resp);
+	r = 0;
+	if (layout.object_size)
+		r = json_add_u64(c->options, "order", (uint64_t)__builtin_ctzll(layout.object_size));
+	if (r == 0 && layout.has_features)
+		r = json_add_u64(c->options, "features", layout.features);
+	/* librbd keeps the source's striping unless told otherwise, and a
+	 * source's stripe unit (its object size, unless striped) may not fit
+	 * a smaller new object size: a new object size without striping
+	 * fields gets the plain layout, one object at a time. */
+	if (layout.object_size && !layout.stripe_unit) {
+		layout.stripe_unit = layout.object_size;
+		layout.stripe_count = 1;
+	}
+	if (r == 0 && layout.stripe_unit)
+		r = json_add_u64(c->options, "stripe_unit", layout.stripe_unit);
+	if (r == 0 && layout.stripe_count)
+		r = json_add_u64(c->options, "stripe_count", layout.stripe_count);
+	if (r == 0 && layout.data_pool)
+		r = json_add_string(c->options, "data_pool", layout.data_pool);
+	if (r == 0 && flatten)
+		r = json_add_bool(c->options, "flatten", 1);
+	if (r < 0)
+		return response_oom(resp);
+	return 0;
+}
+
+/* Sets the source snapshot on the open image: 404 when there is none. */
+static int copy_source_snapshot(struct response *resp, rbd_image_t image,
+				const struct image_ref *src, const char *snapshot)
+{
+	int r;
+
+	if (!snapshot)
+		return 0;
+	r = rbd_snap_set(image, snapshot);
+	if (r == -ENOENT)
+		return response_fail(resp, r, "snapshot %s@%s does not exist", src->spec, snapshot);
+	if (r < 0)
+		return response_fail_errno(resp, r, "reading snapshot %s@%s failed", src->spec,
+					   snapshot);
+	return 0;
+}
 
 /* ?async=true: the checks a copy would make at once, then the copy as a
  * task of our own (the manager's queue has no copy). */
 static int start_copy_task(struct request *req, struct response *resp, const struct image_ref *src,
-			   const struct image_ref *dst, rados_ioctx_t dst_ioctx, int deep)
+			   const struct image_ref *dst, rados_ioctx_t dst_ioctx,
+			   const struct copy_request *c)
 {
 	struct json_object *record;
 	rbd_image_t probe;
@@ -500,9 +634,13 @@ static int start_copy_task(struct request *req, struct response *resp, const str
 		rbd_close(probe);
 		return response_fail(resp, -EEXIST, "image %s already exists", dst->spec);
 	}
-	record = api_local_task_record("copy", src, "Copying image %s to %s", src->spec, dst->spec);
+	record = api_local_task_record("copy", src, "Copying image %s%s%s to %s", src->spec,
+				       c->snapshot ? "@" : "", c->snapshot ? c->snapshot : "",
+				       dst->spec);
 	if (!record || api_local_task_add_image(record, "target", dst) < 0 ||
-	    json_add_bool(record, "deep", deep) < 0) {
+	    json_add_bool(record, "deep", c->deep) < 0 ||
+	    (c->snapshot && json_add_string(record, "snapshot", c->snapshot) < 0) ||
+	    json_object_object_add(record, "options", json_object_get(c->options)) < 0) {
 		json_object_put(record);
 		return response_oom(resp);
 	}
@@ -510,19 +648,22 @@ static int start_copy_task(struct request *req, struct response *resp, const str
 }
 
 /* Copies the image: by default a deep copy (the snapshots come along and a
- * clone stays a clone of the same parent), with "deep": false only the
- * current data (a clone's copy is a full, independent image). The copy
- * has the source's size, features, object size and striping. */
+ * clone stays a clone of the same parent, unless "flatten"), with "deep":
+ * false only the current data (a clone's copy is a full, independent
+ * image). From "snapshot", the copy is of that snapshot (a deep copy takes
+ * the snapshots up to it). The copy has the source's features, object
+ * size and striping unless the request gives others. */
 int api_image_copy(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL;
+	struct copy_request c = {1, NULL, NULL};
 	struct image_ref src, dst;
 	rbd_image_options_t opts = NULL;
 	rados_ioctx_t src_ioctx, dst_ioctx = NULL;
 	rbd_image_t image = NULL;
 	char temp[UNFINISHED_NAME_MAX], id[64];
-	const char *doing;
-	int async, deep = 1;
+	const char *doing, *data_pool;
+	int async;
 	int r;
 
 	r = request_query_bool(req, "async", 0, &async, resp);
@@ -534,9 +675,11 @@ int api_image_copy(struct request *req, struct response *resp)
 	r = namespace_field(body, "request body", &dst.ns, resp);
 	if (r < 0)
 		goto out;
+	r = copy_request_parse(body, &c, resp);
+	if (r < 0)
+		goto out;
 	json_in_string(body, "pool", &dst.pool);
 	json_in_string(body, "name", &dst.name);
-	json_in_bool(body, "deep", &deep);
 	api_image_spec(dst.pool, dst.ns, dst.name, dst.spec, sizeof(dst.spec));
 	api_image_ref(&src, req, request_capture(req, "image"));
 
@@ -550,11 +693,19 @@ int api_image_copy(struct request *req, struct response *resp)
 		image = NULL;
 		goto out;
 	}
+	r = copy_source_snapshot(resp, image, &src, c.snapshot);
+	if (r < 0)
+		goto out;
 	r = private_ioctx(req, resp, "destination", dst.pool, dst.ns, &dst_ioctx);
 	if (r < 0)
 		goto out;
+	data_pool = json_in_get_string(c.options, "data_pool");
+	if (data_pool && rados_pool_lookup(rados_ioctx_get_cluster(dst_ioctx), data_pool) < 0) {
+		r = response_fail(resp, -ENOENT, "data pool %s does not exist", data_pool);
+		goto out;
+	}
 	if (async) {
-		r = start_copy_task(req, resp, &src, &dst, dst_ioctx, deep);
+		r = start_copy_task(req, resp, &src, &dst, dst_ioctx, &c);
 		goto out;
 	}
 	r = api_sync_data_begin(req, resp, image, &src, "copying");
@@ -575,7 +726,12 @@ int api_image_copy(struct request *req, struct response *resp)
 		goto out;
 	}
 	rbd_image_options_create(&opts);
-	if (deep)
+	r = copy_options_set(c.options, opts);
+	if (r < 0) {
+		response_fail(resp, r, "cannot set image options: %s", strerror(-r));
+		goto out;
+	}
+	if (c.deep)
 		r = rbd_deep_copy_with_progress(image, dst_ioctx, temp, opts, api_no_progress, NULL);
 	else
 		/* 4 KiB: zeroed runs of that size are left as holes, as the rbd
@@ -606,7 +762,7 @@ int api_image_copy(struct request *req, struct response *resp)
 		 * format 1 cannot make in another namespace. */
 		if (r == -EXDEV) {
 			response_fail_http(resp, 409,
-					   "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
+					   "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"flatten\": true or \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
 					   src.spec, what);
 			goto out;
 		}
@@ -624,6 +780,7 @@ out:
 		rbd_close(image);
 	if (dst_ioctx)
 		rados_ioctx_destroy(dst_ioctx);
+	json_object_put(c.options);
 	json_object_put(body);
 	return r;
 }

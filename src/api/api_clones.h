@@ -6,6 +6,8 @@
 #ifndef RBD_REST_API_API_CLONES_H
 #define RBD_REST_API_API_CLONES_H
 
+#include <stdint.h>
+
 #include <json-c/json.h>
 #include <rbd/librbd.h>
 
@@ -16,7 +18,10 @@ struct clone_parent {
 	const char *pool;
 	const char *ns;        /* "" (the default namespace) unless given */
 	const char *image;
-	const char *snapshot;
+	const char *snapshot;  /* NULL when named by snapshot_id */
+	uint64_t snapshot_id;
+	int has_snapshot_id;
+	uint64_t clone_format;  /* 1 or 2; 0: the cluster's rbd_default_clone_format */
 };
 
 /* Reads and checks body's "parent" object (strictly: unknown fields,

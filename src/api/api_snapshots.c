@@ -5,7 +5,9 @@
  * checks, on a read-only open, everything that would make it fail or do
  * something the caller did not ask for (clones, protection, a taken name,
  * clients using the image), answers 409 naming the reason, and only then
- * opens the image read-write for the one librbd call.
+ * opens the image read-write for the one librbd call. Unprotecting is the
+ * exception: whether clones need the protection (format 1 ones do,
+ * format 2 ones do not) is librbd's answer, so its refusal is the check.
  *
  * Only user snapshots are shown and addressed: librbd's own snapshots
  * (group, mirror, and the "trash" snapshots that a deleted snapshot with
@@ -429,8 +431,34 @@ out:
 
 static const struct field_spec snapshot_create_fields[] = {
 	{"name", FIELD_NAME, 1},
+	{"quiesce", FIELD_BOOL, 0},
+	{"ignore_quiesce_error", FIELD_BOOL, 0},
 	{NULL, 0, 0},
 };
+
+/* rbd_snap_create2's flags for the body's "quiesce" (true: ask the
+ * image's clients, e.g. rbd-nbd with a quiesce hook, to quiesce I/O) and
+ * "ignore_quiesce_error" (take the snapshot even if a client fails to),
+ * as rbd snap create's --skip-quiesce and --ignore-quiesce-error. Returns
+ * 1 with *flags when the body asks, 0 when it leaves the choice to the
+ * client's rbd_default_snapshot_quiesce_mode, or a negative errno. */
+static int snapshot_create_flags(struct json_object *body, uint32_t *flags,
+				 struct response *resp)
+{
+	int quiesce = 1, ignore_error = 0, asked = 0;
+
+	asked |= json_in_bool(body, "quiesce", &quiesce) == 0;
+	asked |= json_in_bool(body, "ignore_quiesce_error", &ignore_error) == 0;
+	*flags = 0;
+	if (!quiesce && ignore_error)
+		return response_fail(resp, -EINVAL,
+				     "field \"ignore_quiesce_error\" goes with quiescing only: with \"quiesce\": false there is no quiesce error to ignore");
+	if (!quiesce)
+		*flags |= RBD_SNAP_CREATE_SKIP_QUIESCE;
+	if (ignore_error)
+		*flags |= RBD_SNAP_CREATE_IGNORE_QUIESCE_ERROR;
+	return asked;
+}
 
 int api_snapshot_create(struct request *req, struct response *resp)
 {
@@ -441,12 +469,18 @@ int api_snapshot_create(struct request *req, struct response *resp)
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	uint64_t limit;
-	int r;
+	uint32_t flags;
+	int asked, r;
 
 	r = api_body(req, resp, snapshot_create_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "name", &name);
+	asked = snapshot_create_flags(body, &flags, resp);
+	if (asked < 0) {
+		r = asked;
+		goto out;
+	}
 	snap_ref_init(&ref, req, name);
 	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
 	if (r < 0)
@@ -454,14 +488,17 @@ int api_snapshot_create(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		goto out;
-	r = rbd_snap_create(image, name);
+	if (asked)
+		r = rbd_snap_create2(image, name, flags, api_no_progress, NULL);
+	else
+		r = rbd_snap_create(image, name);
 	if (r == -EEXIST) {
 		response_fail(resp, r, "snapshot %s already exists", ref.spec);
 	} else if (r == -EDQUOT) {
 		if (rbd_snap_get_limit(image, &limit) == 0)
 			response_fail(resp, r,
 				      "image %s has reached its limit of %" PRIu64
-				      " snapshots; delete one, or raise the limit with rbd snap limit set",
+				      " snapshots; delete one, or raise the limit (PUT .../snapshot-limit)",
 				      ref.image.spec, limit);
 		else
 			response_fail(resp, r, "image %s has reached its snapshot limit",
@@ -548,12 +585,24 @@ static int check_patch(struct response *resp, rbd_image_t image, const struct sn
 		change->protect = 1;
 		return 0;
 	}
-	r = refuse_if_cloned(resp, image, ref, "unprotect",
-			     "flatten or delete the clones first");
-	if (r < 0)
-		return r;
+	/* Clones do not stop it here: librbd refuses (EBUSY) only format 1
+	 * clones, which need the protection; format 2 clones do not. */
 	change->protect = -1;
 	return 0;
+}
+
+/* librbd refused to unprotect (EBUSY): the snapshot has format 1 clones,
+ * which need it protected. Answers 409 naming the clones. */
+static int refuse_unprotect(struct response *resp, rbd_image_t image, const struct snap_ref *ref)
+{
+	const char *instead = "flatten or delete the clones made with clone format 1 first";
+	int r = refuse_if_cloned(resp, image, ref, "unprotect", instead);
+
+	if (r < 0)
+		return r;
+	/* The clones went away since: still a conflict, just unnamed. */
+	return response_fail(resp, -EBUSY, "cannot unprotect snapshot %s: it has clones; %s",
+			     ref->spec, instead);
 }
 
 /* Makes the checked change on the image opened read-write. */
@@ -573,9 +622,7 @@ static int apply_patch(struct response *resp, rbd_image_t image, const struct sn
 		if (r == -EINVAL)  /* unprotected meanwhile */
 			r = 0;
 		if (r == -EBUSY)
-			return response_fail(resp, r,
-					     "cannot unprotect snapshot %s: it has clones; flatten or delete them first",
-					     ref->spec);
+			return refuse_unprotect(resp, image, ref);
 		if (r < 0)
 			return snap_fail(resp, r, ref, "unprotecting");
 	}
@@ -648,15 +695,20 @@ out:
 	return r;
 }
 
+/* DELETE; with ?unprotect=true also a protected snapshot without clones,
+ * unprotected first (one request for rbd snap unprotect + rbd snap rm). */
 int api_snapshot_delete(struct request *req, struct response *resp)
 {
 	struct snap_found found;
 	struct snap_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	int is_protected = 0;
+	int is_protected = 0, unprotect;
 	int r;
 
+	r = request_query_bool(req, "unprotect", 0, &unprotect, resp);
+	if (r < 0)
+		return r;
 	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
 	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
 	if (r < 0)
@@ -664,7 +716,8 @@ int api_snapshot_delete(struct request *req, struct response *resp)
 
 	/* Protected or cloned: librbd would refuse the first, and silently
 	 * keep a v2 clone's parent as a hidden "trash" snapshot for the
-	 * second, so both are refused here with the reason. */
+	 * second, so both are refused here with the reason (the first unless
+	 * asked to unprotect). */
 	r = snap_open(resp, ioctx, &ref, &image, &found);
 	if (r < 0)
 		return r;
@@ -677,9 +730,9 @@ int api_snapshot_delete(struct request *req, struct response *resp)
 	else
 		r = refuse_if_cloned(resp, image, &ref, "delete",
 				     "flatten or delete the clones first");
-	if (r == 0 && is_protected)
+	if (r == 0 && is_protected && !unprotect)
 		r = response_fail(resp, -EBUSY,
-				  "snapshot %s is protected; unprotect it first (PATCH {\"protected\": false})",
+				  "snapshot %s is protected; unprotect it first (PATCH {\"protected\": false}), or delete with ?unprotect=true",
 				  ref.spec);
 	rbd_close(image);
 	if (r < 0)
@@ -688,6 +741,19 @@ int api_snapshot_delete(struct request *req, struct response *resp)
 	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		return r;
+	if (is_protected) {
+		r = rbd_snap_unprotect(image, ref.name);
+		if (r == -EINVAL)  /* unprotected meanwhile */
+			r = 0;
+		if (r == -EBUSY)
+			r = refuse_unprotect(resp, image, &ref);
+		else if (r < 0)
+			snap_fail(resp, r, &ref, "unprotecting");
+		if (r < 0) {
+			rbd_close(image);
+			return r;
+		}
+	}
 	r = rbd_snap_remove(image, ref.name);
 	rbd_close(image);
 	switch (r) {
@@ -699,6 +765,10 @@ int api_snapshot_delete(struct request *req, struct response *resp)
 				     "snapshot %s is protected or has clones; unprotect it, or flatten or delete its clones",
 				     ref.spec);
 	default:
+		if (is_protected && r != -ENOENT)
+			return response_fail_errno(resp, r,
+						   "snapshot %s was unprotected, but deleting it failed",
+						   ref.spec);
 		return snap_fail(resp, r, &ref, "deleting");
 	}
 }

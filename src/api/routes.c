@@ -45,10 +45,14 @@
 	 VERB_READ, NS, "read snapshots"},                                                          \
 	{HTTP_PATCH, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_patch,             \
 	 VERB_CHANGE, NS, "change snapshots"},                                                      \
-	{HTTP_DELETE, images "/{image}/snapshots/{snapshot}", NULL, api_snapshot_delete,           \
+	{HTTP_DELETE, images "/{image}/snapshots/{snapshot}", "unprotect", api_snapshot_delete,    \
 	 VERB_DELETE, NS, "delete snapshots"},                                                      \
 	{HTTP_POST, images "/{image}/snapshots/{snapshot}/rollback", "async",                      \
 	 api_snapshot_rollback, VERB_CHANGE, NS, "roll back images"},                               \
+	{HTTP_GET, images "/{image}/snapshot-limit", NULL, api_snapshot_limit_get, VERB_READ, NS,   \
+	 "read snapshot limits"},                                                                   \
+	{HTTP_PUT, images "/{image}/snapshot-limit", NULL, api_snapshot_limit_put, VERB_CHANGE, NS,\
+	 "change snapshot limits"},                                                                 \
 	{HTTP_GET, images "/{image}/children", NULL, api_image_children, VERB_READ, NS,            \
 	 "read images"},                                                                            \
 	{HTTP_POST, images "/{image}/flatten", "async", api_image_flatten, VERB_CHANGE, NS,        \

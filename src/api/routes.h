@@ -45,6 +45,10 @@ int api_snapshot_patch(struct request *req, struct response *resp);
 int api_snapshot_delete(struct request *req, struct response *resp);
 int api_snapshot_rollback(struct request *req, struct response *resp);
 
+/* api_snapshot_limit.c */
+int api_snapshot_limit_get(struct request *req, struct response *resp);
+int api_snapshot_limit_put(struct request *req, struct response *resp);
+
 /* api_clones.c */
 int api_image_children(struct request *req, struct response *resp);
 int api_image_flatten(struct request *req, struct response *resp);

@@ -47,6 +47,7 @@
 #include "image_json.h"
 #include "image_query.h"
 #include "conf.h"
+#include "copy_options.h"
 #include "json_in.h"
 #include "json_out.h"
 #include "log.h"
@@ -179,10 +180,13 @@ static int run_copy(rados_t cluster, rados_ioctx_t store, const char *id,
 			strerror(-r));
 		goto out;
 	}
-	r = rbd_open_read_only(source_ioctx, record_string(source, "name"), &image, NULL);
+	/* From the record's snapshot when it names one (NULL: the head). */
+	r = rbd_open_read_only(source_ioctx, record_string(source, "name"), &image,
+			       json_in_get_string(record, "snapshot"));
 	if (r < 0) {
 		image = NULL;
-		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
+		fail_op(sh, r == -ENOENT ? "image %s (or its snapshot) no longer exists"
+					 : "cannot open image %s: %s",
 			source_spec, strerror(-r));
 		goto out;
 	}
@@ -203,6 +207,11 @@ static int run_copy(rados_t cluster, rados_ioctx_t store, const char *id,
 	}
 	atomic_store(&sh->target_was_free, 1);
 	rbd_image_options_create(&opts);
+	r = copy_options_set(record_object(record, "options"), opts);
+	if (r < 0) {
+		fail_op(sh, "cannot set the copy's image options: %s", strerror(-r));
+		goto out;
+	}
 	if (record_bool(record, "deep"))
 		r = rbd_deep_copy_with_progress(image, target_ioctx, sh->temp_name, opts,
 						report_progress, sh);
