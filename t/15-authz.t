@@ -46,7 +46,7 @@ is "$(printf '%s\n' "$rules" | awk '$3 == "none" || $4 == "none"' | wc -l)" 0 \
 is "$(printf '%s\n' "$rules" | wc -l)" "$("$bin" --routes | wc -l)" "and the rules cover every route"
 
 # operator's verbs; viewer's is read alone.
-operator_verbs=" read create change delete trash tasks "
+operator_verbs=" read create change delete trash tasks locks "
 
 # expand PATTERN NAMESPACE: a path with every capture filled.
 expand() {

@@ -60,6 +60,10 @@
 	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
 	 "read images"},                                                                            \
 	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"},   \
+	{HTTP_POST, images "/{image}/locks", NULL, api_image_lock_take, VERB_LOCKS, NS,            \
+	 "lock images"},                                                                            \
+	{HTTP_DELETE, images "/{image}/locks/{lock}", "client,force,blocklist",                    \
+	 api_image_lock_break, VERB_LOCKS, NS, "break the locks of images"},                        \
 	{HTTP_GET, images "/{image}/mirroring", NULL, api_image_mirroring_get, VERB_READ, NS,      \
 	 "read images"},                                                                            \
 	{HTTP_PUT, images "/{image}/mirroring", NULL, api_image_mirroring_put, VERB_MIRRORING, NS, \

@@ -107,7 +107,11 @@ int api_group_snap_rollback(struct request *req, struct response *resp);
 /* api_usage.c */
 int api_image_du(struct request *req, struct response *resp);
 int api_image_watchers(struct request *req, struct response *resp);
+
+/* api_locks.c */
 int api_image_locks(struct request *req, struct response *resp);
+int api_image_lock_take(struct request *req, struct response *resp);
+int api_image_lock_break(struct request *req, struct response *resp);
 
 /* api_snapshot_schedules.c */
 int api_snapshot_schedules_list(struct request *req, struct response *resp);

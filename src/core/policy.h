@@ -23,8 +23,9 @@ enum policy_verb {
 	VERB_NAMESPACES = 1 << 8, /* create and delete namespaces */
 	VERB_FEATURES = 1 << 9, /* enable or disable features of an existing image */
 	VERB_MIRRORING = 1 << 10, /* mirroring: pool mode, peers, tokens, schedules, image failover */
+	VERB_LOCKS = 1 << 11, /* take and break the locks of images (blocklisting their holders) */
 };
-#define VERB_ALL ((1u << 11) - 1)
+#define VERB_ALL ((1u << 12) - 1)
 
 struct policy;
 
