@@ -43,6 +43,8 @@
 	 "flatten images"},                                                                         \
 	{HTTP_POST, images "/{image}/copy", "async", api_image_copy, VERB_CREATE, NS,              \
 	 "copy images"},                                                                            \
+	{HTTP_POST, images "/{image}/sparsify", "async", api_image_sparsify, VERB_CHANGE, NS,      \
+	 "sparsify images"},                                                                        \
 	{HTTP_POST, images "/{image}/trash", NULL, api_image_trash, VERB_TRASH, NS,                \
 	 "move images to the trash"},                                                               \
 	{HTTP_GET, images "/{image}/metadata", NULL, api_metadata_list, VERB_READ, NS,             \

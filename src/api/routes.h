@@ -44,6 +44,9 @@ int api_image_children(struct request *req, struct response *resp);
 int api_image_flatten(struct request *req, struct response *resp);
 int api_image_copy(struct request *req, struct response *resp);
 
+/* api_sparsify.c */
+int api_image_sparsify(struct request *req, struct response *resp);
+
 /* api_tasks.c */
 int api_tasks_list(struct request *req, struct response *resp);
 int api_task_get(struct request *req, struct response *resp);
