@@ -58,6 +58,8 @@ expand() {
 	p=${p//\{key\}/k1}
 	p=${p//\{id\}/0123456789abcdef}
 	p=${p//\{uuid\}/00000000-0000-0000-0000-000000000000}
+	# A lock is named by its cookie and, in the query, its holder.
+	p=${p//\{lock\}/c1?client=client.1}
 	printf '%s' "$p"
 }
 
@@ -72,6 +74,7 @@ valid_body() {
 	"POST "*"/copy") echo "{\"pool\":\"rbd\",\"name\":\"authz-copy\"}" ;;
 	"POST "*"/migration") echo "{\"pool\":\"rbd\",\"name\":\"authz-migrated\"}" ;;
 	"PUT "*"/metadata/{key}") echo '{"value":"v2"}' ;;
+	"POST "*"/locks") echo '{"cookie":"c1"}' ;;
 	"PUT "*"/qos") echo '{"rbd_qos_iops_limit":100}' ;;
 	"PUT "*"/mirroring") echo '{"enabled":true}' ;;
 	"POST "*"/groups/{group}/images" | "DELETE "*"/groups/{group}/images")
