@@ -55,8 +55,7 @@ static struct json_object *locker_json(struct json_object *item, const struct im
 		return NULL;
 	if (json_add_string(item, "type", k->managed ? "exclusive-lock" : "advisory") < 0 ||
 	    json_add_bool(item, "exclusive", l->exclusive) < 0 ||
-	    json_add_string(item, "tag", l->tag) < 0 ||
-	    json_add_string(item, "client", k->client) < 0 ||
+	    json_add_string(item, "tag", l->tag) < 0 || json_add_string(item, "client", k->client) < 0 ||
 	    json_add_string(item, "cookie", k->cookie) < 0 ||
 	    json_add_string(item, "address", k->address) < 0) {
 		json_object_put(item);
@@ -110,8 +109,7 @@ static int check_text(struct response *resp, const char *what, const char *text)
 	size_t len = strlen(text);
 
 	if (len == 0 || len > COOKIE_MAX)
-		return response_fail(resp, -EINVAL, "%s must be 1 to %d characters", what,
-				     COOKIE_MAX);
+		return response_fail(resp, -EINVAL, "%s must be 1 to %d characters", what, COOKIE_MAX);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
 			return response_fail(resp, -EINVAL, "%s must not hold control characters",
@@ -234,11 +232,13 @@ int api_image_lock_break(struct request *req, struct response *resp)
 					    "blocklisting %s at %s failed, so its lock on image %s was left alone (break it with ?blocklist=false if you know it is dead)",
 					    client, k->address, ref.spec);
 		else if (r == -ENOENT)
-			response_fail(resp, r, "the lock \"%s\" of image %s held by %s was released meanwhile%s",
+			response_fail(resp, r,
+				      "the lock \"%s\" of image %s held by %s was released meanwhile%s",
 				      cookie, ref.spec, client,
 				      blocklisted ? "; its holder was blocklisted all the same" : "");
 		else
-			response_fail_errno(resp, r, "breaking the lock \"%s\" of image %s held by %s failed%s",
+			response_fail_errno(resp, r,
+					    "breaking the lock \"%s\" of image %s held by %s failed%s",
 					    cookie, ref.spec, client,
 					    blocklisted ? " (its holder was blocklisted)" : "");
 		goto out;
@@ -317,7 +317,8 @@ static int lock_taken(struct response *resp, rbd_image_t image, const struct ima
 	if (image_locks_read(image, &l) == 0 && l.count > 0)
 		r = response_fail_http(resp, 409,
 				       "image %s is locked (%s, %s lock, cookie \"%s\", tag \"%s\", held by %s at %s)",
-				       ref->spec, l.lockers[0].managed ? "librbd's exclusive lock" : "advisory",
+				       ref->spec,
+				       l.lockers[0].managed ? "librbd's exclusive lock" : "advisory",
 				       l.exclusive ? "an exclusive" : "a shared", l.lockers[0].cookie,
 				       l.tag, l.lockers[0].client, l.lockers[0].address);
 	else
@@ -377,8 +378,8 @@ int api_image_lock_take(struct request *req, struct response *resp)
 		goto out;
 	}
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user,
-		  "event=lock.taken image=%s client=%s cookie=\"%s\" exclusive=%d", ref.spec, client,
-		  cookie, exclusive);
+		  "event=lock.taken image=%s client=%s cookie=\"%s\" exclusive=%d", ref.spec,
+		  client, cookie, exclusive);
 	response_json(resp, 201, item);
 	encoded = percent_encode_dup(cookie);
 	if (encoded && asprintf(&suffix, "/locks/%s?client=%s", encoded, client) >= 0)

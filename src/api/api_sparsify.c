@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdint.h>
 
 #include <rbd/librbd.h>
@@ -35,23 +34,23 @@ static const struct field_spec sparsify_fields[] = {
 
 /* The body's sparse_size: a power of two from 4 KiB up to the image's
  * object size (librbd's rule, said before librbd answers a bare EINVAL). */
-static int sparse_size_check(struct response *resp, rbd_image_t image,
-			     const struct image_ref *ref, uint64_t sparse_size)
+static int sparse_size_check(struct response *resp, rbd_image_t image, const struct image_ref *ref,
+			     uint64_t sparse_size)
 {
 	rbd_image_info_t info;
 	int r;
 
 	if (sparse_size < SPARSE_SIZE_MIN || (sparse_size & (sparse_size - 1)))
 		return response_fail(resp, -EINVAL,
-				     "field \"sparse_size\" must be a power of two of at least %d bytes (got %" PRIu64 ")",
-				     SPARSE_SIZE_MIN, sparse_size);
+				     "field \"sparse_size\" must be a power of two of at least %d bytes (got %llu)",
+				     SPARSE_SIZE_MIN, (unsigned long long)sparse_size);
 	r = rbd_stat(image, &info, sizeof(info));
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "reading");
 	if (sparse_size > (1ull << info.order))
 		return response_fail(resp, -EINVAL,
-				     "field \"sparse_size\" must not exceed the object size of image %s (%llu bytes; got %" PRIu64 ")",
-				     ref->spec, 1ull << info.order, sparse_size);
+				     "field \"sparse_size\" must not exceed the object size of image %s (%llu bytes; got %llu)",
+				     ref->spec, 1ull << info.order, (unsigned long long)sparse_size);
 	return 0;
 }
 
