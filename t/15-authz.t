@@ -46,7 +46,7 @@ is "$(printf '%s\n' "$rules" | awk '$3 == "none" || $4 == "none"' | wc -l)" 0 \
 is "$(printf '%s\n' "$rules" | wc -l)" "$("$bin" --routes | wc -l)" "and the rules cover every route"
 
 # operator's verbs; viewer's is read alone.
-operator_verbs=" read create change delete trash tasks read_data write_data "
+operator_verbs=" read create change delete trash tasks read_data write_data locks "
 
 # expand PATTERN NAMESPACE: a path with every capture filled.
 expand() {
@@ -59,6 +59,8 @@ expand() {
 	p=${p//\{key\}/k1}
 	p=${p//\{id\}/0123456789abcdef}
 	p=${p//\{uuid\}/00000000-0000-0000-0000-000000000000}
+	# A lock is named by its cookie and, in the query, its holder.
+	p=${p//\{lock\}/c1?client=client.1}
 	printf '%s' "$p"
 }
 
@@ -73,6 +75,7 @@ valid_body() {
 	"POST "*"/copy") echo "{\"pool\":\"rbd\",\"name\":\"authz-copy\"}" ;;
 	"POST "*"/migration") echo "{\"pool\":\"rbd\",\"name\":\"authz-migrated\"}" ;;
 	"PUT "*"/metadata/{key}") echo '{"value":"v2"}' ;;
+	"POST "*"/locks") echo '{"cookie":"c1"}' ;;
 	"PUT "*"/qos") echo '{"rbd_qos_iops_limit":100}' ;;
 	"PUT "*"/config") echo '{"options":{"rbd_cache":false}}' ;;
 	"PUT "*"/snapshot-limit") echo '{"limit":10}' ;;

@@ -1,5 +1,5 @@
-/* api_local_tasks.c - the tasks this service runs itself: copy and
- * rollback with ?async=true, and trash purges, which Ceph's manager has no
+/* api_local_tasks.c - the tasks this service runs itself: copy, rollback
+ * and sparsify with ?async=true, and trash purges, which Ceph's manager has no
  * task for.
  *
  * Starting one writes its record in the cluster (task_store.h) and starts
@@ -195,7 +195,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	running = task_procs_count(getppid(), TASK_RUNNER_NAME);
 	if (running >= (int)req->env->conf->max_tasks) {
 		r = response_fail_http(resp, 429,
-				       "this service already runs %d copy, rollback or purge tasks (max_tasks = %u); try again when one has finished",
+				       "this service already runs %d copy, rollback, sparsify or purge tasks (max_tasks = %u); try again when one has finished",
 				       running, req->env->conf->max_tasks);
 		resp->retry_after = 10;
 		goto out;

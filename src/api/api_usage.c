@@ -1,10 +1,8 @@
-/* api_usage.c - .../images/{image}/du, /watchers and /locks: how much of
- * an image is written, and who has it open or locked.
+/* api_usage.c - .../images/{image}/du and /watchers: how much of an
+ * image is written, and who has it open (its locks: api_locks.c).
  *
- * All three open the image read-only, which neither watches nor locks it,
- * so this service never appears in its own answers. Locks are read as
- * image_locks.c explains: librbd's exclusive lock and advisory locks
- * (`rbd lock add`) in one list, told apart by "type". */
+ * Both open the image read-only, which neither watches nor locks it, so
+ * this service never appears in its own answers. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,7 +13,6 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "image_locks.h"
 #include "image_json.h"
 #include "image_query.h"
 #include "json_out.h"
@@ -197,64 +194,6 @@ int api_image_watchers(struct request *req, struct response *resp)
 	response_json(resp, 200, body);
 out:
 	image_watchers_free(watchers, count);
-	rbd_close(image);
-	return r;
-}
-
-/* An item of the LockList for one locker. */
-static struct json_object *locker_json(const struct image_locks *l, const struct image_locker *k)
-{
-	struct json_object *item = json_object_new_object();
-
-	if (!item)
-		return NULL;
-	if (json_add_string(item, "type", k->managed ? "exclusive-lock" : "advisory") < 0 ||
-	    json_add_bool(item, "exclusive", l->exclusive) < 0 ||
-	    json_add_string(item, "tag", l->tag) < 0 ||
-	    json_add_string(item, "client", k->client) < 0 ||
-	    json_add_string(item, "cookie", k->cookie) < 0 ||
-	    json_add_string(item, "address", k->address) < 0) {
-		json_object_put(item);
-		return NULL;
-	}
-	return item;
-}
-
-int api_image_locks(struct request *req, struct response *resp)
-{
-	struct json_object *body = NULL, *items;
-	struct image_locks l = {0};
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
-	int r;
-
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
-	if (r < 0)
-		return r;
-	r = image_locks_read(image, &l);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the locks of");
-		goto out;
-	}
-	body = json_list_envelope("LockList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	for (size_t i = 0; i < l.count; i++) {
-		struct json_object *item = locker_json(&l, &l.lockers[i]);
-
-		if (json_array_take(items, item) < 0) {
-			r = response_oom(resp);
-			goto out;
-		}
-	}
-	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	image_locks_free(&l);
 	rbd_close(image);
 	return r;
 }

@@ -59,6 +59,8 @@
 	 "flatten images"},                                                                         \
 	{HTTP_POST, images "/{image}/copy", "async", api_image_copy, VERB_CREATE, NS,              \
 	 "copy images"},                                                                            \
+	{HTTP_POST, images "/{image}/sparsify", "async", api_image_sparsify, VERB_CHANGE, NS,      \
+	 "sparsify images"},                                                                        \
 	{HTTP_POST, images "/{image}/trash", NULL, api_image_trash, VERB_TRASH, NS,                \
 	 "move images to the trash"},                                                               \
 	{HTTP_GET, images "/{image}/metadata", NULL, api_metadata_list, VERB_READ, NS,             \
@@ -82,6 +84,10 @@
 	{HTTP_GET, images "/{image}/watchers", NULL, api_image_watchers, VERB_READ, NS,            \
 	 "read images"},                                                                            \
 	{HTTP_GET, images "/{image}/locks", NULL, api_image_locks, VERB_READ, NS, "read images"},   \
+	{HTTP_POST, images "/{image}/locks", NULL, api_image_lock_take, VERB_LOCKS, NS,            \
+	 "lock images"},                                                                            \
+	{HTTP_DELETE, images "/{image}/locks/{lock}", "client,force,blocklist",                    \
+	 api_image_lock_break, VERB_LOCKS, NS, "break the locks of images"},                        \
 	{HTTP_GET, images "/{image}/mirroring", NULL, api_image_mirroring_get, VERB_READ, NS,      \
 	 "read images"},                                                                            \
 	{HTTP_PUT, images "/{image}/mirroring", NULL, api_image_mirroring_put, VERB_MIRRORING, NS, \

@@ -54,6 +54,9 @@ int api_image_children(struct request *req, struct response *resp);
 int api_image_flatten(struct request *req, struct response *resp);
 int api_image_copy(struct request *req, struct response *resp);
 
+/* api_sparsify.c */
+int api_image_sparsify(struct request *req, struct response *resp);
+
 /* api_tasks.c */
 int api_tasks_list(struct request *req, struct response *resp);
 int api_task_get(struct request *req, struct response *resp);
@@ -126,7 +129,11 @@ int api_group_snap_rollback(struct request *req, struct response *resp);
 /* api_usage.c */
 int api_image_du(struct request *req, struct response *resp);
 int api_image_watchers(struct request *req, struct response *resp);
+
+/* api_locks.c */
 int api_image_locks(struct request *req, struct response *resp);
+int api_image_lock_take(struct request *req, struct response *resp);
+int api_image_lock_break(struct request *req, struct response *resp);
 
 /* api_snapshot_schedules.c */
 int api_snapshot_schedules_list(struct request *req, struct response *resp);

@@ -52,7 +52,7 @@ struct policy {
 
 static const char *const verb_names[] = {"read",  "create", "change", "delete",	    "trash",
 					 "tasks", "qos",    "pools",  "namespaces", "features",
-					 "mirroring", "read_data", "write_data"};
+					 "mirroring", "read_data", "write_data", "locks"};
 #define NVERBS (sizeof(verb_names) / sizeof(verb_names[0]))
 
 const char *policy_verb_name(unsigned verb)
@@ -80,7 +80,7 @@ static const struct {
 } builtin_roles[] = {
 	{"viewer", VERB_READ},
 	{"operator", VERB_READ | VERB_CREATE | VERB_CHANGE | VERB_DELETE | VERB_TRASH | VERB_TASKS |
-			     VERB_READ_DATA | VERB_WRITE_DATA},
+			     VERB_READ_DATA | VERB_WRITE_DATA | VERB_LOCKS},
 	{"admin", VERB_ALL},
 };
 #define NBUILTIN (sizeof(builtin_roles) / sizeof(builtin_roles[0]))
@@ -181,7 +181,7 @@ static int add_role(struct parse *p, char **words, size_t nwords)
 
 		if (!verb)
 			return parse_fail(p, -EINVAL,
-					  "unknown verb \"%s\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features, mirroring or *",
+					  "unknown verb \"%s\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features, mirroring, read_data, write_data, locks or *",
 					  words[i]);
 		verbs |= verb;
 	}

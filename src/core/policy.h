@@ -25,8 +25,9 @@ enum policy_verb {
 	VERB_MIRRORING = 1 << 10, /* mirroring: pool mode, peers, tokens, schedules, image failover */
 	VERB_READ_DATA = 1 << 11, /* download image and snapshot content (it can hold secrets) */
 	VERB_WRITE_DATA = 1 << 12, /* upload image content, create images from an upload */
+	VERB_LOCKS = 1 << 13, /* take and break the locks of images (blocklisting their holders) */
 };
-#define VERB_ALL ((1u << 13) - 1)
+#define VERB_ALL ((1u << 14) - 1)
 
 struct policy;
 

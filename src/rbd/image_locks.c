@@ -3,13 +3,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "image_locks.h"
+#include "image_query.h"
 
 #define MANAGED_LOCK_TAG "internal"
 #define MANAGED_LOCK_COOKIE_PREFIX "auto "
+/* The one cls lock of the header that both kinds share (librbd's RBD_LOCK_NAME). */
+#define HEADER_LOCK_NAME "rbd_lock"
 
 /* rbd_list_lockers into freshly sized buffers; on ERANGE librbd has
  * written the sizes it needs, so the second round fits (unless the lock
@@ -86,4 +91,92 @@ const struct image_locker *image_locks_advisory(const struct image_locks *l)
 		if (!l->lockers[i].managed)
 			return &l->lockers[i];
 	return NULL;
+}
+
+const struct image_locker *image_locks_find(const struct image_locks *l, const char *client,
+					    const char *cookie)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->lockers[i].client, client) == 0 &&
+		    strcmp(l->lockers[i].cookie, cookie) == 0)
+			return &l->lockers[i];
+	return NULL;
+}
+
+int image_locker_watching(rbd_image_t image, const struct image_locker *k)
+{
+	rbd_image_watcher_t *watchers = NULL;
+	size_t count = 0;
+	int64_t id = -1;
+	int watching = 0;
+	int r;
+
+	/* "client.4168": the watchers list gives the number alone. */
+	if (strncmp(k->client, "client.", 7) == 0)
+		sscanf(k->client + 7, "%" SCNd64, &id);
+	r = image_watchers(image, &watchers, &count);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < count; i++)
+		if (watchers[i].id == id || strcmp(watchers[i].addr, k->address) == 0)
+			watching = 1;
+	image_watchers_free(watchers, count);
+	return watching;
+}
+
+/* The header object of an open image: rbd_header.<id> (format 2) or
+ * <name>.rbd (format 1). */
+static int header_object(rbd_image_t image, const char *name, char *oid, size_t len)
+{
+	char id[64];
+	uint8_t old = 0;
+	int n, r;
+
+	r = rbd_get_old_format(image, &old);
+	if (r < 0)
+		return r;
+	if (old) {
+		n = snprintf(oid, len, "%s.rbd", name);
+	} else {
+		r = rbd_get_id(image, id, sizeof(id));
+		if (r < 0)
+			return r;
+		n = snprintf(oid, len, "rbd_header.%s", id);
+	}
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int image_lock_break(rados_ioctx_t ioctx, rbd_image_t image, const char *name,
+		     const struct image_locker *k, int blocklist, int *blocklisted)
+{
+	rados_t cluster = rados_ioctx_get_cluster(ioctx);
+	char oid[512];
+	int r;
+
+	*blocklisted = 0;
+	r = header_object(image, name, oid, sizeof(oid));
+	if (r < 0)
+		return r;
+	if (blocklist) {
+		/* rados_blocklist_add takes a non-const string. */
+		char *address = strdup(k->address);
+
+		if (!address)
+			return -ENOMEM;
+		r = rados_blocklist_add(cluster, address, 0 /* the cluster's default */);
+		free(address);
+		if (r < 0)
+			return r;
+		*blocklisted = 1;
+		/* The break must not reach an OSD before the blocklist does. */
+		r = rados_wait_for_latest_osdmap(cluster);
+		if (r < 0)
+			return r;
+	}
+	return rados_break_lock(ioctx, oid, HEADER_LOCK_NAME, k->client, k->cookie);
+}
+
+int image_lock_take(rbd_image_t image, int exclusive, const char *cookie, const char *tag)
+{
+	return exclusive ? rbd_lock_exclusive(image, cookie) : rbd_lock_shared(image, cookie, tag);
 }

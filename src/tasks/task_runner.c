@@ -1,6 +1,6 @@
 /* task_runner.c - "rbd-rest-api --run-task POOL ID": runs one task of this
- * service's own (copy, rollback, trash purge: work Ceph's manager cannot
- * queue) outside the worker that accepted it.
+ * service's own (copy, rollback, sparsify, trash purge: work Ceph's
+ * manager cannot queue) outside the worker that accepted it.
  *
  * A worker answers 202 at once and must not hold the work: it may be
  * recycled, reloaded, or killed by request_timeout. So it writes the
@@ -141,7 +141,7 @@ static int report_progress(uint64_t done, uint64_t total, void *arg)
 
 	atomic_store(&sh->done, done);
 	atomic_store(&sh->total, total);
-	/* Only a rollback listens; copies ignore the answer. */
+	/* Only a rollback or sparsify listens; copies ignore the answer. */
 	return atomic_load(&sh->cancel) ? -ECANCELED : 0;
 }
 
@@ -295,6 +295,44 @@ out:
 	return r;
 }
 
+/* Frees the zero-filled space of the record's image (api_sparsify.c):
+ * "sparse_size" is checked already. Stopping half way loses nothing. */
+static int run_sparsify(rados_t cluster, struct json_object *record, struct op_shared *sh)
+{
+	struct json_object *where = record_object(record, "image"), *value;
+	uint64_t sparse_size = 4096;
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	char spec[IMAGE_SPEC_MAX];
+	int r;
+
+	if (json_object_object_get_ex(record, "sparse_size", &value))
+		sparse_size = (uint64_t)json_object_get_int64(value);
+	image_spec(where, spec, sizeof(spec));
+	r = image_ioctx(cluster, where, &ioctx);
+	if (r < 0) {
+		fail_op(sh, "cannot reach the pool of %s: %s", spec, strerror(-r));
+		return r;
+	}
+	r = rbd_open(ioctx, record_string(where, "name"), &image, NULL);
+	if (r < 0) {
+		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
+			spec, strerror(-r));
+		goto out;
+	}
+	r = rbd_sparsify_with_progress(image, (size_t)sparse_size, report_progress, sh);
+	rbd_close(image);
+	if (r == -ECANCELED)
+		fail_op(sh,
+			"stopped before the sparsify finished: part of the zero-filled space of image %s was freed; sparsify again to free the rest",
+			spec);
+	else if (r < 0)
+		fail_op(sh, "sparsifying image %s failed: %s (errno %d)", spec, strerror(-r), -r);
+out:
+	rados_ioctx_destroy(ioctx);
+	return r;
+}
+
 /* Purges the trash of the record's pool, namespace by namespace (the
  * default one first): every entry moved there by a user whose deferment
  * ended by "expire_before" (seconds since the epoch). */
@@ -383,6 +421,8 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 		r = run_rollback(cluster, record, sh);
 	else if (strcmp(record_string(record, "operation"), "purge") == 0)
 		r = run_purge(cluster, record, sh);
+	else if (strcmp(record_string(record, "operation"), "sparsify") == 0)
+		r = run_sparsify(cluster, record, sh);
 	else
 		fail_op(sh, "unknown operation \"%s\"", record_string(record, "operation")),
 			r = -EINVAL;
@@ -609,9 +649,9 @@ static void record_outcome(rados_t cluster, rados_ioctx_t store, const char *id,
 		 * claims the end itself, before its rename). */
 		snprintf(error, sizeof(error),
 			 "canceled, but only once the %s had finished: %s", operation,
-			 strcmp(operation, "rollback") == 0
-				 ? "the image holds the snapshot's data"
-				 : "every expired entry was purged");
+			 strcmp(operation, "rollback") == 0   ? "the image holds the snapshot's data"
+			 : strcmp(operation, "sparsify") == 0 ? "its zero-filled space was freed"
+							      : "every expired entry was purged");
 	} else if (is_copy && (killed || WIFSIGNALED(status) || atomic_load(&sh->canceled_first))) {
 		const char *what = killed || canceled ? stopped : "the task's process died";
 		int r = remove_unfinished_copy(cluster, record, sh);
@@ -634,6 +674,11 @@ static void record_outcome(rados_t cluster, rados_ioctx_t store, const char *id,
 			 "%s before the purge finished: some expired entries of pool %s may be left; purge again",
 			 killed ? stopped : "the task's process died",
 			 record_string(record_object(record, "image"), "pool"));
+	} else if (strcmp(operation, "sparsify") == 0) {
+		snprintf(error, sizeof(error),
+			 "%s before the sparsify finished: part of the zero-filled space of image %s was freed; sparsify again to free the rest",
+			 killed ? stopped : "the task's process died",
+			 image_spec(record_object(record, "image"), spec, sizeof(spec)));
 	} else {
 		snprintf(error, sizeof(error),
 			 "%s before the rollback finished: image %s holds part of the snapshot's data; roll back again to finish",

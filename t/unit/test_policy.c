@@ -89,7 +89,7 @@ int main(void)
 
 	refuses("role viewer read\n", "p.conf:1: role viewer is already defined (built in)");
 	refuses("\n\nrole r frobnicate\n",
-		"p.conf:3: unknown verb \"frobnicate\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features, mirroring or *");
+		"p.conf:3: unknown verb \"frobnicate\"; verbs are read, create, change, delete, trash, tasks, qos, pools, namespaces, features, mirroring, read_data, write_data, locks or *");
 	refuses("grant bob superuser rbd\n",
 		"p.conf:1: unknown role \"superuser\" (define it with a role line first)");
 	refuses("# c\ngrant @ops viewer rbd\n",
