@@ -73,7 +73,7 @@ bad=$(grep -E '^[[:space:]]*(pid|[a-z]+_temp_path)[[:space:]]' "$nd/nginx.conf" 
 is "$bad" "" "nginx writes only under the run directory (pid, temp paths)"
 # The project's files, reused: only the EDIT lines differ.
 changed=$(diff "$top/nginx/rbd-rest-api-location.conf" "$nd/location.conf" | grep -c '^>')
-is "$changed" 4 "the /api/ location is the project's snippet with 4 lines changed (htpasswd, socket, the docs page and Swagger UI)"
+is "$changed" 5 "the /api/ location is the project's snippet with 5 lines changed (htpasswd, the two sockets, the docs page and Swagger UI)"
 changed=$(diff "$top/nginx/rbd-rest-api.conf" "$nd/site.conf" | grep -c '^>')
 is "$changed" 6 "the server config is the project's site with 6 lines changed (ports, cert, key, include, health)"
 
