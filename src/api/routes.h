@@ -96,11 +96,13 @@ int api_image_stats(struct request *req, struct response *resp);
 int api_groups_list(struct request *req, struct response *resp);
 int api_group_create(struct request *req, struct response *resp);
 int api_group_get(struct request *req, struct response *resp);
+int api_group_patch(struct request *req, struct response *resp);
 int api_group_delete(struct request *req, struct response *resp);
 int api_group_image_add(struct request *req, struct response *resp);
 int api_group_image_remove(struct request *req, struct response *resp);
 int api_group_snaps_list(struct request *req, struct response *resp);
 int api_group_snap_create(struct request *req, struct response *resp);
+int api_group_snap_patch(struct request *req, struct response *resp);
 int api_group_snap_delete(struct request *req, struct response *resp);
 int api_group_snap_rollback(struct request *req, struct response *resp);
 
