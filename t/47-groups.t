@@ -185,7 +185,7 @@ ns_cleanup() {
 	rbd rm "$tpool/$tns/$nsdisk" >/dev/null 2>&1
 }
 at_exit ns_cleanup
-tenant() { api "$@" -u "$RBD_API_TENANT"; }
+tenant() { api "$1" "$2" "${3:-}" -u "$RBD_API_TENANT"; }
 tenant POST "/api/v1/pools/$tpool/namespaces/$tns/images" "{\"name\":\"$nsdisk\",\"size\":\"8M\"}"
 expect_status 201 "team-a creates an image in its namespace"
 tenant POST "$nsgroups" "{\"name\":\"$nsgrp\"}"

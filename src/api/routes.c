@@ -170,9 +170,22 @@ const struct route api_routes[] = {
 
 	{HTTP_GET, "/api/v1/pools/{pool}/stats", "sort,limit", api_pool_stats, VERB_READ, POOL,
 	 "read I/O statistics"},
+	{HTTP_GET, "/api/v1/pools/{pool}/stats/rbd", NULL, api_rbd_stats, VERB_READ, NS,
+	 "read images"},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}/stats/rbd", NULL, api_rbd_stats,
+	 VERB_READ, NS, "read images"},
 
 	GROUP_ROUTES("/api/v1/pools/{pool}/groups"),
 	GROUP_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/groups"),
+
+	{HTTP_GET, "/api/v1/pools/{pool}/metadata", NULL, api_pool_metadata_list, VERB_READ, POOL,
+	 "read pools"},
+	{HTTP_GET, "/api/v1/pools/{pool}/metadata/{key}", NULL, api_pool_metadata_get, VERB_READ,
+	 POOL, "read pools"},
+	{HTTP_PUT, "/api/v1/pools/{pool}/metadata/{key}", NULL, api_pool_metadata_put, VERB_POOLS,
+	 POOL, "change the metadata of pools"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/metadata/{key}", NULL, api_pool_metadata_delete,
+	 VERB_POOLS, POOL, "change the metadata of pools"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get, VERB_READ, POOL, "read QoS"},
 	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put, VERB_QOS, POOL,

@@ -73,6 +73,12 @@ int api_metadata_get(struct request *req, struct response *resp);
 int api_metadata_put(struct request *req, struct response *resp);
 int api_metadata_delete(struct request *req, struct response *resp);
 
+/* api_pool_metadata.c */
+int api_pool_metadata_list(struct request *req, struct response *resp);
+int api_pool_metadata_get(struct request *req, struct response *resp);
+int api_pool_metadata_put(struct request *req, struct response *resp);
+int api_pool_metadata_delete(struct request *req, struct response *resp);
+
 /* api_qos.c */
 int api_image_qos_get(struct request *req, struct response *resp);
 int api_image_qos_put(struct request *req, struct response *resp);
@@ -91,6 +97,9 @@ int api_migration_abort(struct request *req, struct response *resp);
 /* api_stats.c */
 int api_pool_stats(struct request *req, struct response *resp);
 int api_image_stats(struct request *req, struct response *resp);
+
+/* api_rbd_stats.c */
+int api_rbd_stats(struct request *req, struct response *resp);
 
 /* api_groups.c */
 int api_groups_list(struct request *req, struct response *resp);
