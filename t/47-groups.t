@@ -203,9 +203,12 @@ expect_status 200 "team-a adds its image (the namespace left out is the group's)
 is "$(field '[.images[] | .pool + "/" + .namespace + "/" + .name] | join(",")')" "$tpool/$tns/$nsdisk" \
 	"the member is in the group's namespace"
 is "$(rbd group image ls --format json "$tpool/$tns/$nsgrp" | jq -r '.[].image')" "$nsdisk" "rbd group image ls agrees"
-tenant POST "$nsgroups/$nsgrp/images" "{\"pool\":\"$tpool\",\"namespace\":\"\",\"image\":\"$nsdisk\"}"
+api POST "$nsgroups/$nsgrp/images" "{\"pool\":\"$tpool\",\"namespace\":\"\",\"image\":\"$nsdisk\"}"
 expect_error 400 BadRequest "field \"namespace\" must be \"$tns\", the namespace of group $tpool/$tns/$nsgrp" \
 	"a member named in another namespace"
+tenant POST "$nsgroups/$nsgrp/images" "{\"pool\":\"$tpool\",\"namespace\":\"\",\"image\":\"$nsdisk\"}"
+expect_error 403 Forbidden "user team-a \\(role operator\\) may not change images in $tpool" \
+	"team-a naming a member outside its scope is refused first"
 tenant POST "$nsgroups/$nsgrp/snapshots" '{"name":"s1"}'
 expect_status 201 "team-a snapshots its group"
 is "$(header Location)" "$nsgroups/$nsgrp/snapshots/s1" "Location names the group snapshot"

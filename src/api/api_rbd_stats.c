@@ -2,8 +2,8 @@
  * what `rbd pool stats` prints for a namespace of a pool (the pool's
  * default namespace without /namespaces/).
  *
- * librbd counts the namespace's images, the sum of their sizes (and that
- * sum with every snapshot counted at its size), their snapshots, and the
+ * librbd counts the namespace's images, the sum of their sizes (and of each
+ * one's largest size, its own or a snapshot's), their snapshots, and the
  * same for the images in its trash. It reads every image's header, so an
  * answer costs a round trip per image. Unlike .../stats (the manager's I/O
  * rates) nothing here moves by itself. */

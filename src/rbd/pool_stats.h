@@ -11,7 +11,7 @@
 struct rbd_image_counts {
 	uint64_t count;                 /* images */
 	uint64_t provisioned_bytes;     /* the sum of their sizes */
-	uint64_t max_provisioned_bytes; /* the same, counting each snapshot at its size too */
+	uint64_t max_provisioned_bytes; /* each at its largest: its own size or a snapshot's */
 	uint64_t snapshot_count;        /* their snapshots */
 };
 
