@@ -1,8 +1,11 @@
 #!/bin/bash
-# What `rbd pool stats` and `rbd pool metadata` show, through the API: an
-# operator counts the images of a namespace and of the pool's default
-# one, then tags the pool with key/value pairs, reads and changes them,
-# and removes them; checked against the rbd CLI. Every 4xx of the routes.
+# What `rbd pool stats` counts and librbd's pool metadata, through the
+# API: an operator counts the images of a namespace and of the pool's
+# default one, then tags the pool with key/value pairs, reads and changes
+# them, and removes them; checked against the rbd CLI (and, since the rbd
+# CLI of Ceph 16 has no pool metadata command, against the omap of the
+# pool's rbd_info object, where librbd keeps the pairs, and against `rbd
+# config pool` for a conf_ key). Every 4xx of the routes.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 pool=/api/v1/pools/rbd
@@ -16,14 +19,21 @@ cleanup() {
 	rbd rm "rbd/$ns/a" >/dev/null 2>&1
 	rbd rm "rbd/$ns/b" >/dev/null 2>&1
 	rbd namespace remove "rbd/$ns" >/dev/null 2>&1
-	for k in $(rbd pool metadata list rbd --format json 2>/dev/null | jq -r 'keys[]' | grep "^t33-"); do
-		rbd pool metadata remove rbd "$k" >/dev/null 2>&1
+	for k in $(cli_keys | grep "^t33-"); do
+		rados -p rbd rmomapkey rbd_info "metadata_$k" >/dev/null 2>&1
 	done
+	rbd config pool remove rbd rbd_cache >/dev/null 2>&1
+	rm -f "$_t_body_file.omap"
 }
 at_exit cleanup
 
-# `rbd pool metadata list` as one line of JSON (it prints nothing for none).
-cli_metadata() { rbd pool metadata list rbd --format json | jq -sc 'add // {}'; }
+# The pool's metadata keys as librbd keeps them (omap keys metadata_KEY of
+# rbd_info), one a line, and one's value (a length-prefixed string).
+cli_keys() { rados -p rbd listomapkeys rbd_info 2>/dev/null | sed -n 's/^metadata_//p' | LC_ALL=C sort; }
+cli_value() {
+	rados -p rbd getomapval rbd_info "metadata_$1" "$_t_body_file.omap" >/dev/null 2>&1 &&
+		tail -c +5 "$_t_body_file.omap"
+}
 compact() { printf '%s' "$BODY" | jq -c "$1"; }
 # cli_stats SPEC: `rbd pool stats` as the API words it.
 cli_stats() {
@@ -52,10 +62,10 @@ api GET "$pool/namespaces/$ns/stats/rbd"
 expect_status 200 "two images, a snapshot, one in the trash"
 is "$(field '[.images.count, .images.snapshot_count, .trash.count] | map(tostring) | join(" ")')" "2 1 1" \
 	"the counts"
-is "$(field '.images.provisioned_bytes')" $((8 << 20)) "provisioned bytes: the sum of the sizes"
-is "$(field '.trash.provisioned_bytes')" $((16 << 20)) "and of the trash's"
-is "$(field '.images.max_provisioned_bytes')" $((12 << 20)) \
-	"the most: each image at its largest size, its own or a snapshot's (8M before the shrink)"
+is "$(field '.images.size_bytes')" $((8 << 20)) "size_bytes: the sum of the sizes"
+is "$(field '.trash.size_bytes')" $((16 << 20)) "and of the trash's"
+is "$(field '.images.provisioned_bytes')" $((12 << 20)) \
+	"provisioned: each image at its largest size, its own or a snapshot's (8M before the shrink)"
 is "$(compact "$api_stats")" "$(cli_stats "rbd/$ns")" "rbd pool stats agrees"
 story ""
 
@@ -91,19 +101,19 @@ story "pool metadata"
 api GET "$meta"
 expect_status 200 "list the pool's metadata"
 is "$(field .Kind)" MetadataList "a MetadataList"
-is "$(compact '[.Items[] | {(.key): .value}] | add // {}')" "$(cli_metadata)" \
-	"the pairs of rbd pool metadata list"
+is "$(field '.Items[].key')" "$(cli_keys)" "the keys librbd keeps"
 api PUT "$meta/$k" '{"value":"team-a"}'
 expect_status 201 "set a new key"
 is "$(header Location)" "$meta/$k" "Location names the key"
 is "$(field '.Kind + " " + .key + " " + .value')" "MetadataEntry $k team-a" "a MetadataEntry"
-is "$(rbd pool metadata get rbd "$k")" team-a "rbd pool metadata get agrees"
+is "$(cli_value "$k")" team-a "librbd keeps it"
 api PUT "$meta/$k" '{"value":"team-b"}'
 expect_status 200 "set it again: 200, not 201"
-is "$(rbd pool metadata get rbd "$k")" team-b "the value is replaced"
-rbd pool metadata set rbd "$k-cli" "from the cli"
+is "$(cli_value "$k")" team-b "the value is replaced"
+api PUT "$meta/$k-cli" '{"value":"from the cli"}'
+expect_status 201 "another key"
 api GET "$meta/$k-cli"
-expect_status 200 "a key the CLI set"
+expect_status 200 "read it"
 is "$(field .value)" "from the cli" "reads its value"
 etag=$(header ETag)
 like "$etag" '^"' "with an ETag"
@@ -111,12 +121,11 @@ api GET "$meta/$k-cli" "" -H "If-None-Match: $etag"
 expect_status 304 "unchanged: 304"
 api PUT "$meta/$k-cli" '{"value":"x"}' -H 'If-Match: "stale"'
 expect_status 412 "a stale If-Match is refused"
-is "$(rbd pool metadata get rbd "$k-cli")" "from the cli" "and changes nothing"
+is "$(cli_value "$k-cli")" "from the cli" "and changes nothing"
 api PUT "$meta/$k-cli" '{"value":"from the api"}' -H "If-Match: $etag"
 expect_status 200 "the current one holds"
 api GET "$meta"
-is "$(compact '[.Items[] | {(.key): .value}] | add // {}')" "$(cli_metadata)" \
-	"the list is rbd pool metadata list's"
+is "$(field '.Items[].key')" "$(cli_keys)" "the list has the keys librbd keeps"
 is "$(field '[.Items[] | select(.key | startswith("'"$k"'")) | .value] | join(",")')" "team-b,from the api" \
 	"with both keys"
 api GET "$meta/$k" "" -u "$RBD_API_VIEWER"
@@ -127,8 +136,8 @@ api DELETE "$meta/$k" "" -u "$RBD_API_TENANT"
 expect_error 403 Forbidden "may not change the metadata of pools" "nor may a namespace's operator remove it"
 api DELETE "$meta/$k"
 expect_status 204 "delete a key"
-rbd pool metadata get rbd "$k" >/dev/null 2>&1
-ok $((! $?)) "rbd pool metadata no longer has it"
+cli_value "$k" >/dev/null 2>&1
+ok $((! $?)) "librbd no longer has it"
 api DELETE "$meta/$k-cli"
 expect_status 204 "delete the other"
 story ""
@@ -153,6 +162,13 @@ expect_error 400 BadRequest 'byte 0x01 at offset 1' "a key with a control charac
 api PUT "$meta/conf_rbd_cache" '{"value":"maybe"}'
 expect_error 400 BadRequest 'conf_rbd_cache.*of pool rbd.*"rbd_cache" is not one or "maybe" is not a valid value' \
 	"an RBD option override with a bad value"
+api PUT "$meta/conf_rbd_cache" '{"value":"false"}'
+expect_status 201 "an RBD option override of the pool"
+is "$(rbd config pool get rbd rbd_cache)" false "rbd config pool get shows it"
+api DELETE "$meta/conf_rbd_cache"
+expect_status 204 "and its removal"
+rbd config pool get rbd rbd_cache >/dev/null 2>&1
+ok $((! $?)) "rbd config pool get no longer has it"
 api PUT "$meta/conf_no_such_option" '{"value":"1"}'
 expect_error 400 BadRequest 'override an RBD configuration option' "an option that does not exist"
 api PUT "/api/v1/pools/nothing-$$/metadata/$k" '{"value":"x"}'

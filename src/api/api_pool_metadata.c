@@ -1,5 +1,6 @@
 /* api_pool_metadata.c - /api/v1/pools/{pool}/metadata: a pool's key/value
- * pairs, what `rbd pool metadata` shows.
+ * pairs: librbd's pool metadata (rbd_pool_metadata_*), which the rbd CLI
+ * of Ceph 16 has no command for.
  *
  * librbd keeps them in the pool's rbd_info object. Keys that start with
  * "conf_" are the pool's RBD configuration overrides, the ones

@@ -2,10 +2,11 @@
  * what `rbd pool stats` prints for a namespace of a pool (the pool's
  * default namespace without /namespaces/).
  *
- * librbd counts the namespace's images, the sum of their sizes (and of each
- * one's largest size, its own or a snapshot's), their snapshots, and the
- * same for the images in its trash. It reads every image's header, so an
- * answer costs a round trip per image. Unlike .../stats (the manager's I/O
+ * librbd counts the namespace's images, the sum of their sizes, the sum of
+ * each one's largest size, its own or a snapshot's (what the CLI calls
+ * provisioned), their snapshots, and the same for the images in its
+ * trash. It reads every image's header, so an answer costs a round trip
+ * per image. Unlike .../stats (the manager's I/O
  * rates) nothing here moves by itself. */
 #include "config.h"
 
@@ -26,8 +27,8 @@ static int add_counts(struct json_object *body, const char *key,
 		return -ENOMEM;
 	}
 	if (json_add_u64(obj, "count", counts->count) < 0 ||
+	    json_add_u64(obj, "size_bytes", counts->size_bytes) < 0 ||
 	    json_add_u64(obj, "provisioned_bytes", counts->provisioned_bytes) < 0 ||
-	    json_add_u64(obj, "max_provisioned_bytes", counts->max_provisioned_bytes) < 0 ||
 	    json_add_u64(obj, "snapshot_count", counts->snapshot_count) < 0)
 		return -ENOMEM;
 	return 0;

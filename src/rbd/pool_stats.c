@@ -14,14 +14,12 @@ int rbd_pool_counts_read(rados_ioctx_t ioctx, struct rbd_pool_counts *counts)
 		uint64_t *value;
 	} wanted[] = {
 		{RBD_POOL_STAT_OPTION_IMAGES, &counts->images.count},
-		{RBD_POOL_STAT_OPTION_IMAGE_PROVISIONED_BYTES, &counts->images.provisioned_bytes},
-		{RBD_POOL_STAT_OPTION_IMAGE_MAX_PROVISIONED_BYTES,
-		 &counts->images.max_provisioned_bytes},
+		{RBD_POOL_STAT_OPTION_IMAGE_PROVISIONED_BYTES, &counts->images.size_bytes},
+		{RBD_POOL_STAT_OPTION_IMAGE_MAX_PROVISIONED_BYTES, &counts->images.provisioned_bytes},
 		{RBD_POOL_STAT_OPTION_IMAGE_SNAPSHOTS, &counts->images.snapshot_count},
 		{RBD_POOL_STAT_OPTION_TRASH_IMAGES, &counts->trash.count},
-		{RBD_POOL_STAT_OPTION_TRASH_PROVISIONED_BYTES, &counts->trash.provisioned_bytes},
-		{RBD_POOL_STAT_OPTION_TRASH_MAX_PROVISIONED_BYTES,
-		 &counts->trash.max_provisioned_bytes},
+		{RBD_POOL_STAT_OPTION_TRASH_PROVISIONED_BYTES, &counts->trash.size_bytes},
+		{RBD_POOL_STAT_OPTION_TRASH_MAX_PROVISIONED_BYTES, &counts->trash.provisioned_bytes},
 		{RBD_POOL_STAT_OPTION_TRASH_SNAPSHOTS, &counts->trash.snapshot_count},
 	};
 	rbd_pool_stats_t stats;

@@ -10,8 +10,9 @@
 /* One half of the counts: the live images or those in the trash. */
 struct rbd_image_counts {
 	uint64_t count;                 /* images */
-	uint64_t provisioned_bytes;     /* the sum of their sizes */
-	uint64_t max_provisioned_bytes; /* each at its largest: its own size or a snapshot's */
+	uint64_t size_bytes;        /* the sum of their sizes */
+	uint64_t provisioned_bytes; /* each at its largest: its own size or a snapshot's
+				     * (what the rbd CLI calls provisioned) */
 	uint64_t snapshot_count;        /* their snapshots */
 };
 
