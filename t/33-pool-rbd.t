@@ -28,11 +28,11 @@ cleanup() {
 at_exit cleanup
 
 # The pool's metadata keys as librbd keeps them (omap keys metadata_KEY of
-# rbd_info), one a line, and one's value (a length-prefixed string).
+# rbd_info), one a line, and one's value.
 cli_keys() { rados -p rbd listomapkeys rbd_info 2>/dev/null | sed -n 's/^metadata_//p' | LC_ALL=C sort; }
 cli_value() {
 	rados -p rbd getomapval rbd_info "metadata_$1" "$_t_body_file.omap" >/dev/null 2>&1 &&
-		tail -c +5 "$_t_body_file.omap"
+		cat "$_t_body_file.omap"
 }
 compact() { printf '%s' "$BODY" | jq -c "$1"; }
 # cli_stats SPEC: `rbd pool stats` as the API words it.
