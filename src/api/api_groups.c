@@ -43,6 +43,23 @@ static void group_ref_init(struct group_ref *ref, const struct request *req, con
 	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
 }
 
+/* The body of every create and rename here, {"name"}; on success *body
+ * is the caller's to put and *name points into it. */
+static int name_body(struct request *req, struct response *resp, struct json_object **body,
+		     const char **name)
+{
+	static const struct field_spec fields[] = {
+		{"name", FIELD_NAME, 1},
+		{NULL, 0, 0},
+	};
+	int r = api_body(req, resp, fields, body);
+
+	if (r < 0)
+		return r;
+	json_in_string(*body, "name", name);
+	return 0;
+}
+
 static int group_fail(struct response *resp, int err, const struct group_ref *ref, const char *doing)
 {
 	if (err == -ENOENT)
@@ -225,11 +242,6 @@ out:
 	return r;
 }
 
-static const struct field_spec group_create_fields[] = {
-	{"name", FIELD_NAME, 1},
-	{NULL, 0, 0},
-};
-
 int api_group_create(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL;
@@ -238,10 +250,9 @@ int api_group_create(struct request *req, struct response *resp)
 	const char *name;
 	int r;
 
-	r = api_body(req, resp, group_create_fields, &body);
+	r = name_body(req, resp, &body, &name);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &name);
 	group_ref_init(&ref, req, name);
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
@@ -274,11 +285,6 @@ int api_group_get(struct request *req, struct response *resp)
 	return respond_group(resp, ioctx, &ref, 200);
 }
 
-static const struct field_spec group_patch_fields[] = {
-	{"name", FIELD_NAME, 1},
-	{NULL, 0, 0},
-};
-
 /* PATCH {"name"}: renames the group in place; its members and group
  * snapshots go with it (librbd rewrites the directory and the members'
  * back references). The same name is no change. */
@@ -290,10 +296,9 @@ int api_group_patch(struct request *req, struct response *resp)
 	const char *name;
 	int r;
 
-	r = api_body(req, resp, group_patch_fields, &body);
+	r = name_body(req, resp, &body, &name);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &name);
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
@@ -589,11 +594,6 @@ out:
 	return r;
 }
 
-static const struct field_spec group_snap_create_fields[] = {
-	{"name", FIELD_NAME, 1},
-	{NULL, 0, 0},
-};
-
 int api_group_snap_create(struct request *req, struct response *resp)
 {
 	rbd_group_snap_state_t state = RBD_GROUP_SNAP_STATE_INCOMPLETE;
@@ -603,10 +603,9 @@ int api_group_snap_create(struct request *req, struct response *resp)
 	const char *name;
 	int r;
 
-	r = api_body(req, resp, group_snap_create_fields, &body);
+	r = name_body(req, resp, &body, &name);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &name);
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
@@ -633,11 +632,6 @@ out:
 	return r;
 }
 
-static const struct field_spec group_snap_patch_fields[] = {
-	{"name", FIELD_NAME, 1},
-	{NULL, 0, 0},
-};
-
 /* PATCH {"name"}: renames the group snapshot (and with it the snapshot
  * of each member that belongs to it). */
 int api_group_snap_patch(struct request *req, struct response *resp)
@@ -650,10 +644,9 @@ int api_group_snap_patch(struct request *req, struct response *resp)
 	const char *name;
 	int r;
 
-	r = api_body(req, resp, group_snap_patch_fields, &body);
+	r = name_body(req, resp, &body, &name);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &name);
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
