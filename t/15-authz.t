@@ -68,6 +68,8 @@ expand() {
 # is the 404 and not a 400 about the body.
 valid_body() {
 	case "$1 $2" in
+	"PATCH "*"/groups/{group}/snapshots/{snapshot}") echo '{"name":"s3"}' ;;
+	"PATCH "*"/groups/{group}") echo '{"name":"authz-renamed"}' ;;
 	"PATCH "*"/snapshots/{snapshot}") echo '{"protected":true}' ;;
 	"PATCH "*"/images/{image}") echo '{"size":"8M"}' ;;
 	"POST "*"/snapshot-schedules") echo '{"interval":"1h","keep":{"hourly":1}}' ;;

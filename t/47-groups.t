@@ -167,4 +167,107 @@ expect_error 404 NotFound "group rbd/$grp does not exist" "the group is gone"
 is "$(rbd info --format json "rbd/$disk2" | jq -r '.group // "none"')" none "disk 2 left the group"
 story ""
 
+story "groups in a namespace, managed by the namespace's operator"
+# team-a is an operator in rbd/team-a only (t/lib/stack.sh): there it
+# creates, fills, snapshots, renames and deletes a group of its own.
+tns=${RBD_API_TENANT_SCOPE#*/}
+tpool=${RBD_API_TENANT_SCOPE%%/*}
+nsgroups=/api/v1/pools/$tpool/namespaces/$tns/groups
+nsgrp=$(unique nsgroup)
+nsdisk=$(unique nsdisk)
+ns_cleanup() {
+	for g in "$nsgrp" "$nsgrp-renamed" "$nsgrp-2"; do
+		for s in $(rbd group snap ls --format json "$tpool/$tns/$g" 2>/dev/null | jq -r '.[].snapshot'); do
+			rbd group snap rm "$tpool/$tns/$g@$s" >/dev/null 2>&1
+		done
+		rbd group rm "$tpool/$tns/$g" >/dev/null 2>&1
+	done
+	rbd rm "$tpool/$tns/$nsdisk" >/dev/null 2>&1
+}
+at_exit ns_cleanup
+tenant() { api "$1" "$2" "${3:-}" -u "$RBD_API_TENANT"; }
+tenant POST "/api/v1/pools/$tpool/namespaces/$tns/images" "{\"name\":\"$nsdisk\",\"size\":\"8M\"}"
+expect_status 201 "team-a creates an image in its namespace"
+tenant POST "$nsgroups" "{\"name\":\"$nsgrp\"}"
+expect_status 201 "and a group there"
+is "$(header Location)" "$nsgroups/$nsgrp" "Location names the group under its namespace"
+is "$(field '.pool + "/" + .namespace + "/" + .name')" "$tpool/$tns/$nsgrp" "the Group names its namespace"
+is "$(rbd group ls --pool "$tpool" --namespace "$tns" --format json | jq -r --arg g "$nsgrp" 'map(select(. == $g)) | length')" 1 \
+	"rbd group ls of the namespace lists it"
+is "$(rbd group ls --pool "$tpool" --format json | jq -r --arg g "$nsgrp" 'map(select(. == $g)) | length')" 0 \
+	"and rbd group ls of the default namespace does not"
+tenant GET "$nsgroups"
+is "$(field '[.Items[] | select(.name == "'"$nsgrp"'") | .namespace] | join(",")')" "$tns" "the GroupList lists it in its namespace"
+tenant POST "$nsgroups/$nsgrp/images" "{\"pool\":\"$tpool\",\"image\":\"$nsdisk\"}"
+expect_status 200 "team-a adds its image (the namespace left out is the group's)"
+is "$(field '[.images[] | .pool + "/" + .namespace + "/" + .name] | join(",")')" "$tpool/$tns/$nsdisk" \
+	"the member is in the group's namespace"
+is "$(rbd group image ls --format json "$tpool/$tns/$nsgrp" | jq -r '.[].image')" "$nsdisk" "rbd group image ls agrees"
+api POST "$nsgroups/$nsgrp/images" "{\"pool\":\"$tpool\",\"namespace\":\"\",\"image\":\"$nsdisk\"}"
+expect_error 400 BadRequest "field \"namespace\" must be \"$tns\", the namespace of group $tpool/$tns/$nsgrp" \
+	"a member named in another namespace"
+tenant POST "$nsgroups/$nsgrp/images" "{\"pool\":\"$tpool\",\"namespace\":\"\",\"image\":\"$nsdisk\"}"
+expect_error 403 Forbidden "user team-a \\(role operator\\) may not change images in $tpool" \
+	"team-a naming a member outside its scope is refused first"
+tenant POST "$nsgroups/$nsgrp/snapshots" '{"name":"s1"}'
+expect_status 201 "team-a snapshots its group"
+is "$(header Location)" "$nsgroups/$nsgrp/snapshots/s1" "Location names the group snapshot"
+is "$(field '.namespace + " " + .state')" "$tns complete" "a complete GroupSnapshot in the namespace"
+tenant PATCH "$nsgroups/$nsgrp/snapshots/s1" '{"name":"s2"}'
+expect_status 200 "team-a renames the group snapshot"
+is "$(field '.Kind + " " + .name + " " + .group')" "GroupSnapshot s2 $nsgrp" "answers it under its new name"
+is "$(rbd group snap ls --format json "$tpool/$tns/$nsgrp" | jq -r '[.[].snapshot] | join(",")')" s2 \
+	"rbd group snap ls sees the new name"
+tenant PATCH "$nsgroups/$nsgrp/snapshots/s2" '{"name":"s2"}'
+expect_status 200 "the same name is no change"
+tenant POST "$nsgroups/$nsgrp/snapshots" '{"name":"s3"}'
+expect_status 201 "a second group snapshot"
+tenant PATCH "$nsgroups/$nsgrp/snapshots/s2" '{"name":"s3"}'
+expect_error 409 Conflict "cannot rename group snapshot $tpool/$tns/$nsgrp@s2 to s3: $tpool/$tns/$nsgrp@s3 already exists" \
+	"rename a group snapshot to a taken name"
+tenant PATCH "$nsgroups/$nsgrp/snapshots/nothing" '{"name":"s4"}'
+expect_error 404 NotFound "group snapshot $tpool/$tns/$nsgrp@nothing does not exist" "rename a missing group snapshot"
+tenant PATCH "$nsgroups/$nsgrp/snapshots/s2" '{"name":"a@b"}'
+expect_error 400 BadRequest '"name"' "a new name that breaks the name rule"
+tenant PATCH "$nsgroups/$nsgrp/snapshots/s2" '{"nmae":"s4"}'
+expect_error 400 BadRequest 'nmae' "a typo in the body"
+is "$(rbd group snap ls --format json "$tpool/$tns/$nsgrp" | jq -r '[.[].snapshot] | sort | join(",")')" s2,s3 \
+	"the refused renames changed nothing"
+tenant PATCH "$nsgroups/$nsgrp" "{\"name\":\"$nsgrp-renamed\"}"
+expect_status 200 "team-a renames its group"
+is "$(field '.name + " " + (.snapshot_count | tostring) + " " + ([.images[].name] | join(","))')" \
+	"$nsgrp-renamed 2 $nsdisk" "the renamed group keeps its images and snapshots"
+is "$(rbd group ls --pool "$tpool" --namespace "$tns" --format json | jq -r --arg g "$nsgrp" '[.[] | select(startswith($g))] | join(",")')" \
+	"$nsgrp-renamed" "rbd group ls sees the new name only"
+is "$(rbd group snap ls --format json "$tpool/$tns/$nsgrp-renamed" | jq -r '[.[].snapshot] | sort | join(",")')" s2,s3 \
+	"rbd group snap ls finds the snapshots under it"
+tenant GET "$nsgroups/$nsgrp"
+expect_error 404 NotFound "group $tpool/$tns/$nsgrp does not exist" "the old name is gone"
+tenant POST "$nsgroups" "{\"name\":\"$nsgrp-2\"}"
+expect_status 201 "another group"
+tenant PATCH "$nsgroups/$nsgrp-renamed" "{\"name\":\"$nsgrp-2\"}"
+expect_error 409 Conflict "cannot rename group $tpool/$tns/$nsgrp-renamed to $nsgrp-2: $tpool/$tns/$nsgrp-2 already exists" \
+	"rename a group to a taken name"
+tenant PATCH "$nsgroups/nothing-$$" '{"name":"x"}'
+expect_error 404 NotFound "group $tpool/$tns/nothing-$$ does not exist" "rename a missing group"
+tenant PATCH "$nsgroups/$nsgrp-renamed" '{"name":"a/b"}'
+expect_error 400 BadRequest '"name"' "a new group name with a slash"
+tenant PATCH "$nsgroups/$nsgrp-renamed" '{}'
+expect_error 400 BadRequest '"name"' "no new name"
+api PATCH "$nsgroups/$nsgrp-renamed" '{"name":"x"}' -u "$RBD_API_VIEWER"
+expect_status 403 "a viewer may not rename it"
+api GET "/api/v1/pools/$tpool/namespaces/missing-$$/groups"
+expect_error 404 NotFound "namespace" "the groups of a missing namespace"
+for s in s2 s3; do
+	tenant DELETE "$nsgroups/$nsgrp-renamed/snapshots/$s"
+	expect_status 204 "team-a deletes group snapshot $s"
+done
+tenant DELETE "$nsgroups/$nsgrp-renamed"
+expect_status 204 "and its group"
+tenant DELETE "$nsgroups/$nsgrp-2"
+expect_status 204 "and the other"
+is "$(rbd group ls --pool "$tpool" --namespace "$tns" --format json | jq -r --arg g "$nsgrp" '[.[] | select(startswith($g))] | length')" 0 \
+	"rbd sees no group of the story left"
+story ""
+
 done_testing

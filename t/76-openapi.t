@@ -32,11 +32,12 @@ is "$undeclared" "" "every {capture} of every path is a declared parameter"
 is "$(ask '[.paths[][] | objects | select(has("responses") | not)] | length')" 0 \
 	"every operation lists its responses"
 
-# The source file is what the daemon serves, plus the namespaced image paths.
+# The source file is what the daemon serves, plus the namespaced image
+# and group paths.
 src_paths=$(jq '.paths | length' "$RBD_REST_API_SRCDIR/src/openapi.json")
-image_paths=$(jq '[.paths | keys[] | select(startswith("/api/v1/pools/{pool}/images"))] | length' \
-	"$RBD_REST_API_SRCDIR/src/openapi.json")
-is "$(ask '.paths | length')" "$((src_paths + image_paths))" \
-	"the served document is src/openapi.json plus a namespaced twin of each image path"
+twinned_paths=$(jq '[.paths | keys[] | select(startswith("/api/v1/pools/{pool}/images")
+	or startswith("/api/v1/pools/{pool}/groups"))] | length' "$RBD_REST_API_SRCDIR/src/openapi.json")
+is "$(ask '.paths | length')" "$((src_paths + twinned_paths))" \
+	"the served document is src/openapi.json plus a namespaced twin of each image and group path"
 
 done_testing

@@ -2,9 +2,11 @@
  *
  * A group ties images together so that one group snapshot is a single
  * point in time across all of them (a VM's or an application's disks;
- * ceph-csi's VolumeGroupSnapshot). Groups live in the pool's default
- * namespace here; librbd keeps a group's images in the group's namespace
- * (any pool), so members are named by pool and image.
+ * ceph-csi's VolumeGroupSnapshot). Groups live in a namespace of a pool:
+ * the default one under /pools/{pool}/groups, another under
+ * /pools/{pool}/namespaces/{namespace}/groups. librbd keeps a group's
+ * images in the group's namespace (of any pool), so members are named by
+ * pool and image.
  *
  * Group snapshots are ordinary image snapshots in a "group" snapshot
  * namespace of each member: they are made, listed, deleted and rolled
@@ -28,15 +30,34 @@
 /* The group a request is about, and how messages name it. */
 struct group_ref {
 	const char *pool;
+	const char *ns;
 	const char *name;
-	char spec[IMAGE_SPEC_MAX]; /* "pool/name" */
+	char spec[IMAGE_SPEC_MAX]; /* "pool/[ns/]name" */
 };
 
 static void group_ref_init(struct group_ref *ref, const struct request *req, const char *name)
 {
 	ref->pool = request_capture(req, "pool");
+	ref->ns = api_namespace(req);
 	ref->name = name;
-	api_image_spec(ref->pool, "", name, ref->spec, sizeof(ref->spec));
+	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
+}
+
+/* The body of every create and rename here, {"name"}; on success *body
+ * is the caller's to put and *name points into it. */
+static int name_body(struct request *req, struct response *resp, struct json_object **body,
+		     const char **name)
+{
+	static const struct field_spec fields[] = {
+		{"name", FIELD_NAME, 1},
+		{NULL, 0, 0},
+	};
+	int r = api_body(req, resp, fields, body);
+
+	if (r < 0)
+		return r;
+	json_in_string(*body, "name", name);
+	return 0;
 }
 
 static int group_fail(struct response *resp, int err, const struct group_ref *ref, const char *doing)
@@ -62,7 +83,7 @@ static int group_request(struct request *req, struct response *resp, struct grou
 	int r;
 
 	group_ref_init(ref, req, request_capture(req, "group"));
-	r = api_ioctx(req, resp, ref->pool, "", ioctx);
+	r = api_ioctx(req, resp, ref->pool, ref->ns, ioctx);
 	if (r < 0)
 		return r;
 	r = group_exists(*ioctx, ref->name);
@@ -81,9 +102,10 @@ static const char *snap_state_name(rbd_group_snap_state_t state)
 	return state == RBD_GROUP_SNAP_STATE_COMPLETE ? "complete" : "incomplete";
 }
 
-/* The "images" array of a Group: each member's pool, namespace, name and
- * state ("incomplete" while an add or remove was interrupted). */
-static int add_members(struct json_object *group, rados_ioctx_t ioctx, const char *name)
+/* The "images" array of a Group: each member's pool, namespace (the
+ * group's), name and state ("incomplete" while an add or remove was
+ * interrupted). */
+static int add_members(struct json_object *group, rados_ioctx_t ioctx, const struct group_ref *ref)
 {
 	rados_t cluster = rados_ioctx_get_cluster(ioctx);
 	rbd_group_image_info_t *images = NULL;
@@ -95,7 +117,7 @@ static int add_members(struct json_object *group, rados_ioctx_t ioctx, const cha
 		json_object_put(items);
 		return -ENOMEM;
 	}
-	r = group_images_read(ioctx, name, &images, &count);
+	r = group_images_read(ioctx, ref->name, &images, &count);
 	for (size_t i = 0; r == 0 && i < count; i++) {
 		struct json_object *item = json_object_new_object();
 		char *pool;
@@ -106,7 +128,7 @@ static int add_members(struct json_object *group, rados_ioctx_t ioctx, const cha
 		}
 		pool = api_pool_name(cluster, images[i].pool);
 		if (!pool || json_add_string(item, "pool", pool) < 0 ||
-		    json_add_string(item, "namespace", "") < 0 ||
+		    json_add_string(item, "namespace", ref->ns) < 0 ||
 		    json_add_name(item, "name", images[i].name, "image") < 0 ||
 		    json_add_string(item, "state", member_state_name(images[i].state)) < 0)
 			r = -ENOMEM;
@@ -122,6 +144,7 @@ static int add_snapshot_fields(struct json_object *obj, const struct group_ref *
 	if (json_add_name(obj, "name", name, "group snapshot") < 0 ||
 	    json_add_string(obj, "group", ref->name) < 0 ||
 	    json_add_string(obj, "pool", ref->pool) < 0 ||
+	    json_add_string(obj, "namespace", ref->ns) < 0 ||
 	    json_add_string(obj, "state", snap_state_name(state)) < 0)
 		return -ENOMEM;
 	return 0;
@@ -146,12 +169,13 @@ static int respond_group(struct response *resp, rados_ioctx_t ioctx, const struc
 		return group_fail(resp, r, ref, "listing the snapshots of");
 	}
 	if (json_add_string(body, "name", ref->name) < 0 ||
-	    json_add_string(body, "pool", ref->pool) < 0 || json_add_string(body, "namespace", "") < 0 ||
+	    json_add_string(body, "pool", ref->pool) < 0 ||
+	    json_add_string(body, "namespace", ref->ns) < 0 ||
 	    json_add_u64(body, "snapshot_count", nsnaps) < 0) {
 		json_object_put(body);
 		return response_oom(resp);
 	}
-	r = add_members(body, ioctx, ref->name);
+	r = add_members(body, ioctx, ref);
 	if (r < 0) {
 		json_object_put(body);
 		return r == -ENOMEM ? response_oom(resp)
@@ -163,32 +187,34 @@ static int respond_group(struct response *resp, rados_ioctx_t ioctx, const struc
 
 static int set_group_location(struct response *resp, const struct group_ref *ref, const char *snapshot)
 {
-	char pool[ENCODED_NAME_MAX], group[ENCODED_NAME_MAX], snap[ENCODED_NAME_MAX];
+	char pool[ENCODED_NAME_MAX], ns[ENCODED_NAME_MAX], group[ENCODED_NAME_MAX],
+		snap[ENCODED_NAME_MAX];
 
 	percent_encode_segment(ref->pool, pool, sizeof(pool));
+	percent_encode_segment(ref->ns, ns, sizeof(ns));
 	percent_encode_segment(ref->name, group, sizeof(group));
-	if (!snapshot)
-		return response_set_location(resp, "/api/v1/pools/%s/groups/%s", pool, group);
-	percent_encode_segment(snapshot, snap, sizeof(snap));
-	return response_set_location(resp, "/api/v1/pools/%s/groups/%s/snapshots/%s", pool, group,
-				     snap);
+	percent_encode_segment(snapshot ? snapshot : "", snap, sizeof(snap));
+	return response_set_location(resp, "/api/v1/pools/%s%s%s/groups/%s%s%s", pool,
+				     *ref->ns ? "/namespaces/" : "", ns, group,
+				     snapshot ? "/snapshots/" : "", snap);
 }
 
 int api_groups_list(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
+	const char *pool = request_capture(req, "pool"), *ns = api_namespace(req);
 	struct json_object *body = NULL, *items, *item;
 	rados_ioctx_t ioctx;
 	char *names = NULL;
 	size_t len = 0;
 	int r;
 
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = api_ioctx(req, resp, pool, ns, &ioctx);
 	if (r < 0)
 		return r;
 	r = group_names(ioctx, &names, &len);
 	if (r < 0) {
-		response_fail_errno(resp, r, "listing the groups of pool %s failed", pool);
+		response_fail_errno(resp, r, "listing the groups of %s %s%s%s failed",
+				    *ns ? "namespace" : "pool", pool, *ns ? "/" : "", ns);
 		goto out;
 	}
 	body = json_list_envelope("GroupList", &items);
@@ -203,7 +229,7 @@ int api_groups_list(struct request *req, struct response *resp)
 		if (json_array_take(items, item) < 0 ||
 		    json_add_name(item, "name", names + at, "group") < 0 ||
 		    json_add_string(item, "pool", pool) < 0 ||
-		    json_add_string(item, "namespace", "") < 0) {
+		    json_add_string(item, "namespace", ns) < 0) {
 			r = response_oom(resp);
 			goto out;
 		}
@@ -216,11 +242,6 @@ out:
 	return r;
 }
 
-static const struct field_spec group_create_fields[] = {
-	{"name", FIELD_NAME, 1},
-	{NULL, 0, 0},
-};
-
 int api_group_create(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL;
@@ -229,12 +250,11 @@ int api_group_create(struct request *req, struct response *resp)
 	const char *name;
 	int r;
 
-	r = api_body(req, resp, group_create_fields, &body);
+	r = name_body(req, resp, &body, &name);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &name);
 	group_ref_init(&ref, req, name);
-	r = api_ioctx(req, resp, ref.pool, "", &ioctx);
+	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
 		goto out;
 	r = rbd_group_create(ioctx, name);
@@ -263,6 +283,46 @@ int api_group_get(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	return respond_group(resp, ioctx, &ref, 200);
+}
+
+/* PATCH {"name"}: renames the group in place; its members and group
+ * snapshots go with it (librbd rewrites the directory and the members'
+ * back references). The same name is no change. */
+int api_group_patch(struct request *req, struct response *resp)
+{
+	struct json_object *body = NULL;
+	struct group_ref ref, renamed;
+	rados_ioctx_t ioctx;
+	const char *name;
+	int r;
+
+	r = name_body(req, resp, &body, &name);
+	if (r < 0)
+		return r;
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		goto out;
+	group_ref_init(&renamed, req, name);
+	if (strcmp(name, ref.name) != 0) {
+		r = group_exists(ioctx, name);
+		if (r == 0)
+			r = -EEXIST;
+		else if (r == -ENOENT)
+			r = rbd_group_rename(ioctx, ref.name, name);
+		if (r == -EEXIST) {
+			response_fail(resp, r, "cannot rename group %s to %s: %s already exists",
+				      ref.spec, name, renamed.spec);
+			goto out;
+		}
+		if (r < 0) {
+			group_fail(resp, r, &ref, "renaming");
+			goto out;
+		}
+	}
+	r = respond_group(resp, ioctx, &renamed, 200);
+out:
+	json_object_put(body);
+	return r;
 }
 
 /* Deleting a group would delete its group snapshots with it (one per
@@ -309,11 +369,13 @@ static const struct field_spec member_fields[] = {
 };
 
 /* The member image a POST or DELETE of .../images names, and its pool's
- * io context. librbd keeps a group's members in the group's namespace. */
+ * io context. librbd keeps a group's members in the group's namespace:
+ * "namespace" may be left out, and must be that one when given. */
 static int member_request(struct request *req, struct response *resp, struct json_object **body,
-			  struct image_ref *member, rados_ioctx_t *member_ioctx)
+			  const struct group_ref *ref, struct image_ref *member,
+			  rados_ioctx_t *member_ioctx)
 {
-	const char *ns = "";
+	const char *ns = ref->ns;
 	int r;
 
 	r = api_body(req, resp, member_fields, body);
@@ -322,13 +384,13 @@ static int member_request(struct request *req, struct response *resp, struct jso
 	json_in_string(*body, "pool", &member->pool);
 	json_in_string(*body, "image", &member->name);
 	json_in_string(*body, "namespace", &ns);
-	member->ns = "";
-	api_image_spec(member->pool, "", member->name, member->spec, sizeof(member->spec));
-	if (*ns)
+	member->ns = ref->ns;
+	api_image_spec(member->pool, member->ns, member->name, member->spec, sizeof(member->spec));
+	if (strcmp(ns, ref->ns) != 0)
 		return response_fail(resp, -EINVAL,
-				     "field \"namespace\" must be \"\": a group's images are in the group's namespace, and groups here are in the default namespace (not \"%s\")",
-				     ns);
-	return api_ioctx(req, resp, member->pool, "", member_ioctx);
+				     "field \"namespace\" must be \"%s\", the namespace of group %s: a group's images are in the group's namespace (not \"%s\")",
+				     ref->ns, ref->spec, ns);
+	return api_ioctx(req, resp, member->pool, member->ns, member_ioctx);
 }
 
 static int member_change_failed(struct response *resp, int err, const struct group_ref *ref,
@@ -366,7 +428,7 @@ static int refuse_if_grouped(struct response *resp, rados_ioctx_t ioctx, rbd_ima
 		return api_image_fail(resp, r, member, "reading the group of");
 	if (info.pool >= 0 && info.name && *info.name) {
 		pool = api_pool_name(rados_ioctx_get_cluster(ioctx), info.pool);
-		api_image_spec(pool ? pool : "?", "", info.name, group, sizeof(group));
+		api_image_spec(pool ? pool : "?", member->ns, info.name, group, sizeof(group));
 		free(pool);
 		r = response_fail(resp, -EEXIST,
 				  "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
@@ -388,7 +450,7 @@ int api_group_image_add(struct request *req, struct response *resp)
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	r = member_request(req, resp, &body, &member, &member_ioctx);
+	r = member_request(req, resp, &body, &ref, &member, &member_ioctx);
 	if (r < 0)
 		goto out;
 	r = api_image_lock(req, resp, &member);
@@ -448,7 +510,7 @@ int api_group_image_remove(struct request *req, struct response *resp)
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	r = member_request(req, resp, &body, &member, &member_ioctx);
+	r = member_request(req, resp, &body, &ref, &member, &member_ioctx);
 	if (r < 0)
 		goto out;
 	r = api_image_lock(req, resp, &member);
@@ -472,21 +534,12 @@ out:
 static int find_group_snap(struct response *resp, rados_ioctx_t ioctx, const struct group_ref *ref,
 			   const char *name, rbd_group_snap_state_t *state)
 {
-	rbd_group_snap_info_t *snaps = NULL;
-	size_t count = 0;
-	int r = group_snaps_read(ioctx, ref->name, &snaps, &count);
+	int r = group_snap_state(ioctx, ref->name, name, state);
 
+	if (r == -ENOENT)
+		return response_fail(resp, r, "group snapshot %s@%s does not exist", ref->spec, name);
 	if (r < 0)
 		return group_fail(resp, r, ref, "listing the snapshots of");
-	r = -ENOENT;
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(snaps[i].name, name) == 0) {
-			*state = snaps[i].state;
-			r = 0;
-		}
-	group_snaps_free(snaps, count);
-	if (r < 0)
-		return response_fail(resp, r, "group snapshot %s@%s does not exist", ref->spec, name);
 	return 0;
 }
 
@@ -541,11 +594,6 @@ out:
 	return r;
 }
 
-static const struct field_spec group_snap_create_fields[] = {
-	{"name", FIELD_NAME, 1},
-	{NULL, 0, 0},
-};
-
 int api_group_snap_create(struct request *req, struct response *resp)
 {
 	rbd_group_snap_state_t state = RBD_GROUP_SNAP_STATE_INCOMPLETE;
@@ -555,10 +603,9 @@ int api_group_snap_create(struct request *req, struct response *resp)
 	const char *name;
 	int r;
 
-	r = api_body(req, resp, group_snap_create_fields, &body);
+	r = name_body(req, resp, &body, &name);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &name);
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		goto out;
@@ -580,6 +627,51 @@ int api_group_snap_create(struct request *req, struct response *resp)
 	r = respond_group_snap(resp, &ref, name, state, 201);
 	if (r == 0 && set_group_location(resp, &ref, name) < 0)
 		r = response_oom(resp);
+out:
+	json_object_put(body);
+	return r;
+}
+
+/* PATCH {"name"}: renames the group snapshot (and with it the snapshot
+ * of each member that belongs to it). */
+int api_group_snap_patch(struct request *req, struct response *resp)
+{
+	const char *old = request_capture(req, "snapshot");
+	rbd_group_snap_state_t state, taken;
+	struct json_object *body = NULL;
+	struct group_ref ref;
+	rados_ioctx_t ioctx;
+	const char *name;
+	int r;
+
+	r = name_body(req, resp, &body, &name);
+	if (r < 0)
+		return r;
+	r = group_request(req, resp, &ref, &ioctx);
+	if (r < 0)
+		goto out;
+	r = find_group_snap(resp, ioctx, &ref, old, &state);
+	if (r < 0)
+		goto out;
+	if (strcmp(name, old) != 0) {
+		r = group_snap_state(ioctx, ref.name, name, &taken);
+		if (r == 0)
+			r = -EEXIST;
+		else if (r == -ENOENT)
+			r = rbd_group_snap_rename(ioctx, ref.name, old, name);
+		if (r == -EEXIST) {
+			response_fail(resp, r,
+				      "cannot rename group snapshot %s@%s to %s: %s@%s already exists",
+				      ref.spec, old, name, ref.spec, name);
+			goto out;
+		}
+		if (r < 0) {
+			response_fail_errno(resp, r, "renaming group snapshot %s@%s to %s failed",
+					    ref.spec, old, name);
+			goto out;
+		}
+	}
+	r = respond_group_snap(resp, &ref, name, state, 200);
 out:
 	json_object_put(body);
 	return r;
@@ -623,7 +715,7 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 		return group_fail(resp, r, ref, "listing the images of");
 	snprintf(then, sizeof(then), "before rolling back group %s to %s", ref->spec, snap);
 	for (size_t i = 0; r == 0 && i < count; i++) {
-		struct image_ref member = {.ns = "", .name = images[i].name};
+		struct image_ref member = {.ns = ref->ns, .name = images[i].name};
 		rados_ioctx_t member_ioctx;
 		rbd_image_t image;
 
@@ -638,8 +730,8 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 					    images[i].pool, images[i].name, ref->spec);
 			break;
 		}
-		api_image_spec(pool, "", images[i].name, member.spec, sizeof(member.spec));
-		r = api_ioctx(req, resp, pool, "", &member_ioctx);
+		api_image_spec(pool, ref->ns, images[i].name, member.spec, sizeof(member.spec));
+		r = api_ioctx(req, resp, pool, ref->ns, &member_ioctx);
 		if (r < 0)
 			break;
 		r = api_image_open(resp, member_ioctx, &member, 0, &image);

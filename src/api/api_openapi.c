@@ -1,9 +1,10 @@
 /* api_openapi.c - GET /api/v1/openapi.json: the API description.
  *
  * The document is src/openapi.json, compiled in (openapi_doc.inc, made
- * from it at build time, is the file as one string literal). It lists the image paths once, in the pool's
- * default namespace; their namespaced twins are added here, so the two
- * cannot drift apart the way the route table's two copies cannot. */
+ * from it at build time, is the file as one string literal). It lists the
+ * image and group paths once, in the pool's default namespace; their
+ * namespaced twins are added here, so the two cannot drift apart the way
+ * the route table's two copies cannot. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,10 +20,22 @@ static const char openapi_doc[] =
 #include "openapi_doc.inc"
 	;
 
-#define IMAGES_PREFIX "/api/v1/pools/{pool}/images"
-#define NS_IMAGES_PREFIX "/api/v1/pools/{pool}/namespaces/{namespace}/images"
+/* The paths that have a namespaced twin, by what they start with. */
+static const char *const twinned[] = {
+	"/api/v1/pools/{pool}/images",
+	"/api/v1/pools/{pool}/groups",
+};
+#define POOL_PREFIX "/api/v1/pools/{pool}"
 
-/* Adds the /namespaces/{namespace}/ copy of every image path. */
+static int has_twin(const char *path)
+{
+	for (size_t i = 0; i < sizeof(twinned) / sizeof(twinned[0]); i++)
+		if (strncmp(path, twinned[i], strlen(twinned[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds the /namespaces/{namespace}/ copy of every image and group path. */
 static int add_namespaced_paths(struct json_object *paths)
 {
 	struct json_object *copies = json_object_new_object();
@@ -35,9 +48,10 @@ static int add_namespaced_paths(struct json_object *paths)
 		char name[512];
 		int n;
 
-		if (strncmp(path, IMAGES_PREFIX, strlen(IMAGES_PREFIX)) != 0)
+		if (!has_twin(path))
 			continue;
-		n = snprintf(name, sizeof(name), NS_IMAGES_PREFIX "%s", path + strlen(IMAGES_PREFIX));
+		n = snprintf(name, sizeof(name), POOL_PREFIX "/namespaces/{namespace}%s",
+			     path + strlen(POOL_PREFIX));
 		if (n < 0 || (size_t)n >= sizeof(name)) {
 			r = -ENAMETOOLONG;
 			goto out;

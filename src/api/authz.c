@@ -231,9 +231,12 @@ int authz_check_body(struct request *req, struct response *resp)
 			r = check_target(req, resp, VERB_FEATURES, "change the features of images",
 					 request_capture(req, "pool"), api_namespace(req));
 	} else if (handler == api_group_image_add || handler == api_group_image_remove) {
-		/* A member joins or leaves in its own pool: that is a change to it. */
+		/* A member joins or leaves in its own pool: that is a change to it.
+		 * It is in the group's namespace, which the body may leave out. */
+		const char *ns = json_in_get_string(body, "namespace");
+
 		r = check_target(req, resp, VERB_CHANGE, "change images",
-				 json_in_get_string(body, "pool"), json_in_get_string(body, "namespace"));
+				 json_in_get_string(body, "pool"), ns ? ns : api_namespace(req));
 	} else if (handler == api_migration_prepare) {
 		/* The destination is a new image there. */
 		r = check_target(req, resp, VERB_CREATE, "create images",

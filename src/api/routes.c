@@ -2,8 +2,8 @@
  *
  * HEAD is served by the GET route of the same path (without a body), so it
  * is not listed. The query column is the complete list of accepted query
- * parameters for the route. Every image route exists twice: in the pool's
- * default namespace and under /namespaces/{namespace}/.
+ * parameters for the route. Every image and group route exists twice: in
+ * the pool's default namespace and under /namespaces/{namespace}/.
  *
  * The last three columns are the authorization rule (policy.h, router.h):
  * the verb needed, on which object, and what a 403 says the user may not
@@ -112,6 +112,30 @@
 	 "migrate images"},                                                                         \
 	{HTTP_GET, images "/{image}/stats", NULL, api_image_stats, VERB_READ, NS, "read images"}
 
+/* Consistency groups of a pool's default namespace or of another
+ * namespace (groups): the operators of a namespace manage its groups. */
+#define GROUP_ROUTES(groups)                                                                       \
+	{HTTP_GET, groups, NULL, api_groups_list, VERB_READ, NS, "read groups"},                    \
+	{HTTP_POST, groups, NULL, api_group_create, VERB_CREATE, NS, "create groups"},              \
+	{HTTP_GET, groups "/{group}", NULL, api_group_get, VERB_READ, NS, "read groups"},          \
+	{HTTP_PATCH, groups "/{group}", NULL, api_group_patch, VERB_CHANGE, NS, "change groups"},  \
+	{HTTP_DELETE, groups "/{group}", NULL, api_group_delete, VERB_DELETE, NS,                  \
+	 "delete groups"},                                                                          \
+	{HTTP_POST, groups "/{group}/images", NULL, api_group_image_add, VERB_CHANGE, NS,          \
+	 "change groups"},                                                                          \
+	{HTTP_DELETE, groups "/{group}/images", NULL, api_group_image_remove, VERB_CHANGE, NS,     \
+	 "change groups"},                                                                          \
+	{HTTP_GET, groups "/{group}/snapshots", NULL, api_group_snaps_list, VERB_READ, NS,         \
+	 "read group snapshots"},                                                                   \
+	{HTTP_POST, groups "/{group}/snapshots", NULL, api_group_snap_create, VERB_CREATE, NS,     \
+	 "create group snapshots"},                                                                 \
+	{HTTP_PATCH, groups "/{group}/snapshots/{snapshot}", NULL, api_group_snap_patch,           \
+	 VERB_CHANGE, NS, "change group snapshots"},                                                \
+	{HTTP_DELETE, groups "/{group}/snapshots/{snapshot}", NULL, api_group_snap_delete,         \
+	 VERB_DELETE, NS, "delete group snapshots"},                                                \
+	{HTTP_POST, groups "/{group}/snapshots/{snapshot}/rollback", NULL,                         \
+	 api_group_snap_rollback, VERB_CHANGE, NS, "roll back groups"}
+
 /* Snapshot schedules of a pool (scope), a namespace or an image (base):
  * made and pruned by the scheduler process. Setting one is a change of
  * what is scheduled there, so operators may do it where they may. */
@@ -178,27 +202,22 @@ const struct route api_routes[] = {
 
 	{HTTP_GET, "/api/v1/pools/{pool}/stats", "sort,limit", api_pool_stats, VERB_READ, POOL,
 	 "read I/O statistics"},
+	{HTTP_GET, "/api/v1/pools/{pool}/stats/rbd", NULL, api_rbd_stats, VERB_READ, NS,
+	 "read images"},
+	{HTTP_GET, "/api/v1/pools/{pool}/namespaces/{namespace}/stats/rbd", NULL, api_rbd_stats,
+	 VERB_READ, NS, "read images"},
 
-	{HTTP_GET, "/api/v1/pools/{pool}/groups", NULL, api_groups_list, VERB_READ, NS,
-	 "read groups"},
-	{HTTP_POST, "/api/v1/pools/{pool}/groups", NULL, api_group_create, VERB_CREATE, NS,
-	 "create groups"},
-	{HTTP_GET, "/api/v1/pools/{pool}/groups/{group}", NULL, api_group_get, VERB_READ, NS,
-	 "read groups"},
-	{HTTP_DELETE, "/api/v1/pools/{pool}/groups/{group}", NULL, api_group_delete, VERB_DELETE,
-	 NS, "delete groups"},
-	{HTTP_POST, "/api/v1/pools/{pool}/groups/{group}/images", NULL, api_group_image_add,
-	 VERB_CHANGE, NS, "change groups"},
-	{HTTP_DELETE, "/api/v1/pools/{pool}/groups/{group}/images", NULL, api_group_image_remove,
-	 VERB_CHANGE, NS, "change groups"},
-	{HTTP_GET, "/api/v1/pools/{pool}/groups/{group}/snapshots", NULL, api_group_snaps_list,
-	 VERB_READ, NS, "read group snapshots"},
-	{HTTP_POST, "/api/v1/pools/{pool}/groups/{group}/snapshots", NULL, api_group_snap_create,
-	 VERB_CREATE, NS, "create group snapshots"},
-	{HTTP_DELETE, "/api/v1/pools/{pool}/groups/{group}/snapshots/{snapshot}", NULL,
-	 api_group_snap_delete, VERB_DELETE, NS, "delete group snapshots"},
-	{HTTP_POST, "/api/v1/pools/{pool}/groups/{group}/snapshots/{snapshot}/rollback", NULL,
-	 api_group_snap_rollback, VERB_CHANGE, NS, "roll back groups"},
+	GROUP_ROUTES("/api/v1/pools/{pool}/groups"),
+	GROUP_ROUTES("/api/v1/pools/{pool}/namespaces/{namespace}/groups"),
+
+	{HTTP_GET, "/api/v1/pools/{pool}/metadata", NULL, api_pool_metadata_list, VERB_READ, POOL,
+	 "read pools"},
+	{HTTP_GET, "/api/v1/pools/{pool}/metadata/{key}", NULL, api_pool_metadata_get, VERB_READ,
+	 POOL, "read pools"},
+	{HTTP_PUT, "/api/v1/pools/{pool}/metadata/{key}", NULL, api_pool_metadata_put, VERB_POOLS,
+	 POOL, "change the metadata of pools"},
+	{HTTP_DELETE, "/api/v1/pools/{pool}/metadata/{key}", NULL, api_pool_metadata_delete,
+	 VERB_POOLS, POOL, "change the metadata of pools"},
 
 	{HTTP_GET, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_get, VERB_READ, POOL, "read QoS"},
 	{HTTP_PUT, "/api/v1/pools/{pool}/qos", NULL, api_pool_qos_put, VERB_QOS, POOL,

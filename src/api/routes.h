@@ -86,6 +86,12 @@ int api_metadata_get(struct request *req, struct response *resp);
 int api_metadata_put(struct request *req, struct response *resp);
 int api_metadata_delete(struct request *req, struct response *resp);
 
+/* api_pool_metadata.c */
+int api_pool_metadata_list(struct request *req, struct response *resp);
+int api_pool_metadata_get(struct request *req, struct response *resp);
+int api_pool_metadata_put(struct request *req, struct response *resp);
+int api_pool_metadata_delete(struct request *req, struct response *resp);
+
 /* api_qos.c */
 int api_image_qos_get(struct request *req, struct response *resp);
 int api_image_qos_put(struct request *req, struct response *resp);
@@ -114,15 +120,20 @@ int api_migration_abort(struct request *req, struct response *resp);
 int api_pool_stats(struct request *req, struct response *resp);
 int api_image_stats(struct request *req, struct response *resp);
 
+/* api_rbd_stats.c */
+int api_rbd_stats(struct request *req, struct response *resp);
+
 /* api_groups.c */
 int api_groups_list(struct request *req, struct response *resp);
 int api_group_create(struct request *req, struct response *resp);
 int api_group_get(struct request *req, struct response *resp);
+int api_group_patch(struct request *req, struct response *resp);
 int api_group_delete(struct request *req, struct response *resp);
 int api_group_image_add(struct request *req, struct response *resp);
 int api_group_image_remove(struct request *req, struct response *resp);
 int api_group_snaps_list(struct request *req, struct response *resp);
 int api_group_snap_create(struct request *req, struct response *resp);
+int api_group_snap_patch(struct request *req, struct response *resp);
 int api_group_snap_delete(struct request *req, struct response *resp);
 int api_group_snap_rollback(struct request *req, struct response *resp);
 

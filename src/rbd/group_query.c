@@ -98,3 +98,22 @@ int group_exists(rados_ioctx_t ioctx, const char *group)
 	free(names);
 	return r;
 }
+
+int group_snap_state(rados_ioctx_t ioctx, const char *group, const char *name,
+		     rbd_group_snap_state_t *state)
+{
+	rbd_group_snap_info_t *snaps = NULL;
+	size_t count = 0;
+	int r = group_snaps_read(ioctx, group, &snaps, &count);
+
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(snaps[i].name, name) == 0) {
+			*state = snaps[i].state;
+			r = 0;
+		}
+	group_snaps_free(snaps, count);
+	return r;
+}

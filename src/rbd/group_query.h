@@ -24,6 +24,11 @@ int group_snaps_read(rados_ioctx_t ioctx, const char *group, rbd_group_snap_info
 		     size_t *count);
 void group_snaps_free(rbd_group_snap_info_t *snaps, size_t count);
 
+/* The state of group snapshot name of group: 0 with *state, -ENOENT
+ * when the group has no such snapshot, or another errno. */
+int group_snap_state(rados_ioctx_t ioctx, const char *group, const char *name,
+		     rbd_group_snap_state_t *state);
+
 /* Does group exist in ioctx's namespace? 0, -ENOENT, or another errno
  * (librbd lists a missing group's images and snapshots as none). */
 int group_exists(rados_ioctx_t ioctx, const char *group);
