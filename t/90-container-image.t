@@ -88,7 +88,7 @@ runtime_packages=$(words "$(apt_packages "$runtime")")
 docs_packages=$(words "$(apt_packages docs)")
 is "$docs_packages" "npm ca-certificates" "the docs stage installs npm alone (and the CA list)"
 is "$build_packages" \
-	"build-essential autoconf automake pkg-config libfcgi-dev librados-dev librbd-dev libjson-c-dev" \
+	"build-essential autoconf automake pkg-config libfcgi-dev librados-dev librbd-dev libjson-c-dev libssl-dev" \
 	"the build stage installs the build dependencies"
 for p in librados2 librbd1 libfcgi0ldbl libjson-c5 nginx openssl tini; do
 	has_word "$runtime_packages" "$p"
