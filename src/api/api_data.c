@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "api_data.h"
 #include "api_images.h"
 #include "byte_range.h"
 #include "conf.h"
@@ -28,18 +29,10 @@
 #include "scoreboard.h"
 #include "unfinished.h"
 
-#define OCTET_STREAM "application/octet-stream"
 /* The SHA-256 of nothing, for an empty body. */
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-/* One transfer: the request it belongs to, and its scoreboard entry. */
-struct transfer {
-	struct request *req;
-	uint64_t reported;   /* bytes already added to the board's counters */
-	int out;             /* a download */
-};
-
-static void transfer_begin(struct transfer *t, struct request *req, const char *direction,
+void transfer_begin(struct transfer *t, struct request *req, const char *direction,
 			   const char *image, uint64_t total)
 {
 	struct thread_score *slot = req->score;
@@ -59,7 +52,7 @@ static void transfer_begin(struct transfer *t, struct request *req, const char *
 	__atomic_store_n(&slot->transfer, 1, __ATOMIC_RELEASE);
 }
 
-static void transfer_progress(void *arg, uint64_t bytes)
+void transfer_progress(void *arg, uint64_t bytes)
 {
 	struct transfer *t = arg;
 	struct scoreboard *board = t->req->env->board;
@@ -76,7 +69,7 @@ static void transfer_progress(void *arg, uint64_t bytes)
 
 /* Ends the transfer's entry and writes its audit note: how much moved,
  * its checksum, and how it ended. */
-static void transfer_end(struct transfer *t, const struct image_stream_result *res, int r)
+void transfer_end(struct transfer *t, const struct image_stream_result *res, int r)
 {
 	struct request *req = t->req;
 	const char *outcome = r == 0 ? "complete" : r == -EPIPE ? "client_gone" : "failed";
@@ -94,14 +87,14 @@ static void transfer_end(struct transfer *t, const struct image_stream_result *r
 		 res->sha256[0] ? res->sha256 : "-", outcome, err);
 }
 
-static int sink_to_client(void *arg, const char *buf, size_t len)
+int sink_to_client(void *arg, const char *buf, size_t len)
 {
 	struct transfer *t = arg;
 
 	return t->req->answer_write(t->req, buf, len);
 }
 
-static ssize_t source_from_client(void *arg, char *buf, size_t len)
+ssize_t source_from_client(void *arg, char *buf, size_t len)
 {
 	struct transfer *t = arg;
 
@@ -110,7 +103,7 @@ static ssize_t source_from_client(void *arg, char *buf, size_t len)
 
 /* Content-Type application/octet-stream (parameters allowed), else 415;
  * for a create, whose body may be JSON too, the message says both. */
-static int require_octet_stream(const struct request *req, struct response *resp, int create)
+int require_octet_stream(const struct request *req, struct response *resp, int create)
 {
 	const char *type = req->content_type;
 	size_t n = strlen(OCTET_STREAM);
@@ -363,7 +356,7 @@ static int answer_write(struct response *resp, const struct image_ref *ref, uint
  * other client gets it in between (librbd does not hand over a lock
  * taken this way). Without the exclusive-lock feature there is none to
  * take: the watcher check before is all. */
-static int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref)
+int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref)
 {
 	uint64_t features = 0;
 	int r = rbd_get_features(image, &features);
