@@ -56,7 +56,7 @@ snap() {
 M=1048576
 head -c $((2 * M)) /dev/urandom >"$work/r2"
 head -c $((M)) /dev/urandom >"$work/r1"
-head -c $((M / 2)) /dev/zero >"$work/z"
+head -c $((M)) /dev/zero >"$work/z"
 
 story "a source volume and its chain of three snapshots"
 src=$(unique src)
@@ -154,6 +154,57 @@ rbd export-diff "rbd/$clone@c1" - 2>/dev/null |
 	curl_api -H 'Content-Type: application/octet-stream' --data-binary @- \
 		"$RBD_API_URL$base/$flat2/diff" >/dev/null
 is "$(export_sha "rbd/$flat2@c1")" "$sha_c1" "and the CLI's diff of it, applied through the API"
+
+story "changed extents, as rbd diff --format json lists them"
+# cli_extents SPEC [ARGS...]: the CLI's list, with exists as a boolean.
+cli_extents() {
+	rbd diff --format json "$@" 2>/dev/null | jq -c '[.[] | {offset, length, exists: (.exists == "true")}]'
+}
+items() { printf '%s' "$BODY" | jq -c .Items; }
+# all_pages PATH: every page's Items, following Continue.
+all_pages() {
+	local path=$1 sep token= items='[]'
+	[[ $path == *\?* ]] && sep='&' || sep='?'
+	while :; do
+		api GET "$path${sep}limit=2${token:+&continue=$token}"
+		[ "$STATUS" = 200 ] || { echo "# $STATUS $BODY"; break; }
+		items=$(jq -c --argjson page "$(field .Items)" '. + $page' <<<"$items")
+		token=$(field '.Continue // empty')
+		[ -n "$token" ] || break
+	done
+	printf '%s\n' "$items"
+}
+api GET "$base/$src/snapshots/s1/extents"
+expect_status 200 "GET .../snapshots/s1/extents: 200"
+is "$(field .Kind)" ExtentList "an ExtentList"
+is "$(items)" "$(cli_extents "rbd/$src@s1")" "the allocated extents of s1, as rbd diff"
+api GET "$base/$src/snapshots/s2/extents?from=s1"
+is "$(items)" "$(cli_extents --from-snap s1 "rbd/$src@s2")" "changed since s1, as rbd diff --from-snap"
+like "$(field '[.Items[] | select(.exists == false)] | length')" '^[1-9]' "the zeroed range is an extent that does not exist"
+api GET "$base/$src/snapshots/s2/extents?from=s1&whole_object=true"
+is "$(items)" "$(cli_extents --whole-object --from-snap s1 "rbd/$src@s2")" "whole_object=true, as --whole-object"
+is "$(all_pages "$base/$src/snapshots/s2/extents?from=s1")" "$(cli_extents --from-snap s1 "rbd/$src@s2")" \
+	"in pages of 2, following Continue: the same list"
+plain=$(unique plain)
+made+=("$plain")
+rbd create --size 8M --object-size 1M --image-feature layering "rbd/$plain" >/dev/null 2>&1
+write_at "$plain" $((M)) "$work/r2"
+snap "$plain" p1
+write_at "$plain" $((6 * M)) "$work/r1"
+write_at "$plain" $((M)) "$work/z"
+snap "$plain" p2
+api GET "$base/$plain/snapshots/p2/extents?from=p1"
+is "$(items)" "$(cli_extents --from-snap p1 "rbd/$plain@p2")" "without fast-diff too"
+api GET "$base/$clone/snapshots/c1/extents"
+is "$(items)" "$(cli_extents "rbd/$clone@c1")" "a clone's, with its parent's"
+api GET "$base/$src/snapshots/s1/extents?whole_object=maybe"
+expect_error 400 BadRequest "whole_object" "whole_object neither true nor false"
+api GET "$base/$src/snapshots/s1/extents?continue=x"
+expect_error 400 BadRequest "continue" "a continue token of another kind"
+api GET "$base/$src/snapshots/s1/extents?from=s3"
+expect_error 400 BadRequest "s3 is not older than" "extents from a newer snapshot"
+api GET "$base/$src/snapshots/s1/extents" "" -u "$RBD_API_VIEWER"
+expect_error 403 Forbidden "verb read_data" "a viewer may not list extents"
 
 story "a diff cut short: part applied, no end snapshot, applied again completes it"
 part=$(unique part)

@@ -182,6 +182,43 @@ int image_diff_export(rbd_image_t image, const char *from_snap, const char *to_s
 	return r;
 }
 
+/* ---- extents ---- */
+
+struct extent_page {
+	struct image_extent *out;
+	size_t max, n;
+	uint64_t next;
+};
+
+static int extent_take(uint64_t offset, size_t len, int exists, void *arg)
+{
+	struct extent_page *p = arg;
+
+	if (p->n == p->max) {
+		p->next = offset;
+		return -ECANCELED;  /* the page is full: stop iterating */
+	}
+	p->out[p->n++] = (struct image_extent){offset, len, exists};
+	return 0;
+}
+
+int image_diff_extents(rbd_image_t image, const char *from_snap, uint64_t start, uint64_t size,
+		       int whole_object, struct image_extent *out, size_t max, size_t *n,
+		       uint64_t *next)
+{
+	struct extent_page p = {out, max, 0, UINT64_MAX};
+	int r = 0;
+
+	if (start < size)
+		r = rbd_diff_iterate2(image, from_snap, start, size - start, 1, whole_object,
+				      extent_take, &p);
+	if (r == -ECANCELED && p.next != UINT64_MAX)
+		r = 0;
+	*n = p.n;
+	*next = p.next;
+	return r;
+}
+
 /* ---- in ---- */
 
 struct diff_in {

@@ -61,4 +61,21 @@ struct image_diff_applied {
 int image_diff_apply(rbd_image_t image, const struct image_stream_io *io,
 		     struct image_diff_applied *out);
 
+/* One extent of rbd_diff_iterate2: allocated (or changed) data, or a
+ * hole (or a range discarded since from). */
+struct image_extent {
+	uint64_t offset;
+	uint64_t length;
+	int exists;
+};
+
+/* The extents of the image (opened at a snapshot, size bytes) changed
+ * since from_snap (NULL: allocated at all), from start on, parent
+ * included, as `rbd diff` lists them: at most max into out (*n of them);
+ * *next is where the next one starts when more remain, else UINT64_MAX.
+ * Returns 0 or librbd's negative errno. */
+int image_diff_extents(rbd_image_t image, const char *from_snap, uint64_t start, uint64_t size,
+		       int whole_object, struct image_extent *out, size_t max, size_t *n,
+		       uint64_t *next);
+
 #endif
