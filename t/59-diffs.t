@@ -109,6 +109,27 @@ get_diff "$base/$src/snapshots/s2/diff?from=s1" "$work/s1s2.v1"
 is "$(sha256sum <"$work/s1s2.v1")" "$(sha256sum <"$work/cli-s1s2")" \
 	"an incremental is byte for byte the CLI's too"
 
+story "the backup walk-through of docs/api.md, as written there"
+# Its block, with its names made unique and the restore in this pool; it
+# runs under set -e with a content() that fails on any error status.
+vol=$(unique vol)
+restored=$(unique restored)
+made+=("$vol" "$restored")
+api POST "$base" "{\"name\":\"$vol\",\"size\":\"8M\",\"object_size\":\"1M\"}"
+write_at "$vol" 0 "$work/r2"
+walk=$(awk '/^<!-- backup-walkthrough -->/ { on = 1; next } on && /^```sh/ { inblock = 1; next }
+	inblock && /^```/ { exit } inblock' "$RBD_REST_API_SRCDIR/docs/api.md" |
+	sed -e "s#pools/backup/#pools/rbd/#g; s#vol1-restored#$restored#g; s#vol1#$vol#g")
+ok "$([ -n "$walk" ]; echo $?)" "docs/api.md has the walk-through"
+(
+	content() { curl -sS --fail --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" "$@"; }
+	IMG=$RBD_API_URL$base
+	cd "$work" && set -e && eval "$walk"
+) >"$work/walk.out" 2>&1
+ok $? "every step of it succeeds" || sed 's/^/#   /' "$work/walk.out"
+is "$(export_sha "rbd/$restored@b2")" "$(export_sha "rbd/$vol@b2")" "the restore equals the volume at b2"
+is "$(rbd snap ls --format json "rbd/$restored" | jq -c '[.[].name]')" '["b1","b2"]' "with both snapshots"
+
 story "the CLI's diffs applied through the API"
 api_dst=$(unique restore)
 made+=("$api_dst")
