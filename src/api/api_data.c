@@ -356,7 +356,7 @@ static int answer_write(struct response *resp, const struct image_ref *ref, uint
  * other client gets it in between (librbd does not hand over a lock
  * taken this way). Without the exclusive-lock feature there is none to
  * take: the watcher check before is all. */
-int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref)
+static int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref)
 {
 	uint64_t features = 0;
 	int r = rbd_get_features(image, &features);
@@ -373,6 +373,28 @@ int lock_for_write(struct response *resp, rbd_image_t image, const struct image_
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "locking");
 	return 0;
+}
+
+int upload_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		rbd_image_t probe, const char *then, rbd_image_t *image)
+{
+	int r = api_refuse_if_open(resp, probe, ref, then);
+
+	rbd_close(probe);
+	*image = NULL;
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, ref, 1, image);
+	if (r < 0) {
+		*image = NULL;
+		return r;
+	}
+	r = lock_for_write(resp, *image, ref);
+	if (r < 0) {
+		rbd_close(*image);
+		*image = NULL;
+	}
+	return r;
 }
 
 int api_image_data_put(struct request *req, struct response *resp)
@@ -403,20 +425,11 @@ int api_image_data_put(struct request *req, struct response *resp)
 	if (r < 0)
 		goto out;
 	r = upload_place(req, resp, &ref, size, &offset);
-	if (r == 0)
-		r = api_refuse_if_open(resp, image, &ref, "before uploading into it");
-	rbd_close(image);
-	image = NULL;
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
-	if (r < 0) {
-		image = NULL;
-		return r;
-	}
-	r = lock_for_write(resp, image, &ref);
 	if (r < 0)
 		goto out;
+	r = upload_open(resp, ioctx, &ref, image, "before uploading into it", &image);
+	if (r < 0)
+		return r;
 	transfer_begin(&t, req, "upload", ref.spec, req->body_length);
 	r = image_stream_write(image, offset, req->body_length, 0, &io, &res);
 	transfer_end(&t, &res, r);

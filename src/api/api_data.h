@@ -37,8 +37,12 @@ ssize_t source_from_client(void *arg, char *buf, size_t len);
 /* Content-Type application/octet-stream, else 415 (create: the message
  * names JSON too). */
 int require_octet_stream(const struct request *req, struct response *resp, int create);
-/* Takes the open image's exclusive lock without hand-over for the rest
- * of the write (409 when another client holds it). */
-int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref);
+/* Before a write: closes probe (ref's image, open read-only to ask who
+ * else has it open: 409 naming them, "... close it <then>"), then opens
+ * it read-write into *image with its exclusive lock held, not handed
+ * over, for the rest of the write (409 when another client holds it).
+ * On failure *image is NULL and the answer is in resp. */
+int upload_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		rbd_image_t probe, const char *then, rbd_image_t *image);
 
 #endif

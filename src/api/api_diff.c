@@ -152,7 +152,7 @@ int api_image_diff_post(struct request *req, struct response *resp)
 	struct transfer t;
 	struct image_stream_io io = {NULL, source_from_client, transfer_progress, &t};
 	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
+	rbd_image_t probe, image;
 	int r;
 
 	r = require_octet_stream(req, resp, 0);
@@ -165,14 +165,10 @@ int api_image_diff_post(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	/* Who has it open, asked before our own open adds a watch. */
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open(resp, ioctx, &ref, 0, &probe);
 	if (r < 0)
 		return r;
-	r = api_refuse_if_open(resp, image, &ref, "before applying a diff to it");
-	rbd_close(image);
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	r = upload_open(resp, ioctx, &ref, probe, "before applying a diff to it", &image);
 	if (r < 0)
 		return r;
 	applied = calloc(1, sizeof(*applied));
@@ -180,9 +176,6 @@ int api_image_diff_post(struct request *req, struct response *resp)
 		r = response_oom(resp);
 		goto out;
 	}
-	r = lock_for_write(resp, image, &ref);
-	if (r < 0)
-		goto out;
 	transfer_begin(&t, req, "upload", ref.spec, req->body_length);
 	r = image_diff_apply(image, &io, applied);
 	transfer_end(&t, &applied->stream, applied->problem == DIFF_TRUNCATED ? -EPIPE : r);
