@@ -111,20 +111,22 @@ while read -r method pattern verb scope; do
 	if [ "$scope" = namespace ] && [[ $pattern != *"{namespace}"* ]] &&
 		[[ $pattern == *"{image}"* || $pattern == *"{group}"* ]]; then
 		valid=$(valid_body "$method" "$pattern")
-		# Image content is sent as octet-stream, not JSON: admin's
-		# answer would be the 415 about the body otherwise.
-		type=()
-		[[ $method == PUT && $pattern == */data ]] && type=(-H 'Content-Type: application/octet-stream')
+		# Content goes as octet-stream: as JSON, admin's answer would be
+		# the 415 that comes before the image is looked up.
+		ctype=()
+		case "$method $pattern" in "PUT "*/data | "POST "*/diff)
+			ctype=(-H 'Content-Type: application/octet-stream') ;;
+		esac
 		some=$(expand "$pattern" "")
 		some=${some//authz-none/$present}
 		some=${some//\{group\}/$pgroup}
-		as "$RBD_API_TENANT" "$method" "$some" "$valid" "${type[@]}"
+		as "$RBD_API_TENANT" "$method" "$some" "$valid" "${ctype[@]}"
 		hidden_answer="$STATUS $(field .message | sed "s/$present/NAME/g; s/$pgroup/NAME/g")"
 		none=$(expand "$pattern" "")
 		none=${none//\{group\}/authz-none}
-		as "$RBD_API_TENANT" "$method" "$none" "$valid" "${type[@]}"
+		as "$RBD_API_TENANT" "$method" "$none" "$valid" "${ctype[@]}"
 		missing_answer="$STATUS $(field .message | sed "s/authz-none/NAME/g")"
-		api "$method" "$none" "$valid" "${type[@]}"
+		api "$method" "$none" "$valid" "${ctype[@]}"
 		admin_answer="$STATUS $(field .message | sed "s/authz-none/NAME/g")"
 		is "$hidden_answer" "$missing_answer" \
 			"team-a $method $pattern of rbd's default namespace: as if it did not exist"

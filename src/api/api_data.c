@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "api_data.h"
 #include "api_images.h"
 #include "byte_range.h"
 #include "conf.h"
@@ -28,18 +29,10 @@
 #include "scoreboard.h"
 #include "unfinished.h"
 
-#define OCTET_STREAM "application/octet-stream"
 /* The SHA-256 of nothing, for an empty body. */
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-/* One transfer: the request it belongs to, and its scoreboard entry. */
-struct transfer {
-	struct request *req;
-	uint64_t reported;   /* bytes already added to the board's counters */
-	int out;             /* a download */
-};
-
-static void transfer_begin(struct transfer *t, struct request *req, const char *direction,
+void transfer_begin(struct transfer *t, struct request *req, const char *direction,
 			   const char *image, uint64_t total)
 {
 	struct thread_score *slot = req->score;
@@ -59,7 +52,7 @@ static void transfer_begin(struct transfer *t, struct request *req, const char *
 	__atomic_store_n(&slot->transfer, 1, __ATOMIC_RELEASE);
 }
 
-static void transfer_progress(void *arg, uint64_t bytes)
+void transfer_progress(void *arg, uint64_t bytes)
 {
 	struct transfer *t = arg;
 	struct scoreboard *board = t->req->env->board;
@@ -76,7 +69,7 @@ static void transfer_progress(void *arg, uint64_t bytes)
 
 /* Ends the transfer's entry and writes its audit note: how much moved,
  * its checksum, and how it ended. */
-static void transfer_end(struct transfer *t, const struct image_stream_result *res, int r)
+void transfer_end(struct transfer *t, const struct image_stream_result *res, int r)
 {
 	struct request *req = t->req;
 	const char *outcome = r == 0 ? "complete" : r == -EPIPE ? "client_gone" : "failed";
@@ -94,14 +87,14 @@ static void transfer_end(struct transfer *t, const struct image_stream_result *r
 		 res->sha256[0] ? res->sha256 : "-", outcome, err);
 }
 
-static int sink_to_client(void *arg, const char *buf, size_t len)
+int sink_to_client(void *arg, const char *buf, size_t len)
 {
 	struct transfer *t = arg;
 
 	return t->req->answer_write(t->req, buf, len);
 }
 
-static ssize_t source_from_client(void *arg, char *buf, size_t len)
+ssize_t source_from_client(void *arg, char *buf, size_t len)
 {
 	struct transfer *t = arg;
 
@@ -110,7 +103,7 @@ static ssize_t source_from_client(void *arg, char *buf, size_t len)
 
 /* Content-Type application/octet-stream (parameters allowed), else 415;
  * for a create, whose body may be JSON too, the message says both. */
-static int require_octet_stream(const struct request *req, struct response *resp, int create)
+int require_octet_stream(const struct request *req, struct response *resp, int create)
 {
 	const char *type = req->content_type;
 	size_t n = strlen(OCTET_STREAM);
@@ -382,6 +375,28 @@ static int lock_for_write(struct response *resp, rbd_image_t image, const struct
 	return 0;
 }
 
+int upload_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		rbd_image_t probe, const char *then, rbd_image_t *image)
+{
+	int r = api_refuse_if_open(resp, probe, ref, then);
+
+	rbd_close(probe);
+	*image = NULL;
+	if (r < 0)
+		return r;
+	r = api_image_open(resp, ioctx, ref, 1, image);
+	if (r < 0) {
+		*image = NULL;
+		return r;
+	}
+	r = lock_for_write(resp, *image, ref);
+	if (r < 0) {
+		rbd_close(*image);
+		*image = NULL;
+	}
+	return r;
+}
+
 int api_image_data_put(struct request *req, struct response *resp)
 {
 	struct image_stream_result res = {0};
@@ -410,20 +425,11 @@ int api_image_data_put(struct request *req, struct response *resp)
 	if (r < 0)
 		goto out;
 	r = upload_place(req, resp, &ref, size, &offset);
-	if (r == 0)
-		r = api_refuse_if_open(resp, image, &ref, "before uploading into it");
-	rbd_close(image);
-	image = NULL;
-	if (r < 0)
-		return r;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
-	if (r < 0) {
-		image = NULL;
-		return r;
-	}
-	r = lock_for_write(resp, image, &ref);
 	if (r < 0)
 		goto out;
+	r = upload_open(resp, ioctx, &ref, image, "before uploading into it", &image);
+	if (r < 0)
+		return r;
 	transfer_begin(&t, req, "upload", ref.spec, req->body_length);
 	r = image_stream_write(image, offset, req->body_length, 0, &io, &res);
 	transfer_end(&t, &res, r);

@@ -32,6 +32,13 @@
 	 "write image content", ROUTE_TRANSFER},                                                    \
 	{HTTP_GET, images "/{image}/snapshots/{snapshot}/data", NULL, api_snapshot_data_get,       \
 	 VERB_READ_DATA, NS, "read snapshot content", ROUTE_TRANSFER},                              \
+	{HTTP_GET, images "/{image}/snapshots/{snapshot}/diff", "from,format",                     \
+	 api_snapshot_diff_get, VERB_READ_DATA, NS, "read snapshot content", ROUTE_TRANSFER},       \
+	{HTTP_POST, images "/{image}/diff", NULL, api_image_diff_post, VERB_WRITE_DATA, NS,        \
+	 "write image content", ROUTE_TRANSFER},                                                    \
+	{HTTP_GET, images "/{image}/snapshots/{snapshot}/extents",                                  \
+	 "from,whole_object,limit,continue", api_snapshot_extents_get, VERB_READ_DATA, NS,          \
+	 "read snapshot content"},                                                                  \
 	{HTTP_PATCH, images "/{image}", NULL, api_image_patch, VERB_CHANGE, NS, "change images"},  \
 	{HTTP_DELETE, images "/{image}", "async", api_image_delete, VERB_DELETE, NS,               \
 	 "delete images"},                                                                          \

@@ -35,6 +35,9 @@ int api_image_delete(struct request *req, struct response *resp);
 int api_image_data_get(struct request *req, struct response *resp);
 int api_snapshot_data_get(struct request *req, struct response *resp);
 int api_image_data_put(struct request *req, struct response *resp);
+int api_snapshot_diff_get(struct request *req, struct response *resp);
+int api_image_diff_post(struct request *req, struct response *resp);
+int api_snapshot_extents_get(struct request *req, struct response *resp);
 int api_image_create_upload(struct request *req, struct response *resp);
 
 /* api_snapshots.c */

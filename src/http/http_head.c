@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,11 @@ int http_head_build(const struct response *resp, int status, const char *request
 	fprintf(out, "Status: %d %s\r\nX-Request-Id: %s\r\n", status, status_phrase(status),
 		request_id);
 	if (content_type)
-		fprintf(out, "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type,
-			content_length);
+		fprintf(out, "Content-Type: %s\r\n", content_type);
+	/* SIZE_MAX: a stream whose length is known only at its end (nginx
+	 * sends it chunked). */
+	if (content_type && content_length != SIZE_MAX)
+		fprintf(out, "Content-Length: %zu\r\n", content_length);
 	if (resp->location)
 		fprintf(out, "Location: %s\r\n", resp->location);
 	if (resp->allow[0])

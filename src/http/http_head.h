@@ -22,7 +22,7 @@ int request_id_valid(const char *id);
 
 /* The header block for resp sent with HTTP status `status`: Status,
  * X-Request-Id, Content-Type and Content-Length (when content_type is not
- * NULL), Location, Allow, ETag, Idempotent-Replayed, Retry-After and the empty line. Returns 0 and a
+ * NULL; no Content-Length when content_length is SIZE_MAX), Location, Allow, ETag, Idempotent-Replayed, Retry-After and the empty line. Returns 0 and a
  * malloc'd block in *head (*head_len bytes, NUL-terminated), -ENOMEM, or
  * -EINVAL when a value would break the header syntax (CR, LF or NUL in
  * request_id, content_type, Location, Allow or ETag) - never a partial block. */

@@ -21,6 +21,9 @@
 struct stream_slot {
 	char *buf;
 	size_t len;
+	uint64_t off;   /* reader: where the piece starts */
+	uint64_t span;  /* reader: its length (a hole's may pass a chunk) */
+	int hole;       /* reader: nothing to read, the piece is a hole */
 	rbd_completion_t ops[OPS_PER_CHUNK];
 	size_t nops;
 };
@@ -90,64 +93,146 @@ static void digest_update(struct stream *s, const char *buf, size_t len)
 	EVP_DigestUpdate(s->md, buf, len);
 }
 
+/* The reader: pieces added in order, read with a window of requests in
+ * flight, handed out in the order added. */
+struct image_reader {
+	struct stream s;
+	size_t head, inflight;
+	image_piece_fn fn;
+	void *arg;
+};
+
+int image_reader_new(rbd_image_t image, image_piece_fn fn, void *arg, struct image_reader **out)
+{
+	struct image_reader *rd = calloc(1, sizeof(*rd));
+	int r;
+
+	*out = NULL;
+	if (!rd)
+		return -ENOMEM;
+	/* Buffers are mapped, not touched, until a read fills them. */
+	r = stream_open(&rd->s, image, UINT64_MAX);
+	rd->fn = fn;
+	rd->arg = arg;
+	*out = rd;
+	return r;
+}
+
+/* Waits for the oldest piece and hands it out. */
+static int reader_deliver(struct image_reader *rd)
+{
+	struct stream_slot *slot = &rd->s.slots[rd->head];
+	ssize_t got = 0;
+
+	if (slot->nops) {
+		rbd_aio_wait_for_complete(slot->ops[0]);
+		got = rbd_aio_get_return_value(slot->ops[0]);
+		rbd_aio_release(slot->ops[0]);
+		slot->nops = 0;
+	}
+	rd->head = (rd->head + 1) % IMAGE_STREAM_WINDOW;
+	rd->inflight--;
+	if (got < 0)
+		return (int)got;
+	/* Past the end of a shrunk image: zeros, as holes read. */
+	if (!slot->hole && (size_t)got < slot->len)
+		memset(slot->buf + got, 0, slot->len - (size_t)got);
+	return rd->fn(rd->arg, slot->off, slot->hole ? NULL : slot->buf, slot->span);
+}
+
+int image_reader_add(struct image_reader *rd, uint64_t offset, uint64_t length, int exists)
+{
+	while (length > 0) {
+		struct stream_slot *slot;
+		int r;
+
+		if (rd->inflight == IMAGE_STREAM_WINDOW) {
+			r = reader_deliver(rd);
+			if (r < 0)
+				return r;
+		}
+		slot = &rd->s.slots[(rd->head + rd->inflight) % IMAGE_STREAM_WINDOW];
+		slot->off = offset;
+		slot->hole = !exists;
+		/* A hole is one piece whatever its length; data goes by chunks. */
+		slot->span = !exists || length < IMAGE_STREAM_CHUNK ? length : IMAGE_STREAM_CHUNK;
+		slot->len = exists ? (size_t)slot->span : 0;
+		if (exists) {
+			r = rbd_aio_create_completion(NULL, NULL, &slot->ops[0]);
+			if (r < 0)
+				return r;
+			r = rbd_aio_read(rd->s.image, offset, slot->len, slot->buf, slot->ops[0]);
+			if (r < 0) {
+				rbd_aio_release(slot->ops[0]);
+				return r;
+			}
+			slot->nops = 1;
+		}
+		rd->inflight++;
+		offset += slot->span;
+		length -= slot->span;
+	}
+	return 0;
+}
+
+int image_reader_finish(struct image_reader *rd)
+{
+	while (rd->inflight) {
+		int r = reader_deliver(rd);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void image_reader_free(struct image_reader *rd)
+{
+	struct image_stream_result ignored = {0};
+
+	if (!rd)
+		return;
+	stream_close(&rd->s, &ignored);
+	free(rd);
+}
+
+struct plain_read {
+	struct image_reader *rd;
+	const struct image_stream_io *io;
+	struct image_stream_result *res;
+};
+
+static int plain_piece(void *arg, uint64_t offset, const char *buf, uint64_t len)
+{
+	struct plain_read *p = arg;
+	int r;
+
+	(void)offset;
+	digest_update(&p->rd->s, buf, (size_t)len);
+	r = p->io->sink(p->io->arg, buf, (size_t)len);
+	if (r < 0)
+		return r;
+	p->res->bytes += len;
+	if (p->io->progress)
+		p->io->progress(p->io->arg, p->res->bytes);
+	return 0;
+}
+
 int image_stream_read(rbd_image_t image, uint64_t offset, uint64_t length,
 		      const struct image_stream_io *io, struct image_stream_result *res)
 {
-	uint64_t end = offset + length, next = offset;
-	size_t head = 0, inflight = 0;
-	struct stream s;
+	struct plain_read p = {NULL, io, res};
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	r = stream_open(&s, image, length);
-	while (r == 0 && (next < end || inflight)) {
-		/* Keep the window full, then hand out the oldest in order. */
-		while (next < end && inflight < IMAGE_STREAM_WINDOW) {
-			struct stream_slot *slot = &s.slots[(head + inflight) % IMAGE_STREAM_WINDOW];
-
-			slot->len = end - next < IMAGE_STREAM_CHUNK ? (size_t)(end - next)
-								    : IMAGE_STREAM_CHUNK;
-			r = rbd_aio_create_completion(NULL, NULL, &slot->ops[0]);
-			if (r < 0)
-				break;
-			r = rbd_aio_read(image, next, slot->len, slot->buf, slot->ops[0]);
-			if (r < 0) {
-				rbd_aio_release(slot->ops[0]);
-				break;
-			}
-			slot->nops = 1;
-			next += slot->len;
-			inflight++;
-		}
-		if (r < 0 || inflight == 0)
-			break;
-		{
-			struct stream_slot *slot = &s.slots[head];
-			ssize_t got;
-
-			rbd_aio_wait_for_complete(slot->ops[0]);
-			got = rbd_aio_get_return_value(slot->ops[0]);
-			rbd_aio_release(slot->ops[0]);
-			slot->nops = 0;
-			head = (head + 1) % IMAGE_STREAM_WINDOW;
-			inflight--;
-			if (got < 0) {
-				r = (int)got;
-				break;
-			}
-			/* Past the end of a shrunk image: zeros, as holes read. */
-			if ((size_t)got < slot->len)
-				memset(slot->buf + got, 0, slot->len - (size_t)got);
-			digest_update(&s, slot->buf, slot->len);
-			r = io->sink(io->arg, slot->buf, slot->len);
-			if (r < 0)
-				break;
-			res->bytes += slot->len;
-			if (io->progress)
-				io->progress(io->arg, res->bytes);
-		}
-	}
-	stream_close(&s, res);
+	r = image_reader_new(image, plain_piece, &p, &p.rd);
+	if (r == 0)
+		r = image_reader_add(p.rd, offset, length, 1);
+	if (r == 0)
+		r = image_reader_finish(p.rd);
+	if (p.rd)
+		stream_close(&p.rd->s, res);
+	free(p.rd);
 	return r;
 }
 
@@ -228,49 +313,116 @@ static ssize_t read_full(const struct image_stream_io *io, char *buf, size_t len
 	return (ssize_t)got;
 }
 
-int image_stream_write(rbd_image_t image, uint64_t offset, uint64_t length, int fresh,
-		       const struct image_stream_io *io, struct image_stream_result *res)
-{
-	uint64_t done = 0;
-	size_t turn = 0;
+struct image_writer {
 	struct stream s;
+	size_t turn;
+	int fresh;
+};
+
+int image_writer_new(rbd_image_t image, int fresh, struct image_writer **out)
+{
+	struct image_writer *w = calloc(1, sizeof(*w));
 	int r;
 
-	memset(res, 0, sizeof(*res));
-	r = stream_open(&s, image, length);
+	*out = NULL;
+	if (!w)
+		return -ENOMEM;
+	r = stream_open(&w->s, image, UINT64_MAX);
+	w->fresh = fresh;
+	*out = w;
+	return r;
+}
+
+/* The next buffer of the window, free once what it held is written. */
+static int writer_slot(struct image_writer *w, struct stream_slot **slot)
+{
+	*slot = &w->s.slots[w->turn++ % IMAGE_STREAM_WINDOW];
+	return slot_finish(*slot);
+}
+
+int image_writer_put(struct image_writer *w, uint64_t offset, uint64_t length,
+		     const struct image_stream_io *io, struct image_stream_result *res)
+{
+	uint64_t done = 0;
+	int r = 0;
+
 	while (r == 0 && done < length) {
-		struct stream_slot *slot = &s.slots[turn++ % IMAGE_STREAM_WINDOW];
+		struct stream_slot *slot;
 		size_t want = length - done < IMAGE_STREAM_CHUNK ? (size_t)(length - done)
 								 : IMAGE_STREAM_CHUNK;
 		ssize_t got;
 
-		/* The window is full: its oldest buffer is free once written. */
-		r = slot_finish(slot);
+		r = writer_slot(w, &slot);
 		if (r < 0)
 			break;
-		got = read_full(io, slot->buf, want, done);
-		if (got < 0) {
-			r = (int)got;
-			break;
-		}
+		got = read_full(io, slot->buf, want, res->bytes);
+		if (got < 0)
+			return (int)got;
 		slot->len = (size_t)got;
-		digest_update(&s, slot->buf, slot->len);
+		digest_update(&w->s, slot->buf, slot->len);
 		res->bytes += slot->len;
 		if (got > 0)
-			r = slot_write(&s, slot, offset + done, fresh, &res->zero_bytes);
+			r = slot_write(&w->s, slot, offset + done, w->fresh, &res->zero_bytes);
 		done += slot->len;
 		if (r == 0 && (size_t)got < want)
 			r = -EPIPE;
 	}
-	/* What is in flight is written before the answer says anything. */
-	for (size_t i = 0; i < IMAGE_STREAM_WINDOW; i++) {
-		int w = slot_finish(&s.slots[i]);
+	return r;
+}
 
-		if (r == 0 || r == -EPIPE)
-			r = w < 0 ? w : r;
+int image_writer_zero(struct image_writer *w, uint64_t offset, uint64_t length)
+{
+	struct stream_slot *slot;
+	int r;
+
+	if (length == 0 || w->fresh)
+		return 0;
+	r = writer_slot(w, &slot);
+	if (r < 0)
+		return r;
+	slot->len = 0;
+	return slot_add_op(slot, w->s.image, offset, NULL, (size_t)length, 1);
+}
+
+int image_writer_finish(struct image_writer *w)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < IMAGE_STREAM_WINDOW; i++) {
+		int f = slot_finish(&w->s.slots[i]);
+
+		if (r == 0)
+			r = f;
 	}
 	if (r == 0)
-		r = rbd_flush(image);
-	stream_close(&s, res);
+		r = rbd_flush(w->s.image);
+	return r;
+}
+
+void image_writer_free(struct image_writer *w, struct image_stream_result *res)
+{
+	struct image_stream_result ignored = {0};
+
+	if (!w)
+		return;
+	stream_close(&w->s, res ? res : &ignored);
+	free(w);
+}
+
+int image_stream_write(rbd_image_t image, uint64_t offset, uint64_t length, int fresh,
+		       const struct image_stream_io *io, struct image_stream_result *res)
+{
+	struct image_writer *w;
+	int r, f;
+
+	memset(res, 0, sizeof(*res));
+	r = image_writer_new(image, fresh, &w);
+	if (r == 0)
+		r = image_writer_put(w, offset, length, io, res);
+	/* What is in flight is written before the answer says anything. */
+	f = w ? image_writer_finish(w) : 0;
+	if (r == 0 || r == -EPIPE)
+		r = f < 0 ? f : r;
+	image_writer_free(w, res);
 	return r;
 }

@@ -64,4 +64,36 @@ int image_stream_read(rbd_image_t image, uint64_t offset, uint64_t length,
 int image_stream_write(rbd_image_t image, uint64_t offset, uint64_t length, int fresh,
 		       const struct image_stream_io *io, struct image_stream_result *res);
 
+/* The reading pipeline on its own, for reads of many pieces (the
+ * extents of a diff): pieces are added in order and handed to fn in that
+ * order once read, while the next ones are in flight. buf is NULL for a
+ * piece added as a hole (not read, handed out whole); a data piece comes
+ * in chunks of at most IMAGE_STREAM_CHUNK. fn returns 0 or a negative
+ * errno, which stops the reader and is returned by add or finish. */
+typedef int (*image_piece_fn)(void *arg, uint64_t offset, const char *buf, uint64_t len);
+struct image_reader;
+int image_reader_new(rbd_image_t image, image_piece_fn fn, void *arg, struct image_reader **out);
+int image_reader_add(struct image_reader *rd, uint64_t offset, uint64_t length, int exists);
+/* Hands out what is still in flight. */
+int image_reader_finish(struct image_reader *rd);
+/* Waits for whatever is still in flight, then frees. NULL is fine. */
+void image_reader_free(struct image_reader *rd);
+
+/* The writing pipeline on its own, for writes of many pieces (the
+ * records of a diff): each put reads length bytes from io->source and
+ * writes them at offset (zero runs as holes), each zero writes zeros, with
+ * the window of requests in flight across calls. put returns as
+ * image_stream_write does (-EPIPE: the source ended early), adding to res;
+ * a librbd error of an earlier piece comes back from a later call or from
+ * finish, which waits for everything and flushes. */
+struct image_writer;
+int image_writer_new(rbd_image_t image, int fresh, struct image_writer **out);
+int image_writer_put(struct image_writer *w, uint64_t offset, uint64_t length,
+		     const struct image_stream_io *io, struct image_stream_result *res);
+int image_writer_zero(struct image_writer *w, uint64_t offset, uint64_t length);
+int image_writer_finish(struct image_writer *w);
+/* Waits for what is in flight, fills res's sha256 (of every byte put)
+ * when res is not NULL, frees. NULL is fine. */
+void image_writer_free(struct image_writer *w, struct image_stream_result *res);
+
 #endif

@@ -7,16 +7,23 @@
 #   PUT into an existing image                         vs  rbd import - IMG
 #   a 4 MiB Range read (median, keep-alive)            vs  the floor's open + rbd_read + close
 #
+# and issue 28's rows, on the same image and a snapshot of it:
+#
+#   GET .../snapshots/{snap}/diff (a full diff)        vs  rbd export-diff IMG@SNAP -
+#   POST .../images/{image}/diff of that stream        vs  rbd import-diff - IMG
+#   GET .../extents of an image with EXTENTS extents   vs  rbd diff --format json
+#
 # and the peak RSS of the daemon's workers and of nginx's workers during
 # each (sampled every 0.1 s). Runs against a stack: RBD_STACK_ENV (as
 # t/check or `t/stack start` make it), else one it starts in /tmp.
 #
 #   RBD_STACK_ENV=/tmp/.../env t/bench/data.sh
-#   DATA_SIZE=2G DATA_ROUNDS=3          (defaults)
+#   DATA_SIZE=2G DATA_ROUNDS=3 EXTENTS=100000   (defaults)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 size=${DATA_SIZE:-2G}
 rounds=${DATA_ROUNDS:-3}
+extents=${EXTENTS:-100000}
 . "$top/t/lib/stack.sh"
 if [ -z "${RBD_STACK_ENV:-}" ]; then
 	stack=$(mktemp -d /tmp/bench-data.XXXXXX)
@@ -27,7 +34,10 @@ fi
 . "$RBD_STACK_ENV"
 work=$(mktemp -d /tmp/bench-data-work.XXXXXX)
 cleanup_work() {
-	for i in bench-src bench-put bench-up bench-cli; do rbd rm "rbd/$i" >/dev/null 2>&1 || true; done
+	for i in bench-src bench-put bench-up bench-cli bench-diff bench-cdiff bench-ext; do
+		rbd snap purge "rbd/$i" >/dev/null 2>&1 || true
+		rbd rm "rbd/$i" >/dev/null 2>&1 || true
+	done
 	rm -rf "$work"
 }
 trap 'cleanup_work; [ -z "${stack:-}" ] || { stack_stop "$stack"; rm -rf "$stack"; }' EXIT
@@ -119,6 +129,60 @@ range_ms=$(curl -s --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWOR
 CEPH_ARGS="--conf $CEPH_CONF" "$work/floor" read4m rbd bench-src --iterations 50 --latencies "$work/lat" >/dev/null
 floor_ms=$(sort -n "$work/lat" | awk '{v[NR] = $1} END {printf "%.2f", v[int((NR + 1) / 2)] / 1000}')
 
+# Diffs: a full diff of the image's snapshot, out and back in.
+rbd snap create rbd/bench-src@b1 >/dev/null 2>&1
+rbd export-diff rbd/bench-src@b1 "$work/full.diff" >/dev/null 2>&1
+fresh() {
+	rbd snap purge "rbd/$1" >/dev/null 2>&1 || true
+	rbd rm "rbd/$1" >/dev/null 2>&1 || true
+	rbd create --size 1M "rbd/$1"
+}
+fresh bench-diff
+fresh bench-cdiff
+run api_diff_get sh -c "curl -sS --cacert '$RBD_API_CACERT' -u '$RBD_API_USER:$RBD_API_PASSWORD' -o /dev/null '$IMG/bench-src/snapshots/b1/diff'"
+run cli_export_diff sh -c "rbd export-diff --no-progress rbd/bench-src@b1 - >/dev/null 2>&1"
+AFTER='fresh bench-diff' run api_diff_post sh -c \
+	"curl -sS --cacert '$RBD_API_CACERT' -u '$RBD_API_USER:$RBD_API_PASSWORD' -o /dev/null -X POST -H 'Content-Type: application/octet-stream' -T '$work/full.diff' '$IMG/bench-diff/diff'"
+AFTER='fresh bench-cdiff' run cli_import_diff sh -c \
+	"rbd import-diff --no-progress - rbd/bench-cdiff <'$work/full.diff' >/dev/null 2>&1"
+# Extents: an image full of data, a snapshot e0, then 512-byte writes at
+# every other 512 bytes, so none merge; the extents changed since e0 are
+# listed as written (those of a full listing are whole objects). Without
+# object-map/fast-diff, both list them object by object.
+rbd create --size $((extents + 1))K --object-size 1M --image-feature layering rbd/bench-ext
+python3 - "$work/ext0.diff" "$work/ext.diff" "$extents" <<'PY'
+import struct, sys
+full, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+size = (n + 1) * 1024
+with open(full, "wb") as f:
+    f.write(b"rbd diff v1\n" + b"t" + struct.pack("<I", 2) + b"e0")
+    for off in range(0, size, 1 << 20):
+        length = min(1 << 20, size - off)
+        f.write(b"w" + struct.pack("<QQ", off, length) + b"\x02" * length)
+    f.write(b"e")
+with open(path, "wb") as f:
+    f.write(b"rbd diff v1\n" + b"f" + struct.pack("<I", 2) + b"e0" + b"t" + struct.pack("<I", 2) + b"e1")
+    data = b"\x01" * 512
+    for i in range(n):
+        f.write(b"w" + struct.pack("<QQ", i * 1024, 512) + data)
+    f.write(b"e")
+PY
+rbd import-diff --no-progress "$work/ext0.diff" rbd/bench-ext >/dev/null 2>&1
+rbd import-diff --no-progress "$work/ext.diff" rbd/bench-ext >/dev/null 2>&1
+ext_pages() {
+	local token= n=0
+	while :; do
+		page=$(curl_api "$IMG/bench-ext/snapshots/e1/extents?from=e0&limit=10000${token:+&continue=$token}")
+		n=$((n + $(jq '.Items | length' <<<"$page")))
+		token=$(jq -r '.Continue // empty' <<<"$page")
+		[ -n "$token" ] || break
+	done
+	echo "$n" >"$work/ext.count"
+}
+run api_extents ext_pages
+run cli_extents sh -c "rbd diff --format json --from-snap e0 rbd/bench-ext@e1 >/dev/null 2>&1"
+ext_count=$(cat "$work/ext.count")
+
 ratio() { echo "scale=2; $2 / $1" | bc; }
 cat <<EOF
 Image content, $size image ($((bytes / 2 / 1048576)) MiB of data), best of $rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs
@@ -129,6 +193,11 @@ Image content, $size image ($((bytes / 2 / 1048576)) MiB of data), best of $roun
 | create from an upload vs \`rbd import - IMG\` | $(mbps "${t[api_create]}") MB/s | $(mbps "${t[cli_import]}") MB/s | $(ratio "${t[api_create]}" "${t[cli_import]}") | ${rss[api_create]} |
 | PUT into an existing image vs \`rbd import - IMG\` | $(mbps "${t[api_put]}") MB/s | $(mbps "${t[cli_import]}") MB/s | $(ratio "${t[api_put]}" "${t[cli_import]}") | ${rss[api_put]} |
 | 4 MiB Range read (median) vs floor open + rbd_read + close | $range_ms ms | $floor_ms ms (floor) | $(echo "scale=2; $floor_ms / $range_ms" | bc) | |
+| full diff vs \`rbd export-diff IMG@SNAP -\` | $(mbps "${t[api_diff_get]}") MB/s | $(mbps "${t[cli_export_diff]}") MB/s | $(ratio "${t[api_diff_get]}" "${t[cli_export_diff]}") | ${rss[api_diff_get]} |
+| apply it vs \`rbd import-diff - IMG\` | $(mbps "${t[api_diff_post]}") MB/s | $(mbps "${t[cli_import_diff]}") MB/s | $(ratio "${t[api_diff_post]}" "${t[cli_import_diff]}") | ${rss[api_diff_post]} |
+| $ext_count extents (pages of 10000) vs \`rbd diff --format json\` | ${t[api_extents]} s | ${t[cli_extents]} s | $(ratio "${t[api_extents]}" "${t[cli_extents]}") | ${rss[api_extents]} |
+
+MB/s of the diff rows: of the image's size, as for the rows above.
 
 At rest before the run: worker $((idle_w / 1024)) MiB, nginx worker $((idle_n / 1024)) MiB.
 EOF
