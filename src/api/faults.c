@@ -74,8 +74,13 @@ static struct json_object *ask(rados_t cluster, const char *cmd, int mgr)
 	int r = mgr ? rados_mgr_command(cluster, &cmd, 1, "", 0, &out, &outlen, &status, &statuslen)
 		    : rados_mon_command(cluster, &cmd, 1, "", 0, &out, &outlen, &status, &statuslen);
 
-	if (r == 0 && out)
-		answer = json_tokener_parse(out);
+	/* The buffer librados hands back is outlen bytes, not a C string. */
+	if (r == 0 && out) {
+		struct json_tokener *tok = json_tokener_new();
+
+		answer = tok ? json_tokener_parse_ex(tok, out, (int)outlen) : NULL;
+		json_tokener_free(tok);
+	}
 	rados_buffer_free(out);
 	rados_buffer_free(status);
 	return answer;
