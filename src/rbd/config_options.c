@@ -73,7 +73,22 @@ static int conf_key(const char *option, char key[CONF_KEY_MAX])
 	return n < 0 || n >= CONF_KEY_MAX ? -ENAMETOOLONG : 0;
 }
 
-int config_pool_override(rados_ioctx_t ioctx, const char *option, const char *value)
+/* Where overrides live: librbd's pool and image metadata calls take the
+ * same arguments after their handle (rados_ioctx_t and rbd_image_t are
+ * both void pointers), so one set and one read serve both. */
+struct override_ops {
+	int (*get)(void *handle, const char *key, char *value, size_t *len);
+	int (*set)(void *handle, const char *key, const char *value);
+	int (*remove)(void *handle, const char *key);
+};
+
+static const struct override_ops pool_overrides = {rbd_pool_metadata_get, rbd_pool_metadata_set,
+						   rbd_pool_metadata_remove};
+static const struct override_ops image_overrides = {rbd_metadata_get, rbd_metadata_set,
+						    rbd_metadata_remove};
+
+static int override_set(const struct override_ops *ops, void *handle, const char *option,
+			const char *value)
 {
 	char key[CONF_KEY_MAX];
 	int r;
@@ -82,13 +97,14 @@ int config_pool_override(rados_ioctx_t ioctx, const char *option, const char *va
 	if (r < 0)
 		return r;
 	if (value)
-		return rbd_pool_metadata_set(ioctx, key, value);
-	r = rbd_pool_metadata_remove(ioctx, key);
+		return ops->set(handle, key, value);
+	r = ops->remove(handle, key);
 	return r == -ENOENT ? 0 : r;
 }
 
 struct override_read {
-	rados_ioctx_t ioctx;
+	const struct override_ops *ops;
+	void *handle;
 	const char *key;
 };
 
@@ -96,13 +112,14 @@ static int override_read(void *arg, char *buf, size_t *len)
 {
 	struct override_read *read = arg;
 
-	return rbd_pool_metadata_get(read->ioctx, read->key, buf, len);
+	return read->ops->get(read->handle, read->key, buf, len);
 }
 
-int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **value)
+static int override_get(const struct override_ops *ops, void *handle, const char *option,
+			char **value)
 {
 	char key[CONF_KEY_MAX];
-	struct override_read read = {ioctx, key};
+	struct override_read read = {ops, handle, key};
 	size_t len = 0;
 	int r;
 
@@ -113,42 +130,22 @@ int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **val
 	return ceph_read_list(override_read, &read, value, &len);
 }
 
-int config_image_override(rbd_image_t image, const char *option, const char *value)
+int config_pool_override(rados_ioctx_t ioctx, const char *option, const char *value)
 {
-	char key[CONF_KEY_MAX];
-	int r;
-
-	r = conf_key(option, key);
-	if (r < 0)
-		return r;
-	if (value)
-		return rbd_metadata_set(image, key, value);
-	r = rbd_metadata_remove(image, key);
-	return r == -ENOENT ? 0 : r;
+	return override_set(&pool_overrides, ioctx, option, value);
 }
 
-struct image_override_read {
-	rbd_image_t image;
-	const char *key;
-};
-
-static int image_override_read(void *arg, char *buf, size_t *len)
+int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **value)
 {
-	struct image_override_read *read = arg;
+	return override_get(&pool_overrides, ioctx, option, value);
+}
 
-	return rbd_metadata_get(read->image, read->key, buf, len);
+int config_image_override(rbd_image_t image, const char *option, const char *value)
+{
+	return override_set(&image_overrides, image, option, value);
 }
 
 int config_image_override_get(rbd_image_t image, const char *option, char **value)
 {
-	char key[CONF_KEY_MAX];
-	struct image_override_read read = {image, key};
-	size_t len = 0;
-	int r;
-
-	*value = NULL;
-	r = conf_key(option, key);
-	if (r < 0)
-		return r;
-	return ceph_read_list(image_override_read, &read, value, &len);
+	return override_get(&image_overrides, image, option, value);
 }
