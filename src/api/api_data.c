@@ -397,6 +397,23 @@ int upload_open(struct response *resp, rados_ioctx_t ioctx, const struct image_r
 	return r;
 }
 
+int upload_prepare(struct request *req, struct response *resp, struct image_ref *ref,
+		   rados_ioctx_t *ioctx, rbd_image_t *probe)
+{
+	int r;
+
+	r = require_octet_stream(req, resp, 0);
+	if (r < 0)
+		return r;
+	r = api_image_request(req, resp, ref, ioctx);
+	if (r < 0)
+		return r;
+	r = api_image_lock(req, resp, ref);
+	if (r < 0)
+		return r;
+	return api_image_open(resp, *ioctx, ref, 0, probe);
+}
+
 int api_image_data_put(struct request *req, struct response *resp)
 {
 	struct image_stream_result res = {0};
@@ -408,17 +425,7 @@ int api_image_data_put(struct request *req, struct response *resp)
 	uint64_t size, offset;
 	int r;
 
-	r = require_octet_stream(req, resp, 0);
-	if (r < 0)
-		return r;
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_lock(req, resp, &ref);
-	if (r < 0)
-		return r;
-	/* Who has it open, asked before our own open adds a watch. */
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = upload_prepare(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = image_size(resp, image, &ref, &size);

@@ -44,5 +44,11 @@ int require_octet_stream(const struct request *req, struct response *resp, int c
  * On failure *image is NULL and the answer is in resp. */
 int upload_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		rbd_image_t probe, const char *then, rbd_image_t *image);
+/* What every write of content into an existing image does first: the
+ * body must be octet-stream, the image is resolved and its service lock
+ * taken, and it is opened read-only into *probe to ask who else has it
+ * open (before our own read-write open adds a watch): upload_open next. */
+int upload_prepare(struct request *req, struct response *resp, struct image_ref *ref,
+		   rados_ioctx_t *ioctx, rbd_image_t *probe);
 
 #endif

@@ -155,17 +155,7 @@ int api_image_diff_post(struct request *req, struct response *resp)
 	rbd_image_t probe, image;
 	int r;
 
-	r = require_octet_stream(req, resp, 0);
-	if (r < 0)
-		return r;
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_image_lock(req, resp, &ref);
-	if (r < 0)
-		return r;
-	/* Who has it open, asked before our own open adds a watch. */
-	r = api_image_open(resp, ioctx, &ref, 0, &probe);
+	r = upload_prepare(req, resp, &ref, &ioctx, &probe);
 	if (r < 0)
 		return r;
 	r = upload_open(resp, ioctx, &ref, probe, "before applying a diff to it", &image);
