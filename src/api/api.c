@@ -404,8 +404,94 @@ int api_no_progress(uint64_t offset, uint64_t total, void *arg)
 	return 0;
 }
 
+int api_own(struct request *req, struct response *resp, void (*release)(void *what), void *what)
+{
+	if (req->nowned == REQUEST_OWNED_MAX) {
+		release(what);
+		log_event(LOG_LEVEL_ERROR, req->request_id, req->user,
+			  "event=bug msg=\"a request owns more than %d things\"", REQUEST_OWNED_MAX);
+		return response_fail(resp, -ENOBUFS, "the request holds too many open objects");
+	}
+	req->owned[req->nowned].release = release;
+	req->owned[req->nowned].what = what;
+	req->nowned++;
+	return 0;
+}
+
+void api_release(struct request *req, void *what)
+{
+	for (size_t i = req->nowned; i-- > 0;) {
+		if (req->owned[i].what != what)
+			continue;
+		req->owned[i].release(what);
+		memmove(&req->owned[i], &req->owned[i + 1],
+			(req->nowned - i - 1) * sizeof(req->owned[0]));
+		req->nowned--;
+		return;
+	}
+}
+
+static void release_json(void *what)
+{
+	json_object_put(what);
+}
+
+int api_request_body(struct request *req, struct response *resp, const struct field_spec *spec,
+		     struct json_object **body)
+{
+	int r = api_body(req, resp, spec, body);
+
+	if (r < 0)
+		return r;
+	return api_own(req, resp, release_json, *body);
+}
+
+static void release_image(void *what)
+{
+	rbd_close(what);
+}
+
+int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+			 const struct image_ref *ref, int writable, rbd_image_t *image)
+{
+	int r = api_image_open(resp, ioctx, ref, writable, image);
+
+	if (r < 0)
+		return r;
+	return api_own(req, resp, release_image, *image);
+}
+
+int api_image_use(struct request *req, struct response *resp, struct image_ref *ref,
+		  rados_ioctx_t *ioctx, rbd_image_t *image)
+{
+	int r = api_image_request(req, resp, ref, ioctx);
+
+	if (r < 0)
+		return r;
+	return api_image_open_owned(req, resp, *ioctx, ref, 0, image);
+}
+
+int api_image_use_for_change(struct request *req, struct response *resp, struct image_ref *ref,
+			     rados_ioctx_t *ioctx, rbd_image_t *image)
+{
+	int r = api_image_request(req, resp, ref, ioctx);
+
+	if (r < 0)
+		return r;
+	r = api_image_lock(req, resp, ref);
+	if (r < 0)
+		return r;
+	return api_image_open_owned(req, resp, *ioctx, ref, 1, image);
+}
+
 void api_request_end(struct request *req)
 {
+	/* Images close before the image lock goes: a close may still write
+	 * (the object map, the header) for the change the lock guarded. */
+	while (req->nowned > 0) {
+		req->nowned--;
+		req->owned[req->nowned].release(req->owned[req->nowned].what);
+	}
 	lease_release(req->image_lease, 1);
 	req->image_lease = NULL;
 	image_lock_release(req->env->board, req->image_lock);

@@ -41,8 +41,23 @@ struct api_env {
 };
 
 /* Ends a request for the api layer, once its answer is made: releases
- * what the handler held until then (the image lock). */
+ * what the handler held until then (what it gave the request, then the
+ * image lock). */
 void api_request_end(struct request *req);
+
+/* Gives what to the request: release(what) runs when the request ends,
+ * so the handler neither closes nor frees it on any path. When the
+ * request already owns REQUEST_OWNED_MAX things (a bug), what is released
+ * at once and the answer is a 500. */
+int api_own(struct request *req, struct response *resp, void (*release)(void *what), void *what);
+
+/* Releases what (given by api_own) now, before the request ends: for an
+ * image that must be closed before the next step (removed, renamed). */
+void api_release(struct request *req, void *what);
+
+/* api_body, with the parsed body owned by the request. */
+int api_request_body(struct request *req, struct response *resp, const struct field_spec *spec,
+		     struct json_object **body);
 
 /* Room for a percent-encoded name (3 bytes per byte of a 250-byte name). */
 #define ENCODED_NAME_MAX (3 * 250 + 1)
@@ -140,6 +155,15 @@ int api_image_open_request(struct request *req, struct response *resp, struct im
  * the image read-write. */
 int api_image_open_for_change(struct request *req, struct response *resp, struct image_ref *ref,
 			      rados_ioctx_t *ioctx, rbd_image_t *image);
+
+/* The request-owned forms of the three above: the image is closed when
+ * the request ends (or by api_release). New handlers use these. */
+int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+			 const struct image_ref *ref, int writable, rbd_image_t *image);
+int api_image_use(struct request *req, struct response *resp, struct image_ref *ref,
+		  rados_ioctx_t *ioctx, rbd_image_t *image);
+int api_image_use_for_change(struct request *req, struct response *resp, struct image_ref *ref,
+			     rados_ioctx_t *ioctx, rbd_image_t *image);
 
 /* Answers with the image as an Image resource and the given status. */
 int api_respond_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,

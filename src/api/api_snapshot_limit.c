@@ -53,12 +53,10 @@ int api_snapshot_limit_get(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = api_image_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
-	r = respond_limit(resp, image, &ref);
-	rbd_close(image);
-	return r;
+	return respond_limit(resp, image, &ref);
 }
 
 static const struct field_spec limit_fields[] = {
@@ -75,30 +73,26 @@ int api_snapshot_limit_put(struct request *req, struct response *resp)
 	uint64_t limit = UINT64_MAX;
 	int r;
 
-	r = api_body(req, resp, limit_fields, &body);
+	r = api_request_body(req, resp, limit_fields, &body);
 	if (r < 0)
 		return r;
 	/* null: no limit, which librbd keeps as the largest value. */
 	if (!json_in_is_null(body, "limit"))
 		json_in_u64(body, "limit", &limit);
-	json_object_put(body);
 	api_image_ref(&ref, req, request_capture(req, "image"));
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
 		return r;
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	r = api_image_open_owned(req, resp, ioctx, &ref, 1, &image);
 	if (r < 0)
 		return r;
 	r = rbd_snap_set_limit(image, limit);
 	if (r == -ERANGE)
-		response_fail_http(resp, 409,
-				   "image %s has more than %" PRIu64
-				   " snapshots already; delete some before setting this limit",
-				   ref.spec, limit);
-	else if (r < 0)
-		api_image_fail(resp, r, &ref, "setting the snapshot limit of");
-	else
-		r = respond_limit(resp, image, &ref);
-	rbd_close(image);
-	return r;
+		return response_fail_http(resp, 409,
+					  "image %s has more than %" PRIu64
+					  " snapshots already; delete some before setting this limit",
+					  ref.spec, limit);
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "setting the snapshot limit of");
+	return respond_limit(resp, image, &ref);
 }

@@ -22,6 +22,15 @@ struct query_param {
 	char *value;
 };
 
+/* Something the request owns until it ends (an open image, a parsed
+ * body): api_request_end releases it, the last taken first, before the
+ * image lock and before the answer is written (api.h: api_own). */
+struct request_owned {
+	void (*release)(void *what);
+	void *what;
+};
+#define REQUEST_OWNED_MAX 16
+
 struct request {
 	enum http_method method;
 	const char *uri;            /* raw REQUEST_URI, for logs */
@@ -45,6 +54,8 @@ struct request {
 	int image_lock;             /* held image lock (api_image_lock), or -1 */
 	bool data_permit;           /* holds one of env->data_moves (api_sync_data_begin) */
 	struct lease *image_lease;  /* its lease in the cluster, or NULL */
+	struct request_owned owned[REQUEST_OWNED_MAX];
+	size_t nowned;
 	struct api_env *env;        /* what handlers reach besides the request */
 	struct thread_score *score; /* this thread's slot on the scoreboard (status page) */
 
