@@ -42,5 +42,11 @@ out=$(python3 "$check" "$tmp/src" 2>&1)
 [[ $out == *"src/process/master.c:"*"calls rados_shutdown"* ]]
 result $? "the process layer calling librados is caught"
 
+cp "$src/src/api/api_image_ids.c" "$tmp/src/api/api_image_ids.c"
+printf 'static int peek(rbd_image_t i) { return rbd_flatten(i); }\n' >>"$tmp/src/api/api_image_ids.c"
+out=$(python3 "$check" "$tmp/src" 2>&1)
+[[ $out == *"src/api/api_image_ids.c:"*"the api layer calls rbd_flatten"* ]]
+result $? "a handler calling librbd itself is caught"
+
 echo "1..$n"
 exit "$failed"

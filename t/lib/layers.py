@@ -16,7 +16,12 @@ A file may include headers of its own layer, of any lower layer, and of
 core; core includes only core. Only api, sched, tasks, rbd and ceph talk to the
 cluster: elsewhere neither librados/librbd headers nor rados_/rbd_ calls.
 In the process layer only the worker (worker.c/h) holds a connection
-through the ceph layer: the master never touches Ceph.
+through the ceph layer: the master never touches Ceph. The api layer may
+name librados/librbd types but calls neither: its handlers validate, call
+the rbd, ceph, tasks or sched layer, and render. The files still allowed
+to call them are listed, each with its reason, in t/lib/layers-allow; an
+entry whose file no longer calls them is reported too, so the list only
+shrinks.
 Prints one line per violation, "FILE:LINE: why", and exits 1 if any."""
 import os
 import re
@@ -31,8 +36,23 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 CLUSTER_CALL = re.compile(r"\b(rados|rbd)_[a-z0-9_]+\s*\(")
 
 
+def read_allowed():
+    """{"src/api/x.c": reason} from t/lib/layers-allow ("FILE  reason")."""
+    allowed = {}
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers-allow")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, _, reason = line.partition(" ")
+                allowed[name] = reason.strip()
+    return allowed
+
+
 def main(src):
     problems = []
+    allowed = read_allowed()
+    api_callers = set()
     layer_of = {}
     files = []
     for entry in sorted(os.listdir(src)):
@@ -85,10 +105,20 @@ def main(src):
                 if "/*" in code:
                     code, in_comment = code.split("/*", 1)[0], True
                 code = re.sub(r'"([^"\\]|\\.)*"', '""', code)
+                if layer == "api" and CLUSTER_CALL.search(code):
+                    call = CLUSTER_CALL.search(code).group(0).rstrip("( ")
+                    api_callers.add(rel)
+                    if rel not in allowed:
+                        problems.append(f"{rel}:{number}: the api layer calls {call}: put the Ceph "
+                                        "sequence in rbd/ or ceph/ and call that (or list the file, "
+                                        "with its reason, in t/lib/layers-allow)")
                 if layer not in CLUSTER_LAYERS and CLUSTER_CALL.search(code):
                     call = CLUSTER_CALL.search(code).group(0).rstrip("( ")
                     problems.append(f"{rel}:{number}: the {layer} layer calls {call}: "
                                     "only api, sched, tasks, rbd and ceph talk to the cluster")
+    for rel in sorted(set(allowed) - api_callers):
+        problems.append(f"t/lib/layers-allow: {rel} no longer calls librados or librbd: "
+                        "remove its entry")
     for p in problems:
         print(p)
     return 1 if problems else 0
