@@ -21,55 +21,67 @@ struct conf_key {
 	enum key_type type;
 	size_t offset;
 	unsigned long min, max;
+	const char *dflt;   /* the default, as the file would say it; NULL: computed (workers) */
 	const char *help;
 };
 
-#define KEY(field, type, min, max, help) \
-	{#field, type, offsetof(struct conf, field), min, max, help}
+#define KEY(field, type, min, max, dflt, help) \
+	{#field, type, offsetof(struct conf, field), min, max, dflt, help}
 
 static const struct conf_key keys[] = {
-	KEY(listen, KEY_STRING, 0, 0,
+	KEY(listen, KEY_STRING, 0, 0, "/run/rbd-rest-api/rbd-rest-api.sock",
 	    "unix socket path, or host:port for TCP (ignored under socket activation)"),
-	KEY(socket_mode, KEY_MODE, 0, 0777, "permissions of the unix socket (octal)"),
-	KEY(socket_group, KEY_STRING, 0, 0,
+	KEY(socket_mode, KEY_MODE, 0, 0777, "0660", "permissions of the unix socket (octal)"),
+	KEY(socket_group, KEY_STRING, 0, 0, "",
 	    "group owning the unix socket: one only nginx's user is in, e.g. rbdapi-web"),
-	KEY(listen_remote, KEY_BOOL, 0, 0,
+	KEY(listen_remote, KEY_BOOL, 0, 0, "false",
 	    "allow a TCP listen address other hosts can reach (needs FCGI_WEB_SERVER_ADDRS)"),
-	KEY(workers, KEY_UINT, 1, 1024, "worker processes, one cluster connection each (default: CPUs)"),
-	KEY(threads, KEY_UINT, 1, SCOREBOARD_THREADS,
+	KEY(workers, KEY_UINT, 1, 1024, NULL,
+	    "worker processes, one cluster connection each (default: CPUs)"),
+	/* Enough for a burst of slow requests (copies, snapshot changes) to
+	 * leave threads for the rest; see t/bench/README.md. */
+	KEY(threads, KEY_UINT, 1, SCOREBOARD_THREADS, "16",
 	    "request threads per worker, sharing its connection (default 16)"),
-	KEY(max_requests, KEY_ULONG, 0, ULONG_MAX,
+	KEY(max_requests, KEY_ULONG, 0, ULONG_MAX, "0",
 	    "requests a worker serves before it is replaced; 0 = never"),
-	KEY(shutdown_timeout, KEY_UINT, 1, 3600,
+	KEY(shutdown_timeout, KEY_UINT, 1, 3600, "30",
 	    "seconds in-flight requests get to finish on stop or reload"),
-	KEY(request_timeout, KEY_UINT, 0, 86400,
+	/* nginx's fastcgi_read_timeout: past it nobody waits for the answer. */
+	KEY(request_timeout, KEY_UINT, 0, 86400, "120",
 	    "seconds a request may run before its worker is killed and replaced; 0 = no limit"),
-	KEY(max_tasks, KEY_UINT, 1, 1024,
+	KEY(max_tasks, KEY_UINT, 1, 1024, "4",
 	    "copy and rollback tasks (runner processes) this service runs at once"),
-	KEY(ceph_conf, KEY_STRING, 0, 0, "ceph.conf path; empty = $CEPH_CONF or /etc/ceph/ceph.conf"),
-	KEY(ceph_id, KEY_STRING, 0, 0, "cephx user name without \"client.\""),
-	KEY(keyring, KEY_STRING, 0, 0, "keyring path; empty = what ceph.conf says"),
-	KEY(rados_timeout, KEY_UINT, 1, 3600,
+	KEY(ceph_conf, KEY_STRING, 0, 0, "", "ceph.conf path; empty = $CEPH_CONF or /etc/ceph/ceph.conf"),
+	/* The least-privilege user the README makes, not client.admin: an
+	 * install that forgets to choose does not quietly get every power. */
+	KEY(ceph_id, KEY_STRING, 0, 0, "rbdapi", "cephx user name without \"client.\""),
+	KEY(keyring, KEY_STRING, 0, 0, "", "keyring path; empty = what ceph.conf says"),
+	KEY(rados_timeout, KEY_UINT, 1, 3600, "30",
 	    "seconds before a cluster operation or connection attempt gives up"),
-	KEY(max_body, KEY_SIZE, 1, 64ul << 20, "largest request body accepted, e.g. 64K"),
-	KEY(sync_max_size, KEY_SIZE, 0, ULONG_MAX,
+	KEY(max_body, KEY_SIZE, 1, 64ul << 20, "64K", "largest request body accepted, e.g. 64K"),
+	/* Copy, flatten and rollback move up to the whole image: at a few
+	 * hundred MB/s, 32G is about request_timeout. */
+	KEY(sync_max_size, KEY_SIZE, 0, ULONG_MAX, "32G",
 	    "largest image copied, flattened or rolled back without ?async=true; 0 = any"),
-	KEY(max_sync_data_ops, KEY_UINT, 1, 1024,
+	KEY(max_sync_data_ops, KEY_UINT, 1, 1024, "2",
 	    "synchronous copies, flattens and rollbacks one worker runs at once; more wait"),
-	KEY(max_transfers, KEY_UINT, 1, SCOREBOARD_THREADS,
+	/* Each holds up to 64 MiB of buffers (rbd/image_stream.h), and
+	 * four of them fill what one worker's connection moves. */
+	KEY(max_transfers, KEY_UINT, 1, SCOREBOARD_THREADS, "4",
 	    "image content downloads and uploads one worker runs at once; more get 429"),
-	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
-	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
-	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
-	KEY(log_file, KEY_STRING, 0, 0,
+	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "false",
+	    "whether DELETE /api/v1/pools/{pool} may delete pools"),
+	KEY(allow_root, KEY_BOOL, 0, 0, "false", "allow running as root (not recommended)"),
+	KEY(log_level, KEY_LEVEL, 0, 0, "info", "error, warn, info or debug"),
+	KEY(log_file, KEY_STRING, 0, 0, "",
 	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
-	KEY(policy, KEY_STRING, 0, 0,
+	KEY(policy, KEY_STRING, 0, 0, "",
 	    "authorization policy file (users, roles, scopes); empty = every user is admin"),
-	KEY(snapshot_scheduler, KEY_BOOL, 0, 0,
+	KEY(snapshot_scheduler, KEY_BOOL, 0, 0, "true",
 	    "run the snapshot-schedule process here (one instance of all is active at a time)"),
-	KEY(schedule_tick_ms, KEY_UINT, 100, 60000,
+	KEY(schedule_tick_ms, KEY_UINT, 100, 60000, "5000",
 	    "milliseconds between the scheduler's looks at the schedules (its lease is 6 ticks, at least 3 s)"),
-	KEY(schedule_min_interval, KEY_UINT, 1, 86400,
+	KEY(schedule_min_interval, KEY_UINT, 1, 86400, "60",
 	    "seconds: the shortest interval a snapshot schedule may have (tests use 1)"),
 };
 
@@ -84,45 +96,25 @@ static unsigned default_workers(void)
 	return cpus >= 1 ? (unsigned)cpus : 1;
 }
 
+static int set_value(struct conf *conf, const struct conf_key *key, const char *value,
+		     char *err, size_t errlen);
+
 int conf_init(struct conf *conf)
 {
+	char err[256];
+
 	memset(conf, 0, sizeof(*conf));
-	conf->listen = strdup("/run/rbd-rest-api/rbd-rest-api.sock");
-	conf->socket_group = strdup("");
-	conf->ceph_conf = strdup("");
-	/* The least-privilege user the README makes, not client.admin: an
-	 * install that forgets to choose does not quietly get every power. */
-	conf->ceph_id = strdup("rbdapi");
-	conf->keyring = strdup("");
-	conf->log_file = strdup("");
-	conf->policy = strdup("");
-	conf->socket_mode = 0660;
-	conf->workers = default_workers();
-	/* Enough for a burst of slow requests (copies, snapshot changes) to
-	 * leave threads for the rest; see t/bench/README.md. */
-	conf->threads = 16;
-	conf->shutdown_timeout = 30;
-	/* nginx's fastcgi_read_timeout: past it nobody waits for the answer. */
-	conf->request_timeout = 120;
-	conf->max_tasks = 4;
-	conf->max_sync_data_ops = 2;
-	/* Each holds up to 64 MiB of buffers (rbd/image_stream.h), and
-	 * four of them fill what one worker's connection moves. */
-	conf->max_transfers = 4;
-	conf->rados_timeout = 30;
-	conf->max_body = 64 * 1024;
-	/* Copy, flatten and rollback move up to the whole image: at a few
-	 * hundred MB/s, 32G is about request_timeout. */
-	conf->sync_max_size = 32ull << 30;
-	conf->log_level = LOG_LEVEL_INFO;
-	conf->snapshot_scheduler = true;
-	conf->schedule_tick_ms = 5000;
-	conf->schedule_min_interval = 60;
-	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
-	    !conf->keyring || !conf->log_file || !conf->policy) {
-		conf_free(conf);
-		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!keys[i].dflt)
+			continue;
+		/* The table's defaults pass the parser a file goes through;
+		 * only memory can fail here (t/unit/test_conf.c). */
+		if (set_value(conf, &keys[i], keys[i].dflt, err, sizeof(err)) < 0) {
+			conf_free(conf);
+			return -ENOMEM;
+		}
 	}
+	conf->workers = default_workers();
 	return 0;
 }
 
@@ -303,8 +295,32 @@ out:
 
 void conf_print_help(FILE *out)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		fprintf(out, "  --%-18s %s\n", keys[i].name, keys[i].help);
+		if (keys[i].dflt)
+			fprintf(out, "  %-20s default: %s\n", "", *keys[i].dflt ? keys[i].dflt : "(empty)");
+	}
+}
+
+int conf_default(const char *key, const char **dflt)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].name, key) == 0) {
+			*dflt = keys[i].dflt;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+size_t conf_key_count(void)
+{
+	return sizeof(keys) / sizeof(keys[0]);
+}
+
+const char *conf_key_name(size_t i)
+{
+	return i < conf_key_count() ? keys[i].name : NULL;
 }
 
 int conf_load_policy(struct conf *conf, char *err, size_t errlen)

@@ -64,7 +64,15 @@ int conf_load_file(struct conf *conf, const char *path, char *err, size_t errlen
  * err: a bad policy stops start-up and a reload keeps the old one. */
 int conf_load_policy(struct conf *conf, char *err, size_t errlen);
 
-/* Writes the key table (name, default, help) for --help. */
+/* Writes the key table (name, help, default) for --help. */
 void conf_print_help(FILE *out);
+
+/* The key table, for the check of the sample configuration
+ * (t/unit/test_conf.c): how many keys, the name of the i-th (NULL past
+ * the end), and a key's default as the file would write it (NULL when
+ * computed at start-up: workers). conf_default: 0 or -ENOENT. */
+size_t conf_key_count(void);
+const char *conf_key_name(size_t i);
+int conf_default(const char *key, const char **dflt);
 
 #endif

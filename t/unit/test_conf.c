@@ -24,6 +24,53 @@ static int load_text(struct conf *conf, const char *text, char *err, size_t errl
 	return r;
 }
 
+/* The sample configuration agrees with the key table: it loads, names
+ * every key (set, or commented out as "#key = value"), and each value it
+ * shows is the default, except the keys an installation is meant to set
+ * differently (the sysusers file makes the socket's group). */
+static void check_sample(void)
+{
+	static const char *const chosen[] = {"socket_group", NULL};
+	const char *srcdir = getenv("RBD_REST_API_SRCDIR");
+	char path[4096], err[512], *line = NULL;
+	size_t cap = 0, nkeys = conf_key_count();
+	int *seen = calloc(nkeys, sizeof(*seen));
+	struct conf conf;
+	FILE *file;
+
+	snprintf(path, sizeof(path), "%s/src/rbd-rest-api.conf.sample", srcdir ? srcdir : ".");
+	is_int(conf_init(&conf), 0, "defaults load again");
+	is_int(conf_load_file(&conf, path, err, sizeof(err)), 0, "the sample configuration loads (%s)",
+	       err);
+	conf_free(&conf);
+	file = fopen(path, "r");
+	ok(file != NULL && seen != NULL, "the sample configuration can be read");
+	while (file && seen && getline(&line, &cap, file) >= 0) {
+		char key[64], value[256] = "";
+		const char *dflt;
+		int chosen_here = 0;
+
+		if (sscanf(line, "#%63[a-z_] = %255[^\n]", key, value) < 1 &&
+		    sscanf(line, "%63[a-z_] = %255[^\n]", key, value) < 1)
+			continue;
+		if (conf_default(key, &dflt) < 0)
+			continue; /* a comment's prose, not a key */
+		for (size_t i = 0; i < nkeys; i++)
+			if (strcmp(conf_key_name(i), key) == 0)
+				seen[i] = 1;
+		for (size_t i = 0; chosen[i]; i++)
+			chosen_here |= strcmp(chosen[i], key) == 0;
+		if (dflt && !chosen_here)
+			is_str(value, dflt, "the sample shows %s's default", key);
+	}
+	for (size_t i = 0; seen && i < nkeys; i++)
+		ok(seen[i], "the sample names %s", conf_key_name(i));
+	free(line);
+	free(seen);
+	if (file)
+		fclose(file);
+}
+
 int main(void)
 {
 	struct conf conf;
@@ -71,5 +118,6 @@ int main(void)
 	is_int(conf_load_file(&conf, "/nonexistent/rbd-rest-api.conf", err, sizeof(err)), -ENOENT,
 	       "a missing file is ENOENT");
 	conf_free(&conf);
+	check_sample();
 	return done_testing();
 }
