@@ -13,8 +13,10 @@
 #include "policy.h"
 #include "scoreboard.h"
 #include "size.h"
+#include "url_allow.h"
 
-enum key_type { KEY_STRING, KEY_UINT, KEY_ULONG, KEY_MODE, KEY_BOOL, KEY_SIZE, KEY_LEVEL };
+/* KEY_URLS: a string holding import_url_allow patterns, checked when set. */
+enum key_type { KEY_STRING, KEY_URLS, KEY_UINT, KEY_ULONG, KEY_MODE, KEY_BOOL, KEY_SIZE, KEY_LEVEL };
 
 struct conf_key {
 	const char *name;
@@ -60,6 +62,8 @@ static const struct conf_key keys[] = {
 	    "image content downloads and uploads one worker runs at once; more get 429"),
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "allow running as root (not recommended)"),
+	KEY(import_url_allow, KEY_URLS, 0, 0,
+	    "URLs images may be imported from: SCHEME://HOST[:PORT]/PATH globs, space-separated; empty = none"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "error, warn, info or debug"),
 	KEY(log_file, KEY_STRING, 0, 0,
 	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
@@ -96,6 +100,9 @@ int conf_init(struct conf *conf)
 	conf->keyring = strdup("");
 	conf->log_file = strdup("");
 	conf->policy = strdup("");
+	/* The service fetches these on a user's behalf: none until the
+	 * administrator names them (url_allow.h). */
+	conf->import_url_allow = strdup("");
 	conf->socket_mode = 0660;
 	conf->workers = default_workers();
 	/* Enough for a burst of slow requests (copies, snapshot changes) to
@@ -119,7 +126,7 @@ int conf_init(struct conf *conf)
 	conf->schedule_tick_ms = 5000;
 	conf->schedule_min_interval = 60;
 	if (!conf->listen || !conf->socket_group || !conf->ceph_conf || !conf->ceph_id ||
-	    !conf->keyring || !conf->log_file || !conf->policy) {
+	    !conf->keyring || !conf->log_file || !conf->policy || !conf->import_url_allow) {
 		conf_free(conf);
 		return -ENOMEM;
 	}
@@ -131,7 +138,7 @@ void conf_free(struct conf *conf)
 	policy_free(conf->authz);
 	conf->authz = NULL;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (keys[i].type == KEY_STRING) {
+		if (keys[i].type == KEY_STRING || keys[i].type == KEY_URLS) {
 			char **field = (char **)((char *)conf + keys[i].offset);
 
 			free(*field);
@@ -159,9 +166,15 @@ static int set_value(struct conf *conf, const struct conf_key *key, const char *
 	void *field = (char *)conf + key->offset;
 	unsigned long number = 0;
 	uint64_t bytes;
-	char *copy;
+	char *copy, why[256];
 
 	switch (key->type) {
+	case KEY_URLS:
+		if (url_allow_patterns_check(value, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: %s", key->name, why);
+			return -EINVAL;
+		}
+		/* fall through */
 	case KEY_STRING:
 		copy = strdup(value);
 		if (!copy)
