@@ -73,8 +73,7 @@ static int check_name(char *host, char *why, size_t len)
 }
 
 /* "[v6]": parsed, and written back canonical (lowercase, shortest). */
-static int check_v6(const char *inside, size_t n, char *host, size_t hostlen, char *why,
-		    size_t len)
+static int check_v6(const char *inside, size_t n, char *host, size_t hostlen, char *why, size_t len)
 {
 	struct in6_addr v6;
 	char text[INET6_ADDRSTRLEN + 1], back[INET6_ADDRSTRLEN];
@@ -155,7 +154,8 @@ int url_parse_strict(const char *url, struct url_parts *parts, char *why, size_t
 		return refuse(why, len, "the URL may not have a fragment (\"#\")");
 	end = rest + strcspn(rest, "/?");
 	if (memchr(rest, '@', (size_t)(end - rest)))
-		return refuse(why, len, "the URL may not carry a user name or password (\"user@host\")");
+		return refuse(why, len,
+			      "the URL may not carry a user name or password (\"user@host\")");
 	if (*rest == '[') {
 		const char *close = memchr(rest, ']', (size_t)(end - rest));
 
@@ -210,8 +210,8 @@ int url_text(const struct url_parts *parts, char *buf, size_t len)
 /* One pattern, parsed by the URL rules but with globs allowed: its parts
  * as texts. Returns 0 or -EINVAL with why. */
 static int split_pattern(const char *pattern, char *scheme, size_t scheme_len, char *host,
-			 size_t host_len, char *port, size_t port_len, const char **path,
-			 char *why, size_t len)
+			 size_t host_len, char *port, size_t port_len, const char **path, char *why,
+			 size_t len)
 {
 	const char *rest = strstr(pattern, "://"), *end, *colon;
 

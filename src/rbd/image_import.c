@@ -14,8 +14,9 @@
 int image_import_source_spec(const char *format, const char *url, char **spec)
 {
 	struct json_object *root, *stream;
-	const char *type = strcmp(format, "raw") == 0 ? "raw" : strcmp(format, "qcow2") == 0 ? "qcow"
-											       : NULL;
+	const char *type = strcmp(format, "raw") == 0	  ? "raw"
+			   : strcmp(format, "qcow2") == 0 ? "qcow"
+							  : NULL;
 	const char *text;
 
 	*spec = NULL;
@@ -64,8 +65,7 @@ int image_import_prepare(rados_ioctx_t ioctx, const char *name, const char *spec
 	return rbd_migration_prepare_import(spec, ioctx, name, opts);
 }
 
-int image_import_execute(rados_ioctx_t ioctx, const char *name, librbd_progress_fn_t progress,
-			 void *arg)
+int image_import_execute(rados_ioctx_t ioctx, const char *name, librbd_progress_fn_t progress, void *arg)
 {
 	return rbd_migration_execute_with_progress(ioctx, name, progress, arg);
 }

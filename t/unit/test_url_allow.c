@@ -47,7 +47,8 @@ int main(void)
 	reads("HTTPS://Images.Example.COM/x", "https://images.example.com:443/x");
 	reads("http://example.com", "http://example.com:80/");
 	reads("http://example.com?x=1", "http://example.com:80/?x=1");
-	reads("https://s3.example.com/b/k?X-Amz-Credential=a%2Fb", "https://s3.example.com:443/b/k?X-Amz-Credential=a%2Fb");
+	reads("https://s3.example.com/b/k?X-Amz-Credential=a%2Fb",
+	      "https://s3.example.com:443/b/k?X-Amz-Credential=a%2Fb");
 	reads("http://[::1]:81/d", "http://[::1]:81/d");
 	reads("http://[0:0:0:0:0:0:0:1]/d", "http://[::1]:80/d");
 
@@ -97,8 +98,8 @@ int main(void)
 	matches("http://a.com/* , https://b.com/*", "https://b.com/x", 1);
 	matches("http://[::1]:*/*", "http://[0::1]:99/x", 1);
 
-	is_int(url_allow_patterns_check("http://127.0.0.1:*/* https://x.com/pub/*", why, sizeof(why)), 0,
-	       "a list of patterns is accepted");
+	is_int(url_allow_patterns_check("http://127.0.0.1:*/* https://x.com/pub/*", why, sizeof(why)),
+	       0, "a list of patterns is accepted");
 	is_int(url_allow_patterns_check("127.0.0.1", why, sizeof(why)), -EINVAL,
 	       "a pattern without a scheme is refused");
 	is_int(url_allow_patterns_check("https://x.com", why, sizeof(why)), -EINVAL,
