@@ -108,6 +108,19 @@ is "$(printf '%s' "$info" | jq -r '.features | sort | join(",")')" "exclusive-lo
 import "$img" "$url/disk.qcow2" qcow2
 expect_error 409 Conflict "^image rbd/$img already exists" "an import onto an existing name: 409"
 
+story "a URL with a query: fetched with it, shown without it"
+img=$(unique imp-query)
+made+=("$img")
+import "$img" "$url/disk.raw?X-Amz-Signature=secret42" raw
+expect_status 202 "POST answers 202"
+is "$(field .source.url)" "$url/disk.raw?..." "the task shows the URL without its query"
+wait_task "$(header Location)"
+is "$(field .status)" succeeded "the task succeeds"
+is "$(printf '%s' "$BODY" | grep -c secret42)" 0 "and never shows the query"
+is "$(grep -c secret42 "$RBD_STACK_DIR/daemon/daemon.log")" 0 "nor does the log"
+is "$(export_sha "rbd/$img")" "$(sha256sum <"$work/raw.expected" | cut -d' ' -f1)" \
+	"the content is the file's"
+
 story "a qcow2 given as raw is imported as its bytes"
 img=$(unique imp-asraw)
 made+=("$img")

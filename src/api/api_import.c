@@ -86,6 +86,7 @@ int api_image_import(struct request *req, struct response *resp, struct json_obj
 	rados_ioctx_t ioctx;
 	const char *format;
 	char text[sizeof(url.scheme) + sizeof(url.host) + sizeof(url.path) + sizeof(url.query) + 16];
+	char shown[sizeof(url.scheme) + sizeof(url.host) + sizeof(url.path) + 24];
 	int r;
 
 	if (json_object_object_get_ex(body, "size", NULL) ||
@@ -102,6 +103,10 @@ int api_image_import(struct request *req, struct response *resp, struct json_obj
 		return r;
 	if (url_text(&url, text, sizeof(text)) < 0)
 		return response_fail(resp, -EINVAL, "field \"source.url\" is too long");
+	/* A query may hold a presigned URL's credentials: the task and the
+	 * logs show "?..." in its place; only the runner reads it. */
+	snprintf(shown, sizeof(shown), "%s://%s:%u%s%s", url.scheme, url.host, url.port, url.path,
+		 url.query[0] ? "?..." : "");
 	api_image_ref(&ref, req, c.name);
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
@@ -115,7 +120,7 @@ int api_image_import(struct request *req, struct response *resp, struct json_obj
 		return response_fail_errno(resp, r, "checking the name of image %s failed", ref.spec);
 	if (layout_options(&c, &options) < 0)
 		return response_oom(resp);
-	record = api_local_task_record("import", &ref, "Importing image %s from %s", ref.spec, text);
+	record = api_local_task_record("import", &ref, "Importing image %s from %s", ref.spec, shown);
 	if (!record || json_object_object_add(record, "options", options) < 0) {
 		json_object_put(options);
 		json_object_put(record);
@@ -127,7 +132,8 @@ int api_image_import(struct request *req, struct response *resp, struct json_obj
 		json_object_put(record);
 		return response_oom(resp);
 	}
-	if (json_add_string(where, "url", text) < 0 || json_add_string(where, "format", format) < 0) {
+	if (json_add_string(where, "url", shown) < 0 || json_add_string(where, "format", format) < 0 ||
+	    json_add_string(record, "fetch_url", text) < 0) {
 		json_object_put(record);
 		return response_oom(resp);
 	}

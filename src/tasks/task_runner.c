@@ -273,6 +273,8 @@ static int run_import(rados_t cluster, rados_ioctx_t store, const char *id,
 	struct json_object *where = record_object(record, "image");
 	struct json_object *source = record_object(record, "source");
 	const char *name = record_string(where, "name"), *url = record_string(source, "url");
+	/* The URL with its query, which the task does not show (api_import.c). */
+	const char *fetch_url = record_string(record, "fetch_url");
 	const char *step = "prepare";
 	rados_ioctx_t ioctx = NULL;
 	rbd_image_options_t opts = NULL;
@@ -293,7 +295,7 @@ static int run_import(rados_t cluster, rados_ioctx_t store, const char *id,
 		fail_op(sh, "image %s already exists (made since the task was accepted)", spec);
 		goto out;
 	}
-	r = image_import_source_spec(record_string(source, "format"), url, &source_spec);
+	r = image_import_source_spec(record_string(source, "format"), fetch_url, &source_spec);
 	if (r == 0)
 		r = unfinished_name(name, sh->temp_name, sizeof(sh->temp_name));
 	if (r == 0) {
