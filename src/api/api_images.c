@@ -122,6 +122,7 @@ static const struct field_spec image_create_fields[] = {
 	{"stripe_count", FIELD_UINT, 0},
 	{"data_pool", FIELD_NAME, 0},
 	{"parent", FIELD_OBJECT, 0},  /* a clone: see api_clones.c */
+	{"source", FIELD_OBJECT, 0},  /* an import from a URL: see api_import.c */
 	{NULL, 0, 0},
 };
 
@@ -215,6 +216,10 @@ int api_image_create(struct request *req, struct response *resp)
 	r = api_body(req, resp, image_create_fields, &body);
 	if (r < 0)
 		return r;
+	if (json_object_object_get_ex(body, "source", NULL)) {
+		r = api_image_import(req, resp, body);
+		goto out;
+	}
 	r = api_create_request_parse(body, &c, resp);
 	if (r < 0)
 		goto out;

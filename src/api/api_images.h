@@ -32,4 +32,9 @@ int api_create_request_parse(struct json_object *body, struct create_request *c,
  * data pool). Returns 0 or a negative errno. */
 int api_create_options_set(const struct create_request *c, rbd_image_options_t opts);
 
+/* POST .../images with "source": an import from a URL, as a task
+ * (api_import.c). body is the create body, already checked against the
+ * create's fields; the caller keeps it. */
+int api_image_import(struct request *req, struct response *resp, struct json_object *body);
+
 #endif

@@ -1,6 +1,6 @@
 /* api_local_tasks.c - the tasks this service runs itself: copy, rollback
- * and sparsify with ?async=true, and trash purges, which Ceph's manager has no
- * task for.
+ * and sparsify with ?async=true, imports from a URL, and trash purges,
+ * which Ceph's manager has no task for.
  *
  * Starting one writes its record in the cluster (task_store.h) and starts
  * a task runner process (task_runner.c), so the work outlives the worker
@@ -127,7 +127,7 @@ out_settings:
 static int render(struct json_object *record, struct json_object *task)
 {
 	static const char *const shown[] = {"id",	  "status",	"progress",   "message",
-					    "operation",  "image",	"target",     "deep",
+					    "operation",  "image",	"target",     "source",  "deep",
 					    "snapshot",	  "canceled",	"error",      "created_at",
 					    "started_at", "finished_at"};
 	const char *status = json_in_get_string(record, "status");

@@ -245,6 +245,10 @@ int authz_check_body(struct request *req, struct response *resp)
 		r = check_target(req, resp, VERB_CREATE, "create images",
 				 json_in_get_string(body, "pool"),
 				 json_in_get_string(body, "namespace"));
+	else if (json_object_object_get_ex(body, "source", NULL))
+		/* An import from a URL writes the new image's content. */
+		r = check_target(req, resp, VERB_WRITE_DATA, "write image content",
+				 request_capture(req, "pool"), api_namespace(req));
 	else if (json_object_object_get_ex(body, "parent", &parent) &&
 		 json_object_is_type(parent, json_type_object))
 		r = check_target(req, resp, VERB_READ, "read images",

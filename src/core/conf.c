@@ -13,8 +13,12 @@
 #include "policy.h"
 #include "scoreboard.h"
 #include "size.h"
+#include "url_allow.h"
 
-enum key_type { KEY_STRING, KEY_UINT, KEY_ULONG, KEY_MODE, KEY_BOOL, KEY_SIZE, KEY_LEVEL };
+/* KEY_URLS: a string holding import_url_allow patterns, checked when set. */
+enum key_type {
+	KEY_STRING, KEY_URLS, KEY_UINT, KEY_ULONG, KEY_MODE, KEY_BOOL, KEY_SIZE, KEY_LEVEL
+};
 
 struct conf_key {
 	const char *name;
@@ -72,6 +76,11 @@ static const struct conf_key keys[] = {
 	KEY(allow_pool_delete, KEY_BOOL, 0, 0, "false",
 	    "whether DELETE /api/v1/pools/{pool} may delete pools"),
 	KEY(allow_root, KEY_BOOL, 0, 0, "false", "allow running as root (not recommended)"),
+	/* The service fetches these on a user's behalf: none until the
+	 * administrator names them (url_allow.h). */
+	KEY(import_url_allow, KEY_URLS, 0, 0, "",
+	    "URLs images may be imported from: SCHEME://HOST[:PORT]/PATH globs, "
+	    "space-separated; empty = none"),
 	KEY(log_level, KEY_LEVEL, 0, 0, "info", "error, warn, info or debug"),
 	KEY(log_file, KEY_STRING, 0, 0, "",
 	    "append logs to this file instead of stderr; SIGUSR1 reopens it (logrotate)"),
@@ -80,7 +89,8 @@ static const struct conf_key keys[] = {
 	KEY(snapshot_scheduler, KEY_BOOL, 0, 0, "true",
 	    "run the snapshot-schedule process here (one instance of all is active at a time)"),
 	KEY(schedule_tick_ms, KEY_UINT, 100, 60000, "5000",
-	    "milliseconds between the scheduler's looks at the schedules (its lease is 6 ticks, at least 3 s)"),
+	    "milliseconds between the scheduler's looks at the schedules "
+	    "(its lease is 6 ticks, at least 3 s)"),
 	KEY(schedule_min_interval, KEY_UINT, 1, 86400, "60",
 	    "seconds: the shortest interval a snapshot schedule may have (tests use 1)"),
 };
@@ -123,7 +133,7 @@ void conf_free(struct conf *conf)
 	policy_free(conf->authz);
 	conf->authz = NULL;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (keys[i].type == KEY_STRING) {
+		if (keys[i].type == KEY_STRING || keys[i].type == KEY_URLS) {
 			char **field = (char **)((char *)conf + keys[i].offset);
 
 			free(*field);
@@ -151,9 +161,15 @@ static int set_value(struct conf *conf, const struct conf_key *key, const char *
 	void *field = (char *)conf + key->offset;
 	unsigned long number = 0;
 	uint64_t bytes;
-	char *copy;
+	char *copy, why[256];
 
 	switch (key->type) {
+	case KEY_URLS:
+		if (url_allow_patterns_check(value, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: %s", key->name, why);
+			return -EINVAL;
+		}
+		/* fall through */
 	case KEY_STRING:
 		copy = strdup(value);
 		if (!copy)

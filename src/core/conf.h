@@ -41,6 +41,7 @@ struct conf {
 	enum log_level log_level;
 	char *log_file;           /* "" = stderr (journald); else appended to, reopened on SIGUSR1 */
 	char *policy;             /* policy file path; "" = every authenticated user is admin */
+	char *import_url_allow;   /* URL patterns imports may fetch (url_allow.h); "" = none */
 	struct policy *authz;     /* the policy file read (conf_load_policy); NULL = none */
 	bool snapshot_scheduler;        /* run the snapshot-schedule process on this instance */
 	unsigned schedule_tick_ms;      /* how often it looks for schedules and renews its lease */

@@ -1,6 +1,6 @@
 /* task_runner.c - "rbd-rest-api --run-task POOL ID": runs one task of this
- * service's own (copy, rollback, sparsify, trash purge: work Ceph's
- * manager cannot queue) outside the worker that accepted it.
+ * service's own (copy, import from a URL, rollback, sparsify, trash purge:
+ * work Ceph's manager cannot queue) outside the worker that accepted it.
  *
  * A worker answers 202 at once and must not hold the work: it may be
  * recycled, reloaded, or killed by request_timeout. So it writes the
@@ -15,7 +15,10 @@
  * ignores its progress callback's answer. To cancel a copy the supervisor
  * kills the operation process, blocklists that client so the OSDs drop its
  * watch on the unfinished copy, and removes the copy: nothing half made is
- * left. A rollback stops at the next object when its callback says so.
+ * left. An import (image_import.h) is made under an unfinished name too
+ * and stopped the same way; what is left is its migration, aborted, and
+ * its image, removed. A rollback stops at the next object when its
+ * callback says so.
  *
  * A cancel answered 204 must win (docs/api.md, Tasks), however late it
  * comes before the work is done: the cancel request and the end of the
@@ -44,6 +47,7 @@
 #include <rbd/librbd.h>
 
 #include "ceph.h"
+#include "image_import.h"
 #include "image_json.h"
 #include "image_query.h"
 #include "conf.h"
@@ -76,6 +80,7 @@ struct op_shared {
 	_Atomic int committed;          /* the operation claimed the end of its work */
 	_Atomic int canceled_first;     /* the operation stopped for a cancel it found */
 	char temp_name[UNFINISHED_NAME_MAX];  /* what the copy is made as (unfinished.h) */
+	char step[16];                  /* an import's step, for when it dies */
 	char error[1024];               /* why it failed, written before it exits 1 */
 };
 
@@ -258,6 +263,102 @@ out:
 	return r;
 }
 
+/* Imports the record's "source" {url, format} into the record's image:
+ * made under an unfinished name (prepare, execute, claim the end,
+ * commit), then renamed. The URL was checked against import_url_allow
+ * when the task was accepted (api_import.c). */
+static int run_import(rados_t cluster, rados_ioctx_t store, const char *id,
+		      struct json_object *record, struct op_shared *sh)
+{
+	struct json_object *where = record_object(record, "image");
+	struct json_object *source = record_object(record, "source");
+	const char *name = record_string(where, "name"), *url = record_string(source, "url");
+	/* The URL with its query, which the task does not show (api_import.c). */
+	const char *fetch_url = record_string(record, "fetch_url");
+	const char *step = "prepare";
+	rados_ioctx_t ioctx = NULL;
+	rbd_image_options_t opts = NULL;
+	rbd_image_t probe;
+	char spec[IMAGE_SPEC_MAX], *source_spec = NULL;
+	int r, left;
+
+	image_spec(where, spec, sizeof(spec));
+	r = image_ioctx(cluster, where, &ioctx);
+	if (r < 0) {
+		fail_op(sh, "cannot reach the pool of %s: %s", spec, strerror(-r));
+		return r;
+	}
+	r = rbd_open_read_only(ioctx, name, &probe, NULL);
+	if (r == 0) {
+		rbd_close(probe);
+		r = -EEXIST;
+		fail_op(sh, "image %s already exists (made since the task was accepted)", spec);
+		goto out;
+	}
+	r = image_import_source_spec(record_string(source, "format"), fetch_url, &source_spec);
+	if (r == 0)
+		r = unfinished_name(name, sh->temp_name, sizeof(sh->temp_name));
+	if (r == 0) {
+		rbd_image_options_create(&opts);
+		r = copy_options_set(record_object(record, "options"), opts);
+	}
+	if (r < 0) {
+		fail_op(sh, "cannot set up the import: %s", strerror(-r));
+		goto out;
+	}
+	atomic_store(&sh->target_was_free, 1);
+	snprintf(sh->step, sizeof(sh->step), "%s", step);
+	r = image_import_prepare(ioctx, sh->temp_name, source_spec, opts);
+	if (r == 0) {
+		step = "copy";
+		snprintf(sh->step, sizeof(sh->step), "%s", step);
+		r = image_import_execute(ioctx, sh->temp_name, report_progress, sh);
+	}
+	if (r == 0)
+		r = claim_end(store, id, sh);
+	if (r == 0) {
+		step = "commit";
+		r = image_import_commit(ioctx, sh->temp_name);
+	}
+	if (r == 0) {
+		step = "rename";
+		r = rbd_rename(ioctx, sh->temp_name, name);
+	}
+	if (r == 0)
+		goto out;
+	left = image_import_undo(ioctx, sh->temp_name);
+	if (left == 0)
+		atomic_store(&sh->target_was_free, 0);
+	if (r == -ECANCELED)
+		fail_op(sh, "canceled when the import was copied, before it was committed; %s%s%s",
+			left == 0 ? "nothing of the import is left" : "what was imported is left as image ",
+			left == 0 ? "" : sh->temp_name,
+			left == 0 ? "" : " (marked unfinished): delete it");
+	else if (r == -EEXIST && strcmp(step, "rename") == 0)
+		fail_op(sh, "image %s already exists (made since the task was accepted); %s", spec,
+			left == 0 ? "nothing of the import is left"
+				  : "what was imported is left marked unfinished: delete it");
+	else if (strcmp(step, "prepare") == 0)
+		fail_op(sh,
+			"importing %s from %s failed: the URL could not be read, or what it serves is not a %s image: %s (errno %d); %s%s%s",
+			spec, url, record_string(source, "format"), strerror(-r), -r,
+			left == 0 ? "nothing of the import is left" : "what was imported is left as image ",
+			left == 0 ? "" : sh->temp_name,
+			left == 0 ? "" : " (marked unfinished): delete it");
+	else
+		fail_op(sh, "importing %s from %s failed at its %s step: %s (errno %d); %s%s%s", spec,
+			url, step, strerror(-r), -r,
+			left == 0 ? "nothing of the import is left" : "what was imported is left as image ",
+			left == 0 ? "" : sh->temp_name,
+			left == 0 ? "" : " (marked unfinished): delete it");
+out:
+	if (opts)
+		rbd_image_options_destroy(opts);
+	free(source_spec);
+	rados_ioctx_destroy(ioctx);
+	return r;
+}
+
 static int run_rollback(rados_t cluster, struct json_object *record, struct op_shared *sh)
 {
 	struct json_object *where = record_object(record, "image");
@@ -417,6 +518,8 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 		r = -ECANCELED;
 	} else if (strcmp(record_string(record, "operation"), "copy") == 0)
 		r = run_copy(cluster, store, id, record, sh);
+	else if (strcmp(record_string(record, "operation"), "import") == 0)
+		r = run_import(cluster, store, id, record, sh);
 	else if (strcmp(record_string(record, "operation"), "rollback") == 0)
 		r = run_rollback(cluster, record, sh);
 	else if (strcmp(record_string(record, "operation"), "purge") == 0)
@@ -439,12 +542,14 @@ operation_main(const struct conf *conf, const char *pool, const char *id, struct
 }
 
 /* After the operation process was killed: makes the OSDs drop its watch
- * on the unfinished copy (by blocklisting that client), then removes the
- * copy. Returns 0 when nothing is left, else a negative errno. */
-static int remove_unfinished_copy(rados_t cluster, struct json_object *record,
-				  const struct op_shared *sh)
+ * on the unfinished copy or import (by blocklisting that client), then
+ * removes it (an import's migration aborted first). Returns 0 when
+ * nothing is left, else a negative errno. */
+static int remove_unfinished(rados_t cluster, struct json_object *record,
+			     const struct op_shared *sh)
 {
-	struct json_object *target = record_object(record, "target");
+	int is_import = strcmp(record_string(record, "operation"), "import") == 0;
+	struct json_object *target = record_object(record, is_import ? "image" : "target");
 	const char *name = sh->temp_name;
 	rbd_image_watcher_t watchers[16];
 	size_t count = 16;
@@ -462,22 +567,25 @@ static int remove_unfinished_copy(rados_t cluster, struct json_object *record,
 		r = 0;
 		goto out;
 	}
-	if (r < 0)
+	/* An import's image opens its source too, which may be gone: it is
+	 * removed all the same, once the watch has timed out. */
+	if (r < 0 && !is_import)
 		goto out;
-	if (rbd_watchers_list(image, watchers, &count) == 0) {
+	if (r == 0 && rbd_watchers_list(image, watchers, &count) == 0) {
 		for (size_t i = 0; i < count; i++)
 			if ((uint64_t)watchers[i].id == atomic_load(&sh->client_id) &&
 			    rados_blocklist_add(cluster, watchers[i].addr, BLOCKLIST_SECONDS) == 0)
 				blocked = 1;
 		rbd_watchers_list_cleanup(watchers, count);
 	}
-	rbd_close(image);
+	if (r == 0)
+		rbd_close(image);
 	if (blocked)
 		rados_wait_for_latest_osdmap(cluster);
 	/* Without the blocklist (no mon permission) the watch times out on
 	 * its own, after osd_client_watch_timeout (30 s by default). */
 	for (int waited = 0;; waited++) {
-		r = unfinished_remove(ioctx, name);
+		r = is_import ? image_import_undo(ioctx, name) : unfinished_remove(ioctx, name);
 		if (r != -EBUSY || waited >= REMOVE_WAIT_SECONDS)
 			break;
 		sleep(1);
@@ -574,7 +682,9 @@ static int watch_operation(rados_ioctx_t store, const char *id, struct json_obje
 			   pid_t op_pid, struct op_shared *sh, const sigset_t *signals,
 			   enum stop_reason *why, int *killed)
 {
-	int is_copy = strcmp(record_string(record, "operation"), "copy") == 0;
+	/* librbd cannot stop a copy or an import's copy half way. */
+	int kill_at_once = strcmp(record_string(record, "operation"), "copy") == 0 ||
+			   strcmp(record_string(record, "operation"), "import") == 0;
 	time_t stop_at = 0;
 	int status;
 
@@ -599,10 +709,11 @@ static int watch_operation(rados_ioctx_t store, const char *id, struct json_obje
 				 *why == STOP_CANCELED ? "canceled" : "shutdown");
 			atomic_store(&sh->cancel, 1);
 		}
-		/* A copy that claimed the end of its work is only renaming it
-		 * (no cancel can have come first): let it. */
+		/* A copy or import that claimed the end of its work is only
+		 * committing and renaming it (no cancel can have come first):
+		 * let it. */
 		if (stop_at && !atomic_load(&sh->committed) &&
-		    (is_copy || time(NULL) - stop_at > STOP_GRACE_SECONDS)) {
+		    (kill_at_once || time(NULL) - stop_at > STOP_GRACE_SECONDS)) {
 			kill(op_pid, SIGKILL);
 			waitpid(op_pid, &status, 0);
 			*killed = 1;
@@ -625,11 +736,12 @@ static void record_outcome(rados_t cluster, rados_ioctx_t store, const char *id,
 {
 	const char *operation = record_string(record, "operation");
 	int is_copy = strcmp(operation, "copy") == 0;
+	int is_import = strcmp(operation, "import") == 0;
 	int finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	int fate = task_store_mark_done(store, id);
 	int canceled, succeeded;
 	const char *stopped;
-	char error[1400], spec[IMAGE_SPEC_MAX];
+	char error[2400], spec[IMAGE_SPEC_MAX];
 
 	if (fate < 0 && fate != -ECANCELED)
 		log_warn("event=task.end_unclaimed task=%s errno=%d", id, -fate);
@@ -652,17 +764,31 @@ static void record_outcome(rados_t cluster, rados_ioctx_t store, const char *id,
 			 strcmp(operation, "rollback") == 0   ? "the image holds the snapshot's data"
 			 : strcmp(operation, "sparsify") == 0 ? "its zero-filled space was freed"
 							      : "every expired entry was purged");
-	} else if (is_copy && (killed || WIFSIGNALED(status) || atomic_load(&sh->canceled_first))) {
+	} else if ((is_copy || is_import) &&
+		   (killed || WIFSIGNALED(status) || atomic_load(&sh->canceled_first))) {
 		const char *what = killed || canceled ? stopped : "the task's process died";
-		int r = remove_unfinished_copy(cluster, record, sh);
+		const char *kind = is_copy ? "copy" : "import";
+		char died[600];
 
-		image_spec(record_object(record, "target"), spec, sizeof(spec));
+		/* librbd 16's HTTP client aborts the process on an error answer
+		 * (404 and the like) instead of failing the call. */
+		if (is_import && !(killed || canceled)) {
+			snprintf(died, sizeof(died),
+				 "the import's process died in its %s step: librbd (Ceph 16) stops so when the server answers with an error such as 404 Not Found, or breaks off: check that %.300s serves the file",
+				 sh->step[0] ? sh->step : "first",
+				 record_string(record_object(record, "source"), "url"));
+			what = died;
+		}
+		int r = remove_unfinished(cluster, record, sh);
+
+		image_spec(record_object(record, is_copy ? "target" : "image"), spec, sizeof(spec));
 		if (r == 0)
-			snprintf(error, sizeof(error), "%s; nothing of the copy %s is left", what, spec);
+			snprintf(error, sizeof(error), "%s; nothing of the %s %s is left", what, kind,
+				 spec);
 		else
 			snprintf(error, sizeof(error),
-				 "%s; the unfinished copy %s could not be removed (%s): it is left as image %s (marked unfinished): delete it",
-				 what, spec, strerror(-r), sh->temp_name);
+				 "%s; the unfinished %s %s could not be removed (%s): it is left as image %s (marked unfinished): delete it",
+				 what, kind, spec, strerror(-r), sh->temp_name);
 	} else if (!killed && !WIFSIGNALED(status)) {
 		/* The operation ended on its own and said why. */
 		int said_why = canceled || why != STOP_NONE;

@@ -12,6 +12,7 @@
 #   GET .../snapshots/{snap}/diff (a full diff)        vs  rbd export-diff IMG@SNAP -
 #   POST .../images/{image}/diff of that stream        vs  rbd import-diff - IMG
 #   GET .../extents of an image with EXTENTS extents   vs  rbd diff --format json
+#   import of the image file from a URL (a task)       vs  rbd import FILE IMG
 #
 # and the peak RSS of the daemon's workers and of nginx's workers during
 # each (sampled every 0.1 s). Runs against a stack: RBD_STACK_ENV (as
@@ -34,7 +35,8 @@ fi
 . "$RBD_STACK_ENV"
 work=$(mktemp -d /tmp/bench-data-work.XXXXXX)
 cleanup_work() {
-	for i in bench-src bench-put bench-up bench-cli bench-diff bench-cdiff bench-ext; do
+	[ -z "${server:-}" ] || kill "$server" 2>/dev/null || true
+	for i in bench-src bench-put bench-up bench-cli bench-diff bench-cdiff bench-ext bench-url bench-fimp; do
 		rbd snap purge "rbd/$i" >/dev/null 2>&1 || true
 		rbd rm "rbd/$i" >/dev/null 2>&1 || true
 	done
@@ -183,6 +185,33 @@ run api_extents ext_pages
 run cli_extents sh -c "rbd diff --format json --from-snap e0 rbd/bench-ext@e1 >/dev/null 2>&1"
 ext_count=$(cat "$work/ext.count")
 
+# Import from a URL: the image file served with byte ranges from
+# 127.0.0.1 (t/lib/range_server.py; the test stack's import_url_allow
+# allows it), imported by a task (librbd's import-only migration in the
+# task runner, not in a worker), vs rbd import of the same file.
+python3 "$top/t/lib/range_server.py" "$work" "$work/port" 2>/dev/null &
+server=$!
+for ((i = 0; i < 100; i++)); do
+	[ -s "$work/port" ] && break
+	sleep 0.1
+done
+port=$(cat "$work/port")
+import_url() {
+	local task status
+	task=$(curl_api -X POST -H 'Content-Type: application/json' -D - -o /dev/null \
+		-d "{\"name\":\"bench-url\",\"source\":{\"url\":\"http://127.0.0.1:$port/img.raw\",\"format\":\"raw\"}}" \
+		"$IMG" | sed -n 's/^location: //Ip' | tr -d '\r')
+	[ -n "$task" ] || return 1
+	while :; do
+		status=$(curl_api "$RBD_API_URL$task" | jq -r .status)
+		case $status in succeeded) return 0 ;; failed) return 1 ;; esac
+		sleep 0.2
+	done
+}
+AFTER='rbd rm rbd/bench-url >/dev/null 2>&1' run api_import_url import_url
+AFTER='rbd rm rbd/bench-fimp >/dev/null 2>&1' run cli_import_file sh -c \
+	"rbd import --no-progress '$work/img.raw' rbd/bench-fimp >/dev/null 2>&1"
+
 ratio() { echo "scale=2; $2 / $1" | bc; }
 cat <<EOF
 Image content, $size image ($((bytes / 2 / 1048576)) MiB of data), best of $rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs
@@ -195,6 +224,7 @@ Image content, $size image ($((bytes / 2 / 1048576)) MiB of data), best of $roun
 | 4 MiB Range read (median) vs floor open + rbd_read + close | $range_ms ms | $floor_ms ms (floor) | $(echo "scale=2; $floor_ms / $range_ms" | bc) | |
 | full diff vs \`rbd export-diff IMG@SNAP -\` | $(mbps "${t[api_diff_get]}") MB/s | $(mbps "${t[cli_export_diff]}") MB/s | $(ratio "${t[api_diff_get]}" "${t[cli_export_diff]}") | ${rss[api_diff_get]} |
 | apply it vs \`rbd import-diff - IMG\` | $(mbps "${t[api_diff_post]}") MB/s | $(mbps "${t[cli_import_diff]}") MB/s | $(ratio "${t[api_diff_post]}" "${t[cli_import_diff]}") | ${rss[api_diff_post]} |
+| import from a URL (a task) vs \`rbd import FILE IMG\` | $(mbps "${t[api_import_url]}") MB/s | $(mbps "${t[cli_import_file]}") MB/s | $(ratio "${t[api_import_url]}" "${t[cli_import_file]}") | (in the task runner) |
 | $ext_count extents (pages of 10000) vs \`rbd diff --format json\` | ${t[api_extents]} s | ${t[cli_extents]} s | $(ratio "${t[api_extents]}" "${t[cli_extents]}") | ${rss[api_extents]} |
 
 MB/s of the diff rows: of the image's size, as for the rows above.

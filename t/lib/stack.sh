@@ -46,8 +46,10 @@ stack_start() {
 	# alike (a load balancer must not change the answer): snapshot
 	# schedules of seconds for t/89; that test runs the schedulers itself
 	# (two replicas, killed and restarted), so the stack's daemons run
-	# none that would compete for the lease.
-	options=(snapshot_scheduler=false schedule_min_interval=1 "${STACK_DAEMON_OPTIONS[@]}")
+	# none that would compete for the lease. Imports from a URL
+	# (t/54-import-url.t) fetch from a server the test runs on 127.0.0.1.
+	options=(snapshot_scheduler=false schedule_min_interval=1
+		"import_url_allow=http://127.0.0.1:*/*" "${STACK_DAEMON_OPTIONS[@]}")
 	daemon_start "$dir/daemon" "$dir/cluster/ceph.conf" "policy=$dir/daemon/policy.conf" \
 		"${options[@]}" || return 1
 	first_socket=$DAEMON_SOCKET
