@@ -33,18 +33,17 @@ int group_rename(rados_ioctx_t ioctx, const char *group, const char *name)
 int group_remove(rados_ioctx_t ioctx, const char *group, struct group_problem *p)
 {
 	rbd_group_snap_info_t *snaps = NULL;
-	size_t count = 0;
 	int r;
 
 	p->step = GROUP_STEP_LIST_SNAPS;
-	r = group_snaps_read(ioctx, group, &snaps, &count);
+	p->count = 0;
+	r = group_snaps_read(ioctx, group, &snaps, &p->count);
 	if (r < 0)
 		return r;
-	p->count = count;
-	if (count > 0)
+	if (p->count > 0)
 		snprintf(p->name, sizeof(p->name), "%s", snaps[0].name);
-	group_snaps_free(snaps, count);
-	if (count > 0)
+	group_snaps_free(snaps, p->count);
+	if (p->count > 0)
 		return -ENOTEMPTY;
 	p->step = GROUP_STEP_CHANGE;
 	return rbd_group_remove(ioctx, group);
