@@ -14,7 +14,8 @@
 #include <stddef.h>
 
 /* The first non-empty name at or after *at in names (len bytes), with
- * *at moved past it; NULL at the end. */
+ * *at moved past it; NULL at the end. Each name ends with its NUL within
+ * len, as librados and librbd write them; nothing past len is read. */
 const char *name_list_next(const char *names, size_t len, size_t *at);
 
 #endif
