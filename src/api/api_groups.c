@@ -398,53 +398,62 @@ static int member_change_failed(struct response *resp, int err, const struct gro
 	}
 }
 
-int api_group_image_add(struct request *req, struct response *resp)
+/* The answer when adding or removing member failed at step p->step. */
+static int member_change_refused(struct response *resp, int err, const struct group_problem *p,
+				 const struct group_ref *ref, const struct image_ref *member,
+				 int adding)
+{
+	char group[IMAGE_SPEC_MAX];
+
+	switch (p->step) {
+	case GROUP_STEP_OPEN:
+		/* A missing image is a plain 404 rather than librbd's guess. */
+		return api_image_fail(resp, err, member, "opening");
+	case GROUP_STEP_READ:
+		if (err != -EEXIST)
+			return api_image_fail(resp, err, member, "reading the group of");
+		api_image_spec(p->pool, member->ns, p->name, group, sizeof(group));
+		return response_fail(resp, -EEXIST,
+				     "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
+				     member->spec, group);
+	case GROUP_STEP_LIST_IMAGES:
+		return group_fail(resp, err, ref, "listing the images of");
+	default:
+		return member_change_failed(resp, err, ref, member, adding);
+	}
+}
+
+/* POST and DELETE of .../images: the member image the body names joins
+ * or leaves the group. */
+static int change_member(struct request *req, struct response *resp, int adding)
 {
 	rados_ioctx_t ioctx, member_ioctx;
 	struct group_problem p;
 	struct image_ref member;
 	struct group_ref ref;
-	char group[IMAGE_SPEC_MAX];
 	int r;
 
 	r = member_change_request(req, resp, &ref, &ioctx, &member, &member_ioctx);
 	if (r < 0)
 		return r;
-	r = group_member_add(ioctx, ref.name, member_ioctx, member.name, &p);
-	/* A missing image is a plain 404 rather than librbd's guess. */
-	if (r < 0 && p.step == GROUP_STEP_OPEN)
-		return api_image_fail(resp, r, &member, "opening");
-	if (r == -EEXIST && p.step == GROUP_STEP_READ) {
-		api_image_spec(p.pool, member.ns, p.name, group, sizeof(group));
-		return response_fail(resp, -EEXIST,
-				     "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
-				     member.spec, group);
-	}
-	if (r < 0 && p.step == GROUP_STEP_READ)
-		return api_image_fail(resp, r, &member, "reading the group of");
+	r = adding ? group_member_add(ioctx, ref.name, member_ioctx, member.name, &p)
+		   : group_member_remove(ioctx, ref.name, member_ioctx, member.name, &p);
 	if (r < 0)
-		return member_change_failed(resp, r, &ref, &member, 1);
-	return respond_group(resp, ioctx, &ref, 200);
+		return member_change_refused(resp, r, &p, &ref, &member, adding);
+	if (adding)
+		return respond_group(resp, ioctx, &ref, 200);
+	response_json(resp, 204, NULL);
+	return 0;
+}
+
+int api_group_image_add(struct request *req, struct response *resp)
+{
+	return change_member(req, resp, 1);
 }
 
 int api_group_image_remove(struct request *req, struct response *resp)
 {
-	rados_ioctx_t ioctx, member_ioctx;
-	struct group_problem p;
-	struct image_ref member;
-	struct group_ref ref;
-	int r;
-
-	r = member_change_request(req, resp, &ref, &ioctx, &member, &member_ioctx);
-	if (r < 0)
-		return r;
-	r = group_member_remove(ioctx, ref.name, member_ioctx, member.name, &p);
-	if (r < 0 && p.step == GROUP_STEP_LIST_IMAGES)
-		return group_fail(resp, r, &ref, "listing the images of");
-	if (r < 0)
-		return member_change_failed(resp, r, &ref, &member, 0);
-	response_json(resp, 204, NULL);
-	return 0;
+	return change_member(req, resp, 0);
 }
 
 /* Finds group snapshot name; 404 naming group and snapshot when absent. */

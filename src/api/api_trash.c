@@ -216,6 +216,30 @@ static int find_trash_entry(struct request *req, struct response *resp, rados_io
 	return 0;
 }
 
+/* The prelude of a restore or removal: entry id of pool, locked and
+ * found, and the user allowed to change it (where the entry is decides);
+ * image names it "pool/[ns/]name". */
+static int trash_entry_request(struct request *req, struct response *resp, const char *pool,
+			       const char *id, rados_ioctx_t *ioctx,
+			       const struct trash_entry **entry, char *image, size_t imagelen)
+{
+	int r = api_ioctx(req, resp, pool, "", ioctx);
+
+	if (r < 0)
+		return r;
+	r = lock_trash_entry(req, resp, pool, id);
+	if (r < 0)
+		return r;
+	r = find_trash_entry(req, resp, *ioctx, pool, id, entry);
+	if (r < 0)
+		return r;
+	r = authz_check_item(req, resp, pool, (*entry)->ns);
+	if (r < 0)
+		return r;
+	api_image_spec(pool, (*entry)->ns, (*entry)->info.name, image, imagelen);
+	return 0;
+}
+
 /* The image's id, after checking nobody has it open; the image is
  * closed again, as the move needs. */
 static int prepare_trash_move(struct request *req, struct response *resp, rados_ioctx_t ioctx,
@@ -371,20 +395,9 @@ int api_trash_restore(struct request *req, struct response *resp)
 			return r;
 		json_in_string(body, "name", &new_name);
 	}
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = trash_entry_request(req, resp, pool, id, &ioctx, &entry, image, sizeof(image));
 	if (r < 0)
 		return r;
-	r = lock_trash_entry(req, resp, pool, id);
-	if (r < 0)
-		return r;
-	r = find_trash_entry(req, resp, ioctx, pool, id, &entry);
-	if (r < 0)
-		return r;
-	/* Where the entry is decides who may restore or remove it. */
-	r = authz_check_item(req, resp, pool, entry->ns);
-	if (r < 0)
-		return r;
-	api_image_spec(pool, entry->ns, entry->info.name, image, sizeof(image));
 	ref.pool = pool;
 	ref.ns = entry->ns;
 	ref.name = new_name ? new_name : entry->info.name;
@@ -475,20 +488,9 @@ int api_trash_delete(struct request *req, struct response *resp)
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = trash_entry_request(req, resp, pool, id, &ioctx, &entry, image, sizeof(image));
 	if (r < 0)
 		return r;
-	r = lock_trash_entry(req, resp, pool, id);
-	if (r < 0)
-		return r;
-	r = find_trash_entry(req, resp, ioctx, pool, id, &entry);
-	if (r < 0)
-		return r;
-	/* Where the entry is decides who may restore or remove it. */
-	r = authz_check_item(req, resp, pool, entry->ns);
-	if (r < 0)
-		return r;
-	api_image_spec(pool, entry->ns, entry->info.name, image, sizeof(image));
 
 	/* librbd would remove a migration's source and break it (EROFS at
 	 * best); the migration owns it. */
