@@ -216,10 +216,7 @@ int api_pool_patch(struct request *req, struct response *resp)
 	r = api_request_body(req, resp, pool_patch_fields, &body);
 	if (r < 0)
 		return r;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r < 0)
-		return r;
-	r = api_cluster(req, resp, &cluster);
+	r = api_pool_request(req, resp, pool, &ioctx, &cluster);
 	if (r < 0)
 		return r;
 	/* The current size, for min_size; also a 404 before anything else. */

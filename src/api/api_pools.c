@@ -163,6 +163,16 @@ static void pools_view_free(struct pools_view *view)
 	json_object_put(view->df);
 }
 
+int api_pool_request(struct request *req, struct response *resp, const char *pool,
+		     rados_ioctx_t *ioctx, rados_t *cluster)
+{
+	int r = api_ioctx(req, resp, pool, "", ioctx);
+
+	if (r < 0)
+		return r;
+	return api_cluster(req, resp, cluster);
+}
+
 int api_pool_settings(struct response *resp, rados_t cluster, const char *pool,
 		      struct json_object **settings)
 {
@@ -191,10 +201,7 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	size_t len = 0;
 	int r;
 
-	r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r < 0)
-		return r;
-	r = api_cluster(req, resp, &cluster);
+	r = api_pool_request(req, resp, pool, &ioctx, &cluster);
 	if (r < 0)
 		return r;
 	r = pool_applications(ioctx, &names, &len);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "api_pools.h"
 #include "api_tasks.h"
 #include "json_out.h"
 #include "mon.h"
@@ -214,11 +215,8 @@ static int schedule_request(struct request *req, struct response *resp, const ch
 			    rados_t *cluster)
 {
 	rados_ioctx_t ioctx;
-	int r = api_ioctx(req, resp, pool, "", &ioctx);
 
-	if (r < 0)
-		return r;
-	return api_cluster(req, resp, cluster);
+	return api_pool_request(req, resp, pool, &ioctx, cluster);
 }
 
 int api_trash_schedules_list(struct request *req, struct response *resp)
