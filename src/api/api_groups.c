@@ -22,9 +22,10 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "ceph.h"
+#include "group_change.h"
 #include "group_query.h"
 #include "json_out.h"
+#include "name_list.h"
 #include "routes.h"
 
 /* The group a request is about, and how messages name it. */
@@ -43,20 +44,20 @@ static void group_ref_init(struct group_ref *ref, const struct request *req, con
 	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
 }
 
-/* The body of every create and rename here, {"name"}; on success *body
- * is the caller's to put and *name points into it. */
-static int name_body(struct request *req, struct response *resp, struct json_object **body,
-		     const char **name)
+/* The body of every create and rename here, {"name"}; the request owns
+ * it, and *name points into it. */
+static int name_body(struct request *req, struct response *resp, const char **name)
 {
 	static const struct field_spec fields[] = {
 		{"name", FIELD_NAME, 1},
 		{NULL, 0, 0},
 	};
-	int r = api_body(req, resp, fields, body);
+	struct json_object *body;
+	int r = api_request_body(req, resp, fields, &body);
 
 	if (r < 0)
 		return r;
-	json_in_string(*body, "name", name);
+	json_in_string(body, "name", name);
 	return 0;
 }
 
@@ -92,6 +93,18 @@ static int group_request(struct request *req, struct response *resp, struct grou
 	return 0;
 }
 
+/* The prelude of every rename and group snapshot creation: the new
+ * name from the body, then the group (404 when it is not there). */
+static int named_group_request(struct request *req, struct response *resp, struct group_ref *ref,
+			       rados_ioctx_t *ioctx, const char **name)
+{
+	int r = name_body(req, resp, name);
+
+	if (r < 0)
+		return r;
+	return group_request(req, resp, ref, ioctx);
+}
+
 static const char *member_state_name(rbd_group_image_state_t state)
 {
 	return state == RBD_GROUP_IMAGE_STATE_ATTACHED ? "attached" : "incomplete";
@@ -107,34 +120,30 @@ static const char *snap_state_name(rbd_group_snap_state_t state)
  * interrupted). */
 static int add_members(struct json_object *group, rados_ioctx_t ioctx, const struct group_ref *ref)
 {
-	rados_t cluster = rados_ioctx_get_cluster(ioctx);
-	rbd_group_image_info_t *images = NULL;
 	struct json_object *items = json_object_new_array();
-	size_t count = 0;
+	struct group_members *m = NULL;
 	int r;
 
 	if (!items || json_object_object_add(group, "images", items) < 0) {
 		json_object_put(items);
 		return -ENOMEM;
 	}
-	r = group_images_read(ioctx, ref->name, &images, &count);
-	for (size_t i = 0; r == 0 && i < count; i++) {
+	r = group_members_read(ioctx, ref->name, &m);
+	for (size_t i = 0; r == 0 && i < m->count; i++) {
+		const struct group_member *member = &m->members[i];
 		struct json_object *item = json_object_new_object();
-		char *pool;
+		char id[24];
 
-		if (json_array_take(items, item) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		pool = api_pool_name(cluster, images[i].pool);
-		if (!pool || json_add_string(item, "pool", pool) < 0 ||
+		/* A pool that is gone by now is shown by its id. */
+		snprintf(id, sizeof(id), "%" PRId64, member->pool_id);
+		if (json_array_take(items, item) < 0 ||
+		    json_add_string(item, "pool", member->pool ? member->pool : id) < 0 ||
 		    json_add_string(item, "namespace", ref->ns) < 0 ||
-		    json_add_name(item, "name", images[i].name, "image") < 0 ||
-		    json_add_string(item, "state", member_state_name(images[i].state)) < 0)
+		    json_add_name(item, "name", member->name, "image") < 0 ||
+		    json_add_string(item, "state", member_state_name(member->state)) < 0)
 			r = -ENOMEM;
-		free(pool);
 	}
-	group_images_free(images, count);
+	group_members_free(m);
 	return r;
 }
 
@@ -202,7 +211,8 @@ static int set_group_location(struct response *resp, const struct group_ref *ref
 int api_groups_list(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool"), *ns = api_namespace(req);
-	struct json_object *body = NULL, *items, *item;
+	struct json_object *body, *items, *item;
+	const char *name;
 	rados_ioctx_t ioctx;
 	char *names = NULL;
 	size_t len = 0;
@@ -212,65 +222,51 @@ int api_groups_list(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = group_names(ioctx, &names, &len);
-	if (r < 0) {
-		response_fail_errno(resp, r, "listing the groups of %s %s%s%s failed",
-				    *ns ? "namespace" : "pool", pool, *ns ? "/" : "", ns);
-		goto out;
-	}
+	if (r < 0)
+		return response_fail_errno(resp, r, "listing the groups of %s %s%s%s failed",
+					   *ns ? "namespace" : "pool", pool, *ns ? "/" : "", ns);
+	r = api_own(req, resp, free, names);
+	if (r < 0)
+		return r;
 	body = json_list_envelope("GroupList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
-		if (!names[at])
-			continue;
+	if (!body)
+		return response_oom(resp);
+	for (size_t at = 0; (name = name_list_next(names, len, &at));) {
 		item = json_object_new_object();
 		if (json_array_take(items, item) < 0 ||
-		    json_add_name(item, "name", names + at, "group") < 0 ||
+		    json_add_name(item, "name", name, "group") < 0 ||
 		    json_add_string(item, "pool", pool) < 0 ||
 		    json_add_string(item, "namespace", ns) < 0) {
-			r = response_oom(resp);
-			goto out;
+			json_object_put(body);
+			return response_oom(resp);
 		}
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	free(names);
-	return r;
+	return 0;
 }
 
 int api_group_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
 	struct group_ref ref;
 	rados_ioctx_t ioctx;
 	const char *name;
 	int r;
 
-	r = name_body(req, resp, &body, &name);
+	r = name_body(req, resp, &name);
 	if (r < 0)
 		return r;
 	group_ref_init(&ref, req, name);
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
-		goto out;
-	r = rbd_group_create(ioctx, name);
-	if (r == -EEXIST) {
-		response_fail(resp, r, "group %s already exists", ref.spec);
-		goto out;
-	}
-	if (r < 0) {
-		group_fail(resp, r, &ref, "creating");
-		goto out;
-	}
+		return r;
+	r = group_create(ioctx, name);
+	if (r == -EEXIST)
+		return response_fail(resp, r, "group %s already exists", ref.spec);
+	if (r < 0)
+		return group_fail(resp, r, &ref, "creating");
 	r = respond_group(resp, ioctx, &ref, 201);
 	if (r == 0 && set_group_location(resp, &ref, NULL) < 0)
 		r = response_oom(resp);
-out:
-	json_object_put(body);
 	return r;
 }
 
@@ -290,39 +286,22 @@ int api_group_get(struct request *req, struct response *resp)
  * back references). The same name is no change. */
 int api_group_patch(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
 	struct group_ref ref, renamed;
 	rados_ioctx_t ioctx;
 	const char *name;
 	int r;
 
-	r = name_body(req, resp, &body, &name);
+	r = named_group_request(req, resp, &ref, &ioctx, &name);
 	if (r < 0)
 		return r;
-	r = group_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		goto out;
 	group_ref_init(&renamed, req, name);
-	if (strcmp(name, ref.name) != 0) {
-		r = group_exists(ioctx, name);
-		if (r == 0)
-			r = -EEXIST;
-		else if (r == -ENOENT)
-			r = rbd_group_rename(ioctx, ref.name, name);
-		if (r == -EEXIST) {
-			response_fail(resp, r, "cannot rename group %s to %s: %s already exists",
-				      ref.spec, name, renamed.spec);
-			goto out;
-		}
-		if (r < 0) {
-			group_fail(resp, r, &ref, "renaming");
-			goto out;
-		}
-	}
-	r = respond_group(resp, ioctx, &renamed, 200);
-out:
-	json_object_put(body);
-	return r;
+	r = group_rename(ioctx, ref.name, name);
+	if (r == -EEXIST)
+		return response_fail(resp, r, "cannot rename group %s to %s: %s already exists",
+				     ref.spec, name, renamed.spec);
+	if (r < 0)
+		return group_fail(resp, r, &ref, "renaming");
+	return respond_group(resp, ioctx, &renamed, 200);
 }
 
 /* Deleting a group would delete its group snapshots with it (one per
@@ -330,35 +309,24 @@ out:
  * snapshots is. Its members simply leave the group. */
 int api_group_delete(struct request *req, struct response *resp)
 {
-	rbd_group_snap_info_t *snaps = NULL;
+	struct group_problem p;
 	struct group_ref ref;
 	rados_ioctx_t ioctx;
-	size_t nsnaps = 0;
 	int r;
 
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	r = group_snaps_read(ioctx, ref.name, &snaps, &nsnaps);
-	if (r < 0) {
-		group_fail(resp, r, &ref, "listing the snapshots of");
-		goto out;
-	}
-	if (nsnaps > 0) {
-		r = response_fail(resp, -ENOTEMPTY,
-				  "group %s has %zu group snapshot%s (first: %s); delete them first",
-				  ref.spec, nsnaps, nsnaps == 1 ? "" : "s", snaps[0].name);
-		goto out;
-	}
-	r = rbd_group_remove(ioctx, ref.name);
-	if (r < 0) {
-		group_fail(resp, r, &ref, "deleting");
-		goto out;
-	}
+	r = group_remove(ioctx, ref.name, &p);
+	if (r == -ENOTEMPTY && p.step == GROUP_STEP_LIST_SNAPS)
+		return response_fail(resp, -ENOTEMPTY,
+				     "group %s has %zu group snapshot%s (first: %s); delete them first",
+				     ref.spec, p.count, p.count == 1 ? "" : "s", p.name);
+	if (r < 0)
+		return group_fail(resp, r, &ref,
+				  p.step == GROUP_STEP_LIST_SNAPS ? "listing the snapshots of" : "deleting");
 	response_json(resp, 204, NULL);
-out:
-	group_snaps_free(snaps, nsnaps);
-	return r;
+	return 0;
 }
 
 static const struct field_spec member_fields[] = {
@@ -371,19 +339,19 @@ static const struct field_spec member_fields[] = {
 /* The member image a POST or DELETE of .../images names, and its pool's
  * io context. librbd keeps a group's members in the group's namespace:
  * "namespace" may be left out, and must be that one when given. */
-static int member_request(struct request *req, struct response *resp, struct json_object **body,
-			  const struct group_ref *ref, struct image_ref *member,
-			  rados_ioctx_t *member_ioctx)
+static int member_request(struct request *req, struct response *resp, const struct group_ref *ref,
+			  struct image_ref *member, rados_ioctx_t *member_ioctx)
 {
 	const char *ns = ref->ns;
+	struct json_object *body;
 	int r;
 
-	r = api_body(req, resp, member_fields, body);
+	r = api_request_body(req, resp, member_fields, &body);
 	if (r < 0)
 		return r;
-	json_in_string(*body, "pool", &member->pool);
-	json_in_string(*body, "image", &member->name);
-	json_in_string(*body, "namespace", &ns);
+	json_in_string(body, "pool", &member->pool);
+	json_in_string(body, "image", &member->name);
+	json_in_string(body, "namespace", &ns);
 	member->ns = ref->ns;
 	api_image_spec(member->pool, member->ns, member->name, member->spec, sizeof(member->spec));
 	if (strcmp(ns, ref->ns) != 0)
@@ -391,6 +359,22 @@ static int member_request(struct request *req, struct response *resp, struct jso
 				     "field \"namespace\" must be \"%s\", the namespace of group %s: a group's images are in the group's namespace (not \"%s\")",
 				     ref->ns, ref->spec, ns);
 	return api_ioctx(req, resp, member->pool, member->ns, member_ioctx);
+}
+
+/* The group, then the member image the body names, locked: the prelude
+ * of adding and removing a member. */
+static int member_change_request(struct request *req, struct response *resp, struct group_ref *ref,
+				 rados_ioctx_t *ioctx, struct image_ref *member,
+				 rados_ioctx_t *member_ioctx)
+{
+	int r = group_request(req, resp, ref, ioctx);
+
+	if (r < 0)
+		return r;
+	r = member_request(req, resp, ref, member, member_ioctx);
+	if (r < 0)
+		return r;
+	return api_image_lock(req, resp, member);
 }
 
 static int member_change_failed(struct response *resp, int err, const struct group_ref *ref,
@@ -414,120 +398,62 @@ static int member_change_failed(struct response *resp, int err, const struct gro
 	}
 }
 
-/* 409 naming the group image already belongs to. Checked before librbd
- * is asked: its own refusal comes after it has written an "incomplete"
- * member entry into the new group, which then cannot be deleted. */
-static int refuse_if_grouped(struct response *resp, rados_ioctx_t ioctx, rbd_image_t image,
-			     const struct image_ref *member)
+/* The answer when adding or removing member failed at step p->step. */
+static int member_change_refused(struct response *resp, int err, const struct group_problem *p,
+				 const struct group_ref *ref, const struct image_ref *member,
+				 int adding)
 {
-	rbd_group_info_t info = {0};
-	char *pool, group[IMAGE_SPEC_MAX];
-	int r = rbd_get_group(image, &info, sizeof(info));
+	char group[IMAGE_SPEC_MAX];
 
-	if (r < 0)
-		return api_image_fail(resp, r, member, "reading the group of");
-	if (info.pool >= 0 && info.name && *info.name) {
-		pool = api_pool_name(rados_ioctx_get_cluster(ioctx), info.pool);
-		api_image_spec(pool ? pool : "?", member->ns, info.name, group, sizeof(group));
-		free(pool);
-		r = response_fail(resp, -EEXIST,
-				  "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
-				  member->spec, group);
+	switch (p->step) {
+	case GROUP_STEP_OPEN:
+		/* A missing image is a plain 404 rather than librbd's guess. */
+		return api_image_fail(resp, err, member, "opening");
+	case GROUP_STEP_READ:
+		if (err != -EEXIST)
+			return api_image_fail(resp, err, member, "reading the group of");
+		api_image_spec(p->pool, member->ns, p->name, group, sizeof(group));
+		return response_fail(resp, -EEXIST,
+				     "image %s already belongs to group %s; an image can be in one group only: remove it from that group first",
+				     member->spec, group);
+	case GROUP_STEP_LIST_IMAGES:
+		return group_fail(resp, err, ref, "listing the images of");
+	default:
+		return member_change_failed(resp, err, ref, member, adding);
 	}
-	rbd_group_info_cleanup(&info, sizeof(info));
-	return r;
+}
+
+/* POST and DELETE of .../images: the member image the body names joins
+ * or leaves the group. */
+static int change_member(struct request *req, struct response *resp, int adding)
+{
+	rados_ioctx_t ioctx, member_ioctx;
+	struct group_problem p;
+	struct image_ref member;
+	struct group_ref ref;
+	int r;
+
+	r = member_change_request(req, resp, &ref, &ioctx, &member, &member_ioctx);
+	if (r < 0)
+		return r;
+	r = adding ? group_member_add(ioctx, ref.name, member_ioctx, member.name, &p)
+		   : group_member_remove(ioctx, ref.name, member_ioctx, member.name, &p);
+	if (r < 0)
+		return member_change_refused(resp, r, &p, &ref, &member, adding);
+	if (adding)
+		return respond_group(resp, ioctx, &ref, 200);
+	response_json(resp, 204, NULL);
+	return 0;
 }
 
 int api_group_image_add(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
-	rados_ioctx_t ioctx, member_ioctx;
-	struct image_ref member;
-	struct group_ref ref;
-	rbd_image_t image;
-	int r;
-
-	r = group_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = member_request(req, resp, &body, &ref, &member, &member_ioctx);
-	if (r < 0)
-		goto out;
-	r = api_image_lock(req, resp, &member);
-	if (r < 0)
-		goto out;
-	/* A missing image is a plain 404 rather than librbd's guess. */
-	r = api_image_open(resp, member_ioctx, &member, 0, &image);
-	if (r < 0)
-		goto out;
-	r = refuse_if_grouped(resp, member_ioctx, image, &member);
-	rbd_close(image);
-	if (r < 0)
-		goto out;
-	r = rbd_group_image_add(ioctx, ref.name, member_ioctx, member.name);
-	if (r < 0) {
-		member_change_failed(resp, r, &ref, &member, 1);
-		goto out;
-	}
-	r = respond_group(resp, ioctx, &ref, 200);
-out:
-	json_object_put(body);
-	return r;
-}
-
-/* 404 unless member is in the group. Checked before librbd is asked: it
- * marks the entry "incomplete" in the group first, even for an image that
- * is not a member, and the group then cannot be deleted. */
-static int require_member(struct response *resp, rados_ioctx_t ioctx, const struct group_ref *ref,
-			  rados_ioctx_t member_ioctx, const struct image_ref *member)
-{
-	int64_t pool_id = rados_ioctx_get_id(member_ioctx);
-	rbd_group_image_info_t *images = NULL;
-	size_t count = 0;
-	int r = group_images_read(ioctx, ref->name, &images, &count);
-
-	if (r < 0)
-		return group_fail(resp, r, ref, "listing the images of");
-	r = -ENOENT;
-	for (size_t i = 0; i < count; i++)
-		if (images[i].pool == pool_id && strcmp(images[i].name, member->name) == 0)
-			r = 0;
-	group_images_free(images, count);
-	if (r < 0)
-		return response_fail(resp, r, "image %s is not a member of group %s", member->spec,
-				     ref->spec);
-	return 0;
+	return change_member(req, resp, 1);
 }
 
 int api_group_image_remove(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
-	rados_ioctx_t ioctx, member_ioctx;
-	struct image_ref member;
-	struct group_ref ref;
-	int r;
-
-	r = group_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = member_request(req, resp, &body, &ref, &member, &member_ioctx);
-	if (r < 0)
-		goto out;
-	r = api_image_lock(req, resp, &member);
-	if (r < 0)
-		goto out;
-	r = require_member(resp, ioctx, &ref, member_ioctx, &member);
-	if (r < 0)
-		goto out;
-	r = rbd_group_image_remove(ioctx, ref.name, member_ioctx, member.name);
-	if (r < 0) {
-		member_change_failed(resp, r, &ref, &member, 0);
-		goto out;
-	}
-	response_json(resp, 204, NULL);
-out:
-	json_object_put(body);
-	return r;
+	return change_member(req, resp, 0);
 }
 
 /* Finds group snapshot name; 404 naming group and snapshot when absent. */
@@ -558,7 +484,7 @@ static int respond_group_snap(struct response *resp, const struct group_ref *ref
 
 int api_group_snaps_list(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *items, *item;
+	struct json_object *body, *items, *item;
 	rbd_group_snap_info_t *snaps = NULL;
 	struct group_ref ref;
 	rados_ioctx_t ioctx;
@@ -569,66 +495,49 @@ int api_group_snaps_list(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = group_snaps_read(ioctx, ref.name, &snaps, &count);
-	if (r < 0) {
-		group_fail(resp, r, &ref, "listing the snapshots of");
-		goto out;
-	}
+	if (r < 0)
+		return group_fail(resp, r, &ref, "listing the snapshots of");
 	body = json_list_envelope("GroupSnapshotList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; body && i < count; i++) {
 		item = json_object_new_object();
 		if (json_array_take(items, item) < 0 ||
 		    add_snapshot_fields(item, &ref, snaps[i].name, snaps[i].state) < 0) {
-			r = response_oom(resp);
-			goto out;
+			json_object_put(body);
+			body = NULL;
 		}
 	}
-	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
 	group_snaps_free(snaps, count);
-	return r;
+	if (!body)
+		return response_oom(resp);
+	response_json(resp, 200, body);
+	return 0;
 }
 
 int api_group_snap_create(struct request *req, struct response *resp)
 {
 	rbd_group_snap_state_t state = RBD_GROUP_SNAP_STATE_INCOMPLETE;
-	struct json_object *body = NULL;
+	struct group_problem p;
 	struct group_ref ref;
 	rados_ioctx_t ioctx;
 	const char *name;
 	int r;
 
-	r = name_body(req, resp, &body, &name);
+	r = named_group_request(req, resp, &ref, &ioctx, &name);
 	if (r < 0)
 		return r;
-	r = group_request(req, resp, &ref, &ioctx);
+	r = group_snap_create(ioctx, ref.name, name, &state, &p);
+	if (r == -EEXIST && p.step == GROUP_STEP_CHANGE)
+		return response_fail(resp, r, "group snapshot %s@%s already exists", ref.spec, name);
+	if (r < 0 && p.step == GROUP_STEP_CHANGE)
+		return response_fail_errno(resp, r, "creating group snapshot %s@%s failed", ref.spec,
+					   name);
+	if (r == -ENOENT)
+		return response_fail(resp, r, "group snapshot %s@%s does not exist", ref.spec, name);
 	if (r < 0)
-		goto out;
-	/* librbd quiesces the members' clients (rbd-nbd, krbd's fsfreeze
-	 * hooks), takes every member's exclusive lock, snapshots them all,
-	 * and undoes every member's snapshot when one fails. */
-	r = rbd_group_snap_create(ioctx, ref.name, name);
-	if (r == -EEXIST) {
-		response_fail(resp, r, "group snapshot %s@%s already exists", ref.spec, name);
-		goto out;
-	}
-	if (r < 0) {
-		response_fail_errno(resp, r, "creating group snapshot %s@%s failed", ref.spec, name);
-		goto out;
-	}
-	r = find_group_snap(resp, ioctx, &ref, name, &state);
-	if (r < 0)
-		goto out;
+		return group_fail(resp, r, &ref, "listing the snapshots of");
 	r = respond_group_snap(resp, &ref, name, state, 201);
 	if (r == 0 && set_group_location(resp, &ref, name) < 0)
 		r = response_oom(resp);
-out:
-	json_object_put(body);
 	return r;
 }
 
@@ -637,44 +546,27 @@ out:
 int api_group_snap_patch(struct request *req, struct response *resp)
 {
 	const char *old = request_capture(req, "snapshot");
-	rbd_group_snap_state_t state, taken;
-	struct json_object *body = NULL;
+	rbd_group_snap_state_t state;
 	struct group_ref ref;
 	rados_ioctx_t ioctx;
 	const char *name;
 	int r;
 
-	r = name_body(req, resp, &body, &name);
+	r = named_group_request(req, resp, &ref, &ioctx, &name);
 	if (r < 0)
 		return r;
-	r = group_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		goto out;
 	r = find_group_snap(resp, ioctx, &ref, old, &state);
 	if (r < 0)
-		goto out;
-	if (strcmp(name, old) != 0) {
-		r = group_snap_state(ioctx, ref.name, name, &taken);
-		if (r == 0)
-			r = -EEXIST;
-		else if (r == -ENOENT)
-			r = rbd_group_snap_rename(ioctx, ref.name, old, name);
-		if (r == -EEXIST) {
-			response_fail(resp, r,
-				      "cannot rename group snapshot %s@%s to %s: %s@%s already exists",
-				      ref.spec, old, name, ref.spec, name);
-			goto out;
-		}
-		if (r < 0) {
-			response_fail_errno(resp, r, "renaming group snapshot %s@%s to %s failed",
-					    ref.spec, old, name);
-			goto out;
-		}
-	}
-	r = respond_group_snap(resp, &ref, name, state, 200);
-out:
-	json_object_put(body);
-	return r;
+		return r;
+	r = group_snap_rename(ioctx, ref.name, old, name);
+	if (r == -EEXIST)
+		return response_fail(resp, r,
+				     "cannot rename group snapshot %s@%s to %s: %s@%s already exists",
+				     ref.spec, old, name, ref.spec, name);
+	if (r < 0)
+		return response_fail_errno(resp, r, "renaming group snapshot %s@%s to %s failed",
+					   ref.spec, old, name);
+	return respond_group_snap(resp, &ref, name, state, 200);
 }
 
 int api_group_snap_delete(struct request *req, struct response *resp)
@@ -691,12 +583,17 @@ int api_group_snap_delete(struct request *req, struct response *resp)
 	r = find_group_snap(resp, ioctx, &ref, name, &state);
 	if (r < 0)
 		return r;
-	r = rbd_group_snap_remove(ioctx, ref.name, name);
+	r = group_snap_remove(ioctx, ref.name, name);
 	if (r < 0)
 		return response_fail_errno(resp, r, "deleting group snapshot %s@%s failed",
 					   ref.spec, name);
 	response_json(resp, 204, NULL);
 	return 0;
+}
+
+static void release_members(void *m)
+{
+	group_members_free(m);
 }
 
 /* 409 when a client has one of the group's images open: rolling back
@@ -705,43 +602,36 @@ int api_group_snap_delete(struct request *req, struct response *resp)
 static int refuse_if_members_open(struct request *req, struct response *resp, rados_ioctx_t ioctx,
 				  const struct group_ref *ref, const char *snap)
 {
-	rados_t cluster = rados_ioctx_get_cluster(ioctx);
-	rbd_group_image_info_t *images = NULL;
-	char *pool = NULL, then[2 * IMAGE_SPEC_MAX];
-	size_t count = 0;
-	int r = group_images_read(ioctx, ref->name, &images, &count);
+	char then[2 * IMAGE_SPEC_MAX];
+	struct group_members *m;
+	int r = group_members_read(ioctx, ref->name, &m);
 
 	if (r < 0)
 		return group_fail(resp, r, ref, "listing the images of");
+	r = api_own(req, resp, release_members, m);
+	if (r < 0)
+		return r;
 	snprintf(then, sizeof(then), "before rolling back group %s to %s", ref->spec, snap);
-	for (size_t i = 0; r == 0 && i < count; i++) {
-		struct image_ref member = {.ns = ref->ns, .name = images[i].name};
+	for (size_t i = 0; r == 0 && i < m->count; i++) {
+		const struct group_member *gm = &m->members[i];
+		struct image_ref member = {.pool = gm->pool, .ns = ref->ns, .name = gm->name};
 		rados_ioctx_t member_ioctx;
 		rbd_image_t image;
 
-		free(pool);
-		pool = NULL;
-		r = ceph_pool_name(cluster, images[i].pool, &pool);
-		member.pool = pool;
-		if (r < 0) {
-			response_fail_errno(resp, r,
-					    "finding the pool (id %" PRId64
-					    ") of image %s of group %s failed",
-					    images[i].pool, images[i].name, ref->spec);
-			break;
-		}
-		api_image_spec(pool, ref->ns, images[i].name, member.spec, sizeof(member.spec));
-		r = api_ioctx(req, resp, pool, ref->ns, &member_ioctx);
-		if (r < 0)
-			break;
-		r = api_image_open(resp, member_ioctx, &member, 0, &image);
+		if (!gm->pool)
+			return response_fail_errno(resp, gm->pool_error,
+						   "finding the pool (id %" PRId64
+						   ") of image %s of group %s failed",
+						   gm->pool_id, gm->name, ref->spec);
+		api_image_spec(gm->pool, ref->ns, gm->name, member.spec, sizeof(member.spec));
+		r = api_ioctx(req, resp, gm->pool, ref->ns, &member_ioctx);
+		if (r == 0)
+			r = api_image_open_owned(req, resp, member_ioctx, &member, 0, &image);
 		if (r == 0) {
 			r = api_refuse_if_open(resp, image, &member, then);
-			rbd_close(image);
+			api_release(req, image);
 		}
 	}
-	free(pool);
-	group_images_free(images, count);
 	return r;
 }
 
@@ -752,7 +642,7 @@ static const struct field_spec group_rollback_fields[] = {
 int api_group_snap_rollback(struct request *req, struct response *resp)
 {
 	const char *name = request_capture(req, "snapshot");
-	struct json_object *body = NULL;
+	struct json_object *body;
 	rbd_group_snap_state_t state;
 	struct group_ref ref;
 	rados_ioctx_t ioctx;
@@ -760,8 +650,7 @@ int api_group_snap_rollback(struct request *req, struct response *resp)
 
 	/* No body is needed; one that is sent must be an empty object. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, group_rollback_fields, &body);
-		json_object_put(body);
+		r = api_request_body(req, resp, group_rollback_fields, &body);
 		if (r < 0)
 			return r;
 	}
@@ -781,7 +670,7 @@ int api_group_snap_rollback(struct request *req, struct response *resp)
 	r = api_data_permit(req, resp, "rolling back group", ref.spec);
 	if (r < 0)
 		return r;
-	r = rbd_group_snap_rollback_with_progress(ioctx, ref.name, name, api_no_progress, NULL);
+	r = group_snap_rollback(ioctx, ref.name, name);
 	if (r < 0)
 		return response_fail_errno(resp, r, "rolling back group %s to snapshot %s failed",
 					   ref.spec, name);

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rbd/librbd.h>
-
 #include "api.h"
 #include "image_query.h"
 #include "json_out.h"
+#include "name_list.h"
+#include "namespaces.h"
 #include "routes.h"
 
 int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char *pool,
@@ -28,10 +28,7 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 
 	if (!*ns)
 		return 0;
-	/* librbd asserts the state of the namespace's own rbd_directory
-	 * object through a copy of ioctx set to ns, so the namespace ioctx
-	 * is currently set to does not matter: one small read, no switch. */
-	r = rbd_namespace_exists(ioctx, ns, &exists);
+	r = namespace_exists(ioctx, ns, &exists);
 	if (r < 0)
 		return response_fail_errno(resp, r, "checking namespace %s in pool %s failed", ns,
 					   pool);
@@ -44,8 +41,9 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 int api_namespaces_list(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
-	struct json_object *body = NULL, *items, *item;
+	struct json_object *body, *items, *item;
 	rados_ioctx_t ioctx;
+	const char *name;
 	char *names = NULL;
 	size_t len = 0;
 	int r;
@@ -54,34 +52,24 @@ int api_namespaces_list(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	r = namespace_names(ioctx, &names, &len);
-	if (r < 0) {
-		response_fail_errno(resp, r, "listing the namespaces of pool %s failed", pool);
-		goto out;
-	}
+	if (r < 0)
+		return response_fail_errno(resp, r, "listing the namespaces of pool %s failed", pool);
+	r = api_own(req, resp, free, names);
+	if (r < 0)
+		return r;
 	body = json_list_envelope("NamespaceList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
-		if (!names[at])
-			continue;
+	if (!body)
+		return response_oom(resp);
+	for (size_t at = 0; (name = name_list_next(names, len, &at));) {
 		item = json_object_new_object();
-		if (json_array_take(items, item) < 0) {
-			r = response_oom(resp);
-			goto out;
-		}
-		if (json_add_name(item, "name", names + at, "namespace") < 0) {
-			r = response_oom(resp);
-			goto out;
+		if (json_array_take(items, item) < 0 ||
+		    json_add_name(item, "name", name, "namespace") < 0) {
+			json_object_put(body);
+			return response_oom(resp);
 		}
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	free(names);
-	return r;
+	return 0;
 }
 
 /* Answers with {"Kind":"Namespace","name","pool"}. */
@@ -122,72 +110,48 @@ int api_namespace_create(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
 	char encoded_pool[ENCODED_NAME_MAX], encoded_ns[ENCODED_NAME_MAX];
-	struct json_object *body = NULL;
+	struct json_object *body;
 	const char *ns = NULL;
 	rados_ioctx_t ioctx;
 	int r;
 
-	r = api_body(req, resp, namespace_create_fields, &body);
+	r = api_request_body(req, resp, namespace_create_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "name", &ns);
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 	/* librbd refuses a name already registered with EEXIST before it
 	 * writes anything, so no separate existence check is needed. */
-	r = rbd_namespace_create(ioctx, ns);
-	if (r == -EEXIST) {
-		response_fail(resp, r, "namespace %s already exists in pool %s", ns, pool);
-		goto out;
-	}
-	if (r < 0) {
-		response_fail_errno(resp, r, "creating namespace %s in pool %s failed", ns, pool);
-		goto out;
-	}
+	r = namespace_create(ioctx, ns);
+	if (r == -EEXIST)
+		return response_fail(resp, r, "namespace %s already exists in pool %s", ns, pool);
+	if (r < 0)
+		return response_fail_errno(resp, r, "creating namespace %s in pool %s failed", ns,
+					   pool);
 	r = respond_namespace(resp, pool, ns, 201);
 	if (r < 0)
-		goto out;
+		return r;
 	percent_encode_segment(pool, encoded_pool, sizeof(encoded_pool));
 	percent_encode_segment(ns, encoded_ns, sizeof(encoded_ns));
-	r = response_set_location(resp, "/api/v1/pools/%s/namespaces/%s", encoded_pool,
-				  encoded_ns);
-out:
-	json_object_put(body);
-	return r;
-}
-
-/* How many images (and trashed images) namespace ns holds, for the 409. */
-static void count_namespace_contents(rados_ioctx_t ioctx, const char *ns, size_t *images,
-				     size_t *trashed)
-{
-	rbd_trash_image_info_t none;
-	rbd_image_spec_t no_spec;
-
-	*images = 0;
-	*trashed = 0;
-	rados_ioctx_set_namespace(ioctx, ns);
-	/* With room for none, both answer -ERANGE and say how many. */
-	if (rbd_list2(ioctx, &no_spec, images) != -ERANGE)
-		*images = 0;
-	if (rbd_trash_list(ioctx, &none, trashed) != -ERANGE)
-		*trashed = 0;
-	rados_ioctx_set_namespace(ioctx, "");
+	return response_set_location(resp, "/api/v1/pools/%s/namespaces/%s", encoded_pool,
+				     encoded_ns);
 }
 
 /* The answer when librbd refuses to delete namespace ns: what is still in
  * it, when that is why. */
-static int namespace_remove_failed(struct response *resp, int err, rados_ioctx_t ioctx,
-				   const char *pool, const char *ns)
+static int namespace_remove_failed(struct response *resp, int err,
+				   const struct namespace_contents *left, const char *pool,
+				   const char *ns)
 {
-	size_t images, trashed;
+	size_t images = left->images, trashed = left->trashed;
 
 	switch (err) {
 	case -ENOENT:
 		return response_fail(resp, err, "namespace %s in pool %s does not exist", ns, pool);
 	case -EBUSY:
 	case -ENOTEMPTY:
-		count_namespace_contents(ioctx, ns, &images, &trashed);
 		if (images == 0 && trashed == 0)
 			return response_fail(resp, err,
 					     "namespace %s in pool %s is not empty (or is in use); "
@@ -218,6 +182,7 @@ int api_namespace_delete(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
 	const char *ns = api_namespace(req);
+	struct namespace_contents left;
 	rados_ioctx_t ioctx;
 	int r;
 
@@ -226,10 +191,9 @@ int api_namespace_delete(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	r = rbd_namespace_remove(ioctx, ns);
-	if (r == 0) {
-		response_json(resp, 204, NULL);
-		return 0;
-	}
-	return namespace_remove_failed(resp, r, ioctx, pool, ns);
+	r = namespace_remove(ioctx, ns, &left);
+	if (r < 0)
+		return namespace_remove_failed(resp, r, &left, pool, ns);
+	response_json(resp, 204, NULL);
+	return 0;
 }

@@ -160,10 +160,9 @@ static void done_text(const struct pool_patch *patch, size_t done, char *buf, si
 	}
 }
 
-static int apply(struct response *resp, rados_ioctx_t ioctx, const char *pool,
+static int apply(struct response *resp, rados_t cluster, rados_ioctx_t ioctx, const char *pool,
 		 const struct pool_patch *patch)
 {
-	rados_t cluster = rados_ioctx_get_cluster(ioctx);
 	char outs[512], number[24], done[256];
 	int prepared = 0;
 	int r;
@@ -208,32 +207,27 @@ static int apply(struct response *resp, rados_ioctx_t ioctx, const char *pool,
 int api_pool_patch(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
-	struct json_object *body = NULL, *settings = NULL;
+	struct json_object *body, *settings = NULL;
 	struct pool_patch patch;
 	rados_ioctx_t ioctx;
 	rados_t cluster;
 	int r;
 
-	r = api_body(req, resp, pool_patch_fields, &body);
+	r = api_request_body(req, resp, pool_patch_fields, &body);
 	if (r < 0)
 		return r;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = api_pool_request(req, resp, pool, &ioctx, &cluster);
 	if (r < 0)
-		goto out;
-	cluster = rados_ioctx_get_cluster(ioctx);
+		return r;
 	/* The current size, for min_size; also a 404 before anything else. */
 	r = api_pool_settings(resp, cluster, pool, &settings);
 	if (r < 0)
-		goto out;
+		return r;
 	r = parse_patch(resp, cluster, body, settings, &patch);
-	if (r < 0)
-		goto out;
-	r = apply(resp, ioctx, pool, &patch);
-	if (r < 0)
-		goto out;
-	r = api_respond_pool(req, resp, pool, 200);
-out:
+	if (r == 0)
+		r = apply(resp, cluster, ioctx, pool, &patch);
 	json_object_put(settings);
-	json_object_put(body);
-	return r;
+	if (r < 0)
+		return r;
+	return api_respond_pool(req, resp, pool, 200);
 }

@@ -6,27 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rbd/librbd.h>
-
 #include "api.h"
 #include "api_pools.h"
 #include "ceph.h"
 #include "conf.h"
 #include "json_in.h"
 #include "json_out.h"
-#include "mon.h"
+#include "name_list.h"
 #include "pool_admin.h"
-#include "pool_trash.h"
+#include "pool_setup.h"
 #include "routes.h"
 #include "text_list.h"
 
 /* Generous for one pool: the mon refuses far less. */
 #define PG_NUM_MAX 32768
-
-static int application_names(void *ioctx, char *buf, size_t *len)
-{
-	return rados_application_list(ioctx, buf, len);
-}
 
 /* Copies the unsigned integer key of from (a monitor's or manager's
  * answer) into to as name; a key the answer lacks is left out. */
@@ -97,7 +90,7 @@ static int quota_json(struct json_object *obj, struct json_object *quota)
 static int stats_json(struct json_object *obj, struct json_object *usage, rados_ioctx_t ioctx)
 {
 	struct json_object *stats = json_object_new_object(), *value;
-	struct rados_pool_stat_t st;
+	uint64_t bytes, objects;
 	int r;
 
 	if (!stats)
@@ -113,13 +106,13 @@ static int stats_json(struct json_object *obj, struct json_object *usage, rados_
 		if (r == 0)
 			r = copy_u64(stats, "objects", usage, "objects");
 	} else {
-		r = rados_ioctx_pool_stat(ioctx, &st);
+		r = pool_librados_stat(ioctx, &bytes, &objects);
 		if (r == 0)
-			r = json_add_u64(stats, "stored", st.num_bytes);
+			r = json_add_u64(stats, "stored", bytes);
 		if (r == 0)
-			r = json_add_u64(stats, "bytes_used", st.num_bytes);
+			r = json_add_u64(stats, "bytes_used", bytes);
 		if (r == 0)
-			r = json_add_u64(stats, "objects", st.num_objects);
+			r = json_add_u64(stats, "objects", objects);
 	}
 	if (r == 0)
 		r = json_object_object_add(obj, "stats", stats) < 0 ? -ENOMEM : 0;
@@ -132,9 +125,10 @@ static int applications_json(struct json_object *obj, const char *names, size_t 
 {
 	struct json_object *apps = json_object_new_array();
 	int r = apps ? 0 : -ENOMEM;
+	const char *name;
 
-	for (size_t off = 0; r == 0 && off < len && names[off]; off += strlen(names + off) + 1)
-		r = json_array_take(apps, json_object_new_string(names + off));
+	for (size_t at = 0; r == 0 && (name = name_list_next(names, len, &at));)
+		r = json_array_take(apps, json_object_new_string(name));
 	if (r == 0)
 		r = json_object_object_add(obj, "applications", apps) < 0 ? -ENOMEM : 0;
 	else
@@ -169,6 +163,16 @@ static void pools_view_free(struct pools_view *view)
 	json_object_put(view->df);
 }
 
+int api_pool_request(struct request *req, struct response *resp, const char *pool,
+		     rados_ioctx_t *ioctx, rados_t *cluster)
+{
+	int r = api_ioctx(req, resp, pool, "", ioctx);
+
+	if (r < 0)
+		return r;
+	return api_cluster(req, resp, cluster);
+}
+
 int api_pool_settings(struct response *resp, rados_t cluster, const char *pool,
 		      struct json_object **settings)
 {
@@ -197,11 +201,10 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	size_t len = 0;
 	int r;
 
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = api_pool_request(req, resp, pool, &ioctx, &cluster);
 	if (r < 0)
 		return r;
-	cluster = rados_ioctx_get_cluster(ioctx);
-	r = ceph_read_list(application_names, ioctx, &names, &len);
+	r = pool_applications(ioctx, &names, &len);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
 				     strerror(-r));
@@ -221,7 +224,7 @@ static int pool_json(struct request *req, struct response *resp, const char *poo
 	}
 	r = json_add_name(obj, "name", pool, "pool");
 	if (r == 0)
-		r = json_add_i64(obj, "id", rados_ioctx_get_id(ioctx));
+		r = json_add_i64(obj, "id", pool_id(ioctx));
 	if (r == 0)
 		r = applications_json(obj, names, len);
 	if (r == 0)
@@ -245,6 +248,7 @@ int api_pools_list(struct request *req, struct response *resp)
 {
 	struct json_object *body = NULL, *items;
 	struct pools_view view = {NULL, NULL};
+	const char *name;
 	rados_t cluster;
 	char *names = NULL;
 	size_t len = 0;
@@ -272,7 +276,7 @@ int api_pools_list(struct request *req, struct response *resp)
 		r = response_oom(resp);
 		goto out;
 	}
-	for (size_t off = 0; off < len && names[off]; off += strlen(names + off) + 1) {
+	for (size_t at = 0; (name = name_list_next(names, len, &at));) {
 		struct json_object *item = json_object_new_object();
 
 		if (!item || json_object_array_add(items, item) < 0) {
@@ -280,8 +284,8 @@ int api_pools_list(struct request *req, struct response *resp)
 			r = response_oom(resp);
 			goto out;
 		}
-		r = detail ? pool_json(req, resp, names + off, &view, item)
-			   : json_add_name(item, "name", names + off, "pool");
+		r = detail ? pool_json(req, resp, name, &view, item)
+			   : json_add_name(item, "name", name, "pool");
 		/* A pool deleted between the list and its detail is skipped. */
 		if (r == -ENOENT && detail) {
 			json_object_array_del_idx(items, json_object_array_length(items) - 1, 1);
@@ -324,37 +328,6 @@ int api_pool_get(struct request *req, struct response *resp)
 	return api_respond_pool(req, resp, request_capture(req, "pool"), 200);
 }
 
-/* Builds and sends one mon command on pool; the monitor's status text
- * (its reason, when it refuses) is copied into outs. */
-static int pool_mon_command(rados_t cluster, const char *prefix, const char *pool,
-			    struct json_object *extra, char *outs, size_t outslen)
-{
-	struct json_object *cmd = extra ? extra : json_object_new_object();
-	int r;
-
-	if (!cmd)
-		return -ENOMEM;
-	r = json_add_string(cmd, "prefix", prefix);
-	if (r == 0)
-		r = json_add_string(cmd, "pool", pool);
-	if (r == 0)
-		r = mon_command(cluster, cmd, outs, outslen);
-	json_object_put(cmd);
-	return r;
-}
-
-static int delete_pool(rados_t cluster, const char *pool, char *outs, size_t outslen)
-{
-	struct json_object *extra = json_object_new_object();
-
-	if (!extra || json_add_string(extra, "pool2", pool) < 0 ||
-	    json_add_bool(extra, "yes_i_really_really_mean_it", 1) < 0) {
-		json_object_put(extra);
-		return -ENOMEM;
-	}
-	return pool_mon_command(cluster, "osd pool delete", pool, extra, outs, outslen);
-}
-
 static const struct field_spec pool_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"pg_num", FIELD_UINT, 0},
@@ -363,56 +336,20 @@ static const struct field_spec pool_create_fields[] = {
 	{NULL, 0, 0},
 };
 
-/* What a new pool needs before RBD may use it: the rbd application; for
- * a replicated pool, `rbd pool init` and the trash object removals need
- * at a quota (pool_trash.h); for an erasure-coded one, which can only
- * hold image data (no omap: an image's header stays in a replicated
- * pool, with data_pool naming this one), overwrites. On failure, outs
- * says what failed. */
+/* What a new pool needs before RBD may use it (pool_setup.h). On
+ * failure, outs says what failed. */
 static int prepare_for_rbd(struct request *req, struct response *resp, rados_t cluster,
-			   const char *pool, int erasure, char *outs, size_t outslen)
+			   const char *pool, bool erasure, char *outs, size_t outslen)
 {
-	struct json_object *extra = json_object_new_object();
-	rados_ioctx_t ioctx;
-	char said[400];
+	rados_ioctx_t ioctx = NULL;
 	int r;
 
 	outs[0] = '\0';
-	if (erasure) {
-		r = pool_setting_change(cluster, pool, "allow_ec_overwrites", "true", said,
-					sizeof(said));
-		if (r < 0) {
-			snprintf(outs, outslen, "allowing overwrites: %s", said[0] ? said : strerror(-r));
-			json_object_put(extra);
-			return r;
-		}
-	}
-	r = extra && json_add_string(extra, "app", "rbd") == 0 ? 0 : -ENOMEM;
-	if (r == 0)
-		r = pool_mon_command(cluster, "osd pool application enable", pool, extra, said,
-				     sizeof(said));
-	else
-		json_object_put(extra);
-	if (r < 0) {
-		snprintf(outs, outslen, "enabling the rbd application: %s",
-			 said[0] ? said : strerror(-r));
+	/* An erasure-coded pool gets no RBD objects of its own. */
+	r = erasure ? 0 : api_ioctx(req, resp, pool, "", &ioctx);
+	if (r < 0)
 		return r;
-	}
-	if (erasure)
-		return 0;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r == 0) {
-		r = rbd_pool_init(ioctx, false);
-		if (r < 0)
-			snprintf(outs, outslen, "rbd pool init: %s", strerror(-r));
-	}
-	/* So that removals still work once a quota is reached. */
-	if (r == 0) {
-		r = pool_trash_prepare(ioctx);
-		if (r < 0)
-			snprintf(outs, outslen, "making its trash object: %s", strerror(-r));
-	}
-	return r;
+	return pool_prepare_for_rbd(cluster, ioctx, pool, erasure, outs, outslen);
 }
 
 /* 400 naming the profiles there are when profile is not one of them. */
@@ -446,102 +383,72 @@ static int require_ec_profile(struct response *resp, rados_t cluster, const char
 
 int api_pool_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *extra = NULL;
 	char outs[512], undo[512], encoded[ENCODED_NAME_MAX];
-	const char *pool, *type = "replicated", *profile = NULL;
+	struct pool_new spec = {.pg_num = 0};
+	const char *type = "replicated";
+	struct json_object *body;
 	rados_t cluster;
-	uint64_t pg_num = 0;
-	int has_pg_num, erasure;
+	int has_pg_num;
 	int r;
 
-	r = api_body(req, resp, pool_create_fields, &body);
+	r = api_request_body(req, resp, pool_create_fields, &body);
 	if (r < 0)
 		return r;
-	json_in_string(body, "name", &pool);
+	json_in_string(body, "name", &spec.name);
 	json_in_string(body, "type", &type);
-	json_in_string(body, "erasure_code_profile", &profile);
-	has_pg_num = json_in_u64(body, "pg_num", &pg_num) == 0;
-	erasure = strcmp(type, "erasure") == 0;
-	if (!erasure && strcmp(type, "replicated") != 0) {
-		r = response_fail(resp, -EINVAL,
-				  "field \"type\" must be replicated or erasure, not \"%s\"", type);
-		goto out;
-	}
-	if (profile && !erasure) {
-		r = response_fail(resp, -EINVAL,
-				  "field \"erasure_code_profile\" is for \"type\": \"erasure\" only");
-		goto out;
-	}
-	if (has_pg_num && (pg_num < 1 || pg_num > PG_NUM_MAX)) {
-		r = response_fail(resp, -EINVAL, "field \"pg_num\" must be from 1 to %d, not %llu",
-				  PG_NUM_MAX, (unsigned long long)pg_num);
-		goto out;
-	}
+	json_in_string(body, "erasure_code_profile", &spec.profile);
+	has_pg_num = json_in_u64(body, "pg_num", &spec.pg_num) == 0;
+	spec.erasure = strcmp(type, "erasure") == 0;
+	if (!spec.erasure && strcmp(type, "replicated") != 0)
+		return response_fail(resp, -EINVAL,
+				     "field \"type\" must be replicated or erasure, not \"%s\"", type);
+	if (spec.profile && !spec.erasure)
+		return response_fail(resp, -EINVAL,
+				     "field \"erasure_code_profile\" is for \"type\": \"erasure\" only");
+	if (has_pg_num && (spec.pg_num < 1 || spec.pg_num > PG_NUM_MAX))
+		return response_fail(resp, -EINVAL, "field \"pg_num\" must be from 1 to %d, not %llu",
+				     PG_NUM_MAX, (unsigned long long)spec.pg_num);
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
-		goto out;
+		return r;
 	/* The monitor's words for a profile it lacks ("no 'plugin' entry in
 	 * the erasure_code_profile {}") would not say which. */
-	if (profile) {
-		r = require_ec_profile(resp, cluster, profile);
+	if (spec.profile) {
+		r = require_ec_profile(resp, cluster, spec.profile);
 		if (r < 0)
-			goto out;
+			return r;
 	}
-	extra = json_object_new_object();
-	r = extra ? 0 : -ENOMEM;
-	if (r == 0 && has_pg_num)
-		r = json_add_i64(extra, "pg_num", (int64_t)pg_num);
-	if (r == 0 && erasure)
-		r = json_add_string(extra, "pool_type", "erasure");
-	/* Without a profile the monitor takes the cluster's default one
-	 * (osd_pool_default_erasure_code_profile). */
-	if (r == 0 && profile)
-		r = json_add_string(extra, "erasure_code_profile", profile);
-	if (r < 0) {
-		json_object_put(extra);
-		r = response_oom(resp);
-		goto out;
-	}
-	r = pool_mon_command(cluster, "osd pool create", pool, extra, outs, sizeof(outs));
-	/* The monitor answers success for a pool that exists already and
-	 * says so only in its status text; it, not this worker's possibly
-	 * older map, decides. */
-	if (r == 0 && strstr(outs, "already exists")) {
-		r = response_fail(resp, -EEXIST, "pool %s already exists", pool);
-		goto out;
-	}
-	if (r < 0) {
-		response_fail(resp, r, "creating pool %s failed: %s", pool,
-			      outs[0] ? outs : strerror(-r));
-		goto out;
-	}
+	r = pool_create(cluster, &spec, outs, sizeof(outs));
+	if (r == -EEXIST)
+		return response_fail(resp, -EEXIST, "pool %s already exists", spec.name);
+	if (r < 0)
+		return response_fail(resp, r, "creating pool %s failed: %s", spec.name,
+				     outs[0] ? outs : strerror(-r));
 	/* Every worker (this one first, in api_ioctx below) catches up with
 	 * the map that holds the new pool; a map may still show an older pool
 	 * of the same name. */
 	api_pools_changed(req);
 
-	r = prepare_for_rbd(req, resp, cluster, pool, erasure, outs, sizeof(outs));
+	r = prepare_for_rbd(req, resp, cluster, spec.name, spec.erasure, outs, sizeof(outs));
 	if (r < 0) {
 		/* Nothing half-made: a pool that is not ready for RBD goes away. */
-		int undone = delete_pool(cluster, pool, undo, sizeof(undo));
+		int undone = pool_delete(cluster, spec.name, undo, sizeof(undo));
 
-		ceph_ioctx_forget(req->env->ioctxs, pool);
+		ceph_ioctx_forget(req->env->ioctxs, spec.name);
 		api_pools_changed(req);
-		response_fail(resp, r, "pool %s was created but preparing it for RBD failed (%s); %s",
-			      pool, outs[0] ? outs : strerror(-r),
-			      undone == 0 ? "it was deleted again"
-					  : "deleting it again failed too, delete it by hand");
-		goto out;
+		return response_fail(resp, r,
+				     "pool %s was created but preparing it for RBD failed (%s); %s",
+				     spec.name, outs[0] ? outs : strerror(-r),
+				     undone == 0 ? "it was deleted again"
+						 : "deleting it again failed too, delete it by hand");
 	}
 
-	r = api_respond_pool(req, resp, pool, 201);
+	r = api_respond_pool(req, resp, spec.name, 201);
 	if (r < 0)
-		goto out;
-	percent_encode_segment(pool, encoded, sizeof(encoded));
+		return r;
+	percent_encode_segment(spec.name, encoded, sizeof(encoded));
 	response_set_location(resp, "/api/v1/pools/%s", encoded);
-out:
-	json_object_put(body);
-	return r;
+	return 0;
 }
 
 /* Only pools with the rbd application: a CephFS or RGW pool deleted here
@@ -549,7 +456,7 @@ out:
  * are none of this API's business. */
 static int require_rbd_pool(struct request *req, struct response *resp, const char *pool)
 {
-	const char *apps;
+	const char *apps, *name;
 	char *names = NULL;
 	rados_ioctx_t ioctx;
 	size_t len = 0;
@@ -558,15 +465,15 @@ static int require_rbd_pool(struct request *req, struct response *resp, const ch
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
-	r = ceph_read_list(application_names, ioctx, &names, &len);
+	r = pool_applications(ioctx, &names, &len);
 	if (r < 0)
 		return response_fail(resp, r, "cannot list the applications of pool %s: %s", pool,
 				     strerror(-r));
-	for (size_t off = 0; off < len && names[off]; off += strlen(names + off) + 1) {
-		rbd |= strcmp(names + off, "rbd") == 0;
+	for (size_t at = 0; (name = name_list_next(names, len, &at));) {
+		rbd |= strcmp(name, "rbd") == 0;
 		/* The list reads "a,b" in the message. */
-		if (off > 0)
-			names[off - 1] = ',';
+		if (name > names)
+			names[name - names - 1] = ',';
 	}
 	if (!rbd) {
 		apps = len && names[0] ? names : "none";
@@ -599,12 +506,10 @@ int api_pool_delete(struct request *req, struct response *resp)
 	r = require_rbd_pool(req, resp, pool);
 	if (r < 0)
 		return r;
-	r = delete_pool(cluster, pool, outs, sizeof(outs));
+	r = pool_delete(cluster, pool, outs, sizeof(outs));
 	ceph_ioctx_forget(req->env->ioctxs, pool);
 	api_pools_changed(req);
-	/* The monitor answers success for a pool that is already gone and
-	 * says so only in its status text. */
-	if (r == 0 && strstr(outs, "does not exist"))
+	if (r == -ENOENT)
 		return response_fail(resp, -ENOENT, "pool %s does not exist", pool);
 	if (r < 0)
 		return response_fail(resp, r, "deleting pool %s failed: %s", pool,

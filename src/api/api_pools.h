@@ -14,6 +14,13 @@
 int api_pool_settings(struct response *resp, rados_t cluster, const char *pool,
 		      struct json_object **settings);
 
+/* The prelude of every pool route that asks the monitor: the pool's io
+ * context (default namespace; 404 when the pool does not exist, which
+ * the monitor's and manager's own words would not say plainly) and the
+ * cluster. */
+int api_pool_request(struct request *req, struct response *resp, const char *pool,
+		     rados_ioctx_t *ioctx, rados_t *cluster);
+
 /* Answers with pool as a Pool resource (settings, quota, usage as the
  * monitor has them now) and the given status. */
 int api_respond_pool(struct request *req, struct response *resp, const char *pool, int status);

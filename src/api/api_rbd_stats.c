@@ -45,7 +45,7 @@ int api_rbd_stats(struct request *req, struct response *resp)
 	r = api_ioctx(req, resp, pool, ns, &ioctx);
 	if (r < 0)
 		return r;
-	r = rbd_pool_counts_read(ioctx, &counts);
+	r = pool_counts_read(ioctx, &counts);
 	if (r < 0)
 		return response_fail_errno(resp, r, "counting the images of %s %s%s%s failed",
 					   *ns ? "namespace" : "pool", pool, *ns ? "/" : "", ns);

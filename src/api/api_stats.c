@@ -20,6 +20,7 @@
 #include "image_query.h"
 #include "json_out.h"
 #include "mon.h"
+#include "name_list.h"
 #include "routes.h"
 
 #define STATS_LIMIT_DEFAULT 100
@@ -278,7 +279,7 @@ int api_pool_stats(struct request *req, struct response *resp)
 	size_t namespaces_len = 0;
 	unsigned long limit;
 	rados_ioctx_t ioctx;
-	const char *sort;
+	const char *sort, *ns;
 	int r;
 
 	r = check_sort(req, resp, &sort, &ranking.field);
@@ -305,11 +306,10 @@ int api_pool_stats(struct request *req, struct response *resp)
 		goto out;
 	}
 	r = rank_spec(req, resp, pool, sort, &ranking, body);
-	for (size_t at = 0; r == 0 && at < namespaces_len && namespaces[at];
-	     at += strlen(namespaces + at) + 1) {
+	for (size_t at = 0; r == 0 && (ns = name_list_next(namespaces, namespaces_len, &at));) {
 		char *spec = NULL;
 
-		if (asprintf(&spec, "%s/%s", pool, namespaces + at) < 0) {
+		if (asprintf(&spec, "%s/%s", pool, ns) < 0) {
 			r = response_oom(resp);
 			break;
 		}
@@ -363,10 +363,12 @@ int api_image_stats(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	/* Opened only to answer 404 for a missing image, as every image
+	 * route does; the manager's numbers need no open image. */
+	r = api_image_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
-	rbd_close(image);
+	api_release(req, image);
 	snprintf(pool_spec, sizeof(pool_spec), "%s%s%s", ref.pool, *ref.ns ? "/" : "", ref.ns);
 	answer = read_stats(req, resp, pool_spec, "write_ops");
 	if (!answer)

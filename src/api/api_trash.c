@@ -22,12 +22,12 @@
 
 #include "api.h"
 #include "authz.h"
-#include "image_query.h"
 #include "conf.h"
 #include "json_out.h"
 #include "routes.h"
 #include "image_lock.h"
 #include "api_tasks.h"
+#include "trash.h"
 
 /* librbd image ids are lowercase hex: the creating client's global id
  * and a 32-bit random number, so at most 24 digits today. */
@@ -146,150 +146,117 @@ static int lock_trash_entry(struct request *req, struct response *resp, const ch
 	return 0;
 }
 
-/* Appends the trash entries of namespace ns to items. */
-static int list_namespace_trash(rados_ioctx_t ioctx, const char *pool, const char *ns,
-				struct json_object *items)
+/* authz_sees, as the trash functions ask it. */
+static bool user_sees(void *req, const char *ns)
 {
-	rbd_trash_image_info_t *entries = NULL;
-	size_t count = 0;
-	int r;
+	const struct request *r = req;
 
-	rados_ioctx_set_namespace(ioctx, ns);
-	r = trash_entries_read(ioctx, &entries, &count);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < count && r == 0; i++) {
-		struct json_object *item = json_object_new_object();
+	return authz_sees(r, request_capture(r, "pool"), ns);
+}
 
-		if (json_array_take(items, item) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		r = trash_entry_json(item, pool, ns, &entries[i]);
-	}
-	rbd_trash_list_cleanup(entries, count);
-	free(entries);
-	return r;
+static void release_trash(void *list)
+{
+	trash_list_free(list);
 }
 
 int api_trash_list(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
-	struct json_object *body = NULL, *items;
-	const char *failed_ns = "";
+	struct json_object *body, *items;
+	struct trash_list *list;
 	rados_ioctx_t ioctx;
-	char *names = NULL;
-	size_t len = 0;
 	int r;
 
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
 		return r;
+	r = trash_list_pool(ioctx, user_sees, req, &list);
+	if (list && api_own(req, resp, release_trash, list) < 0)
+		return -ENOBUFS;
+	if (r < 0)
+		return response_fail_errno(resp, r, "listing the trash of pool %s%s%s failed", pool,
+					   list && *list->failed ? " in namespace " : "",
+					   list ? list->failed : "");
 	body = json_list_envelope("TrashList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	r = authz_sees(req, pool, "") ? list_namespace_trash(ioctx, pool, "", items) : 0;
-	if (r < 0)
-		goto fail;
-	rados_ioctx_set_namespace(ioctx, "");
-	r = namespace_names(ioctx, &names, &len);
-	if (r < 0)
-		goto fail;
-	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
-		if (!names[at] || !authz_sees(req, pool, names + at))
-			continue;
-		failed_ns = names + at;
-		r = list_namespace_trash(ioctx, pool, failed_ns, items);
-		if (r < 0)
-			goto fail;
+	if (!body)
+		return response_oom(resp);
+	for (size_t i = 0; i < list->count; i++) {
+		struct json_object *item = json_object_new_object();
+
+		if (json_array_take(items, item) < 0 ||
+		    trash_entry_json(item, pool, list->entries[i].ns, &list->entries[i].info) < 0) {
+			json_object_put(body);
+			return response_oom(resp);
+		}
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-	goto out;
-fail:
-	response_fail_errno(resp, r, "listing the trash of pool %s%s%s failed", pool,
-			    *failed_ns ? " in namespace " : "", failed_ns);
-out:
-	rados_ioctx_set_namespace(ioctx, "");
-	json_object_put(body);
-	free(names);
-	return r;
+	return 0;
 }
 
 /* Finds trash entry id in the pool's default namespace or else in one of
  * its namespaces, among those the user may see (authz.h): an entry
- * elsewhere is as missing to them as one that never was. On success
- * ioctx is left set to that namespace, *ns (owned by the caller) names it
- * and *info holds the entry (rbd_trash_get_cleanup). Answers 404 when no
- * namespace has it. */
+ * elsewhere is as missing to them as one that never was. The request
+ * owns *entry (and the io context is left set to its namespace). Answers
+ * 404 when no namespace has it. */
 static int find_trash_entry(struct request *req, struct response *resp, rados_ioctx_t ioctx,
-			    const char *pool, const char *id, char **ns, rbd_trash_image_info_t *info)
+			    const char *pool, const char *id, const struct trash_entry **entry)
 {
-	char *names = NULL;
-	size_t len = 0;
-	int r = -ENOENT;
+	struct trash_list *found;
+	int r = trash_find(ioctx, id, user_sees, req, &found);
 
-	*ns = NULL;
-	rados_ioctx_set_namespace(ioctx, "");
-	if (authz_sees(req, pool, ""))
-		r = rbd_trash_get(ioctx, id, info);
-	if (r == 0) {
-		*ns = strdup("");
-		goto found;
-	}
-	if (r != -ENOENT)
-		goto fail;
-	r = namespace_names(ioctx, &names, &len);
+	if (r == -ENOENT)
+		return response_fail(resp, -ENOENT,
+				     "trash entry %s does not exist in pool %s (in any namespace)", id, pool);
 	if (r < 0)
-		goto fail;
-	r = -ENOENT;
-	for (size_t at = 0; at < len; at += strlen(names + at) + 1) {
-		if (!names[at] || !authz_sees(req, pool, names + at))
-			continue;
-		rados_ioctx_set_namespace(ioctx, names + at);
-		r = rbd_trash_get(ioctx, id, info);
-		if (r == 0) {
-			*ns = strdup(names + at);
-			goto found;
-		}
-		if (r != -ENOENT)
-			goto fail;
-	}
-	free(names);
-	rados_ioctx_set_namespace(ioctx, "");
-	return response_fail(resp, -ENOENT,
-			     "trash entry %s does not exist in pool %s (in any namespace)", id, pool);
-found:
-	free(names);
-	if (!*ns) {
-		rbd_trash_get_cleanup(info);
-		return response_oom(resp);
-	}
+		return response_fail_errno(resp, r, "reading trash entry %s of pool %s failed", id, pool);
+	r = api_own(req, resp, release_trash, found);
+	if (r < 0)
+		return r;
+	*entry = &found->entries[0];
 	return 0;
-fail:
-	free(names);
-	rados_ioctx_set_namespace(ioctx, "");
-	return response_fail_errno(resp, r, "reading trash entry %s of pool %s failed", id, pool);
 }
 
-/* The image's id, after checking nobody has it open. */
-static int prepare_trash_move(struct response *resp, rados_ioctx_t ioctx,
+/* The prelude of a restore or removal: entry id of pool, locked and
+ * found, and the user allowed to change it (where the entry is decides);
+ * image names it "pool/[ns/]name". */
+static int trash_entry_request(struct request *req, struct response *resp, const char *pool,
+			       const char *id, rados_ioctx_t *ioctx,
+			       const struct trash_entry **entry, char *image, size_t imagelen)
+{
+	int r = api_ioctx(req, resp, pool, "", ioctx);
+
+	if (r < 0)
+		return r;
+	r = lock_trash_entry(req, resp, pool, id);
+	if (r < 0)
+		return r;
+	r = find_trash_entry(req, resp, *ioctx, pool, id, entry);
+	if (r < 0)
+		return r;
+	r = authz_check_item(req, resp, pool, (*entry)->ns);
+	if (r < 0)
+		return r;
+	api_image_spec(pool, (*entry)->ns, (*entry)->info.name, image, imagelen);
+	return 0;
+}
+
+/* The image's id, after checking nobody has it open; the image is
+ * closed again, as the move needs. */
+static int prepare_trash_move(struct request *req, struct response *resp, rados_ioctx_t ioctx,
 			      const struct image_ref *ref, char *id, size_t idlen)
 {
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open(resp, ioctx, ref, 0, &image);
+	r = api_image_open_owned(req, resp, ioctx, ref, 0, &image);
 	if (r < 0)
 		return r;
-	r = rbd_get_id(image, id, idlen);
+	r = trash_image_id(image, id, idlen);
 	if (r < 0)
 		api_image_fail(resp, r, ref, "reading the id of");
 	else
 		r = api_refuse_if_open(resp, image, ref, "before moving it to the trash");
-	rbd_close(image);
+	api_release(req, image);
 	return r;
 }
 
@@ -321,8 +288,8 @@ static int trash_move_failed(struct response *resp, int err, const struct image_
 
 int api_image_trash(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *entry = NULL;
-	rbd_trash_image_info_t info;
+	struct json_object *body = NULL, *entry;
+	struct trash_list *moved;
 	char id[TRASH_ID_MAX + 32];
 	char encoded_pool[ENCODED_NAME_MAX];
 	struct image_ref ref;
@@ -332,61 +299,50 @@ int api_image_trash(struct request *req, struct response *resp)
 
 	/* The body is optional: an empty POST moves with no deferment. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, trash_move_fields, &body);
+		r = api_request_body(req, resp, trash_move_fields, &body);
 		if (r < 0)
 			return r;
 		json_in_u64(body, "delay_seconds", &delay);
-		if (delay > TRASH_DELAY_MAX) {
-			r = response_fail(resp, -EINVAL,
-					  "field \"delay_seconds\" must be at most %llu (ten years), not %" PRIu64,
-					  TRASH_DELAY_MAX, delay);
-			goto out;
-		}
+		if (delay > TRASH_DELAY_MAX)
+			return response_fail(resp, -EINVAL,
+					     "field \"delay_seconds\" must be at most %llu (ten years), not %" PRIu64,
+					     TRASH_DELAY_MAX, delay);
 	}
 	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 	r = api_image_lock(req, resp, &ref);
 	if (r < 0)
-		goto out;
-	r = prepare_trash_move(resp, ioctx, &ref, id, sizeof(id));
+		return r;
+	r = prepare_trash_move(req, resp, ioctx, &ref, id, sizeof(id));
 	if (r < 0)
-		goto out;
+		return r;
 
-	r = rbd_trash_move(ioctx, ref.name, delay);
+	r = trash_move(ioctx, ref.ns, ref.name, delay, id, &moved);
 	if (r == -EBUSY && api_refuse_if_migrating(resp, ioctx, &ref, "moved to the trash") < 0)
-		goto out;
-	if (r < 0) {
-		r = trash_move_failed(resp, r, &ref);
-		goto out;
-	}
-
-	r = rbd_trash_get(ioctx, id, &info);
-	if (r < 0) {
+		return r;
+	if (r == -ESTALE)
 		/* Renamed or replaced between our look and the move. */
-		response_fail(resp, -ESTALE,
-			      "image %s changed while it was being moved to the trash; "
-			      "list the trash of pool %s to see what was moved", ref.spec, ref.pool);
-		r = -ESTALE;
-		goto out;
-	}
+		return response_fail(resp, -ESTALE,
+				     "image %s changed while it was being moved to the trash; "
+				     "list the trash of pool %s to see what was moved", ref.spec, ref.pool);
+	if (r < 0)
+		return trash_move_failed(resp, r, &ref);
+	r = api_own(req, resp, release_trash, moved);
+	if (r < 0)
+		return r;
 	entry = json_envelope("TrashEntry");
-	r = entry ? trash_entry_json(entry, ref.pool, ref.ns, &info) : -ENOMEM;
+	r = entry ? trash_entry_json(entry, ref.pool, ref.ns, &moved->entries[0].info) : -ENOMEM;
 	if (r == 0) {
 		percent_encode_segment(ref.pool, encoded_pool, sizeof(encoded_pool));
 		r = response_set_location(resp, "/api/v1/pools/%s/trash/%s", encoded_pool, id);
 	}
-	rbd_trash_get_cleanup(&info);
 	if (r < 0) {
-		response_oom(resp);
-		goto out;
+		json_object_put(entry);
+		return response_oom(resp);
 	}
 	response_json(resp, 201, entry);
-	entry = NULL;
-out:
-	json_object_put(entry);
-	json_object_put(body);
-	return r;
+	return 0;
 }
 
 static const struct field_spec trash_restore_fields[] = {
@@ -421,13 +377,12 @@ int api_trash_restore(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
 	const char *id = request_capture(req, "id");
+	const struct trash_entry *entry;
 	struct json_object *body = NULL;
-	rbd_trash_image_info_t info;
 	const char *new_name = NULL;
 	struct image_ref ref;
 	char image[sizeof(ref.spec)];
 	rados_ioctx_t ioctx;
-	char *ns = NULL;
 	int r;
 
 	r = check_trash_id(resp, id);
@@ -435,49 +390,27 @@ int api_trash_restore(struct request *req, struct response *resp)
 		return r;
 	/* The body is optional: without "name" the original name is used. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, trash_restore_fields, &body);
+		r = api_request_body(req, resp, trash_restore_fields, &body);
 		if (r < 0)
 			return r;
 		json_in_string(body, "name", &new_name);
 	}
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = trash_entry_request(req, resp, pool, id, &ioctx, &entry, image, sizeof(image));
 	if (r < 0)
-		goto out;
-	r = lock_trash_entry(req, resp, pool, id);
-	if (r < 0)
-		goto out;
-	r = find_trash_entry(req, resp, ioctx, pool, id, &ns, &info);
-	if (r < 0)
-		goto out;
-	/* Where the entry is decides who may restore or remove it. */
-	r = authz_check_item(req, resp, pool, ns);
-	if (r < 0)
-		goto cleanup;
-	api_image_spec(pool, ns, info.name, image, sizeof(image));
+		return r;
 	ref.pool = pool;
-	ref.ns = ns;
-	ref.name = new_name ? new_name : info.name;
+	ref.ns = entry->ns;
+	ref.name = new_name ? new_name : entry->info.name;
 	api_image_spec(ref.pool, ref.ns, ref.name, ref.spec, sizeof(ref.spec));
 
-	if (!trash_source_restorable(info.source)) {
-		r = refuse_busy_source(resp, id, image, info.source);
-		goto cleanup;
-	}
-	r = rbd_trash_restore(ioctx, id, ref.name);
-	if (r < 0) {
-		r = trash_restore_failed(resp, r, pool, id, image, &ref);
-		goto cleanup;
-	}
+	if (!trash_source_restorable(entry->info.source))
+		return refuse_busy_source(resp, id, image, entry->info.source);
+	r = trash_restore(ioctx, entry->ns, id, ref.name);
+	if (r < 0)
+		return trash_restore_failed(resp, r, pool, id, image, &ref);
 	r = api_respond_image(resp, ioctx, &ref, 201);
 	if (r == 0)
 		api_location_image(resp, &ref, "");
-cleanup:
-	/* ref points into info until the answer is built. */
-	rbd_trash_get_cleanup(&info);
-	rados_ioctx_set_namespace(ioctx, "");
-out:
-	free(ns);
-	json_object_put(body);
 	return r;
 }
 
@@ -539,9 +472,9 @@ int api_trash_delete(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
 	const char *id = request_capture(req, "id");
-	rbd_trash_image_info_t info;
+	const struct trash_entry *entry;
 	rados_ioctx_t ioctx;
-	char *ns = NULL, *spec = NULL;
+	char *spec;
 	char image[IMAGE_SPEC_MAX];
 	int force, async;
 	int r;
@@ -555,54 +488,30 @@ int api_trash_delete(struct request *req, struct response *resp)
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = trash_entry_request(req, resp, pool, id, &ioctx, &entry, image, sizeof(image));
 	if (r < 0)
 		return r;
-	r = lock_trash_entry(req, resp, pool, id);
-	if (r < 0)
-		return r;
-	r = find_trash_entry(req, resp, ioctx, pool, id, &ns, &info);
-	if (r < 0)
-		goto out;
-	/* Where the entry is decides who may restore or remove it. */
-	r = authz_check_item(req, resp, pool, ns);
-	if (r < 0)
-		goto cleanup;
-	api_image_spec(pool, ns, info.name, image, sizeof(image));
 
 	/* librbd would remove a migration's source and break it (EROFS at
 	 * best); the migration owns it. */
-	if (info.source == RBD_TRASH_IMAGE_SOURCE_MIGRATION) {
-		r = refuse_busy_source(resp, id, image, info.source);
-		goto cleanup;
-	}
+	if (entry->info.source == RBD_TRASH_IMAGE_SOURCE_MIGRATION)
+		return refuse_busy_source(resp, id, image, entry->info.source);
 	/* librbd checks the deferment too (EPERM), but says nothing of
 	 * when it ends; the manager's task never forces. */
-	if (time(NULL) < info.deferment_end_time && (!force || async)) {
-		r = refuse_deferred(resp, id, image, &info, async);
-		goto cleanup;
-	}
+	if (time(NULL) < entry->info.deferment_end_time && (!force || async))
+		return refuse_deferred(resp, id, image, &entry->info, async);
 	if (async) {
 		/* The rbd CLI's image id spec: pool/[namespace/]id. */
-		if (asprintf(&spec, "%s/%s%s%s", pool, ns, *ns ? "/" : "", id) < 0) {
-			spec = NULL;
-			r = response_oom(resp);
-			goto cleanup;
-		}
+		if (asprintf(&spec, "%s/%s%s%s", pool, entry->ns, *entry->ns ? "/" : "", id) < 0)
+			return response_oom(resp);
 		r = api_task_add(req, resp, "rbd task add trash remove", "image_id_spec", spec);
-		goto cleanup;
+		free(spec);
+		return r;
 	}
 
-	r = rbd_trash_remove_with_progress(ioctx, id, force, api_no_progress, NULL);
-	if (r == 0)
-		response_json(resp, 204, NULL);
-	else
-		r = trash_remove_failed(resp, r, pool, id, image, &info, force);
-cleanup:
-	rbd_trash_get_cleanup(&info);
-	rados_ioctx_set_namespace(ioctx, "");
-out:
-	free(ns);
-	free(spec);
-	return r;
+	r = trash_remove(ioctx, entry->ns, id, force);
+	if (r < 0)
+		return trash_remove_failed(resp, r, pool, id, image, &entry->info, force);
+	response_json(resp, 204, NULL);
+	return 0;
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "api_pools.h"
 #include "api_tasks.h"
 #include "json_out.h"
 #include "mon.h"
@@ -64,7 +65,7 @@ static const struct field_spec purge_fields[] = {
 int api_trash_purge(struct request *req, struct response *resp)
 {
 	const char *pool = request_capture(req, "pool");
-	struct json_object *body = NULL, *record = NULL;
+	struct json_object *body, *record;
 	struct image_ref where = {.pool = pool, .ns = "", .name = ""};
 	const char *older_than = NULL;
 	int expired_only = 1, r;
@@ -74,26 +75,22 @@ int api_trash_purge(struct request *req, struct response *resp)
 
 	/* The body is optional: an empty POST purges what has expired. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, purge_fields, &body);
+		r = api_request_body(req, resp, purge_fields, &body);
 		if (r < 0)
 			return r;
 		json_in_bool(body, "expired_only", &expired_only);
 		json_in_string(body, "older_than", &older_than);
 	}
-	if (older_than && parse_duration(older_than, &age) < 0) {
-		r = response_fail(resp, -EINVAL,
-				  "field \"older_than\" must be a number followed by s, m, h, d or w (\"7d\"), at most ten years, not \"%.64s\"",
-				  older_than);
-		goto out;
-	}
-	if (older_than && !expired_only) {
-		r = response_fail(resp, -EINVAL,
-				  "fields \"older_than\" and \"expired_only\": false do not go together: the first narrows the expired entries, the second takes every entry");
-		goto out;
-	}
+	if (older_than && parse_duration(older_than, &age) < 0)
+		return response_fail(resp, -EINVAL,
+				     "field \"older_than\" must be a number followed by s, m, h, d or w (\"7d\"), at most ten years, not \"%.64s\"",
+				     older_than);
+	if (older_than && !expired_only)
+		return response_fail(resp, -EINVAL,
+				     "fields \"older_than\" and \"expired_only\": false do not go together: the first narrows the expired entries, the second takes every entry");
 	r = api_ioctx(req, resp, pool, "", &ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 	before = expired_only ? time(NULL) - (time_t)age : PURGE_EVERYTHING;
 	snprintf(where.spec, sizeof(where.spec), "%s", pool);
 	if (!expired_only)
@@ -109,13 +106,9 @@ int api_trash_purge(struct request *req, struct response *resp)
 					       "Purging the trash of pool %s: expired entries", pool);
 	if (!record || json_add_i64(record, "expire_before", before) < 0) {
 		json_object_put(record);
-		r = response_oom(resp);
-		goto out;
+		return response_oom(resp);
 	}
-	r = api_local_task_start(req, resp, record);
-out:
-	json_object_put(body);
-	return r;
+	return api_local_task_start(req, resp, record);
 }
 
 /* The pool's level for rbd_support's schedules: "pool/". */
@@ -222,12 +215,8 @@ static int schedule_request(struct request *req, struct response *resp, const ch
 			    rados_t *cluster)
 {
 	rados_ioctx_t ioctx;
-	int r = api_ioctx(req, resp, pool, "", &ioctx);
 
-	if (r < 0)
-		return r;
-	*cluster = rados_ioctx_get_cluster(ioctx);
-	return 0;
+	return api_pool_request(req, resp, pool, &ioctx, cluster);
 }
 
 int api_trash_schedules_list(struct request *req, struct response *resp)
@@ -266,44 +255,59 @@ static int check_interval(struct response *resp, const char *interval)
 	return 0;
 }
 
+/* Asks the manager to add or remove (prefix) the pool's schedule every
+ * interval from start (NULL: any); its refusal in resp. */
+static int schedule_call(struct response *resp, rados_t cluster, const char *prefix,
+			 const char *pool, const char *interval, const char *start)
+{
+	struct mgr_reply reply = {0};
+	char level[NAME_MAX_BYTES + 2];
+	const char *args[] = {"level_spec", level, "interval", interval, "start_time", start, NULL};
+	int r;
+
+	level_spec(pool, level, sizeof(level));
+	r = mgr_call_args(cluster, prefix, args, &reply);
+	if (r < 0)
+		api_mgr_fail(resp, r, prefix, pool, &reply);
+	mgr_reply_free(&reply);
+	return r;
+}
+
 int api_trash_schedule_add(struct request *req, struct response *resp)
 {
 	static const char *const prefix = "rbd trash purge schedule add";
 	const char *pool = request_capture(req, "pool");
 	const char *interval = NULL, *start = NULL;
-	struct json_object *body = NULL;
-	struct mgr_reply reply = {0};
-	char level[NAME_MAX_BYTES + 2];
+	struct json_object *body;
 	rados_t cluster;
 	int r;
 
-	r = api_body(req, resp, schedule_fields, &body);
+	r = api_request_body(req, resp, schedule_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "interval", &interval);
 	json_in_string(body, "start_time", &start);
 	r = check_interval(resp, interval);
 	if (r < 0)
-		goto out;
+		return r;
 	r = schedule_request(req, resp, pool, &cluster);
+	if (r == 0)
+		r = schedule_call(resp, cluster, prefix, pool, interval, start);
 	if (r < 0)
-		goto out;
-	level_spec(pool, level, sizeof(level));
-	{
-		const char *args[] = {"level_spec", level, "interval", interval,
-				      "start_time", start, NULL};
+		return r;
+	return respond_schedules(req, resp, cluster, pool, 201);
+}
 
-		r = mgr_call_args(cluster, prefix, args, &reply);
-	}
-	if (r < 0) {
-		api_mgr_fail(resp, r, prefix, pool, &reply);
-		goto out;
-	}
-	r = respond_schedules(req, resp, cluster, pool, 201);
-out:
-	mgr_reply_free(&reply);
-	json_object_put(body);
-	return r;
+/* How many schedules the pool has; the manager's refusal in resp. */
+static int count_schedules(struct response *resp, rados_t cluster, const char *pool, size_t *count)
+{
+	struct json_object *schedules = read_schedules(cluster, resp, pool);
+
+	if (!schedules)
+		return -EIO;
+	*count = json_object_array_length(schedules);
+	json_object_put(schedules);
+	return 0;
 }
 
 int api_trash_schedule_remove(struct request *req, struct response *resp)
@@ -311,60 +315,38 @@ int api_trash_schedule_remove(struct request *req, struct response *resp)
 	static const char *const prefix = "rbd trash purge schedule remove";
 	const char *pool = request_capture(req, "pool");
 	const char *interval = NULL, *start = NULL;
-	struct json_object *body = NULL, *before = NULL, *after = NULL;
-	struct mgr_reply reply = {0};
-	char level[NAME_MAX_BYTES + 2];
+	struct json_object *body;
+	size_t before, after;
 	rados_t cluster;
 	int r;
 
 	/* Without a body, every schedule of the pool goes. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, schedule_remove_fields, &body);
+		r = api_request_body(req, resp, schedule_remove_fields, &body);
 		if (r < 0)
 			return r;
 		json_in_string(body, "interval", &interval);
 		json_in_string(body, "start_time", &start);
 	}
-	if (start && !interval) {
-		r = response_fail(resp, -EINVAL, "field \"start_time\" needs \"interval\" beside it");
-		goto out;
-	}
+	if (start && !interval)
+		return response_fail(resp, -EINVAL, "field \"start_time\" needs \"interval\" beside it");
 	r = schedule_request(req, resp, pool, &cluster);
 	if (r < 0)
-		goto out;
-	before = read_schedules(cluster, resp, pool);
-	if (!before) {
-		r = -EIO;
-		goto out;
-	}
-	level_spec(pool, level, sizeof(level));
-	{
-		const char *args[] = {"level_spec", level, "interval", interval,
-				      "start_time", start, NULL};
-
-		r = mgr_call_args(cluster, prefix, args, &reply);
-	}
-	if (r < 0) {
-		api_mgr_fail(resp, r, prefix, pool, &reply);
-		goto out;
-	}
+		return r;
+	r = count_schedules(resp, cluster, pool, &before);
+	if (r < 0)
+		return r;
+	r = schedule_call(resp, cluster, prefix, pool, interval, start);
+	if (r < 0)
+		return r;
 	/* The manager answers success for a schedule it does not have. */
-	after = read_schedules(cluster, resp, pool);
-	if (!after) {
-		r = -EIO;
-		goto out;
-	}
-	if (json_object_array_length(after) == json_object_array_length(before)) {
-		r = response_fail(resp, -ENOENT, "pool %s has no trash purge schedule%s%s%s%s",
-				  pool, interval ? " every " : "s", interval ? interval : "",
-				  start ? " starting at " : "", start ? start : "");
-		goto out;
-	}
+	r = count_schedules(resp, cluster, pool, &after);
+	if (r < 0)
+		return r;
+	if (after == before)
+		return response_fail(resp, -ENOENT, "pool %s has no trash purge schedule%s%s%s%s",
+				     pool, interval ? " every " : "s", interval ? interval : "",
+				     start ? " starting at " : "", start ? start : "");
 	response_json(resp, 204, NULL);
-out:
-	json_object_put(before);
-	json_object_put(after);
-	mgr_reply_free(&reply);
-	json_object_put(body);
-	return r;
+	return 0;
 }

@@ -603,6 +603,40 @@ int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen)
 	return 0;
 }
 
+int ceph_read_lists(ceph_lists_fn fn, void *handle, size_t n, char **bufs, size_t *lens)
+{
+	int r;
+
+	if (n > CEPH_LISTS_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		bufs[i] = NULL;
+	for (;;) {
+		for (size_t i = 0; i < n; i++) {
+			char *grown = realloc(bufs[i], lens[i] ? lens[i] : 1);
+
+			if (!grown) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			bufs[i] = grown;
+			if (!lens[i])
+				lens[i] = 1;
+		}
+		r = fn(handle, bufs, lens);
+		if (r != -ERANGE)
+			break;
+	}
+	if (r >= 0)
+		return r;
+fail:
+	for (size_t i = 0; i < n; i++) {
+		free(bufs[i]);
+		bufs[i] = NULL;
+	}
+	return r;
+}
+
 int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, size_t *count)
 {
 	size_t room = 16, n;

@@ -131,6 +131,17 @@ int ceph_read_list(ceph_list_fn fn, void *handle, char **out, size_t *outlen);
 typedef int (*ceph_array_fn)(void *handle, void *buf, size_t *count);
 int ceph_read_array(ceph_array_fn fn, void *handle, size_t size, void **out, size_t *count);
 
+/* The same for a call that fills several buffers at once (a lock's tag,
+ * clients, cookies and addresses; a page of metadata keys and values):
+ * fn fills bufs[i] of lens[i] bytes each, or sets every lens[i] to the
+ * room needed and returns -ERANGE. lens[i] is the first room to try (at
+ * least 1 byte is given). Returns fn's own non-negative result (librbd's
+ * count of lockers, say), with every bufs[i] the caller's; on failure
+ * none is left allocated. n is at most CEPH_LISTS_MAX. */
+#define CEPH_LISTS_MAX 4
+typedef int (*ceph_lists_fn)(void *handle, char **bufs, size_t *lens);
+int ceph_read_lists(ceph_lists_fn fn, void *handle, size_t n, char **bufs, size_t *lens);
+
 /* The same for a call that fills buf of len bytes with one string, or
  * answers -ERANGE without saying how much room it needs (rbd_get_id,
  * rbd_get_block_name_prefix, rados_pool_reverse_lookup): the room

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,33 +17,33 @@
 /* Room for "conf_" and the longest option name librbd has (~50). */
 #define CONF_KEY_MAX 128
 
+struct option_list {
+	rbd_image_t image;
+	rados_ioctx_t ioctx;
+};
+
+/* librbd counts options in an int: the image's list, or else the pool's. */
+static int option_list(void *arg, void *buf, size_t *count)
+{
+	const struct option_list *list = arg;
+	int max = *count > INT_MAX ? INT_MAX : (int)*count;
+	int r = list->image ? rbd_config_image_list(list->image, buf, &max)
+			    : rbd_config_pool_list(list->ioctx, buf, &max);
+
+	*count = (size_t)max;
+	return r < 0 ? r : 0;
+}
+
 int config_options_list(rbd_image_t image, rados_ioctx_t ioctx, rbd_config_option_t **options, int *count)
 {
-	int max = 128;
-	int r;
+	struct option_list list = {image, ioctx};
+	size_t n = 0;
+	void *buf;
+	int r = ceph_read_array(option_list, &list, sizeof(**options), &buf, &n);
 
-	*options = NULL;
-	for (;;) {
-		rbd_config_option_t *bigger = realloc(*options, (size_t)max * sizeof(**options));
-
-		if (!bigger) {
-			free(*options);
-			*options = NULL;
-			return -ENOMEM;
-		}
-		*options = bigger;
-		r = image ? rbd_config_image_list(image, *options, &max)
-			  : rbd_config_pool_list(ioctx, *options, &max);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(*options);
-		*options = NULL;
-		return r;
-	}
-	*count = max;
-	return 0;
+	*options = r == 0 ? buf : NULL;
+	*count = (int)n;
+	return r;
 }
 
 void config_options_free(rbd_image_t image, rbd_config_option_t *options, int count)

@@ -7,6 +7,7 @@
 
 #include "ceph.h"
 #include "group_query.h"
+#include "name_list.h"
 
 static int group_list(void *ioctx, char *buf, size_t *len)
 {
@@ -83,6 +84,7 @@ void group_snaps_free(rbd_group_snap_info_t *snaps, size_t count)
 
 int group_exists(rados_ioctx_t ioctx, const char *group)
 {
+	const char *name;
 	char *names = NULL;
 	size_t len = 0;
 	int r = group_names(ioctx, &names, &len);
@@ -92,8 +94,8 @@ int group_exists(rados_ioctx_t ioctx, const char *group)
 	/* librbd lists a missing group's images and snapshots as none, so
 	 * only the directory of groups tells. */
 	r = -ENOENT;
-	for (size_t at = 0; at < len; at += strlen(names + at) + 1)
-		if (strcmp(names + at, group) == 0)
+	for (size_t at = 0; (name = name_list_next(names, len, &at));)
+		if (strcmp(name, group) == 0)
 			r = 0;
 	free(names);
 	return r;

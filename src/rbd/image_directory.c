@@ -8,6 +8,7 @@
 
 #include <rbd/librbd.h>
 
+#include "ceph.h"
 #include "ceph_decode.h"
 #include "image_directory.h"
 
@@ -125,27 +126,23 @@ static void free_entries(struct image_entry *entries, size_t count)
 	free(entries);
 }
 
+static int spec_list(void *ioctx, void *buf, size_t *count)
+{
+	return rbd_list2(ioctx, buf, count);
+}
+
 /* librbd's listing, copied into entries: for a directory with format 1
  * images, which only it decodes. */
 static int librbd_list(rados_ioctx_t ioctx, struct entry_list *list)
 {
-	rbd_image_spec_t *specs = NULL;
-	size_t max = 1024;
-	int r;
+	rbd_image_spec_t *specs;
+	size_t max = 0;
+	void *buf;
+	int r = ceph_read_array(spec_list, ioctx, sizeof(*specs), &buf, &max);
 
-	for (;;) {
-		free(specs);
-		specs = calloc(max ? max : 1, sizeof(*specs));
-		if (!specs)
-			return -ENOMEM;
-		r = rbd_list2(ioctx, specs, &max);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0) {
-		free(specs);
+	if (r < 0)
 		return r;
-	}
+	specs = buf;
 	for (size_t i = 0; r == 0 && i < max; i++)
 		r = add_entry(list, specs[i].name, strlen(specs[i].name), specs[i].id,
 			      strlen(specs[i].id));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceph.h"
 #include "image_locks.h"
 #include "image_query.h"
 
@@ -16,34 +17,36 @@
 /* The one cls lock of the header that both kinds share (librbd's RBD_LOCK_NAME). */
 #define HEADER_LOCK_NAME "rbd_lock"
 
-/* rbd_list_lockers into freshly sized buffers; on ERANGE librbd has
- * written the sizes it needs, so the second round fits (unless the lock
- * changed meanwhile: then round again). */
+struct lockers_call {
+	rbd_image_t image;
+	int *exclusive;
+};
+
+/* rbd_list_lockers's four buffers: tag, clients, cookies, addresses. */
+static int lockers_call(void *arg, char **bufs, size_t *lens)
+{
+	const struct lockers_call *call = arg;
+
+	return (int)rbd_list_lockers(call->image, call->exclusive, bufs[0], &lens[0], bufs[1],
+				     &lens[1], bufs[2], &lens[2], bufs[3], &lens[3]);
+}
+
+/* On ERANGE librbd has written the sizes it needs, so the second round
+ * fits (unless the lock changed meanwhile: then round again). */
 static int list_lockers(rbd_image_t image, struct image_locks *l)
 {
-	size_t tag_len = 256, clients_len = 1024, cookies_len = 1024, addrs_len = 1024;
-	ssize_t count;
+	struct lockers_call call = {image, &l->exclusive};
+	size_t lens[4] = {256, 1024, 1024, 1024};
+	char *bufs[4];
+	int r = ceph_read_lists(lockers_call, &call, 4, bufs, lens);
 
-	for (;;) {
-		free(l->tag);
-		free(l->clients);
-		free(l->cookies);
-		free(l->addresses);
-		l->tag = malloc(tag_len);
-		l->clients = malloc(clients_len);
-		l->cookies = malloc(cookies_len);
-		l->addresses = malloc(addrs_len);
-		if (!l->tag || !l->clients || !l->cookies || !l->addresses)
-			return -ENOMEM;
-		count = rbd_list_lockers(image, &l->exclusive, l->tag, &tag_len, l->clients,
-					 &clients_len, l->cookies, &cookies_len, l->addresses,
-					 &addrs_len);
-		if (count != -ERANGE)
-			break;
-	}
-	if (count < 0)
-		return (int)count;
-	l->count = (size_t)count;
+	if (r < 0)
+		return r;
+	l->tag = bufs[0];
+	l->clients = bufs[1];
+	l->cookies = bufs[2];
+	l->addresses = bufs[3];
+	l->count = (size_t)r;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,27 +11,29 @@
 #include "ceph.h"
 #include "image_query.h"
 
+/* librbd counts snapshots in an int and ends the list with an empty
+ * entry (rbd_snap_list_end stops there), which it asks room for. */
+static int snap_list(void *image, void *buf, size_t *count)
+{
+	int max = *count > INT_MAX ? INT_MAX : (int)*count;
+	int r = rbd_snap_list(image, buf, &max);
+
+	if (r < 0) {
+		*count = (size_t)max;
+		return r;
+	}
+	*count = (size_t)r;
+	return 0;
+}
+
 int image_snapshots(rbd_image_t image, rbd_snap_info_t **snaps)
 {
-	int max = 16;
-	int r;
+	size_t count = 0;
+	void *buf;
+	int r = ceph_read_array(snap_list, image, sizeof(**snaps), &buf, &count);
 
-	for (;;) {
-		*snaps = calloc((size_t)max, sizeof(**snaps));
-		if (!*snaps)
-			return -ENOMEM;
-		/* On -ERANGE, max is the room needed now; a snapshot made in
-		 * between sends us round again. */
-		r = rbd_snap_list(image, *snaps, &max);
-		if (r != -ERANGE)
-			break;
-		free(*snaps);
-	}
-	if (r < 0) {
-		free(*snaps);
-		*snaps = NULL;
-	}
-	return r;
+	*snaps = r == 0 ? buf : NULL;
+	return r < 0 ? r : (int)count;
 }
 
 void image_snapshots_free(rbd_snap_info_t *snaps)
@@ -41,29 +44,20 @@ void image_snapshots_free(rbd_snap_info_t *snaps)
 	free(snaps);
 }
 
+static int watcher_list(void *image, void *buf, size_t *count)
+{
+	return rbd_watchers_list(image, buf, count);
+}
+
 int image_watchers(rbd_image_t image, rbd_image_watcher_t **watchers, size_t *count)
 {
-	size_t max = 8;
+	void *buf;
 	int r;
 
 	*count = 0;
-	for (;;) {
-		*watchers = calloc(max, sizeof(**watchers));
-		if (!*watchers)
-			return -ENOMEM;
-		/* On -ERANGE, max is the room needed now. */
-		r = rbd_watchers_list(image, *watchers, &max);
-		if (r != -ERANGE)
-			break;
-		free(*watchers);
-	}
-	if (r < 0) {
-		free(*watchers);
-		*watchers = NULL;
-		return r;
-	}
-	*count = max;
-	return 0;
+	r = ceph_read_array(watcher_list, image, sizeof(**watchers), &buf, count);
+	*watchers = r == 0 ? buf : NULL;
+	return r;
 }
 
 void image_watchers_free(rbd_image_watcher_t *watchers, size_t count)

@@ -7,7 +7,7 @@
 
 #include "pool_stats.h"
 
-int rbd_pool_counts_read(rados_ioctx_t ioctx, struct rbd_pool_counts *counts)
+int pool_counts_read(rados_ioctx_t ioctx, struct rbd_pool_counts *counts)
 {
 	const struct {
 		int option;

@@ -23,6 +23,6 @@ struct rbd_pool_counts {
 
 /* The counts of ioctx's namespace (rbd_pool_stats_get). Returns 0 or a
  * negative errno. */
-int rbd_pool_counts_read(rados_ioctx_t ioctx, struct rbd_pool_counts *counts);
+int pool_counts_read(rados_ioctx_t ioctx, struct rbd_pool_counts *counts);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "image_query.h"
+#include "name_list.h"
 #include "pool_trash.h"
 
 /* librbd's RBD_TRASH (librbd/Types.h, not in its public headers). */
@@ -26,6 +27,7 @@ int pool_trash_prepare(rados_ioctx_t ioctx)
 
 int pool_trash_prepare_all(rados_ioctx_t ioctx)
 {
+	const char *ns;
 	char *names = NULL;
 	size_t len = 0;
 	int r;
@@ -37,8 +39,8 @@ int pool_trash_prepare_all(rados_ioctx_t ioctx)
 	/* A pool that never had namespaces may lack their directory. */
 	if (r == -ENOENT)
 		r = 0;
-	for (size_t off = 0; r == 0 && off < len && names[off]; off += strlen(names + off) + 1) {
-		rados_ioctx_set_namespace(ioctx, names + off);
+	for (size_t at = 0; r == 0 && (ns = name_list_next(names, len, &at));) {
+		rados_ioctx_set_namespace(ioctx, ns);
 		r = pool_trash_prepare(ioctx);
 	}
 	rados_ioctx_set_namespace(ioctx, "");
