@@ -316,12 +316,10 @@ static int lock_taken(struct response *resp, rbd_image_t image, const struct ima
 	struct image_locks l = {0};
 	int r;
 
-	if (err == -EEXIST) {
-		r = response_fail_http(resp, 409,
-				       "image %s is already locked with cookie \"%s\" by this service's client",
-				       ref->spec, cookie);
-		goto out;
-	}
+	if (err == -EEXIST)
+		return response_fail_http(resp, 409,
+					  "image %s is already locked with cookie \"%s\" by this service's client",
+					  ref->spec, cookie);
 	if (image_locks_read(image, &l) == 0 && l.count > 0)
 		r = response_fail_http(resp, 409,
 				       "image %s is locked (%s, %s lock, cookie \"%s\", tag \"%s\", held by %s at %s)",
@@ -331,7 +329,6 @@ static int lock_taken(struct response *resp, rbd_image_t image, const struct ima
 				       l.tag, l.lockers[0].client, l.lockers[0].address);
 	else
 		r = response_fail_http(resp, 409, "image %s is locked by another client", ref->spec);
-out:
 	image_locks_free(&l);
 	return r;
 }
