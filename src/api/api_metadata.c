@@ -7,7 +7,11 @@
  * are allowed here; api_qos.c is the friendlier way to the QoS ones.
  *
  * Reads open the image read-only; writes open it read-write under this
- * service's image lock. */
+ * service's image lock.
+ *
+ * The checks and answers of the four verbs (metadata_serve) are also
+ * those of a pool's metadata (api_pool_metadata.c): the handlers only
+ * say whose pairs they are. */
 #include "config.h"
 
 #include <errno.h>
@@ -51,9 +55,9 @@ static int refuse_key(struct response *resp, const char *key, long at)
 
 /* The {key} capture: 1..250 bytes of printable ASCII without '/'. A key
  * the rbd CLI made of other bytes (but no '/') can still be read and
- * removed (existing: GET and DELETE, which call refuse_missing_key on a
+ * removed (existing: GET and DELETE, which call metadata_missing_key on a
  * 404), only not made. */
-int metadata_check_key(struct response *resp, const char *key, int existing)
+static int metadata_check_key(struct response *resp, const char *key, int existing)
 {
 	size_t len = strlen(key);
 	long at = key_bad_byte(key);
@@ -80,8 +84,8 @@ static int metadata_missing_key(struct response *resp, const char *owner, const 
 
 /* The 400 when librbd refused a "conf_" key (an RBD option override)
  * with EINVAL; 0 (nothing answered) for any other failure. */
-static int metadata_conf_refused(struct response *resp, int err, const char *owner, const char *key,
-			  const char *value)
+static int metadata_conf_refused(struct response *resp, int err, const char *owner,
+				 const char *key, const char *value)
 {
 	if (err != -EINVAL || strncmp(key, CONF_PREFIX, strlen(CONF_PREFIX)) != 0)
 		return 0;
@@ -95,8 +99,8 @@ static int metadata_conf_refused(struct response *resp, int err, const char *own
 static int owner_fail(struct response *resp, int err, const struct metadata_owner *owner,
 		      const char *doing)
 {
-	if (owner->image)
-		return api_image_fail(resp, err, owner->image, doing);
+	if (owner->is_image)
+		return api_image_fail(resp, err, &owner->image, doing);
 	return response_fail_errno(resp, err, "%s %s failed", doing, owner->name);
 }
 
@@ -119,7 +123,7 @@ static int add_item(void *items, const char *key, const char *value)
 	return json_array_take(items, metadata_entry_json(key, value, 0));
 }
 
-int metadata_respond_list(struct response *resp, const struct metadata_owner *owner)
+static int metadata_respond_list(struct response *resp, const struct metadata_owner *owner)
 {
 	struct json_object *body, *items;
 	int r;
@@ -129,7 +133,7 @@ int metadata_respond_list(struct response *resp, const struct metadata_owner *ow
 		return response_oom(resp);
 	r = metadata_each(&owner->place, add_item, items);
 	/* A pool that never held an RBD object has no rbd_info: no pairs. */
-	if (r == -ENOENT && !owner->image)
+	if (r == -ENOENT && !owner->is_image)
 		r = 0;
 	if (r < 0) {
 		json_object_put(body);
@@ -139,7 +143,7 @@ int metadata_respond_list(struct response *resp, const struct metadata_owner *ow
 	return 0;
 }
 
-int metadata_respond_get(struct response *resp, const struct metadata_owner *owner,
+static int metadata_respond_get(struct response *resp, const struct metadata_owner *owner,
 			 const char *key)
 {
 	struct json_object *body;
@@ -159,7 +163,7 @@ int metadata_respond_get(struct response *resp, const struct metadata_owner *own
 	return 0;
 }
 
-int metadata_respond_put(struct response *resp, const struct metadata_owner *owner,
+static int metadata_respond_put(struct response *resp, const struct metadata_owner *owner,
 			 const char *key, const char *value, int *created)
 {
 	struct json_object *entry;
@@ -184,7 +188,7 @@ int metadata_respond_put(struct response *resp, const struct metadata_owner *own
 	return 0;
 }
 
-int metadata_respond_delete(struct response *resp, const struct metadata_owner *owner,
+static int metadata_respond_delete(struct response *resp, const struct metadata_owner *owner,
 			    const char *key)
 {
 	int r = metadata_remove(&owner->place, key);
@@ -197,7 +201,7 @@ int metadata_respond_delete(struct response *resp, const struct metadata_owner *
 	return 0;
 }
 
-int metadata_put_value(struct request *req, struct response *resp, const char **value)
+static int metadata_put_value(struct request *req, struct response *resp, const char **value)
 {
 	struct json_object *body, *field;
 	int r = api_request_body(req, resp, metadata_put_fields, &body);
@@ -213,88 +217,93 @@ int metadata_put_value(struct request *req, struct response *resp, const char **
 	return 0;
 }
 
+/* Sets Location to the new key: the image's path or the pool's, and
+ * /metadata/{key}. The key is set: without a Location it is still a 201. */
+static int key_location(struct response *resp, const struct metadata_owner *owner,
+			const char *key)
+{
+	char encoded[3 * METADATA_KEY_MAX + 1], suffix[sizeof(encoded) + 16];
+	char pool[ENCODED_NAME_MAX];
+
+	percent_encode_segment(key, encoded, sizeof(encoded));
+	if (owner->is_image) {
+		snprintf(suffix, sizeof(suffix), "/metadata/%s", encoded);
+		return api_location_image(resp, &owner->image, suffix);
+	}
+	percent_encode_segment(owner->pool, pool, sizeof(pool));
+	response_set_location(resp, "/api/v1/pools/%s/metadata/%s", pool, encoded);
+	return 0;
+}
+
+int metadata_serve(struct request *req, struct response *resp, metadata_owner_fn find,
+		   enum metadata_verb verb)
+{
+	const char *key = request_capture(req, "key");
+	struct metadata_owner owner;
+	const char *value = NULL;
+	int created = 0, r;
+
+	if (verb != METADATA_LIST) {
+		r = metadata_check_key(resp, key, verb != METADATA_PUT);
+		if (r < 0)
+			return r;
+	}
+	if (verb == METADATA_PUT) {
+		r = metadata_put_value(req, resp, &value);
+		if (r < 0)
+			return r;
+	}
+	r = find(req, resp, verb == METADATA_PUT || verb == METADATA_DELETE, &owner);
+	if (r < 0)
+		return r;
+	switch (verb) {
+	case METADATA_LIST: return metadata_respond_list(resp, &owner);
+	case METADATA_GET: return metadata_respond_get(resp, &owner, key);
+	case METADATA_DELETE: return metadata_respond_delete(resp, &owner, key);
+	case METADATA_PUT: break;
+	}
+	r = metadata_respond_put(resp, &owner, key, value, &created);
+	if (r < 0 || !created)
+		return r;
+	return key_location(resp, &owner, key);
+}
+
 /* The request's image as the owner, opened (read-write under the image
  * lock for a change) and owned by the request. */
 static int image_owner(struct request *req, struct response *resp, int change,
-		       struct image_ref *ref, struct metadata_owner *owner)
+		       struct metadata_owner *owner)
 {
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	int r;
 
-	r = change ? api_image_use_for_change(req, resp, ref, &ioctx, &image)
-		   : api_image_use(req, resp, ref, &ioctx, &image);
+	r = change ? api_image_use_for_change(req, resp, &owner->image, &ioctx, &image)
+		   : api_image_use(req, resp, &owner->image, &ioctx, &image);
 	if (r < 0)
 		return r;
 	owner->place = metadata_of_image(image);
-	snprintf(owner->name, sizeof(owner->name), "image %s", ref->spec);
-	owner->image = ref;
+	snprintf(owner->name, sizeof(owner->name), "image %s", owner->image.spec);
+	owner->pool = owner->image.pool;
+	owner->is_image = 1;
 	return 0;
 }
 
 int api_metadata_list(struct request *req, struct response *resp)
 {
-	struct metadata_owner owner;
-	struct image_ref ref;
-	int r = image_owner(req, resp, 0, &ref, &owner);
-
-	return r < 0 ? r : metadata_respond_list(resp, &owner);
+	return metadata_serve(req, resp, image_owner, METADATA_LIST);
 }
 
 int api_metadata_get(struct request *req, struct response *resp)
 {
-	const char *key = request_capture(req, "key");
-	struct metadata_owner owner;
-	struct image_ref ref;
-	int r;
-
-	r = metadata_check_key(resp, key, 1);
-	if (r < 0)
-		return r;
-	r = image_owner(req, resp, 0, &ref, &owner);
-	if (r < 0)
-		return r;
-	return metadata_respond_get(resp, &owner, key);
+	return metadata_serve(req, resp, image_owner, METADATA_GET);
 }
 
 int api_metadata_put(struct request *req, struct response *resp)
 {
-	const char *key = request_capture(req, "key");
-	char encoded[3 * METADATA_KEY_MAX + 1], suffix[sizeof(encoded) + 16];
-	struct metadata_owner owner;
-	struct image_ref ref;
-	const char *value;
-	int created, r;
-
-	r = metadata_check_key(resp, key, 0);
-	if (r < 0)
-		return r;
-	r = metadata_put_value(req, resp, &value);
-	if (r < 0)
-		return r;
-	r = image_owner(req, resp, 1, &ref, &owner);
-	if (r < 0)
-		return r;
-	r = metadata_respond_put(resp, &owner, key, value, &created);
-	if (r < 0 || !created)
-		return r;
-	percent_encode_segment(key, encoded, sizeof(encoded));
-	snprintf(suffix, sizeof(suffix), "/metadata/%s", encoded);
-	return api_location_image(resp, &ref, suffix);
+	return metadata_serve(req, resp, image_owner, METADATA_PUT);
 }
 
 int api_metadata_delete(struct request *req, struct response *resp)
 {
-	const char *key = request_capture(req, "key");
-	struct metadata_owner owner;
-	struct image_ref ref;
-	int r;
-
-	r = metadata_check_key(resp, key, 1);
-	if (r < 0)
-		return r;
-	r = image_owner(req, resp, 1, &ref, &owner);
-	if (r < 0)
-		return r;
-	return metadata_respond_delete(resp, &owner, key);
+	return metadata_serve(req, resp, image_owner, METADATA_DELETE);
 }

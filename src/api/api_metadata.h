@@ -16,27 +16,25 @@
 struct metadata_owner {
 	struct metadata_place place;
 	char name[IMAGE_SPEC_MAX + ENCODED_NAME_MAX + 8];
-	const struct image_ref *image;   /* NULL for a pool */
+	const char *pool;
+	int is_image;
+	struct image_ref image;   /* when is_image */
 };
 
-/* The {key} capture: 1..250 bytes of printable ASCII without '/'. A key
- * the rbd CLI made of other bytes (but no '/') can still be read and
- * removed (existing: GET and DELETE), only not made. 400 in resp. */
-int metadata_check_key(struct response *resp, const char *key, int existing);
+/* Fills owner for the request: its place opened for reading, or for a
+ * change when change is set. Answers on failure. */
+typedef int (*metadata_owner_fn)(struct request *req, struct response *resp, int change,
+				 struct metadata_owner *owner);
 
-/* The body of a PUT: {"value": string without NUL}, owned by the
- * request. */
-int metadata_put_value(struct request *req, struct response *resp, const char **value);
+enum metadata_verb { METADATA_LIST, METADATA_GET, METADATA_PUT, METADATA_DELETE };
 
-/* The answers: every pair as a MetadataList; one as a MetadataEntry (404
- * for a missing key); setting one (200, or 201 with *created set: the
- * caller adds the Location); removing one (204). */
-int metadata_respond_list(struct response *resp, const struct metadata_owner *owner);
-int metadata_respond_get(struct response *resp, const struct metadata_owner *owner,
-			 const char *key);
-int metadata_respond_put(struct response *resp, const struct metadata_owner *owner,
-			 const char *key, const char *value, int *created);
-int metadata_respond_delete(struct response *resp, const struct metadata_owner *owner,
-			    const char *key);
+/* A metadata request, the same for every owner: checks the {key} capture
+ * (1..250 bytes of printable ASCII without '/'; a key the rbd CLI made of
+ * other bytes can still be read and removed, only not made) and the
+ * body, then finds the owner, then answers: every pair as a MetadataList;
+ * one as a MetadataEntry (404 for a missing key); setting one (200, or
+ * 201 with its Location); removing one (204). */
+int metadata_serve(struct request *req, struct response *resp, metadata_owner_fn find,
+		   enum metadata_verb verb);
 
 #endif
