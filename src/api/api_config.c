@@ -44,23 +44,36 @@ struct config_owner {
 	char what[IMAGE_SPEC_MAX + 8]; /* "pool rbd", "image rbd/vol1" */
 };
 
-static void owner_pool(struct config_owner *owner, rados_ioctx_t ioctx, const char *pool)
+/* The pool of the {pool} capture as the owner (its default namespace);
+ * answers on failure. */
+static int owner_pool(struct request *req, struct response *resp, struct config_owner *owner)
 {
 	memset(owner, 0, sizeof(*owner));
-	owner->ioctx = ioctx;
-	owner->pool = pool;
-	snprintf(owner->what, sizeof(owner->what), "pool %s", pool);
+	owner->pool = request_capture(req, "pool");
+	snprintf(owner->what, sizeof(owner->what), "pool %s", owner->pool);
+	return api_ioctx(req, resp, owner->pool, "", &owner->ioctx);
 }
 
-static void owner_image(struct config_owner *owner, rados_ioctx_t ioctx,
-			const struct image_ref *ref, rbd_image_t image)
+/* The request's image as the owner, opened (read-write under the image
+ * lock for a change) and owned by the request; answers on failure. */
+static int owner_image(struct request *req, struct response *resp, int change,
+		       struct image_ref *ref, struct config_owner *owner)
 {
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r;
+
+	r = change ? api_image_use_for_change(req, resp, ref, &ioctx, &image)
+		   : api_image_use(req, resp, ref, &ioctx, &image);
+	if (r < 0)
+		return r;
 	memset(owner, 0, sizeof(*owner));
 	owner->ioctx = ioctx;
 	owner->pool = ref->pool;
 	owner->image = image;
 	owner->ref = ref;
 	snprintf(owner->what, sizeof(owner->what), "image %s", ref->spec);
+	return 0;
 }
 
 static int owner_override(const struct config_owner *owner, const char *option, const char *value)
@@ -321,33 +334,27 @@ static int change_config(struct response *resp, const struct config_owner *owner
 
 int api_pool_config_get(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
 	struct config_owner owner;
-	rados_ioctx_t ioctx;
 	int r;
 
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = owner_pool(req, resp, &owner);
 	if (r < 0)
 		return r;
-	owner_pool(&owner, ioctx, pool);
 	return respond_config(resp, &owner, 200);
 }
 
 int api_pool_config_put(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
 	struct config_owner owner;
 	struct change_set *set = NULL;
-	rados_ioctx_t ioctx;
 	int r;
 
 	r = read_put(req, resp, "pool", &set);
 	if (r < 0)
 		return r;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = owner_pool(req, resp, &owner);
 	if (r < 0)
 		return r;
-	owner_pool(&owner, ioctx, pool);
 	return change_config(resp, &owner, set);
 }
 
@@ -355,14 +362,11 @@ int api_image_config_get(struct request *req, struct response *resp)
 {
 	struct config_owner owner;
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
 	int r;
 
-	r = api_image_use(req, resp, &ref, &ioctx, &image);
+	r = owner_image(req, resp, 0, &ref, &owner);
 	if (r < 0)
 		return r;
-	owner_image(&owner, ioctx, &ref, image);
 	return respond_config(resp, &owner, 200);
 }
 
@@ -371,17 +375,14 @@ int api_image_config_put(struct request *req, struct response *resp)
 	struct config_owner owner;
 	struct change_set *set = NULL;
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
 	int r;
 
 	r = read_put(req, resp, "image", &set);
 	if (r < 0)
 		return r;
-	r = api_image_use_for_change(req, resp, &ref, &ioctx, &image);
+	r = owner_image(req, resp, 1, &ref, &owner);
 	if (r < 0)
 		return r;
-	owner_image(&owner, ioctx, &ref, image);
 	return change_config(resp, &owner, set);
 }
 
@@ -420,14 +421,11 @@ int api_image_config_delete(struct request *req, struct response *resp)
 	struct config_owner owner;
 	struct change_set *set = NULL;
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
 	int r;
 
-	r = api_image_use_for_change(req, resp, &ref, &ioctx, &image);
+	r = owner_image(req, resp, 1, &ref, &owner);
 	if (r < 0)
 		return r;
-	owner_image(&owner, ioctx, &ref, image);
 	r = image_overrides(req, resp, &owner, &set);
 	if (r < 0)
 		return r;

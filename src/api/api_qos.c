@@ -132,7 +132,7 @@ static int add_limits(struct json_object *body, const rbd_config_option_t *optio
 struct qos_owner {
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	const struct image_ref *ref;
+	struct image_ref ref;            /* the image's, when image is set */
 	const char *pool;
 	char what[IMAGE_SPEC_MAX + 8];   /* "pool rbd", "image rbd/vol1" */
 };
@@ -146,9 +146,9 @@ static int respond_qos(struct response *resp, const struct qos_owner *owner, int
 
 	r = body ? json_add_string(body, "pool", owner->pool) : -ENOMEM;
 	if (r == 0 && owner->image)
-		r = json_add_string(body, "namespace", owner->ref->ns);
+		r = json_add_string(body, "namespace", owner->ref.ns);
 	if (r == 0 && owner->image)
-		r = json_add_name(body, "image", owner->ref->name, "image");
+		r = json_add_name(body, "image", owner->ref.name, "image");
 	if (r < 0) {
 		json_object_put(body);
 		return response_oom(resp);
@@ -161,7 +161,7 @@ static int respond_qos(struct response *resp, const struct qos_owner *owner, int
 	if (r < 0) {
 		json_object_put(body);
 		if (owner->image)
-			return api_image_fail(resp, r, owner->ref, "reading the configuration of");
+			return api_image_fail(resp, r, &owner->ref, "reading the configuration of");
 		return response_fail_errno(resp, r, "reading the configuration of %s failed",
 					   owner->what);
 	}
@@ -211,95 +211,88 @@ static int apply_changes(struct response *resp, const struct qos_owner *owner,
 	return 0;
 }
 
+/* Fills owner for the request, opened for reading, or for a change when
+ * change is set; answers on failure. */
+typedef int (*qos_owner_fn)(struct request *req, struct response *resp, int change,
+			    struct qos_owner *owner);
+
 /* The request's image as the owner, opened (read-write under the image
  * lock for a change) and owned by the request. */
 static int image_owner(struct request *req, struct response *resp, int change,
-		       struct image_ref *ref, struct qos_owner *owner)
+		       struct qos_owner *owner)
 {
-	int r = change ? api_image_use_for_change(req, resp, ref, &owner->ioctx, &owner->image)
-		       : api_image_use(req, resp, ref, &owner->ioctx, &owner->image);
+	int r = change ? api_image_use_for_change(req, resp, &owner->ref, &owner->ioctx,
+						  &owner->image)
+		       : api_image_use(req, resp, &owner->ref, &owner->ioctx, &owner->image);
 
 	if (r < 0)
 		return r;
-	owner->ref = ref;
-	owner->pool = ref->pool;
-	snprintf(owner->what, sizeof(owner->what), "image %s", ref->spec);
+	owner->pool = owner->ref.pool;
+	snprintf(owner->what, sizeof(owner->what), "image %s", owner->ref.spec);
 	return 0;
 }
 
 /* The pool of the {pool} capture as the owner (its default namespace). */
-static int pool_owner(struct request *req, struct response *resp, struct qos_owner *owner)
+static int pool_owner(struct request *req, struct response *resp, int change,
+		      struct qos_owner *owner)
 {
+	(void)change;
 	owner->image = NULL;
-	owner->ref = NULL;
 	owner->pool = request_capture(req, "pool");
 	snprintf(owner->what, sizeof(owner->what), "pool %s", owner->pool);
 	return api_ioctx(req, resp, owner->pool, "", &owner->ioctx);
 }
 
-int api_image_qos_get(struct request *req, struct response *resp)
+static int get_limits(struct request *req, struct response *resp, qos_owner_fn find)
 {
 	struct qos_owner owner;
-	struct image_ref ref;
-	int r;
+	int r = find(req, resp, 0, &owner);
 
-	r = image_owner(req, resp, 0, &ref, &owner);
-	if (r < 0)
-		return r;
-	return respond_qos(resp, &owner, 200);
+	return r < 0 ? r : respond_qos(resp, &owner, 200);
 }
 
-/* The answer reads the image afresh, through a new read-only open. */
-int api_image_qos_put(struct request *req, struct response *resp)
+/* An image's answer reads it afresh, through a new read-only open. */
+static int put_limits(struct request *req, struct response *resp, qos_owner_fn find)
 {
 	struct qos_change changes[QOS_KEYS];
 	struct qos_owner owner;
-	struct image_ref ref;
 	size_t nchanges;
 	int r;
 
 	r = parse_put(req, resp, changes, &nchanges);
 	if (r < 0)
 		return r;
-	r = image_owner(req, resp, 1, &ref, &owner);
+	r = find(req, resp, 1, &owner);
 	if (r < 0)
 		return r;
 	r = apply_changes(resp, &owner, changes, nchanges);
 	if (r < 0)
 		return r;
-	api_release(req, owner.image);
-	r = api_image_open_owned(req, resp, owner.ioctx, &ref, 0, &owner.image);
-	if (r < 0)
-		return r;
+	if (owner.image) {
+		api_release(req, owner.image);
+		r = api_image_open_owned(req, resp, owner.ioctx, &owner.ref, 0, &owner.image);
+		if (r < 0)
+			return r;
+	}
 	return respond_qos(resp, &owner, 200);
+}
+
+int api_image_qos_get(struct request *req, struct response *resp)
+{
+	return get_limits(req, resp, image_owner);
+}
+
+int api_image_qos_put(struct request *req, struct response *resp)
+{
+	return put_limits(req, resp, image_owner);
 }
 
 int api_pool_qos_get(struct request *req, struct response *resp)
 {
-	struct qos_owner owner;
-	int r;
-
-	r = pool_owner(req, resp, &owner);
-	if (r < 0)
-		return r;
-	return respond_qos(resp, &owner, 200);
+	return get_limits(req, resp, pool_owner);
 }
 
 int api_pool_qos_put(struct request *req, struct response *resp)
 {
-	struct qos_change changes[QOS_KEYS];
-	struct qos_owner owner;
-	size_t nchanges;
-	int r;
-
-	r = parse_put(req, resp, changes, &nchanges);
-	if (r < 0)
-		return r;
-	r = pool_owner(req, resp, &owner);
-	if (r < 0)
-		return r;
-	r = apply_changes(resp, &owner, changes, nchanges);
-	if (r < 0)
-		return r;
-	return respond_qos(resp, &owner, 200);
+	return put_limits(req, resp, pool_owner);
 }

@@ -11,7 +11,10 @@
  *
  * Only user snapshots are shown and addressed: librbd's own snapshots
  * (group, mirror, and the "trash" snapshots that a deleted snapshot with
- * clones becomes) belong to those features. */
+ * clones becomes) belong to those features.
+ *
+ * What librbd is asked, and in which order, is rbd/snapshot.c's; here
+ * are the checks, the messages and the answers. */
 #include "config.h"
 
 #include <errno.h>
@@ -86,6 +89,29 @@ static int snap_open(struct request *req, struct response *resp, rados_ioctx_t i
 	if (r < 0)
 		return r;
 	return snap_find(resp, *image, ref, found);
+}
+
+/* The start of a snapshot handler: ref for snapshot name of the request's
+ * image, and its io context; answers on failure. */
+static int snap_request(struct request *req, struct response *resp, const char *name,
+			struct snap_ref *ref, rados_ioctx_t *ioctx)
+{
+	snap_ref_init(ref, req, name);
+	return api_ioctx(req, resp, ref->image.pool, ref->image.ns, ioctx);
+}
+
+/* The same for the {snapshot} capture, with the image open read-only
+ * (owned by the request) for the checks before a change: 404 for a
+ * missing image or snapshot. */
+static int snap_use(struct request *req, struct response *resp, struct snap_ref *ref,
+		    rados_ioctx_t *ioctx, rbd_image_t *image)
+{
+	struct snap_found found;
+	int r = snap_request(req, resp, request_capture(req, "snapshot"), ref, ioctx);
+
+	if (r < 0)
+		return r;
+	return snap_open(req, resp, *ioctx, ref, image, &found);
 }
 
 int api_snapshot_open_at(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *img,
@@ -372,8 +398,7 @@ int api_snapshot_create(struct request *req, struct response *resp)
 	r = snapshot_create_quiesce(body, &quiesce, resp);
 	if (r < 0)
 		return r;
-	snap_ref_init(&ref, req, name);
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
+	r = snap_request(req, resp, name, &ref, &ioctx);
 	if (r < 0)
 		return r;
 	r = api_image_open_owned(req, resp, ioctx, &ref.image, 1, &image);
@@ -400,8 +425,7 @@ int api_snapshot_get(struct request *req, struct response *resp)
 	rados_ioctx_t ioctx;
 	int r;
 
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
+	r = snap_request(req, resp, request_capture(req, "snapshot"), &ref, &ioctx);
 	if (r < 0)
 		return r;
 	return respond_snapshot(req, resp, ioctx, &ref, 200);
@@ -502,7 +526,6 @@ int api_snapshot_patch(struct request *req, struct response *resp)
 	struct json_object *body;
 	struct snap_change change = {0, NULL};
 	struct snap_ref ref, renamed;
-	struct snap_found found;
 	enum snapshot_step step;
 	int has_protected, want_protected = 0;
 	rados_ioctx_t ioctx;
@@ -517,19 +540,14 @@ int api_snapshot_patch(struct request *req, struct response *resp)
 	if (!has_protected && !change.new_name)
 		return response_fail(resp, -EINVAL,
 				     "nothing to change: give \"protected\" (true or false) and/or \"name\" (rename)");
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
+	r = snap_use(req, resp, &ref, &ioctx, &image);
+	if (r < 0)
+		return r;
 	renamed = ref;
 	if (change.new_name && strcmp(change.new_name, ref.name) == 0)
 		change.new_name = NULL;
 	if (change.new_name)
 		snap_ref_init(&renamed, req, change.new_name);
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
-	if (r < 0)
-		return r;
-
-	r = snap_open(req, resp, ioctx, &ref, &image, &found);
-	if (r < 0)
-		return r;
 	r = check_patch(resp, image, &ref, &renamed, has_protected, want_protected, &change);
 	if (r < 0)
 		return r;
@@ -575,7 +593,6 @@ static int check_delete(struct response *resp, rbd_image_t image, const struct s
  * unprotected first (one request for rbd snap unprotect + rbd snap rm). */
 int api_snapshot_delete(struct request *req, struct response *resp)
 {
-	struct snap_found found;
 	struct snap_ref ref;
 	enum snapshot_step step;
 	rados_ioctx_t ioctx;
@@ -586,12 +603,7 @@ int api_snapshot_delete(struct request *req, struct response *resp)
 	r = request_query_bool(req, "unprotect", 0, &unprotect, resp);
 	if (r < 0)
 		return r;
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
-	if (r < 0)
-		return r;
-
-	r = snap_open(req, resp, ioctx, &ref, &image, &found);
+	r = snap_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = check_delete(resp, image, &ref, unprotect, &is_protected);
@@ -658,7 +670,6 @@ static const struct field_spec rollback_fields[] = {
 int api_snapshot_rollback(struct request *req, struct response *resp)
 {
 	struct json_object *body;
-	struct snap_found found;
 	struct snap_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
@@ -674,12 +685,7 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 		if (r < 0)
 			return r;
 	}
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
-	if (r < 0)
-		return r;
-
-	r = snap_open(req, resp, ioctx, &ref, &image, &found);
+	r = snap_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = refuse_if_watched(resp, image, &ref);
