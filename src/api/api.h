@@ -207,7 +207,7 @@ int api_require_namespace(struct response *resp, rados_ioctx_t ioctx, const char
 /* 409 when ref's image is the destination of a live migration, saying
  * from where, in which state, and that it cannot be <doing> until the
  * migration is committed or aborted; 0 otherwise. For librbd's EBUSY,
- * which does not tell. In api_migration.c. */
+ * which does not tell. In api_migrating.c. */
 int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 			    const char *doing);
 

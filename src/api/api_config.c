@@ -44,23 +44,36 @@ struct config_owner {
 	char what[IMAGE_SPEC_MAX + 8]; /* "pool rbd", "image rbd/vol1" */
 };
 
-static void owner_pool(struct config_owner *owner, rados_ioctx_t ioctx, const char *pool)
+/* The pool of the {pool} capture as the owner (its default namespace);
+ * answers on failure. */
+static int owner_pool(struct request *req, struct response *resp, struct config_owner *owner)
 {
 	memset(owner, 0, sizeof(*owner));
-	owner->ioctx = ioctx;
-	owner->pool = pool;
-	snprintf(owner->what, sizeof(owner->what), "pool %s", pool);
+	owner->pool = request_capture(req, "pool");
+	snprintf(owner->what, sizeof(owner->what), "pool %s", owner->pool);
+	return api_ioctx(req, resp, owner->pool, "", &owner->ioctx);
 }
 
-static void owner_image(struct config_owner *owner, rados_ioctx_t ioctx,
-			const struct image_ref *ref, rbd_image_t image)
+/* The request's image as the owner, opened (read-write under the image
+ * lock for a change) and owned by the request; answers on failure. */
+static int owner_image(struct request *req, struct response *resp, int change,
+		       struct image_ref *ref, struct config_owner *owner)
 {
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	int r;
+
+	r = change ? api_image_use_for_change(req, resp, ref, &ioctx, &image)
+		   : api_image_use(req, resp, ref, &ioctx, &image);
+	if (r < 0)
+		return r;
 	memset(owner, 0, sizeof(*owner));
 	owner->ioctx = ioctx;
 	owner->pool = ref->pool;
 	owner->image = image;
 	owner->ref = ref;
 	snprintf(owner->what, sizeof(owner->what), "image %s", ref->spec);
+	return 0;
 }
 
 static int owner_override(const struct config_owner *owner, const char *option, const char *value)
@@ -257,176 +270,168 @@ static int apply_changes(struct response *resp, const struct config_owner *owner
 			     done ? "; the options before it were put back" : "");
 }
 
-static void free_changes(struct config_change *changes, size_t n)
+/* The changes of one request, owned by it. */
+struct change_set {
+	size_t n;
+	int own_names;   /* names strdup'd (an image's overrides), else the body's */
+	struct config_change changes[];
+};
+
+static void release_changes(void *what)
 {
-	for (size_t i = 0; changes && i < n; i++)
-		free(changes[i].before);
-	free(changes);
+	struct change_set *set = what;
+
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->changes[i].before);
+		if (set->own_names)
+			free((char *)set->changes[i].name);
+	}
+	free(set);
+}
+
+/* Room for room changes, owned by the request. */
+static int change_set_new(struct request *req, struct response *resp, size_t room,
+			  struct change_set **set)
+{
+	*set = calloc(1, sizeof(**set) + (room + 1) * sizeof((*set)->changes[0]));
+	if (!*set)
+		return response_oom(resp);
+	return api_own(req, resp, release_changes, *set);
 }
 
 /* The body of a PUT, its changes parsed (no cluster call yet). */
 static int read_put(struct request *req, struct response *resp, const char *kind,
-		    struct json_object **body, struct config_change **changes, size_t *n)
+		    struct change_set **set)
 {
-	struct json_object *options;
+	struct json_object *body, *options;
 	int r;
 
-	*changes = NULL;
-	*n = 0;
-	r = api_body(req, resp, config_put_fields, body);
+	r = api_request_body(req, resp, config_put_fields, &body);
 	if (r < 0)
 		return r;
-	json_object_object_get_ex(*body, "options", &options);
-	*changes = calloc((size_t)json_object_object_length(options) + 1, sizeof(**changes));
-	if (!*changes)
-		return response_oom(resp);
-	return parse_changes(resp, kind, options, *changes, n);
+	json_object_object_get_ex(body, "options", &options);
+	r = change_set_new(req, resp, (size_t)json_object_object_length(options), set);
+	if (r < 0)
+		return r;
+	return parse_changes(resp, kind, options, (*set)->changes, &(*set)->n);
+}
+
+/* Checks the changes against the owner's option table, then makes them
+ * all or none, then answers with the options as they are now. librbd
+ * lists an image's options afresh from its pool's and its own metadata,
+ * so the handle the changes were made through gives the answer. */
+static int change_config(struct response *resp, const struct config_owner *owner,
+			 struct change_set *set)
+{
+	int r = check_known(resp, owner, set->changes, set->n);
+
+	if (r == 0)
+		r = apply_changes(resp, owner, set->changes, set->n);
+	if (r == 0)
+		r = respond_config(resp, owner, 200);
+	return r;
 }
 
 int api_pool_config_get(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
 	struct config_owner owner;
-	rados_ioctx_t ioctx;
 	int r;
 
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+	r = owner_pool(req, resp, &owner);
 	if (r < 0)
 		return r;
-	owner_pool(&owner, ioctx, pool);
 	return respond_config(resp, &owner, 200);
 }
 
 int api_pool_config_put(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
-	struct json_object *body = NULL;
-	struct config_change *changes = NULL;
 	struct config_owner owner;
-	rados_ioctx_t ioctx;
-	size_t n = 0;
+	struct change_set *set = NULL;
 	int r;
 
-	r = read_put(req, resp, "pool", &body, &changes, &n);
+	r = read_put(req, resp, "pool", &set);
 	if (r < 0)
-		goto out;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
+		return r;
+	r = owner_pool(req, resp, &owner);
 	if (r < 0)
-		goto out;
-	owner_pool(&owner, ioctx, pool);
-	r = check_known(resp, &owner, changes, n);
-	if (r == 0)
-		r = apply_changes(resp, &owner, changes, n);
-	if (r == 0)
-		r = respond_config(resp, &owner, 200);
-out:
-	free_changes(changes, n);
-	json_object_put(body);
-	return r;
+		return r;
+	return change_config(resp, &owner, set);
 }
 
 int api_image_config_get(struct request *req, struct response *resp)
 {
 	struct config_owner owner;
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = owner_image(req, resp, 0, &ref, &owner);
 	if (r < 0)
 		return r;
-	owner_image(&owner, ioctx, &ref, image);
-	r = respond_config(resp, &owner, 200);
-	rbd_close(image);
-	return r;
+	return respond_config(resp, &owner, 200);
 }
 
-/* librbd lists an image's options afresh from its pool's and its own
- * metadata, so the handle the changes were made through gives the
- * answer. */
 int api_image_config_put(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
-	struct config_change *changes = NULL;
 	struct config_owner owner;
+	struct change_set *set = NULL;
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
-	size_t n = 0;
 	int r;
 
-	r = read_put(req, resp, "image", &body, &changes, &n);
+	r = read_put(req, resp, "image", &set);
 	if (r < 0)
-		goto out;
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
+		return r;
+	r = owner_image(req, resp, 1, &ref, &owner);
 	if (r < 0)
-		goto out;
-	owner_image(&owner, ioctx, &ref, image);
-	r = check_known(resp, &owner, changes, n);
-	if (r == 0)
-		r = apply_changes(resp, &owner, changes, n);
-	if (r == 0)
-		r = respond_config(resp, &owner, 200);
-out:
-	if (image)
-		rbd_close(image);
-	free_changes(changes, n);
-	json_object_put(body);
-	return r;
+		return r;
+	return change_config(resp, &owner, set);
 }
 
 /* Every override the image has, as changes that remove them. */
-static int image_overrides(struct response *resp, const struct config_owner *owner,
-			   struct config_change **changes, size_t *n)
+static int image_overrides(struct request *req, struct response *resp,
+			   const struct config_owner *owner, struct change_set **set)
 {
 	rbd_config_option_t *list = NULL;
 	int count = 0, r;
 
-	*changes = NULL;
-	*n = 0;
 	r = config_options_list(owner->image, owner->ioctx, &list, &count);
 	if (r < 0)
 		return response_fail(resp, r, "cannot read the RBD options of %s: %s", owner->what,
 				     strerror(-r));
-	*changes = calloc((size_t)count + 1, sizeof(**changes));
-	r = *changes ? 0 : -ENOMEM;
+	r = change_set_new(req, resp, (size_t)count, set);
+	if (r == 0)
+		(*set)->own_names = 1;
 	for (int i = 0; r == 0 && i < count; i++) {
+		struct config_change *c = &(*set)->changes[(*set)->n];
+
 		if (list[i].source != RBD_CONFIG_SOURCE_IMAGE)
 			continue;
 		/* librbd's list lives until config_options_free. */
-		(*changes)[*n].name = strdup(list[i].name);
-		if (!(*changes)[*n].name)
-			r = -ENOMEM;
+		c->name = strdup(list[i].name);
+		if (!c->name)
+			r = response_oom(resp);
 		else
-			(*n)++;
+			(*set)->n++;
 	}
 	config_options_free(owner->image, list, count);
-	return r < 0 ? response_oom(resp) : 0;
+	return r;
 }
 
 int api_image_config_delete(struct request *req, struct response *resp)
 {
-	struct config_change *changes = NULL;
 	struct config_owner owner;
+	struct change_set *set = NULL;
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
-	size_t n = 0;
 	int r;
 
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
+	r = owner_image(req, resp, 1, &ref, &owner);
 	if (r < 0)
 		return r;
-	owner_image(&owner, ioctx, &ref, image);
-	r = image_overrides(resp, &owner, &changes, &n);
-	if (r == 0)
-		r = apply_changes(resp, &owner, changes, n);
-	if (r == 0)
-		response_json(resp, 204, NULL);
-	for (size_t i = 0; changes && i < n; i++)
-		free((char *)changes[i].name);
-	free_changes(changes, n);
-	rbd_close(image);
-	return r;
+	r = image_overrides(req, resp, &owner, &set);
+	if (r < 0)
+		return r;
+	r = apply_changes(resp, &owner, set->changes, set->n);
+	if (r < 0)
+		return r;
+	response_json(resp, 204, NULL);
+	return 0;
 }

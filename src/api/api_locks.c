@@ -31,6 +31,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "client_id.h"
 #include "image_locks.h"
 #include "json_in.h"
 #include "json_out.h"
@@ -64,43 +65,62 @@ static struct json_object *locker_json(struct json_object *item, const struct im
 	return item;
 }
 
+static void release_locks(void *locks)
+{
+	image_locks_free(locks);
+	free(locks);
+}
+
+/* The lockers of the request's image (open read-only, owned by the
+ * request, as *l); answers on failure. */
+static int locks_use(struct request *req, struct response *resp, struct image_ref *ref,
+		     rados_ioctx_t *ioctx, rbd_image_t *image, struct image_locks **l)
+{
+	int r;
+
+	*l = calloc(1, sizeof(**l));
+	if (!*l)
+		return response_oom(resp);
+	r = api_own(req, resp, release_locks, *l);
+	if (r < 0)
+		return r;
+	r = api_image_open_owned(req, resp, *ioctx, ref, 0, image);
+	if (r < 0)
+		return r;
+	r = image_locks_read(*image, *l);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "listing the locks of");
+	return 0;
+}
+
 int api_image_locks(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *items;
-	struct image_locks l = {0};
+	struct json_object *body, *items;
+	struct image_locks *l;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	r = image_locks_read(image, &l);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the locks of");
-		goto out;
-	}
+	r = locks_use(req, resp, &ref, &ioctx, &image, &l);
+	if (r < 0)
+		return r;
 	body = json_list_envelope("LockList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	for (size_t i = 0; i < l.count; i++) {
-		struct json_object *item = locker_json(NULL, &l, &l.lockers[i]);
+	if (!body)
+		return response_oom(resp);
+	for (size_t i = 0; i < l->count; i++) {
+		struct json_object *item = locker_json(NULL, l, &l->lockers[i]);
 
 		if (json_array_take(items, item) < 0) {
-			r = response_oom(resp);
-			goto out;
+			json_object_put(body);
+			return response_oom(resp);
 		}
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	image_locks_free(&l);
-	rbd_close(image);
-	return r;
+	return 0;
 }
 
 /* A cookie or tag: 1 to COOKIE_MAX printable characters. */
@@ -167,11 +187,30 @@ static struct json_object *break_json(const struct image_locks *l, const struct 
 	return body;
 }
 
+/* The answer for a failed image_lock_break. */
+static int break_failed(struct response *resp, int r, const struct image_ref *ref,
+			const struct image_locker *k, int blocklist, int blocklisted)
+{
+	if (blocklist && !blocklisted)
+		return response_fail_errno(resp, r,
+					   "blocklisting %s at %s failed, so its lock on image %s was left alone (break it with ?blocklist=false if you know it is dead)",
+					   k->client, k->address, ref->spec);
+	if (r == -ENOENT)
+		return response_fail(resp, r,
+				     "the lock \"%s\" of image %s held by %s was released meanwhile%s",
+				     k->cookie, ref->spec, k->client,
+				     blocklisted ? "; its holder was blocklisted all the same" : "");
+	return response_fail_errno(resp, r,
+				   "breaking the lock \"%s\" of image %s held by %s failed%s",
+				   k->cookie, ref->spec, k->client,
+				   blocklisted ? " (its holder was blocklisted)" : "");
+}
+
 int api_image_lock_break(struct request *req, struct response *resp)
 {
 	const char *cookie = request_capture(req, "lock"), *client;
 	const struct image_locker *k;
-	struct image_locks l = {0};
+	struct image_locks *l;
 	struct json_object *body;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
@@ -196,66 +235,35 @@ int api_image_lock_break(struct request *req, struct response *resp)
 	r = api_image_lock(req, resp, &ref);
 	if (r < 0)
 		return r;
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = locks_use(req, resp, &ref, &ioctx, &image, &l);
 	if (r < 0)
 		return r;
-	r = image_locks_read(image, &l);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the locks of");
-		goto out;
-	}
-	k = image_locks_find(&l, client, cookie);
-	if (!k) {
-		r = lock_missing(resp, &l, &ref, client, cookie);
-		goto out;
-	}
+	k = image_locks_find(l, client, cookie);
+	if (!k)
+		return lock_missing(resp, l, &ref, client, cookie);
 	if (blocklist < 0)
 		blocklist = k->managed;
 	if (!force) {
 		r = image_locker_watching(image, k);
-		if (r < 0) {
-			api_image_fail(resp, r, &ref, "listing the watchers of");
-			goto out;
-		}
-		if (r > 0) {
-			r = response_fail_http(resp, 409,
-					       "%s at %s still has image %s open (it watches the image): it may be alive; a client that died stops watching after osd_client_watch_timeout (30 s by default). Make sure it is dead, or break the lock anyway with ?force=true%s",
-					       client, k->address, ref.spec,
-					       blocklist ? " (it is blocklisted first)" : "");
-			goto out;
-		}
+		if (r < 0)
+			return api_image_fail(resp, r, &ref, "listing the watchers of");
+		if (r > 0)
+			return response_fail_http(resp, 409,
+						  "%s at %s still has image %s open (it watches the image): it may be alive; a client that died stops watching after osd_client_watch_timeout (30 s by default). Make sure it is dead, or break the lock anyway with ?force=true%s",
+						  client, k->address, ref.spec,
+						  blocklist ? " (it is blocklisted first)" : "");
 	}
 	r = image_lock_break(ioctx, image, ref.name, k, blocklist, &blocklisted);
-	if (r < 0) {
-		if (blocklist && !blocklisted)
-			response_fail_errno(resp, r,
-					    "blocklisting %s at %s failed, so its lock on image %s was left alone (break it with ?blocklist=false if you know it is dead)",
-					    client, k->address, ref.spec);
-		else if (r == -ENOENT)
-			response_fail(resp, r,
-				      "the lock \"%s\" of image %s held by %s was released meanwhile%s",
-				      cookie, ref.spec, client,
-				      blocklisted ? "; its holder was blocklisted all the same" : "");
-		else
-			response_fail_errno(resp, r,
-					    "breaking the lock \"%s\" of image %s held by %s failed%s",
-					    cookie, ref.spec, client,
-					    blocklisted ? " (its holder was blocklisted)" : "");
-		goto out;
-	}
+	if (r < 0)
+		return break_failed(resp, r, &ref, k, blocklist, blocklisted);
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user,
 		  "event=lock.broken image=%s client=%s address=%s cookie=\"%s\" blocklisted=%d forced=%d",
 		  ref.spec, client, k->address, cookie, blocklisted, force);
-	body = break_json(&l, k, blocklisted);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
+	body = break_json(l, k, blocklisted);
+	if (!body)
+		return response_oom(resp);
 	response_json(resp, 200, body);
-out:
-	image_locks_free(&l);
-	rbd_close(image);
-	return r;
+	return 0;
 }
 
 static const struct field_spec lock_fields[] = {
@@ -308,12 +316,10 @@ static int lock_taken(struct response *resp, rbd_image_t image, const struct ima
 	struct image_locks l = {0};
 	int r;
 
-	if (err == -EEXIST) {
-		r = response_fail_http(resp, 409,
-				       "image %s is already locked with cookie \"%s\" by this service's client",
-				       ref->spec, cookie);
-		goto out;
-	}
+	if (err == -EEXIST)
+		return response_fail_http(resp, 409,
+					  "image %s is already locked with cookie \"%s\" by this service's client",
+					  ref->spec, cookie);
 	if (image_locks_read(image, &l) == 0 && l.count > 0)
 		r = response_fail_http(resp, 409,
 				       "image %s is locked (%s, %s lock, cookie \"%s\", tag \"%s\", held by %s at %s)",
@@ -323,74 +329,70 @@ static int lock_taken(struct response *resp, rbd_image_t image, const struct ima
 				       l.tag, l.lockers[0].client, l.lockers[0].address);
 	else
 		r = response_fail_http(resp, 409, "image %s is locked by another client", ref->spec);
-out:
 	image_locks_free(&l);
 	return r;
 }
 
+/* Sets Location to the lock's DELETE: .../locks/{cookie}?client=. */
+static void lock_location(struct response *resp, const struct image_ref *ref, const char *cookie,
+			  const char *client)
+{
+	char *encoded = percent_encode_dup(cookie), *suffix = NULL;
+
+	if (encoded && asprintf(&suffix, "/locks/%s?client=%s", encoded, client) >= 0)
+		api_location_image(resp, ref, suffix);
+	free(suffix);
+	free(encoded);
+}
+
 int api_image_lock_take(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *item;
+	struct json_object *body, *item;
 	const struct image_locker *k;
-	struct image_locks l = {0};
+	struct image_locks *l;
 	const char *cookie, *tag;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
-	char client[64], *encoded = NULL, *suffix = NULL;
+	rbd_image_t image;
+	char client[64];
 	int exclusive, r;
 
-	r = api_body(req, resp, lock_fields, &body);
+	r = api_request_body(req, resp, lock_fields, &body);
 	if (r < 0)
 		return r;
 	r = lock_request(resp, body, &cookie, &exclusive, &tag);
 	if (r < 0)
-		goto out;
+		return r;
 	/* Read-write: librbd takes locks on open images only (our client,
 	 * not the image, holds it once taken). */
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
-	if (r < 0) {
-		image = NULL;
-		goto out;
-	}
+	r = api_image_use_for_change(req, resp, &ref, &ioctx, &image);
+	if (r < 0)
+		return r;
 	r = image_lock_take(image, exclusive, cookie, tag);
-	if (r == -EBUSY || r == -EEXIST) {
-		r = lock_taken(resp, image, &ref, r, cookie);
-		goto out;
-	}
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "locking");
-		goto out;
-	}
-	snprintf(client, sizeof(client), "client.%llu",
-		 (unsigned long long)rados_get_instance_id(rados_ioctx_get_cluster(ioctx)));
-	r = image_locks_read(image, &l);
-	k = r == 0 ? image_locks_find(&l, client, cookie) : NULL;
-	if (!k) {
-		r = response_fail_http(resp, 500,
-				       "image %s was locked with cookie \"%s\" by %s, but the lock cannot be read back (%s)",
-				       ref.spec, cookie, client, r < 0 ? strerror(-r) : "not listed");
-		goto out;
-	}
-	item = locker_json(json_envelope("Lock"), &l, k);
-	if (!item) {
-		r = response_oom(resp);
-		goto out;
-	}
+	if (r == -EBUSY || r == -EEXIST)
+		return lock_taken(resp, image, &ref, r, cookie);
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "locking");
+	ceph_client_id(ioctx, client, sizeof(client));
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return response_oom(resp);
+	r = api_own(req, resp, release_locks, l);
+	if (r < 0)
+		return r;
+	r = image_locks_read(image, l);
+	k = r == 0 ? image_locks_find(l, client, cookie) : NULL;
+	if (!k)
+		return response_fail_http(resp, 500,
+					  "image %s was locked with cookie \"%s\" by %s, but the lock cannot be read back (%s)",
+					  ref.spec, cookie, client, r < 0 ? strerror(-r) : "not listed");
+	item = locker_json(json_envelope("Lock"), l, k);
+	if (!item)
+		return response_oom(resp);
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user,
 		  "event=lock.taken image=%s client=%s cookie=\"%s\" exclusive=%d", ref.spec,
 		  client, cookie, exclusive);
 	response_json(resp, 201, item);
-	encoded = percent_encode_dup(cookie);
-	if (encoded && asprintf(&suffix, "/locks/%s?client=%s", encoded, client) >= 0)
-		api_location_image(resp, &ref, suffix);
-	r = 0;
-out:
-	free(suffix);
-	free(encoded);
-	image_locks_free(&l);
-	if (image)
-		rbd_close(image);
-	json_object_put(body);
-	return r;
+	lock_location(resp, &ref, cookie, client);
+	return 0;
 }

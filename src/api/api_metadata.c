@@ -7,7 +7,11 @@
  * are allowed here; api_qos.c is the friendlier way to the QoS ones.
  *
  * Reads open the image read-only; writes open it read-write under this
- * service's image lock. */
+ * service's image lock.
+ *
+ * The checks and answers of the four verbs (metadata_serve) are also
+ * those of a pool's metadata (api_pool_metadata.c): the handlers only
+ * say whose pairs they are. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,39 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rbd/librbd.h>
-
 #include "api.h"
 #include "api_metadata.h"
-#include "ceph.h"
 #include "json_out.h"
 #include "routes.h"
 
-/* Pairs fetched per list call. */
-#define METADATA_PAGE 64
 #define CONF_PREFIX "conf_"
 
 static const struct field_spec metadata_put_fields[] = {
 	{"value", FIELD_STRING, 1},
 	{NULL, 0, 0},
 };
-
-/* librbd's image family, with the image as the handle. */
-static int image_metadata_get(void *image, const char *key, char *value, size_t *len)
-{
-	return rbd_metadata_get(image, key, value, len);
-}
-
-static int image_metadata_list(void *image, const char *start, uint64_t max, char *keys,
-			       size_t *keys_len, char *values, size_t *values_len)
-{
-	return rbd_metadata_list(image, start, max, keys, keys_len, values, values_len);
-}
-
-static struct metadata_place image_place(rbd_image_t image)
-{
-	return (struct metadata_place){image, image_metadata_get, image_metadata_list};
-}
 
 /* The offset of the first byte of key that keys may not hold (printable
  * ASCII without '/'), or -1. */
@@ -73,9 +55,9 @@ static int refuse_key(struct response *resp, const char *key, long at)
 
 /* The {key} capture: 1..250 bytes of printable ASCII without '/'. A key
  * the rbd CLI made of other bytes (but no '/') can still be read and
- * removed (existing: GET and DELETE, which call refuse_missing_key on a
+ * removed (existing: GET and DELETE, which call metadata_missing_key on a
  * 404), only not made. */
-int metadata_check_key(struct response *resp, const char *key, int existing)
+static int metadata_check_key(struct response *resp, const char *key, int existing)
 {
 	size_t len = strlen(key);
 	long at = key_bad_byte(key);
@@ -91,7 +73,7 @@ int metadata_check_key(struct response *resp, const char *key, int existing)
 
 /* A missing key that breaks the rule is the rule's 400, not a 404: the
  * leniency of check_key is for keys that exist. */
-int metadata_missing_key(struct response *resp, const char *owner, const char *key)
+static int metadata_missing_key(struct response *resp, const char *owner, const char *key)
 {
 	long at = key_bad_byte(key);
 
@@ -100,8 +82,10 @@ int metadata_missing_key(struct response *resp, const char *owner, const char *k
 	return response_fail(resp, -ENOENT, "%s has no metadata key \"%s\"", owner, key);
 }
 
-int metadata_conf_refused(struct response *resp, int err, const char *owner, const char *key,
-			  const char *value)
+/* The 400 when librbd refused a "conf_" key (an RBD option override)
+ * with EINVAL; 0 (nothing answered) for any other failure. */
+static int metadata_conf_refused(struct response *resp, int err, const char *owner,
+				 const char *key, const char *value)
 {
 	if (err != -EINVAL || strncmp(key, CONF_PREFIX, strlen(CONF_PREFIX)) != 0)
 		return 0;
@@ -110,45 +94,17 @@ int metadata_conf_refused(struct response *resp, int err, const char *owner, con
 			     key, owner, key + strlen(CONF_PREFIX), value);
 }
 
-/* "image pool/[ns/]name", how messages about an image's metadata name it. */
-static const char *image_owner(const struct image_ref *ref, char *buf, size_t len)
+/* The answer for a librbd error about owner's metadata: "<doing> <owner>
+ * failed: <reason>", or 404 for an image that is gone. */
+static int owner_fail(struct response *resp, int err, const struct metadata_owner *owner,
+		      const char *doing)
 {
-	snprintf(buf, len, "image %s", ref->spec);
-	return buf;
+	if (owner->is_image)
+		return api_image_fail(resp, err, &owner->image, doing);
+	return response_fail_errno(resp, err, "%s %s failed", doing, owner->name);
 }
 
-/* The answer when librbd refuses to set a key on an image. */
-static int set_failed(struct response *resp, int r, const struct image_ref *ref,
-		      const char *key, const char *value)
-{
-	char owner[IMAGE_SPEC_MAX + 8];
-
-	if (metadata_conf_refused(resp, r, image_owner(ref, owner, sizeof(owner)), key, value) < 0)
-		return r;
-	return api_image_fail(resp, r, ref, "setting metadata on");
-}
-
-struct metadata_key {
-	const struct metadata_place *place;
-	const char *key;
-};
-
-static int metadata_value(void *handle, char *buf, size_t *len)
-{
-	const struct metadata_key *where = handle;
-
-	return where->place->get(where->place->handle, where->key, buf, len);
-}
-
-int metadata_get(const struct metadata_place *place, const char *key, char **value)
-{
-	struct metadata_key where = {place, key};
-	size_t len;
-
-	return ceph_read_list(metadata_value, &where, value, &len);
-}
-
-struct json_object *metadata_entry_json(const char *key, const char *value, int envelope)
+static struct json_object *metadata_entry_json(const char *key, const char *value, int envelope)
 {
 	struct json_object *obj = envelope ? json_envelope("MetadataEntry") : json_object_new_object();
 
@@ -162,146 +118,43 @@ struct json_object *metadata_entry_json(const char *key, const char *value, int 
 	return obj;
 }
 
-/* Appends every pair after start (exclusive) to items, a page at a time,
- * and leaves the last key seen in *last (malloc'd). Returns the number of
- * pairs added or a negative errno. */
-static int list_page(const struct metadata_place *place, const char *start,
-		     struct json_object *items, char **last)
+static int add_item(void *items, const char *key, const char *value)
 {
-	size_t keys_len = 4096, vals_len = 4096;
-	char *keys = NULL, *vals = NULL;
-	int count = 0, r;
-
-	for (;;) {
-		char *k = realloc(keys, keys_len), *v;
-
-		if (k)
-			keys = k;
-		v = k ? realloc(vals, vals_len) : NULL;
-		if (v)
-			vals = v;
-		if (!k || !v) {
-			r = -ENOMEM;
-			goto out;
-		}
-		/* librbd fills in the sizes it needs when the buffers are short. */
-		r = place->list(place->handle, start, METADATA_PAGE, keys, &keys_len, vals, &vals_len);
-		if (r != -ERANGE)
-			break;
-	}
-	if (r < 0)
-		goto out;
-	for (size_t ko = 0, vo = 0; ko < keys_len && vo < vals_len; count++) {
-		const char *key = keys + ko, *value = vals + vo;
-		struct json_object *item = metadata_entry_json(key, value, 0);
-
-		if (json_array_take(items, item) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
-		ko += strlen(key) + 1;
-		vo += strlen(value) + 1;
-		free(*last);
-		*last = strdup(key);
-		if (!*last) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-	r = count;
-out:
-	free(keys);
-	free(vals);
-	return r;
+	return json_array_take(items, metadata_entry_json(key, value, 0));
 }
 
-int metadata_list_all(const struct metadata_place *place, struct json_object *items)
+static int metadata_respond_list(struct response *resp, const struct metadata_owner *owner)
 {
-	char *last = NULL;
+	struct json_object *body, *items;
 	int r;
 
-	/* librbd returns at most a page per call: go on after the last key
-	 * until a page comes back short. */
-	do {
-		r = list_page(place, last ? last : "", items, &last);
-	} while (r == METADATA_PAGE);
-	free(last);
-	return r < 0 ? r : 0;
-}
-
-int metadata_put_value(struct request *req, struct response *resp, struct json_object **body,
-		       const char **value)
-{
-	struct json_object *field;
-	int r = api_body(req, resp, metadata_put_fields, body);
-
-	if (r < 0)
-		return r;
-	json_object_object_get_ex(*body, "value", &field);
-	*value = json_object_get_string(field);
-	/* librbd takes a C string: an embedded NUL would cut the value short. */
-	if ((size_t)json_object_get_string_len(field) != strlen(*value))
-		return response_fail(resp, -EINVAL,
-				     "field \"value\" contains a NUL character (\\u0000), which metadata cannot hold");
+	body = json_list_envelope("MetadataList", &items);
+	if (!body)
+		return response_oom(resp);
+	r = metadata_each(&owner->place, add_item, items);
+	/* A pool that never held an RBD object has no rbd_info: no pairs. */
+	if (r == -ENOENT && !owner->is_image)
+		r = 0;
+	if (r < 0) {
+		json_object_put(body);
+		return owner_fail(resp, r, owner, "listing the metadata of");
+	}
+	response_json(resp, 200, body);
 	return 0;
 }
 
-int api_metadata_list(struct request *req, struct response *resp)
+static int metadata_respond_get(struct response *resp, const struct metadata_owner *owner,
+			 const char *key)
 {
-	struct json_object *body = NULL, *items;
-	struct metadata_place place;
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
-	int r;
-
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
-	if (r < 0)
-		return r;
-	place = image_place(image);
-	body = json_list_envelope("MetadataList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	r = metadata_list_all(&place, items);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the metadata of");
-		goto out;
-	}
-	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	rbd_close(image);
-	return r;
-}
-
-int api_metadata_get(struct request *req, struct response *resp)
-{
-	const char *key = request_capture(req, "key");
-	char owner[IMAGE_SPEC_MAX + 8];
-	struct metadata_place place;
 	struct json_object *body;
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
-	char *value = NULL;
+	char *value;
 	int r;
 
-	r = metadata_check_key(resp, key, 1);
-	if (r < 0)
-		return r;
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
-	if (r < 0)
-		return r;
-	place = image_place(image);
-	r = metadata_get(&place, key, &value);
-	rbd_close(image);
+	r = metadata_get(&owner->place, key, &value);
 	if (r == -ENOENT)
-		return metadata_missing_key(resp, image_owner(&ref, owner, sizeof(owner)), key);
+		return metadata_missing_key(resp, owner->name, key);
 	if (r < 0)
-		return api_image_fail(resp, r, &ref, "reading the metadata of");
+		return owner_fail(resp, r, owner, "reading the metadata of");
 	body = metadata_entry_json(key, value, 1);
 	free(value);
 	if (!body)
@@ -310,80 +163,147 @@ int api_metadata_get(struct request *req, struct response *resp)
 	return 0;
 }
 
-int api_metadata_put(struct request *req, struct response *resp)
+static int metadata_respond_put(struct response *resp, const struct metadata_owner *owner,
+			 const char *key, const char *value, int *created)
 {
-	const char *key = request_capture(req, "key");
-	char encoded[3 * METADATA_KEY_MAX + 1], suffix[sizeof(encoded) + 16];
-	struct json_object *body = NULL, *entry;
-	struct metadata_place place;
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
-	const char *value;
-	char *old = NULL;
-	int existed, r;
+	struct json_object *entry;
+	char *old;
+	int r;
 
-	r = metadata_check_key(resp, key, 0);
-	if (r < 0)
-		return r;
-	r = metadata_put_value(req, resp, &body, &value);
-	if (r < 0)
-		goto out;
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
-	if (r < 0)
-		goto out;
-	place = image_place(image);
-	r = metadata_get(&place, key, &old);
-	existed = r == 0;
-	if (r < 0 && r != -ENOENT) {
-		api_image_fail(resp, r, &ref, "reading the metadata of");
-		goto out;
-	}
-	r = rbd_metadata_set(image, key, value);
+	r = metadata_get(&owner->place, key, &old);
+	free(old);
+	if (r < 0 && r != -ENOENT)
+		return owner_fail(resp, r, owner, "reading the metadata of");
+	*created = r == -ENOENT;
+	r = metadata_set(&owner->place, key, value);
 	if (r < 0) {
-		set_failed(resp, r, &ref, key, value);
-		goto out;
+		if (metadata_conf_refused(resp, r, owner->name, key, value) < 0)
+			return r;
+		return owner_fail(resp, r, owner, "setting metadata on");
 	}
 	entry = metadata_entry_json(key, value, 1);
-	if (!entry) {
-		r = response_oom(resp);
-		goto out;
-	}
-	response_json(resp, existed ? 200 : 201, entry);
-	if (!existed) {
-		percent_encode_segment(key, encoded, sizeof(encoded));
-		snprintf(suffix, sizeof(suffix), "/metadata/%s", encoded);
-		r = api_location_image(resp, &ref, suffix);
-	}
-out:
-	if (image)
-		rbd_close(image);
-	free(old);
-	json_object_put(body);
-	return r;
+	if (!entry)
+		return response_oom(resp);
+	response_json(resp, *created ? 201 : 200, entry);
+	return 0;
 }
 
-int api_metadata_delete(struct request *req, struct response *resp)
+static int metadata_respond_delete(struct response *resp, const struct metadata_owner *owner,
+			    const char *key)
+{
+	int r = metadata_remove(&owner->place, key);
+
+	if (r == -ENOENT)
+		return metadata_missing_key(resp, owner->name, key);
+	if (r < 0)
+		return owner_fail(resp, r, owner, "removing metadata from");
+	response_json(resp, 204, NULL);
+	return 0;
+}
+
+static int metadata_put_value(struct request *req, struct response *resp, const char **value)
+{
+	struct json_object *body, *field;
+	int r = api_request_body(req, resp, metadata_put_fields, &body);
+
+	if (r < 0)
+		return r;
+	json_object_object_get_ex(body, "value", &field);
+	*value = json_object_get_string(field);
+	/* librbd takes a C string: an embedded NUL would cut the value short. */
+	if ((size_t)json_object_get_string_len(field) != strlen(*value))
+		return response_fail(resp, -EINVAL,
+				     "field \"value\" contains a NUL character (\\u0000), which metadata cannot hold");
+	return 0;
+}
+
+/* Sets Location to the new key: the image's path or the pool's, and
+ * /metadata/{key}. The key is set: without a Location it is still a 201. */
+static int key_location(struct response *resp, const struct metadata_owner *owner,
+			const char *key)
+{
+	char encoded[3 * METADATA_KEY_MAX + 1], suffix[sizeof(encoded) + 16];
+	char pool[ENCODED_NAME_MAX];
+
+	percent_encode_segment(key, encoded, sizeof(encoded));
+	if (owner->is_image) {
+		snprintf(suffix, sizeof(suffix), "/metadata/%s", encoded);
+		return api_location_image(resp, &owner->image, suffix);
+	}
+	percent_encode_segment(owner->pool, pool, sizeof(pool));
+	response_set_location(resp, "/api/v1/pools/%s/metadata/%s", pool, encoded);
+	return 0;
+}
+
+int metadata_serve(struct request *req, struct response *resp, metadata_owner_fn find,
+		   enum metadata_verb verb)
 {
 	const char *key = request_capture(req, "key");
-	char owner[IMAGE_SPEC_MAX + 8];
-	struct image_ref ref;
+	struct metadata_owner owner;
+	const char *value = NULL;
+	int created = 0, r;
+
+	if (verb != METADATA_LIST) {
+		r = metadata_check_key(resp, key, verb != METADATA_PUT);
+		if (r < 0)
+			return r;
+	}
+	if (verb == METADATA_PUT) {
+		r = metadata_put_value(req, resp, &value);
+		if (r < 0)
+			return r;
+	}
+	r = find(req, resp, verb == METADATA_PUT || verb == METADATA_DELETE, &owner);
+	if (r < 0)
+		return r;
+	switch (verb) {
+	case METADATA_LIST: return metadata_respond_list(resp, &owner);
+	case METADATA_GET: return metadata_respond_get(resp, &owner, key);
+	case METADATA_DELETE: return metadata_respond_delete(resp, &owner, key);
+	case METADATA_PUT: break;
+	}
+	r = metadata_respond_put(resp, &owner, key, value, &created);
+	if (r < 0 || !created)
+		return r;
+	return key_location(resp, &owner, key);
+}
+
+/* The request's image as the owner, opened (read-write under the image
+ * lock for a change) and owned by the request. */
+static int image_owner(struct request *req, struct response *resp, int change,
+		       struct metadata_owner *owner)
+{
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	int r;
 
-	r = metadata_check_key(resp, key, 1);
+	r = change ? api_image_use_for_change(req, resp, &owner->image, &ioctx, &image)
+		   : api_image_use(req, resp, &owner->image, &ioctx, &image);
 	if (r < 0)
 		return r;
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
-	if (r < 0)
-		return r;
-	r = rbd_metadata_remove(image, key);
-	rbd_close(image);
-	if (r == -ENOENT)
-		return metadata_missing_key(resp, image_owner(&ref, owner, sizeof(owner)), key);
-	if (r < 0)
-		return api_image_fail(resp, r, &ref, "removing metadata from");
-	response_json(resp, 204, NULL);
+	owner->place = metadata_of_image(image);
+	snprintf(owner->name, sizeof(owner->name), "image %s", owner->image.spec);
+	owner->pool = owner->image.pool;
+	owner->is_image = 1;
 	return 0;
+}
+
+int api_metadata_list(struct request *req, struct response *resp)
+{
+	return metadata_serve(req, resp, image_owner, METADATA_LIST);
+}
+
+int api_metadata_get(struct request *req, struct response *resp)
+{
+	return metadata_serve(req, resp, image_owner, METADATA_GET);
+}
+
+int api_metadata_put(struct request *req, struct response *resp)
+{
+	return metadata_serve(req, resp, image_owner, METADATA_PUT);
+}
+
+int api_metadata_delete(struct request *req, struct response *resp)
+{
+	return metadata_serve(req, resp, image_owner, METADATA_DELETE);
 }

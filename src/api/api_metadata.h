@@ -1,55 +1,40 @@
 /* api_metadata.h - what the metadata of an image (api_metadata.c) and of
- * a pool (api_pool_metadata.c) share: the key rule, the answers, the
- * paged listing. librbd's image and pool families take the same
- * arguments after their handle, so one place describes either. */
+ * a pool (api_pool_metadata.c) share: the key rule and the answers of
+ * the four verbs. Where the pairs live is rbd/metadata.h's place; the
+ * handlers only say whose pairs they are. */
 #ifndef RBD_REST_API_API_METADATA_H
 #define RBD_REST_API_API_METADATA_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-#include <json-c/json.h>
-
-#include "request.h"
-#include "response.h"
+#include "api.h"
+#include "metadata.h"
 
 #define METADATA_KEY_MAX 250
 
-/* Where pairs live: an rbd_image_t with rbd_metadata_get/list, or a
- * rados_ioctx_t with rbd_pool_metadata_get/list. */
-struct metadata_place {
-	void *handle;
-	int (*get)(void *handle, const char *key, char *value, size_t *len);
-	int (*list)(void *handle, const char *start, uint64_t max, char *keys, size_t *keys_len,
-		    char *values, size_t *values_len);
+/* Whose pairs a request is about: where they live, how messages name the
+ * owner ("image rbd/a", "pool rbd"), and for an image its ref (a missing
+ * image is then "image X does not exist"). */
+struct metadata_owner {
+	struct metadata_place place;
+	char name[IMAGE_SPEC_MAX + ENCODED_NAME_MAX + 8];
+	const char *pool;
+	int is_image;
+	struct image_ref image;   /* when is_image */
 };
 
-/* The {key} capture: 1..250 bytes of printable ASCII without '/'. A key
- * the rbd CLI made of other bytes (but no '/') can still be read and
- * removed (existing: GET and DELETE), only not made. 400 in resp. */
-int metadata_check_key(struct response *resp, const char *key, int existing);
+/* Fills owner for the request: its place opened for reading, or for a
+ * change when change is set. Answers on failure. */
+typedef int (*metadata_owner_fn)(struct request *req, struct response *resp, int change,
+				 struct metadata_owner *owner);
 
-/* The 404 of a missing key of owner ("image rbd/a", "pool rbd"), or the
- * key rule's 400 for a key that breaks it. */
-int metadata_missing_key(struct response *resp, const char *owner, const char *key);
+enum metadata_verb { METADATA_LIST, METADATA_GET, METADATA_PUT, METADATA_DELETE };
 
-/* The 400 when librbd refused a "conf_" key (an RBD option override)
- * with EINVAL; 0 (nothing answered) for any other failure. */
-int metadata_conf_refused(struct response *resp, int err, const char *owner, const char *key,
-			  const char *value);
-
-/* The value of key, malloc'd, or -ENOENT when place has no such key. */
-int metadata_get(const struct metadata_place *place, const char *key, char **value);
-
-/* Appends every pair of place to items as {"key", "value"}. */
-int metadata_list_all(const struct metadata_place *place, struct json_object *items);
-
-/* {"key", "value"} as an item, or with envelope as a MetadataEntry. */
-struct json_object *metadata_entry_json(const char *key, const char *value, int envelope);
-
-/* The body of a PUT: {"value": string without NUL}; *body is the
- * caller's to put, also on failure. */
-int metadata_put_value(struct request *req, struct response *resp, struct json_object **body,
-		       const char **value);
+/* A metadata request, the same for every owner: checks the {key} capture
+ * (1..250 bytes of printable ASCII without '/'; a key the rbd CLI made of
+ * other bytes can still be read and removed, only not made) and the
+ * body, then finds the owner, then answers: every pair as a MetadataList;
+ * one as a MetadataEntry (404 for a missing key); setting one (200, or
+ * 201 with its Location); removing one (204). */
+int metadata_serve(struct request *req, struct response *resp, metadata_owner_fn find,
+		   enum metadata_verb verb);
 
 #endif

@@ -26,39 +26,32 @@
 #include "ceph.h"
 #include "image_query.h"
 #include "json_out.h"
+#include "migration.h"
 #include "routes.h"
 #include "text_list.h"
 
-static const char *migration_state_name(rbd_image_migration_state_t state)
+/* The answer for migration_status's err about ref, which it read as the
+ * source or the destination of a migration: 404 for a missing image, 404
+ * "is not being migrated" for an image that is not; 0 for no error. */
+static int migration_failed(struct response *resp, int err, const struct image_ref *ref)
 {
-	switch (state) {
-	case RBD_IMAGE_MIGRATION_STATE_ERROR: return "error";
-	case RBD_IMAGE_MIGRATION_STATE_PREPARING: return "preparing";
-	case RBD_IMAGE_MIGRATION_STATE_PREPARED: return "prepared";
-	case RBD_IMAGE_MIGRATION_STATE_EXECUTING: return "executing";
-	case RBD_IMAGE_MIGRATION_STATE_EXECUTED: return "executed";
-	case RBD_IMAGE_MIGRATION_STATE_ABORTING: return "aborting";
-	default: return "unknown";
-	}
-}
-
-/* The migration image is part of: 0 with *status filled (clean up with
- * rbd_migration_status_cleanup); else the answer is in resp: 404 for a
- * missing image, 404 "is not being migrated" for an image that is not. */
-static int read_migration(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-			  rbd_image_migration_status_t *status)
-{
-	int r = rbd_migration_status(ioctx, ref->name, status, sizeof(*status));
-
-	if (r == -EINVAL)
+	if (err == -EINVAL)
 		return response_fail(resp, -ENOENT,
 				     "image %s is not being migrated (prepare a migration with POST .../migration)",
 				     ref->spec);
-	if (r == -ENOENT)
-		return response_fail(resp, r, "image %s does not exist", ref->spec);
-	if (r < 0)
-		return api_image_fail(resp, r, ref, "reading the migration of");
+	if (err == -ENOENT)
+		return response_fail(resp, err, "image %s does not exist", ref->spec);
+	if (err < 0)
+		return api_image_fail(resp, err, ref, "reading the migration of");
 	return 0;
+}
+
+/* The migration image is part of: 0 with *status filled (free with
+ * migration_status_free); else the answer is in resp (migration_failed). */
+static int read_migration(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+			  rbd_image_migration_status_t *status)
+{
+	return migration_failed(resp, migration_status(ioctx, ref->name, status), ref);
 }
 
 static int add_end(struct json_object *obj, const char *key, rados_t cluster, int64_t pool_id,
@@ -85,15 +78,20 @@ static int add_end(struct json_object *obj, const char *key, rados_t cluster, in
 
 /* The Migration resource: source, destination, state, and the progress
  * of the manager's execute task while it runs. */
-static int respond_migration(struct response *resp, rados_ioctx_t ioctx,
+static int respond_migration(struct request *req, struct response *resp,
 			     const rbd_image_migration_status_t *st, int status)
 {
-	rados_t cluster = rados_ioctx_get_cluster(ioctx);
-	struct json_object *body = json_envelope("Migration");
-	struct json_object *task = json_object_new_object();
+	struct json_object *body, *task;
 	char *dest_pool = NULL;
-	int r = body && task ? 0 : -ENOMEM;
+	rados_t cluster;
+	int r;
 
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	body = json_envelope("Migration");
+	task = json_object_new_object();
+	r = body && task ? 0 : -ENOMEM;
 	if (r == 0)
 		r = add_end(body, "source", cluster, st->source_pool_id, st->source_pool_namespace,
 			    st->source_image_name, st->source_image_id);
@@ -164,108 +162,95 @@ static int prepare_failed(struct response *resp, int err, const struct image_ref
 	}
 }
 
-/* An io context of our own for the destination: the thread's cached one
- * for that pool may be the source's, set to the source's namespace. */
-static int dest_ioctx(struct request *req, struct response *resp, const struct image_ref *dest,
-		      rados_ioctx_t *ioctx)
+/* api_create_options_set for migration_prepare. */
+static int set_layout(const void *layout, rbd_image_options_t opts)
 {
-	rados_ioctx_t cached;
-	int r = api_ioctx(req, resp, dest->pool, dest->ns, &cached);
+	return api_create_options_set(layout, opts);
+}
 
+/* The destination a prepare body asks for: *dest and the layout fields;
+ * 400 in resp. */
+static int prepare_parse(struct request *req, struct response *resp, struct json_object *body,
+			 struct image_ref *dest, struct create_request *layout)
+{
+	const char *why;
+	int r;
+
+	r = api_create_request_parse(body, layout, resp);
 	if (r < 0)
 		return r;
-	r = rados_ioctx_create2(rados_ioctx_get_cluster(cached), rados_ioctx_get_id(cached), ioctx);
-	if (r < 0)
-		return response_fail_errno(resp, r, "opening pool %s failed", dest->pool);
-	rados_ioctx_set_namespace(*ioctx, dest->ns);
+	/* librbd keeps the source's stripe unit unless told, and a 4M unit
+	 * does not divide a smaller object: a new object size starts plain
+	 * striping. */
+	if (layout->object_size) {
+		layout->stripe_unit = layout->object_size;
+		layout->stripe_count = 1;
+	}
+	dest->ns = "";
+	json_in_string(body, "pool", &dest->pool);
+	json_in_string(body, "namespace", &dest->ns);
+	if (*dest->ns && name_check(dest->ns, strlen(dest->ns), &why) < 0)
+		return response_fail(resp, -EINVAL, "field \"namespace\": namespace name \"%s\" %s",
+				     dest->ns, why);
+	dest->name = layout->name ? layout->name : request_capture(req, "image");
+	api_image_spec(dest->pool, dest->ns, dest->name, dest->spec, sizeof(dest->spec));
 	return 0;
 }
 
 int api_migration_prepare(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
 	rbd_image_migration_status_t st;
-	struct image_ref source, dest;
-	rbd_image_options_t opts = NULL;
-	rados_ioctx_t ioctx, dioctx = NULL;
 	struct create_request layout;
-	const char *dname, *why;
+	struct image_ref source, dest;
+	enum migration_step step;
+	rados_ioctx_t ioctx, dest_pool;
+	struct json_object *body;
 	rbd_image_t image;
 	int r;
 
-	r = api_body(req, resp, prepare_fields, &body);
+	r = api_request_body(req, resp, prepare_fields, &body);
 	if (r < 0)
 		return r;
-	r = api_create_request_parse(body, &layout, resp);
+	r = prepare_parse(req, resp, body, &dest, &layout);
 	if (r < 0)
-		goto out;
-	/* librbd keeps the source's stripe unit unless told, and a 4M unit
-	 * does not divide a smaller object: a new object size starts plain
-	 * striping. */
-	if (layout.object_size) {
-		layout.stripe_unit = layout.object_size;
-		layout.stripe_count = 1;
-	}
-	dest.ns = "";
-	json_in_string(body, "pool", &dest.pool);
-	json_in_string(body, "namespace", &dest.ns);
-	if (*dest.ns && name_check(dest.ns, strlen(dest.ns), &why) < 0) {
-		r = response_fail(resp, -EINVAL, "field \"namespace\": namespace name \"%s\" %s",
-				  dest.ns, why);
-		goto out;
-	}
-	dname = layout.name ? layout.name : request_capture(req, "image");
-	dest.name = dname;
-	api_image_spec(dest.pool, dest.ns, dest.name, dest.spec, sizeof(dest.spec));
-	r = dest_ioctx(req, resp, &dest, &dioctx);
+		return r;
+	/* The destination's pool first: 404 when it does not exist. */
+	r = api_ioctx(req, resp, dest.pool, dest.ns, &dest_pool);
 	if (r < 0)
-		goto out;
+		return r;
 	r = api_image_request(req, resp, &source, &ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 	if (strcmp(source.spec, dest.spec) == 0 && !layout.has_features && !layout.object_size &&
-	    !layout.data_pool) {
-		r = response_fail(resp, -EINVAL,
-				  "a migration of image %s needs somewhere to go: another \"pool\", \"namespace\" or \"name\", or a new layout (\"features\", \"object_size\", \"data_pool\")",
-				  source.spec);
-		goto out;
-	}
+	    !layout.data_pool)
+		return response_fail(resp, -EINVAL,
+				     "a migration of image %s needs somewhere to go: another \"pool\", \"namespace\" or \"name\", or a new layout (\"features\", \"object_size\", \"data_pool\")",
+				     source.spec);
 	r = api_image_lock(req, resp, &source);
 	if (r < 0)
-		goto out;
+		return r;
 	/* librbd needs the source closed everywhere: a client writing to it
 	 * would not see its writes in the destination. */
-	r = api_image_open(resp, ioctx, &source, 0, &image);
+	r = api_image_open_owned(req, resp, ioctx, &source, 0, &image);
 	if (r < 0)
-		goto out;
+		return r;
 	r = api_refuse_if_open(resp, image, &source, "before migrating it");
-	rbd_close(image);
 	if (r < 0)
-		goto out;
-	rbd_image_options_create(&opts);
-	r = api_create_options_set(&layout, opts);
-	if (r < 0) {
-		response_oom(resp);
-		goto out;
+		return r;
+	api_release(req, image);
+	r = migration_prepare(ioctx, source.name, dest_pool, dest.ns, dest.name, set_layout, &layout,
+			      &st, &step);
+	switch (r == 0 ? 0 : step) {
+	case 0: break;
+	case MIGRATION_IOCTX: return response_fail_errno(resp, r, "opening pool %s failed", dest.pool);
+	case MIGRATION_LAYOUT: return response_oom(resp);
+	case MIGRATION_PREPARE: return prepare_failed(resp, r, &source, &dest);
+	default: return migration_failed(resp, r, &dest);
 	}
-	r = rbd_migration_prepare(ioctx, source.name, dioctx, dest.name, opts);
-	if (r < 0) {
-		prepare_failed(resp, r, &source, &dest);
-		goto out;
-	}
-	r = read_migration(resp, dioctx, &dest, &st);
-	if (r < 0)
-		goto out;
-	r = respond_migration(resp, dioctx, &st, 201);
-	rbd_migration_status_cleanup(&st);
+	r = respond_migration(req, resp, &st, 201);
+	migration_status_free(&st);
 	if (r == 0 && api_location_image(resp, &dest, "/migration") < 0)
 		r = response_oom(resp);
-out:
-	if (opts)
-		rbd_image_options_destroy(opts);
-	if (dioctx)
-		rados_ioctx_destroy(dioctx);
-	json_object_put(body);
 	return r;
 }
 
@@ -282,8 +267,8 @@ int api_migration_get(struct request *req, struct response *resp)
 	r = read_migration(resp, ioctx, &ref, &st);
 	if (r < 0)
 		return r;
-	r = respond_migration(resp, ioctx, &st, 200);
-	rbd_migration_status_cleanup(&st);
+	r = respond_migration(req, resp, &st, 200);
+	migration_status_free(&st);
 	return r;
 }
 
@@ -311,7 +296,7 @@ static int migration_step(struct request *req, struct response *resp, struct ima
 				  "the migration of image %s is %s, not %s: it cannot be %s now%s%s",
 				  ref->spec, migration_state_name(st.state),
 				  migration_state_name(want), step, *instead ? "; " : "", instead);
-	rbd_migration_status_cleanup(&st);
+	migration_status_free(&st);
 	return r;
 }
 
@@ -342,18 +327,13 @@ static const struct field_spec commit_fields[] = {
 static int refuse_if_descendants(struct response *resp, rados_ioctx_t ioctx,
 				 const struct image_ref *ref)
 {
-	rbd_linked_image_spec_t *descendants = NULL;
+	rbd_linked_image_spec_t *descendants;
 	struct text_list names;
 	char text[1536];
-	rbd_image_t image;
-	size_t count = 0;
+	size_t count;
 	int r;
 
-	r = api_image_open(resp, ioctx, ref, 0, &image);
-	if (r < 0)
-		return r;
-	r = image_descendants(image, &descendants, &count);
-	rbd_close(image);
+	r = migration_descendants(ioctx, ref->name, &descendants, &count);
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "listing the descendants of");
 	text_list_init(&names, text, sizeof(text));
@@ -370,25 +350,23 @@ static int refuse_if_descendants(struct response *resp, rados_ioctx_t ioctx,
 				  ref->spec, count == 1 ? "a descendant" : "descendants",
 				  text_list_finish(&names), count == 1 ? "it" : "them",
 				  count == 1 ? "it" : "one");
-	rbd_linked_image_spec_list_cleanup(descendants, count);
-	free(descendants);
+	migration_descendants_free(descendants, count);
 	return r;
 }
 
 int api_migration_commit(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	int force = 0, r;
 
 	if (req->body_len > 0) {
-		r = api_body(req, resp, commit_fields, &body);
+		r = api_request_body(req, resp, commit_fields, &body);
 		if (r < 0)
 			return r;
 		json_in_bool(body, "force", &force);
-		json_object_put(body);
 	}
 	r = migration_step(req, resp, &ref, &ioctx, RBD_IMAGE_MIGRATION_STATE_EXECUTED, "committed",
 			   "execute it first (POST .../migration/execute) and wait for its task");
@@ -399,14 +377,14 @@ int api_migration_commit(struct request *req, struct response *resp)
 		if (r < 0)
 			return r;
 	}
-	r = rbd_migration_commit_with_progress(ioctx, ref.name, api_no_progress, NULL);
+	r = migration_commit(ioctx, ref.name);
 	if (r < 0)
 		return api_image_fail(resp, r, &ref, "committing the migration of");
 	/* The committed image is an ordinary image now. */
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
+	r = api_image_open_owned(req, resp, ioctx, &ref, 0, &image);
 	if (r < 0)
 		return r;
-	rbd_close(image);
+	api_release(req, image);
 	return api_respond_image(resp, ioctx, &ref, 200);
 }
 
@@ -437,14 +415,59 @@ static const char *abort_warning(const rbd_image_migration_status_t *st, rbd_ima
 	}
 }
 
+/* Before an abort, on the destination open read-only: refused while a
+ * client has it open (it would go on writing to an image that abort
+ * removes); *warning is what the answer warns of, or NULL. */
+static int check_abort(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		       const struct image_ref *ref, const rbd_image_migration_status_t *st,
+		       const char **warning)
+{
+	rbd_image_t image;
+	int r;
+
+	r = api_image_open_owned(req, resp, ioctx, ref, 0, &image);
+	if (r < 0)
+		return r;
+	r = api_refuse_if_open(resp, image, ref, "before aborting its migration");
+	if (r < 0)
+		return r;
+	*warning = abort_warning(st, image);
+	api_release(req, image);
+	return 0;
+}
+
+/* Answers with the source of an aborted migration, back under its name
+ * (source_pool), and the warning when there is one. */
+static int respond_aborted(struct request *req, struct response *resp,
+			   const rbd_image_migration_status_t *st, const char *source_pool,
+			   const char *warning)
+{
+	struct image_ref source;
+	rados_ioctx_t ioctx;
+	int r;
+
+	source.pool = source_pool;
+	source.ns = st->source_pool_namespace ? st->source_pool_namespace : "";
+	source.name = st->source_image_name ? st->source_image_name : "";
+	api_image_spec(source.pool, source.ns, source.name, source.spec, sizeof(source.spec));
+	r = api_ioctx(req, resp, source.pool, source.ns, &ioctx);
+	if (r == 0)
+		r = api_respond_image(resp, ioctx, &source, 200);
+	if (r == 0)
+		api_location_image(resp, &source, "");
+	if (r == 0 && warning && json_add_string(resp->body, "warning", warning) < 0)
+		r = response_oom(resp);
+	return r;
+}
+
 int api_migration_abort(struct request *req, struct response *resp)
 {
 	rbd_image_migration_status_t st;
-	struct image_ref ref, source;
+	struct image_ref ref;
 	char *source_pool = NULL;
-	rados_ioctx_t ioctx, sioctx;
 	const char *warning = NULL;
-	rbd_image_t image;
+	rados_ioctx_t ioctx;
+	rados_t cluster;
 	int r;
 
 	if (req->body_len > 0 && strspn(req->body, " \t\r\n{}") != req->body_len)
@@ -455,62 +478,22 @@ int api_migration_abort(struct request *req, struct response *resp)
 	r = read_migration(resp, ioctx, &ref, &st);
 	if (r < 0)
 		return r;
-	/* Refused while a client has the destination open: it would go on
-	 * writing to an image that abort removes. */
-	r = api_image_open(resp, ioctx, &ref, 0, &image);
-	if (r == 0) {
-		r = api_refuse_if_open(resp, image, &ref, "before aborting its migration");
-		if (r == 0)
-			warning = abort_warning(&st, image);
-		rbd_close(image);
-	}
-	if (r == 0 &&
-	    ceph_pool_name(rados_ioctx_get_cluster(ioctx), st.source_pool_id, &source_pool) < 0)
+	r = check_abort(req, resp, ioctx, &ref, &st, &warning);
+	if (r == 0)
+		r = api_cluster(req, resp, &cluster);
+	if (r == 0 && ceph_pool_name(cluster, st.source_pool_id, &source_pool) < 0)
 		r = response_fail(resp, -ENOENT,
 				  "the source pool (id %" PRId64
 				  ") of the migration of image %s does not exist",
 				  st.source_pool_id, ref.spec);
-	if (r < 0)
-		goto out;
-	r = rbd_migration_abort_with_progress(ioctx, ref.name, api_no_progress, NULL);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "aborting the migration of");
-		goto out;
+	if (r == 0) {
+		r = migration_abort(ioctx, ref.name);
+		if (r < 0)
+			api_image_fail(resp, r, &ref, "aborting the migration of");
 	}
-	/* The answer is the source, back under its name. */
-	source.pool = source_pool;
-	source.ns = st.source_pool_namespace ? st.source_pool_namespace : "";
-	source.name = st.source_image_name ? st.source_image_name : "";
-	api_image_spec(source.pool, source.ns, source.name, source.spec, sizeof(source.spec));
-	r = api_ioctx(req, resp, source.pool, source.ns, &sioctx);
 	if (r == 0)
-		r = api_respond_image(resp, sioctx, &source, 200);
-	if (r == 0)
-		api_location_image(resp, &source, "");
-	if (r == 0 && warning && json_add_string(resp->body, "warning", warning) < 0)
-		r = response_oom(resp);
-out:
-	rbd_migration_status_cleanup(&st);
+		r = respond_aborted(req, resp, &st, source_pool, warning);
+	migration_status_free(&st);
 	free(source_pool);
-	return r;
-}
-
-int api_refuse_if_migrating(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-			    const char *doing)
-{
-	rbd_image_migration_status_t st;
-	char other[IMAGE_SPEC_MAX], *pool;
-	int r = rbd_migration_status(ioctx, ref->name, &st, sizeof(st));
-
-	if (r < 0)
-		return 0; /* not migrating, or it cannot tell: the caller's own answer stands */
-	pool = api_pool_name(rados_ioctx_get_cluster(ioctx), st.source_pool_id);
-	api_image_spec(pool ? pool : "?", st.source_pool_namespace ? st.source_pool_namespace : "",
-		       st.source_image_name ? st.source_image_name : "", other, sizeof(other));
-	free(pool);
-	r = response_fail(resp, -EBUSY,
-			  "image %s is being migrated from %s (state %s); it cannot be %s until the migration is committed (POST .../migration/commit) or aborted (POST .../migration/abort)",
-			  ref->spec, other, migration_state_name(st.state), doing);
-	rbd_migration_status_cleanup(&st);
 	return r;
 }

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rbd/librbd.h>
-
 #include "api.h"
 #include "config_options.h"
 #include "json_out.h"
@@ -58,10 +56,11 @@ struct qos_change {
 
 /* Reads the PUT body into changes (at most QOS_KEYS); 400 before any
  * cluster call for an empty body or a size string on an iops key. */
-static int parse_put(struct request *req, struct response *resp, struct json_object **body,
-		     struct qos_change *changes, size_t *nchanges)
+static int parse_put(struct request *req, struct response *resp, struct qos_change *changes,
+		     size_t *nchanges)
 {
-	int r = api_body(req, resp, qos_fields, body);
+	struct json_object *body;
+	int r = api_request_body(req, resp, qos_fields, &body);
 
 	if (r < 0)
 		return r;
@@ -71,7 +70,7 @@ static int parse_put(struct request *req, struct response *resp, struct json_obj
 		struct qos_change *c = &changes[*nchanges];
 		struct json_object *field;
 
-		if (!json_object_object_get_ex(*body, key, &field))
+		if (!json_object_object_get_ex(body, key, &field))
 			continue;
 		c->key = key;
 		c->clear = field == NULL;
@@ -80,7 +79,7 @@ static int parse_put(struct request *req, struct response *resp, struct json_obj
 					     "field \"%s\" counts I/O operations per second: give an integer, not \"%s\"",
 					     key, json_object_get_string(field));
 		if (field)
-			json_in_size(*body, key, &c->value);
+			json_in_size(body, key, &c->value);
 		(*nchanges)++;
 	}
 	if (*nchanges == 0)
@@ -128,60 +127,43 @@ static int add_limits(struct json_object *body, const rbd_config_option_t *optio
 	return 0;
 }
 
-/* The QoS resource of an image, answered with status. */
-static int respond_image_qos(struct response *resp, rados_ioctx_t ioctx,
-			     const struct image_ref *ref, int status)
+/* Whose limits a request reads or changes: a pool's (image NULL) or an
+ * open image's (ref). */
+struct qos_owner {
+	rados_ioctx_t ioctx;
+	rbd_image_t image;
+	struct image_ref ref;            /* the image's, when image is set */
+	const char *pool;
+	char what[IMAGE_SPEC_MAX + 8];   /* "pool rbd", "image rbd/vol1" */
+};
+
+/* The QoS resource of the owner, answered with status. */
+static int respond_qos(struct response *resp, const struct qos_owner *owner, int status)
 {
 	struct json_object *body = json_envelope("QoS");
 	rbd_config_option_t *options = NULL;
-	rbd_image_t image;
 	int count = 0, r;
 
-	if (!body || json_add_string(body, "pool", ref->pool) < 0 ||
-	    json_add_string(body, "namespace", ref->ns) < 0 ||
-	    json_add_name(body, "image", ref->name, "image") < 0) {
-		json_object_put(body);
-		return response_oom(resp);
-	}
-	r = api_image_open(resp, ioctx, ref, 0, &image);
+	r = body ? json_add_string(body, "pool", owner->pool) : -ENOMEM;
+	if (r == 0 && owner->image)
+		r = json_add_string(body, "namespace", owner->ref.ns);
+	if (r == 0 && owner->image)
+		r = json_add_name(body, "image", owner->ref.name, "image");
 	if (r < 0) {
 		json_object_put(body);
-		return r;
+		return response_oom(resp);
 	}
 	/* librbd reads the pool's and the image's overrides afresh here. */
-	r = config_options_list(image, NULL, &options, &count);
+	r = config_options_list(owner->image, owner->ioctx, &options, &count);
 	if (r == 0)
 		r = add_limits(body, options, count);
-	config_options_free(image, options, count);
-	rbd_close(image);
+	config_options_free(owner->image, options, count);
 	if (r < 0) {
 		json_object_put(body);
-		return api_image_fail(resp, r, ref, "reading the configuration of");
-	}
-	response_json(resp, status, body);
-	return 0;
-}
-
-/* The QoS resource of a pool, answered with status. */
-static int respond_pool_qos(struct response *resp, rados_ioctx_t ioctx, const char *pool,
-			    int status)
-{
-	struct json_object *body = json_envelope("QoS");
-	rbd_config_option_t *options = NULL;
-	int count = 0, r;
-
-	if (!body || json_add_string(body, "pool", pool) < 0) {
-		json_object_put(body);
-		return response_oom(resp);
-	}
-	r = config_options_list(NULL, ioctx, &options, &count);
-	if (r == 0)
-		r = add_limits(body, options, count);
-	config_options_free(NULL, options, count);
-	if (r < 0) {
-		json_object_put(body);
-		return response_fail_errno(resp, r, "reading the configuration of pool %s failed",
-					   pool);
+		if (owner->image)
+			return api_image_fail(resp, r, &owner->ref, "reading the configuration of");
+		return response_fail_errno(resp, r, "reading the configuration of %s failed",
+					   owner->what);
 	}
 	response_json(resp, status, body);
 	return 0;
@@ -207,95 +189,110 @@ static const char *applied_before(const struct qos_change *changes, size_t i, ch
 	return buf;
 }
 
-int api_image_qos_get(struct request *req, struct response *resp)
+/* Sets or removes the owner's overrides, in the body's order; on a
+ * failure says which were changed before it. */
+static int apply_changes(struct response *resp, const struct qos_owner *owner,
+			 const struct qos_change *changes, size_t nchanges)
 {
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
+	char value[24], done[512];
 	int r;
 
-	r = api_image_request(req, resp, &ref, &ioctx);
+	for (size_t i = 0; i < nchanges; i++) {
+		const char *text = changes[i].clear ? NULL : value;
+
+		snprintf(value, sizeof(value), "%" PRIu64, changes[i].value);
+		r = owner->image ? config_image_override(owner->image, changes[i].key, text)
+				 : config_pool_override(owner->ioctx, changes[i].key, text);
+		if (r < 0)
+			return response_fail_errno(resp, r, "%ssetting %s on %s failed",
+						   applied_before(changes, i, done, sizeof(done)),
+						   changes[i].key, owner->what);
+	}
+	return 0;
+}
+
+/* Fills owner for the request, opened for reading, or for a change when
+ * change is set; answers on failure. */
+typedef int (*qos_owner_fn)(struct request *req, struct response *resp, int change,
+			    struct qos_owner *owner);
+
+/* The request's image as the owner, opened (read-write under the image
+ * lock for a change) and owned by the request. */
+static int image_owner(struct request *req, struct response *resp, int change,
+		       struct qos_owner *owner)
+{
+	int r = change ? api_image_use_for_change(req, resp, &owner->ref, &owner->ioctx,
+						  &owner->image)
+		       : api_image_use(req, resp, &owner->ref, &owner->ioctx, &owner->image);
+
 	if (r < 0)
 		return r;
-	return respond_image_qos(resp, ioctx, &ref, 200);
+	owner->pool = owner->ref.pool;
+	snprintf(owner->what, sizeof(owner->what), "image %s", owner->ref.spec);
+	return 0;
+}
+
+/* The pool of the {pool} capture as the owner (its default namespace). */
+static int pool_owner(struct request *req, struct response *resp, int change,
+		      struct qos_owner *owner)
+{
+	(void)change;
+	owner->image = NULL;
+	owner->pool = request_capture(req, "pool");
+	snprintf(owner->what, sizeof(owner->what), "pool %s", owner->pool);
+	return api_ioctx(req, resp, owner->pool, "", &owner->ioctx);
+}
+
+static int get_limits(struct request *req, struct response *resp, qos_owner_fn find)
+{
+	struct qos_owner owner;
+	int r = find(req, resp, 0, &owner);
+
+	return r < 0 ? r : respond_qos(resp, &owner, 200);
+}
+
+/* An image's answer reads it afresh, through a new read-only open. */
+static int put_limits(struct request *req, struct response *resp, qos_owner_fn find)
+{
+	struct qos_change changes[QOS_KEYS];
+	struct qos_owner owner;
+	size_t nchanges;
+	int r;
+
+	r = parse_put(req, resp, changes, &nchanges);
+	if (r < 0)
+		return r;
+	r = find(req, resp, 1, &owner);
+	if (r < 0)
+		return r;
+	r = apply_changes(resp, &owner, changes, nchanges);
+	if (r < 0)
+		return r;
+	if (owner.image) {
+		api_release(req, owner.image);
+		r = api_image_open_owned(req, resp, owner.ioctx, &owner.ref, 0, &owner.image);
+		if (r < 0)
+			return r;
+	}
+	return respond_qos(resp, &owner, 200);
+}
+
+int api_image_qos_get(struct request *req, struct response *resp)
+{
+	return get_limits(req, resp, image_owner);
 }
 
 int api_image_qos_put(struct request *req, struct response *resp)
 {
-	struct qos_change changes[QOS_KEYS];
-	struct json_object *body = NULL;
-	char value[24], done[512];
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
-	size_t nchanges;
-	int r;
-
-	r = parse_put(req, resp, &body, changes, &nchanges);
-	if (r < 0)
-		goto out;
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < nchanges; i++) {
-		snprintf(value, sizeof(value), "%" PRIu64, changes[i].value);
-		r = config_image_override(image, changes[i].key, changes[i].clear ? NULL : value);
-		if (r < 0) {
-			response_fail_errno(resp, r, "%ssetting %s on image %s failed",
-					    applied_before(changes, i, done, sizeof(done)),
-					    changes[i].key, ref.spec);
-			goto out;
-		}
-	}
-	rbd_close(image);
-	image = NULL;
-	r = respond_image_qos(resp, ioctx, &ref, 200);
-out:
-	if (image)
-		rbd_close(image);
-	json_object_put(body);
-	return r;
+	return put_limits(req, resp, image_owner);
 }
 
 int api_pool_qos_get(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
-	rados_ioctx_t ioctx;
-	int r;
-
-	r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r < 0)
-		return r;
-	return respond_pool_qos(resp, ioctx, pool, 200);
+	return get_limits(req, resp, pool_owner);
 }
 
 int api_pool_qos_put(struct request *req, struct response *resp)
 {
-	const char *pool = request_capture(req, "pool");
-	struct qos_change changes[QOS_KEYS];
-	struct json_object *body = NULL;
-	char value[24], done[512];
-	rados_ioctx_t ioctx;
-	size_t nchanges;
-	int r;
-
-	r = parse_put(req, resp, &body, changes, &nchanges);
-	if (r < 0)
-		goto out;
-	r = api_ioctx(req, resp, pool, "", &ioctx);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < nchanges; i++) {
-		snprintf(value, sizeof(value), "%" PRIu64, changes[i].value);
-		r = config_pool_override(ioctx, changes[i].key, changes[i].clear ? NULL : value);
-		if (r < 0) {
-			response_fail_errno(resp, r, "%ssetting %s on pool %s failed",
-					    applied_before(changes, i, done, sizeof(done)),
-					    changes[i].key, pool);
-			goto out;
-		}
-	}
-	r = respond_pool_qos(resp, ioctx, pool, 200);
-out:
-	json_object_put(body);
-	return r;
+	return put_limits(req, resp, pool_owner);
 }

@@ -16,6 +16,7 @@
 #include "image_query.h"
 #include "json_out.h"
 #include "routes.h"
+#include "snapshot.h"
 
 /* Answers with the image's limit and how many snapshots it has now. */
 static int respond_limit(struct response *resp, rbd_image_t image, const struct image_ref *ref)
@@ -25,7 +26,7 @@ static int respond_limit(struct response *resp, rbd_image_t image, const struct 
 	uint64_t value;
 	int count = 0, r;
 
-	r = rbd_snap_get_limit(image, &value);
+	r = snapshot_limit(image, &value);
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "reading the snapshot limit of");
 	/* The limit counts every snapshot, librbd's own ones too. */
@@ -86,7 +87,7 @@ int api_snapshot_limit_put(struct request *req, struct response *resp)
 	r = api_image_open_owned(req, resp, ioctx, &ref, 1, &image);
 	if (r < 0)
 		return r;
-	r = rbd_snap_set_limit(image, limit);
+	r = snapshot_set_limit(image, limit);
 	if (r == -ERANGE)
 		return response_fail_http(resp, 409,
 					  "image %s has more than %" PRIu64

@@ -11,7 +11,10 @@
  *
  * Only user snapshots are shown and addressed: librbd's own snapshots
  * (group, mirror, and the "trash" snapshots that a deleted snapshot with
- * clones becomes) belong to those features. */
+ * clones becomes) belong to those features.
+ *
+ * What librbd is asked, and in which order, is rbd/snapshot.c's; here
+ * are the checks, the messages and the answers. */
 #include "config.h"
 
 #include <errno.h>
@@ -29,8 +32,8 @@
 #include "router.h"
 #include "routes.h"
 #include "api_tasks.h"
-
-/* How many clones or clients a 409 message names before "...". */
+#include "image_query.h"
+#include "snapshot.h"
 
 /* The snapshot a request is about, and how messages name it. */
 struct snap_ref {
@@ -62,121 +65,60 @@ static int snap_fail(struct response *resp, int err, const struct snap_ref *ref,
 	return response_fail_errno(resp, err, "%s snapshot %s failed", doing, ref->spec);
 }
 
-/* All snapshots of an open image, as rbd_snap_list gives them: count
- * entries followed by the terminating one rbd_snap_list_end needs. */
-struct snap_list {
-	rbd_snap_info_t *snaps;
-	int count;
-};
-
-static int snap_list_load(rbd_image_t image, struct snap_list *list)
-{
-	rbd_snap_info_t probe;
-	int max = 0;
-	int r;
-
-	list->snaps = NULL;
-	list->count = 0;
-	/* With room for none, librbd says how much room it needs; a snapshot
-	 * created in between makes the second call ask again. */
-	for (int tries = 0; tries < 8; tries++) {
-		r = rbd_snap_list(image, list->snaps ? list->snaps : &probe, &max);
-		if (r >= 0) {
-			if (!list->snaps)
-				return 0;  /* no snapshots: nothing was allocated */
-			list->count = r;
-			return 0;
-		}
-		if (r != -ERANGE)
-			break;
-		free(list->snaps);
-		list->snaps = calloc((size_t)max + 1, sizeof(*list->snaps));
-		if (!list->snaps)
-			return -ENOMEM;
-		max++;
-	}
-	free(list->snaps);
-	list->snaps = NULL;
-	return r < 0 ? r : -EAGAIN;
-}
-
-static void snap_list_free(struct snap_list *list)
-{
-	/* calloc'd, so terminated even when librbd filled in nothing. */
-	if (list->snaps)
-		rbd_snap_list_end(list->snaps);
-	free(list->snaps);
-	list->snaps = NULL;
-}
-
-static int snap_is_user(rbd_image_t image, uint64_t id)
-{
-	rbd_snap_namespace_type_t type;
-
-	return rbd_snap_get_namespace_type(image, id, &type) == 0 &&
-	       type == RBD_SNAP_NAMESPACE_TYPE_USER;
-}
-
-/* What made a snapshot, as `rbd snap ls --all` says it: a user, a group
- * snapshot, mirroring, or a removed snapshot still held by clones. */
-static const char *snap_namespace_name(rbd_snap_namespace_type_t type)
-{
-	switch (type) {
-	case RBD_SNAP_NAMESPACE_TYPE_USER: return "user";
-	case RBD_SNAP_NAMESPACE_TYPE_GROUP: return "group";
-	case RBD_SNAP_NAMESPACE_TYPE_TRASH: return "trash";
-	case RBD_SNAP_NAMESPACE_TYPE_MIRROR: return "mirror";
-	}
-	return "unknown";
-}
-
 /* Finds the user snapshot ref->name of an open image; 404 when there is
  * none. */
 static int snap_find(struct response *resp, rbd_image_t image, const struct snap_ref *ref,
 		     struct snap_found *found)
 {
-	struct snap_list list;
-	int r;
+	int r = snapshot_find(image, ref->name, &found->id, &found->size);
 
-	r = snap_list_load(image, &list);
 	if (r < 0)
 		return api_image_fail(resp, r, &ref->image, "listing the snapshots of");
-	r = -ENOENT;
-	for (int i = 0; i < list.count; i++) {
-		if (strcmp(list.snaps[i].name, ref->name) == 0 &&
-		    snap_is_user(image, list.snaps[i].id)) {
-			found->id = list.snaps[i].id;
-			found->size = list.snaps[i].size;
-			r = 0;
-			break;
-		}
-	}
-	snap_list_free(&list);
-	if (r < 0)
-		return snap_fail(resp, r, ref, "finding");
+	if (r == 0)
+		return snap_fail(resp, -ENOENT, ref, "finding");
 	return 0;
 }
 
-/* Opens the image read-only and finds the snapshot in it; 404 for a
- * missing image or snapshot. On success the caller closes *image. */
-static int snap_open(struct response *resp, rados_ioctx_t ioctx, const struct snap_ref *ref,
-		     rbd_image_t *image, struct snap_found *found)
+/* Opens the image read-only, owned by the request, and finds the
+ * snapshot in it; 404 for a missing image or snapshot. */
+static int snap_open(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		     const struct snap_ref *ref, rbd_image_t *image, struct snap_found *found)
 {
-	int r = api_image_open(resp, ioctx, &ref->image, 0, image);
+	int r = api_image_open_owned(req, resp, ioctx, &ref->image, 0, image);
 
 	if (r < 0)
 		return r;
-	r = snap_find(resp, *image, ref, found);
+	return snap_find(resp, *image, ref, found);
+}
+
+/* The start of a snapshot handler: ref for snapshot name of the request's
+ * image, and its io context; answers on failure. */
+static int snap_request(struct request *req, struct response *resp, const char *name,
+			struct snap_ref *ref, rados_ioctx_t *ioctx)
+{
+	snap_ref_init(ref, req, name);
+	return api_ioctx(req, resp, ref->image.pool, ref->image.ns, ioctx);
+}
+
+/* The same for the {snapshot} capture, with the image open read-only
+ * (owned by the request) for the checks before a change: 404 for a
+ * missing image or snapshot. */
+static int snap_use(struct request *req, struct response *resp, struct snap_ref *ref,
+		    rados_ioctx_t *ioctx, rbd_image_t *image)
+{
+	struct snap_found found;
+	int r = snap_request(req, resp, request_capture(req, "snapshot"), ref, ioctx);
+
 	if (r < 0)
-		rbd_close(*image);
-	return r;
+		return r;
+	return snap_open(req, resp, *ioctx, ref, image, &found);
 }
 
 int api_snapshot_open_at(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *img,
 			 const char *snap, char *spec, size_t speclen, rbd_image_t *image,
 			 uint64_t *snap_id, uint64_t *size)
 {
-	struct snap_found found;
+	enum snapshot_step step;
 	struct snap_ref ref;
 	int r;
 
@@ -184,38 +126,25 @@ int api_snapshot_open_at(struct response *resp, rados_ioctx_t ioctx, const struc
 	ref.name = snap;
 	snprintf(ref.spec, sizeof(ref.spec), "%s@%s", img->spec, snap);
 	snprintf(spec, speclen, "%s", ref.spec);
-	r = snap_open(resp, ioctx, &ref, image, &found);
-	if (r < 0)
-		return r;
-	r = rbd_snap_set_by_id(*image, found.id);
-	if (r < 0) {
-		rbd_close(*image);
-		return snap_fail(resp, r, &ref, "reading");
+	r = snapshot_open_at(ioctx, img->name, snap, image, snap_id, size, &step);
+	if (r == 0)
+		return 0;
+	switch (step) {
+	case SNAPSHOT_OPEN: return api_image_fail(resp, r, img, "opening");
+	case SNAPSHOT_LIST: return api_image_fail(resp, r, img, "listing the snapshots of");
+	case SNAPSHOT_FIND: return snap_fail(resp, r, &ref, "finding");
+	default: return snap_fail(resp, r, &ref, "reading");
 	}
-	*snap_id = found.id;
-	*size = found.size;
-	return 0;
 }
 
 /* Adds the Snapshot fields to obj (an envelope or a list item). */
 static int snapshot_json(struct json_object *obj, rbd_image_t image, const struct image_ref *img,
 			 const char *name, uint64_t id, uint64_t size)
 {
-	rbd_snap_namespace_type_t type;
-	struct timespec ts;
-	int is_protected = 0;
+	struct snapshot_facts facts;
 	int r;
 
-	r = rbd_snap_get_namespace_type(image, id, &type);
-	if (r < 0)
-		return r;
-	/* librbd finds a snapshot by name among the user ones only; the
-	 * others cannot be protected. */
-	if (type == RBD_SNAP_NAMESPACE_TYPE_USER)
-		r = rbd_snap_is_protected(image, name, &is_protected);
-	if (r < 0)
-		return r;
-	r = rbd_snap_get_timestamp(image, id, &ts);
+	r = snapshot_read(image, name, id, size, &facts);
 	if (r < 0)
 		return r;
 	r = json_add_name(obj, "name", name, "snapshot");
@@ -224,11 +153,11 @@ static int snapshot_json(struct json_object *obj, rbd_image_t image, const struc
 	if (r == 0)
 		r = json_add_u64(obj, "size", size);
 	if (r == 0)
-		r = json_add_bool(obj, "protected", is_protected);
+		r = json_add_bool(obj, "protected", facts.is_protected);
 	if (r == 0)
-		r = json_add_string(obj, "namespace_type", snap_namespace_name(type));
+		r = json_add_string(obj, "namespace_type", snapshot_namespace_name(facts.type));
 	if (r == 0)
-		r = json_add_time(obj, "timestamp", &ts);
+		r = json_add_time(obj, "timestamp", &facts.timestamp);
 	if (r == 0)
 		r = json_add_name(obj, "image", img->name, "image");
 	if (r == 0)
@@ -239,21 +168,20 @@ static int snapshot_json(struct json_object *obj, rbd_image_t image, const struc
 }
 
 /* Answers with the snapshot, read afresh, as a Snapshot resource. */
-static int respond_snapshot(struct response *resp, rados_ioctx_t ioctx,
+static int respond_snapshot(struct request *req, struct response *resp, rados_ioctx_t ioctx,
 			    const struct snap_ref *ref, int status)
 {
-	struct json_object *body = NULL;
+	struct json_object *body;
 	struct snap_found found;
 	rbd_image_t image;
 	int r;
 
-	r = snap_open(resp, ioctx, ref, &image, &found);
+	r = snap_open(req, resp, ioctx, ref, &image, &found);
 	if (r < 0)
 		return r;
 	body = json_envelope("Snapshot");
 	r = body ? snapshot_json(body, image, &ref->image, ref->name, found.id, found.size)
 		 : -ENOMEM;
-	rbd_close(image);
 	if (r < 0) {
 		json_object_put(body);
 		return snap_fail(resp, r, ref, "reading");
@@ -268,46 +196,24 @@ static int respond_snapshot(struct response *resp, rados_ioctx_t ioctx,
 static int snap_children(rbd_image_t image, const struct snap_ref *ref, size_t *count,
 			 char *names, size_t nameslen)
 {
-	rbd_linked_image_spec_t *children = NULL;
+	rbd_linked_image_spec_t *children;
 	struct text_list list;
-	size_t max = 0;
 	char spec[sizeof(ref->image.spec)];
 	int r;
 
-	*count = 0;
 	names[0] = '\0';
-	r = rbd_snap_set(image, ref->name);
+	r = snapshot_clones(image, ref->name, &children, count);
 	if (r < 0)
 		return r;
-	for (int tries = 0; tries < 8; tries++) {
-		r = rbd_list_children3(image, children, &max);
-		if (r != -ERANGE)
-			break;
-		/* A clone created in between makes librbd ask again. */
-		rbd_linked_image_spec_t *bigger = realloc(children, (max + 1) * sizeof(*children));
-
-		if (!bigger) {
-			r = -ENOMEM;
-			break;
-		}
-		children = bigger;
-		max++;
-	}
-	if (r == 0) {
-		*count = max;
-		text_list_init(&list, names, nameslen);
-		for (size_t i = 0; i < max; i++)
-			text_list_add(&list, "%s%s",
-				      api_image_spec(children[i].pool_name,
-						     children[i].pool_namespace,
-						     children[i].image_name, spec, sizeof(spec)),
-				      children[i].trash ? " (in the trash)" : "");
-		text_list_finish(&list);
-		rbd_linked_image_spec_list_cleanup(children, max);
-	}
-	free(children);
-	rbd_snap_set(image, NULL);
-	return r;
+	text_list_init(&list, names, nameslen);
+	for (size_t i = 0; i < *count; i++)
+		text_list_add(&list, "%s%s",
+			      api_image_spec(children[i].pool_name, children[i].pool_namespace,
+					     children[i].image_name, spec, sizeof(spec)),
+			      children[i].trash ? " (in the trash)" : "");
+	text_list_finish(&list);
+	snapshot_clones_free(children, *count);
+	return 0;
 }
 
 /* Answers 409 when the snapshot has clones: they would lose their parent. */
@@ -327,52 +233,67 @@ static int refuse_if_cloned(struct response *resp, rbd_image_t image, const stru
 			     doing, ref->spec, count, count == 1 ? "" : "s", names, instead);
 }
 
+/* The snapshots of the request's image, listed and owned by the request
+ * with the image; the answer names the image when the list fails. */
+struct snap_listing {
+	struct image_ref ref;
+	rbd_image_t image;
+	rbd_snap_info_t *snaps;
+	int count;
+};
+
+static void release_snapshots(void *snaps)
+{
+	image_snapshots_free(snaps);
+}
+
+static int snap_listing_use(struct request *req, struct response *resp, struct snap_listing *l)
+{
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = api_image_use(req, resp, &l->ref, &ioctx, &l->image);
+	if (r < 0)
+		return r;
+	l->count = image_snapshots(l->image, &l->snaps);
+	if (l->count < 0)
+		return api_image_fail(resp, l->count, &l->ref, "listing the snapshots of");
+	return api_own(req, resp, release_snapshots, l->snaps);
+}
+
 int api_snapshots_list(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *items;
-	struct snap_list list = {0};
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
+	struct json_object *body, *items;
+	struct snap_listing l;
 	int all, r;
 
 	r = request_query_bool(req, "all", 0, &all, resp);
 	if (r < 0)
 		return r;
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = snap_listing_use(req, resp, &l);
 	if (r < 0)
 		return r;
-	r = snap_list_load(image, &list);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the snapshots of");
-		goto out;
-	}
 	body = json_list_envelope("SnapshotList", &items);
 	r = body ? 0 : -ENOMEM;
-	for (int i = 0; r == 0 && i < list.count; i++) {
+	for (int i = 0; r == 0 && i < l.count; i++) {
 		struct json_object *item;
 
-		if (!all && !snap_is_user(image, list.snaps[i].id))
+		if (!all && !snapshot_is_user(l.image, l.snaps[i].id))
 			continue;
 		item = json_object_new_object();
 		if (json_array_take(items, item) < 0) {
 			r = -ENOMEM;
 			break;
 		}
-		r = snapshot_json(item, image, &ref, list.snaps[i].name, list.snaps[i].id,
-				  list.snaps[i].size);
+		r = snapshot_json(item, l.image, &l.ref, l.snaps[i].name, l.snaps[i].id,
+				  l.snaps[i].size);
 	}
 	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the snapshots of");
-		goto out;
+		json_object_put(body);
+		return api_image_fail(resp, r, &l.ref, "listing the snapshots of");
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	snap_list_free(&list);
-	rbd_close(image);
-	return r;
+	return 0;
 }
 
 /* GET .../snapshot-ids/{snap_id}: a snapshot by librbd's id, of any
@@ -381,11 +302,8 @@ out:
 int api_snapshot_by_id_get(struct request *req, struct response *resp)
 {
 	const char *text = request_capture(req, "snap_id");
-	struct json_object *body = NULL;
-	struct snap_list list = {0};
-	struct image_ref ref;
-	rados_ioctx_t ioctx;
-	rbd_image_t image;
+	struct json_object *body;
+	struct snap_listing l;
 	unsigned long long id;
 	char *end;
 	int r;
@@ -396,37 +314,26 @@ int api_snapshot_by_id_get(struct request *req, struct response *resp)
 		return response_fail(resp, -EINVAL,
 				     "snapshot id \"%s\" in the path must be a number (the \"id\" of a Snapshot)",
 				     text);
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = snap_listing_use(req, resp, &l);
 	if (r < 0)
 		return r;
-	r = snap_list_load(image, &list);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "listing the snapshots of");
-		goto out;
-	}
-	r = -ENOENT;
-	for (int i = 0; i < list.count; i++) {
-		if (list.snaps[i].id != id)
+	for (int i = 0; i < l.count; i++) {
+		if (l.snaps[i].id != id)
 			continue;
 		body = json_envelope("Snapshot");
-		r = body ? snapshot_json(body, image, &ref, list.snaps[i].name, id,
-					 list.snaps[i].size)
+		r = body ? snapshot_json(body, l.image, &l.ref, l.snaps[i].name, id,
+					 l.snaps[i].size)
 			 : -ENOMEM;
+		if (r == 0) {
+			response_json(resp, 200, body);
+			return 0;
+		}
+		json_object_put(body);
+		if (r != -ENOENT)
+			return api_image_fail(resp, r, &l.ref, "reading the snapshots of");
 		break;
 	}
-	if (r == -ENOENT)
-		response_fail(resp, r, "image %s has no snapshot with id %llu", ref.spec, id);
-	else if (r < 0)
-		api_image_fail(resp, r, &ref, "reading the snapshots of");
-	else {
-		response_json(resp, 200, body);
-		body = NULL;
-	}
-out:
-	json_object_put(body);
-	snap_list_free(&list);
-	rbd_close(image);
-	return r;
+	return response_fail(resp, -ENOENT, "image %s has no snapshot with id %llu", l.ref.spec, id);
 }
 
 static const struct field_spec snapshot_create_fields[] = {
@@ -436,89 +343,79 @@ static const struct field_spec snapshot_create_fields[] = {
 	{NULL, 0, 0},
 };
 
-/* rbd_snap_create2's flags for the body's "quiesce" (true: ask the
+/* How the body asks the snapshot to be taken: "quiesce" (true: ask the
  * image's clients, e.g. rbd-nbd with a quiesce hook, to quiesce I/O) and
  * "ignore_quiesce_error" (take the snapshot even if a client fails to),
- * as rbd snap create's --skip-quiesce and --ignore-quiesce-error. Returns
- * 1 with *flags when the body asks, 0 when it leaves the choice to the
- * client's rbd_default_snapshot_quiesce_mode, or a negative errno. */
-static int snapshot_create_flags(struct json_object *body, uint32_t *flags,
-				 struct response *resp)
+ * as rbd snap create's --skip-quiesce and --ignore-quiesce-error. Without
+ * either the choice is the client's rbd_default_snapshot_quiesce_mode. */
+static int snapshot_create_quiesce(struct json_object *body, struct snapshot_quiesce *q,
+				   struct response *resp)
 {
-	int quiesce = 1, ignore_error = 0, asked = 0;
-
-	asked |= json_in_bool(body, "quiesce", &quiesce) == 0;
-	asked |= json_in_bool(body, "ignore_quiesce_error", &ignore_error) == 0;
-	*flags = 0;
-	if (!quiesce && ignore_error)
+	q->quiesce = 1;
+	q->ignore_error = 0;
+	q->asked = json_in_bool(body, "quiesce", &q->quiesce) == 0;
+	q->asked |= json_in_bool(body, "ignore_quiesce_error", &q->ignore_error) == 0;
+	if (!q->quiesce && q->ignore_error)
 		return response_fail(resp, -EINVAL,
 				     "field \"ignore_quiesce_error\" goes with quiescing only: with \"quiesce\": false there is no quiesce error to ignore");
-	if (!quiesce)
-		*flags |= RBD_SNAP_CREATE_SKIP_QUIESCE;
-	if (ignore_error)
-		*flags |= RBD_SNAP_CREATE_IGNORE_QUIESCE_ERROR;
-	return asked;
+	return 0;
+}
+
+/* The answer for a failed snapshot_create. */
+static int create_fail(struct response *resp, int err, rbd_image_t image,
+		       const struct snap_ref *ref)
+{
+	uint64_t limit;
+
+	if (err == -EEXIST)
+		return response_fail(resp, err, "snapshot %s already exists", ref->spec);
+	if (err != -EDQUOT)
+		return snap_fail(resp, err, ref, "creating");
+	if (snapshot_limit(image, &limit) < 0)
+		return response_fail(resp, err, "image %s has reached its snapshot limit",
+				     ref->image.spec);
+	return response_fail(resp, err,
+			     "image %s has reached its limit of %" PRIu64
+			     " snapshots; delete one, or raise the limit (PUT .../snapshot-limit)",
+			     ref->image.spec, limit);
 }
 
 int api_snapshot_create(struct request *req, struct response *resp)
 {
 	char encoded[ENCODED_NAME_MAX], suffix[ENCODED_NAME_MAX + 16];
-	struct json_object *body = NULL;
+	struct snapshot_quiesce quiesce;
+	struct json_object *body;
 	struct snap_ref ref;
 	const char *name = NULL;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	uint64_t limit;
-	uint32_t flags;
-	int asked, r;
+	int r;
 
-	r = api_body(req, resp, snapshot_create_fields, &body);
+	r = api_request_body(req, resp, snapshot_create_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "name", &name);
-	asked = snapshot_create_flags(body, &flags, resp);
-	if (asked < 0) {
-		r = asked;
-		goto out;
-	}
-	snap_ref_init(&ref, req, name);
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
+	r = snapshot_create_quiesce(body, &quiesce, resp);
 	if (r < 0)
-		goto out;
-	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
+		return r;
+	r = snap_request(req, resp, name, &ref, &ioctx);
 	if (r < 0)
-		goto out;
-	if (asked)
-		r = rbd_snap_create2(image, name, flags, api_no_progress, NULL);
-	else
-		r = rbd_snap_create(image, name);
-	if (r == -EEXIST) {
-		response_fail(resp, r, "snapshot %s already exists", ref.spec);
-	} else if (r == -EDQUOT) {
-		if (rbd_snap_get_limit(image, &limit) == 0)
-			response_fail(resp, r,
-				      "image %s has reached its limit of %" PRIu64
-				      " snapshots; delete one, or raise the limit (PUT .../snapshot-limit)",
-				      ref.image.spec, limit);
-		else
-			response_fail(resp, r, "image %s has reached its snapshot limit",
-				      ref.image.spec);
-	} else if (r < 0) {
-		snap_fail(resp, r, &ref, "creating");
-	}
-	rbd_close(image);
+		return r;
+	r = api_image_open_owned(req, resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
-		goto out;
-	r = respond_snapshot(resp, ioctx, &ref, 201);
+		return r;
+	r = snapshot_create(image, name, &quiesce);
 	if (r < 0)
-		goto out;
+		return create_fail(resp, r, image, &ref);
+	api_release(req, image);
+	r = respond_snapshot(req, resp, ioctx, &ref, 201);
+	if (r < 0)
+		return r;
 	percent_encode_segment(name, encoded, sizeof(encoded));
 	snprintf(suffix, sizeof(suffix), "/snapshots/%s", encoded);
 	r = api_location_image(resp, &ref.image, suffix);
 	if (r < 0)
 		response_oom(resp);
-out:
-	json_object_put(body);
 	return r;
 }
 
@@ -528,11 +425,10 @@ int api_snapshot_get(struct request *req, struct response *resp)
 	rados_ioctx_t ioctx;
 	int r;
 
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
+	r = snap_request(req, resp, request_capture(req, "snapshot"), &ref, &ioctx);
 	if (r < 0)
 		return r;
-	return respond_snapshot(resp, ioctx, &ref, 200);
+	return respond_snapshot(req, resp, ioctx, &ref, 200);
 }
 
 static const struct field_spec snapshot_patch_fields[] = {
@@ -553,13 +449,12 @@ static int check_patch(struct response *resp, rbd_image_t image, const struct sn
 		       const struct snap_ref *renamed, int has_protected, int want_protected,
 		       struct snap_change *change)
 {
-	uint64_t features;
 	int is_protected;
 	bool exists;
 	int r;
 
 	if (change->new_name) {
-		r = rbd_snap_exists(image, change->new_name, &exists);
+		r = snapshot_exists(image, change->new_name, &exists);
 		if (r < 0)
 			return snap_fail(resp, r, ref, "checking the new name of");
 		if (exists)
@@ -569,16 +464,16 @@ static int check_patch(struct response *resp, rbd_image_t image, const struct sn
 	}
 	if (!has_protected)
 		return 0;
-	r = rbd_snap_is_protected(image, ref->name, &is_protected);
+	r = snapshot_is_protected(image, ref->name, &is_protected);
 	if (r < 0)
 		return snap_fail(resp, r, ref, "reading the protection of");
 	if (!!is_protected == !!want_protected)
 		return 0;
 	if (want_protected) {
-		r = rbd_get_features(image, &features);
+		r = snapshot_protectable(image);
 		if (r < 0)
 			return api_image_fail(resp, r, &ref->image, "reading the features of");
-		if (!(features & RBD_FEATURE_LAYERING))
+		if (r == 0)
 			return response_fail(resp, -EINVAL,
 					     "cannot protect snapshot %s: protection is for cloning, and image %s does not have the layering feature",
 					     ref->spec, ref->image.spec);
@@ -605,32 +500,17 @@ static int refuse_unprotect(struct response *resp, rbd_image_t image, const stru
 			     ref->spec, instead);
 }
 
-/* Makes the checked change on the image opened read-write. */
-static int apply_patch(struct response *resp, rbd_image_t image, const struct snap_ref *ref,
-		       const struct snap_ref *renamed, const struct snap_change *change)
+/* The answer for a failed snapshot_change. */
+static int patch_fail(struct response *resp, int r, enum snapshot_step step, rbd_image_t image,
+		      const struct snap_ref *ref, const struct snap_ref *renamed,
+		      const struct snap_change *change)
 {
-	int r = 0;
-
-	if (change->protect > 0) {
-		r = rbd_snap_protect(image, ref->name);
-		if (r == -EBUSY)  /* protected meanwhile: the state asked for */
-			r = 0;
-		if (r < 0)
-			return snap_fail(resp, r, ref, "protecting");
-	} else if (change->protect < 0) {
-		r = rbd_snap_unprotect(image, ref->name);
-		if (r == -EINVAL)  /* unprotected meanwhile */
-			r = 0;
-		if (r == -EBUSY)
-			return refuse_unprotect(resp, image, ref);
-		if (r < 0)
-			return snap_fail(resp, r, ref, "unprotecting");
-	}
-	if (!change->new_name)
-		return 0;
-	r = rbd_snap_rename(image, ref->name, change->new_name);
-	if (r == 0)
-		return 0;
+	if (step == SNAPSHOT_PROTECT)
+		return snap_fail(resp, r, ref, "protecting");
+	if (step == SNAPSHOT_UNPROTECT && r == -EBUSY)
+		return refuse_unprotect(resp, image, ref);
+	if (step == SNAPSHOT_UNPROTECT)
+		return snap_fail(resp, r, ref, "unprotecting");
 	if (r == -ENOENT)
 		return snap_fail(resp, r, ref, "renaming");
 	return response_fail(resp, r, "%srenaming snapshot %s to %s failed: %s%s",
@@ -643,64 +523,78 @@ static int apply_patch(struct response *resp, rbd_image_t image, const struct sn
 
 int api_snapshot_patch(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body;
 	struct snap_change change = {0, NULL};
 	struct snap_ref ref, renamed;
-	struct snap_found found;
+	enum snapshot_step step;
 	int has_protected, want_protected = 0;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	int r;
 
-	r = api_body(req, resp, snapshot_patch_fields, &body);
+	r = api_request_body(req, resp, snapshot_patch_fields, &body);
 	if (r < 0)
 		return r;
 	has_protected = json_in_bool(body, "protected", &want_protected) == 0;
 	json_in_string(body, "name", &change.new_name);
-	if (!has_protected && !change.new_name) {
-		r = response_fail(resp, -EINVAL,
-				  "nothing to change: give \"protected\" (true or false) and/or \"name\" (rename)");
-		goto out;
-	}
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
+	if (!has_protected && !change.new_name)
+		return response_fail(resp, -EINVAL,
+				     "nothing to change: give \"protected\" (true or false) and/or \"name\" (rename)");
+	r = snap_use(req, resp, &ref, &ioctx, &image);
+	if (r < 0)
+		return r;
 	renamed = ref;
 	if (change.new_name && strcmp(change.new_name, ref.name) == 0)
 		change.new_name = NULL;
 	if (change.new_name)
 		snap_ref_init(&renamed, req, change.new_name);
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
-	if (r < 0)
-		goto out;
-
-	r = snap_open(resp, ioctx, &ref, &image, &found);
-	if (r < 0)
-		goto out;
 	r = check_patch(resp, image, &ref, &renamed, has_protected, want_protected, &change);
-	rbd_close(image);
 	if (r < 0)
-		goto out;
+		return r;
+	api_release(req, image);
 
 	if (change.protect || change.new_name) {
-		r = api_image_open(resp, ioctx, &ref.image, 1, &image);
+		r = api_image_open_owned(req, resp, ioctx, &ref.image, 1, &image);
 		if (r < 0)
-			goto out;
-		r = apply_patch(resp, image, &ref, &renamed, &change);
-		rbd_close(image);
+			return r;
+		r = snapshot_change(image, ref.name, change.protect, change.new_name, &step);
 		if (r < 0)
-			goto out;
+			return patch_fail(resp, r, step, image, &ref, &renamed, &change);
+		api_release(req, image);
 	}
-	r = respond_snapshot(resp, ioctx, change.new_name ? &renamed : &ref, 200);
-out:
-	json_object_put(body);
-	return r;
+	return respond_snapshot(req, resp, ioctx, change.new_name ? &renamed : &ref, 200);
+}
+
+/* Before a delete, on the image open read-only: protected or cloned.
+ * librbd would refuse the first, and silently keep a v2 clone's parent as
+ * a hidden "trash" snapshot for the second, so both are refused here with
+ * the reason (the first unless asked to unprotect). */
+static int check_delete(struct response *resp, rbd_image_t image, const struct snap_ref *ref,
+			int unprotect, int *is_protected)
+{
+	int r;
+
+	r = snapshot_is_protected(image, ref->name, is_protected);
+	if (r < 0)
+		return snap_fail(resp, r, ref, "reading the protection of");
+	r = refuse_if_cloned(resp, image, ref, "delete",
+			     *is_protected ? "flatten or delete the clones, then unprotect it"
+					   : "flatten or delete the clones first");
+	if (r < 0)
+		return r;
+	if (*is_protected && !unprotect)
+		return response_fail(resp, -EBUSY,
+				     "snapshot %s is protected; unprotect it first (PATCH {\"protected\": false}), or delete with ?unprotect=true",
+				     ref->spec);
+	return 0;
 }
 
 /* DELETE; with ?unprotect=true also a protected snapshot without clones,
  * unprotected first (one request for rbd snap unprotect + rbd snap rm). */
 int api_snapshot_delete(struct request *req, struct response *resp)
 {
-	struct snap_found found;
 	struct snap_ref ref;
+	enum snapshot_step step;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	int is_protected = 0, unprotect;
@@ -709,53 +603,22 @@ int api_snapshot_delete(struct request *req, struct response *resp)
 	r = request_query_bool(req, "unprotect", 0, &unprotect, resp);
 	if (r < 0)
 		return r;
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
+	r = snap_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
+	r = check_delete(resp, image, &ref, unprotect, &is_protected);
+	if (r < 0)
+		return r;
+	api_release(req, image);
 
-	/* Protected or cloned: librbd would refuse the first, and silently
-	 * keep a v2 clone's parent as a hidden "trash" snapshot for the
-	 * second, so both are refused here with the reason (the first unless
-	 * asked to unprotect). */
-	r = snap_open(resp, ioctx, &ref, &image, &found);
+	r = api_image_open_owned(req, resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		return r;
-	r = rbd_snap_is_protected(image, ref.name, &is_protected);
-	if (r < 0)
-		snap_fail(resp, r, &ref, "reading the protection of");
-	else if (is_protected)
-		r = refuse_if_cloned(resp, image, &ref, "delete",
-				     "flatten or delete the clones, then unprotect it");
-	else
-		r = refuse_if_cloned(resp, image, &ref, "delete",
-				     "flatten or delete the clones first");
-	if (r == 0 && is_protected && !unprotect)
-		r = response_fail(resp, -EBUSY,
-				  "snapshot %s is protected; unprotect it first (PATCH {\"protected\": false}), or delete with ?unprotect=true",
-				  ref.spec);
-	rbd_close(image);
-	if (r < 0)
-		return r;
-
-	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
-	if (r < 0)
-		return r;
-	if (is_protected) {
-		r = rbd_snap_unprotect(image, ref.name);
-		if (r == -EINVAL)  /* unprotected meanwhile */
-			r = 0;
-		if (r == -EBUSY)
-			r = refuse_unprotect(resp, image, &ref);
-		else if (r < 0)
-			snap_fail(resp, r, &ref, "unprotecting");
-		if (r < 0) {
-			rbd_close(image);
-			return r;
-		}
-	}
-	r = rbd_snap_remove(image, ref.name);
-	rbd_close(image);
+	r = snapshot_remove(image, ref.name, is_protected, &step);
+	if (r < 0 && step == SNAPSHOT_UNPROTECT)
+		return r == -EBUSY ? refuse_unprotect(resp, image, &ref)
+				   : snap_fail(resp, r, &ref, "unprotecting");
+	api_release(req, image);
 	switch (r) {
 	case 0:
 		response_json(resp, 204, NULL);
@@ -806,8 +669,7 @@ static const struct field_spec rollback_fields[] = {
 
 int api_snapshot_rollback(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
-	struct snap_found found;
+	struct json_object *body;
 	struct snap_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
@@ -819,37 +681,29 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 		return r;
 	/* No body is needed; one that is sent must be an empty object. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, rollback_fields, &body);
-		json_object_put(body);
+		r = api_request_body(req, resp, rollback_fields, &body);
 		if (r < 0)
 			return r;
 	}
-	snap_ref_init(&ref, req, request_capture(req, "snapshot"));
-	r = api_ioctx(req, resp, ref.image.pool, ref.image.ns, &ioctx);
-	if (r < 0)
-		return r;
-
-	r = snap_open(resp, ioctx, &ref, &image, &found);
+	r = snap_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = refuse_if_watched(resp, image, &ref);
-	rbd_close(image);
 	if (r < 0)
 		return r;
+	api_release(req, image);
 	if (async)
 		return start_rollback_task(req, resp, &ref);
 
-	r = api_image_open(resp, ioctx, &ref.image, 1, &image);
+	r = api_image_open_owned(req, resp, ioctx, &ref.image, 1, &image);
 	if (r < 0)
 		return r;
 	r = api_sync_data_begin(req, resp, image, &ref.image, "rolling back");
-	if (r < 0) {
-		rbd_close(image);
+	if (r < 0)
 		return r;
-	}
-	r = rbd_snap_rollback_with_progress(image, ref.name, api_no_progress, NULL);
-	rbd_close(image);
+	r = snapshot_rollback(image, ref.name);
 	if (r < 0)
 		return snap_fail(resp, r, &ref, "rolling back to");
+	api_release(req, image);
 	return api_respond_image(resp, ioctx, &ref.image, 200);
 }

@@ -10,6 +10,7 @@
 
 #include "ceph.h"
 #include "config_options.h"
+#include "metadata.h"
 
 /* Where `rbd config pool set` keeps an override (librbd's
  * ImageCtx::METADATA_CONF_PREFIX). */
@@ -74,22 +75,8 @@ static int conf_key(const char *option, char key[CONF_KEY_MAX])
 	return n < 0 || n >= CONF_KEY_MAX ? -ENAMETOOLONG : 0;
 }
 
-/* Where overrides live: librbd's pool and image metadata calls take the
- * same arguments after their handle (rados_ioctx_t and rbd_image_t are
- * both void pointers), so one set and one read serve both. */
-struct override_ops {
-	int (*get)(void *handle, const char *key, char *value, size_t *len);
-	int (*set)(void *handle, const char *key, const char *value);
-	int (*remove)(void *handle, const char *key);
-};
-
-static const struct override_ops pool_overrides = {rbd_pool_metadata_get, rbd_pool_metadata_set,
-						   rbd_pool_metadata_remove};
-static const struct override_ops image_overrides = {rbd_metadata_get, rbd_metadata_set,
-						    rbd_metadata_remove};
-
-static int override_set(const struct override_ops *ops, void *handle, const char *option,
-			const char *value)
+/* Overrides are metadata (metadata.h) of the pool or of the image. */
+static int override_set(struct metadata_place place, const char *option, const char *value)
 {
 	char key[CONF_KEY_MAX];
 	int r;
@@ -98,55 +85,39 @@ static int override_set(const struct override_ops *ops, void *handle, const char
 	if (r < 0)
 		return r;
 	if (value)
-		return ops->set(handle, key, value);
-	r = ops->remove(handle, key);
+		return metadata_set(&place, key, value);
+	r = metadata_remove(&place, key);
 	return r == -ENOENT ? 0 : r;
 }
 
-struct override_read {
-	const struct override_ops *ops;
-	void *handle;
-	const char *key;
-};
-
-static int override_read(void *arg, char *buf, size_t *len)
-{
-	struct override_read *read = arg;
-
-	return read->ops->get(read->handle, read->key, buf, len);
-}
-
-static int override_get(const struct override_ops *ops, void *handle, const char *option,
-			char **value)
+static int override_get(struct metadata_place place, const char *option, char **value)
 {
 	char key[CONF_KEY_MAX];
-	struct override_read read = {ops, handle, key};
-	size_t len = 0;
 	int r;
 
 	*value = NULL;
 	r = conf_key(option, key);
 	if (r < 0)
 		return r;
-	return ceph_read_list(override_read, &read, value, &len);
+	return metadata_get(&place, key, value);
 }
 
 int config_pool_override(rados_ioctx_t ioctx, const char *option, const char *value)
 {
-	return override_set(&pool_overrides, ioctx, option, value);
+	return override_set(metadata_of_pool(ioctx), option, value);
 }
 
 int config_pool_override_get(rados_ioctx_t ioctx, const char *option, char **value)
 {
-	return override_get(&pool_overrides, ioctx, option, value);
+	return override_get(metadata_of_pool(ioctx), option, value);
 }
 
 int config_image_override(rbd_image_t image, const char *option, const char *value)
 {
-	return override_set(&image_overrides, image, option, value);
+	return override_set(metadata_of_image(image), option, value);
 }
 
 int config_image_override_get(rbd_image_t image, const char *option, char **value)
 {
-	return override_get(&image_overrides, image, option, value);
+	return override_get(metadata_of_image(image), option, value);
 }
