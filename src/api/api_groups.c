@@ -43,16 +43,17 @@ static void group_ref_init(struct group_ref *ref, const struct request *req, con
 	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
 }
 
-/* The body of every create and rename here, {"name"}; on success *body
- * is the caller's to put and *name points into it. */
+/* The body of every create and rename here, {"name"}. */
+const struct field_spec group_name_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+/* On success *body is the caller's to put and *name points into it. */
 static int name_body(struct request *req, struct response *resp, struct json_object **body,
 		     const char **name)
 {
-	static const struct field_spec fields[] = {
-		{"name", FIELD_NAME, 1},
-		{NULL, 0, 0},
-	};
-	int r = api_body(req, resp, fields, body);
+	int r = api_body(req, resp, group_name_fields, body);
 
 	if (r < 0)
 		return r;
@@ -361,7 +362,7 @@ out:
 	return r;
 }
 
-static const struct field_spec member_fields[] = {
+const struct field_spec member_fields[] = {
 	{"pool", FIELD_NAME, 1},
 	{"namespace", FIELD_STRING, 0},
 	{"image", FIELD_NAME, 1},
@@ -745,7 +746,7 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 	return r;
 }
 
-static const struct field_spec group_rollback_fields[] = {
+const struct field_spec group_rollback_fields[] = {
 	{NULL, 0, 0},
 };
 

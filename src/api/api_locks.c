@@ -258,7 +258,7 @@ out:
 	return r;
 }
 
-static const struct field_spec lock_fields[] = {
+const struct field_spec lock_fields[] = {
 	{"cookie", FIELD_STRING, 1},
 	{"exclusive", FIELD_BOOL, 0},
 	{"tag", FIELD_STRING, 0},

@@ -355,7 +355,7 @@ static int delete_pool(rados_t cluster, const char *pool, char *outs, size_t out
 	return pool_mon_command(cluster, "osd pool delete", pool, extra, outs, outslen);
 }
 
-static const struct field_spec pool_create_fields[] = {
+const struct field_spec pool_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"pg_num", FIELD_UINT, 0},
 	{"type", FIELD_STRING, 0},

@@ -293,7 +293,7 @@ static int prepare_trash_move(struct response *resp, rados_ioctx_t ioctx,
 	return r;
 }
 
-static const struct field_spec trash_move_fields[] = {
+const struct field_spec trash_move_fields[] = {
 	{"delay_seconds", FIELD_UINT, 0},
 	{NULL, 0, 0},
 };
@@ -389,7 +389,7 @@ out:
 	return r;
 }
 
-static const struct field_spec trash_restore_fields[] = {
+const struct field_spec trash_restore_fields[] = {
 	{"name", FIELD_NAME, 0},
 	{NULL, 0, 0},
 };
