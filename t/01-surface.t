@@ -95,6 +95,10 @@ out=$(surface "$src/src/openapi.json" "$tmp/src")
 caught "$out" "src/api/api_trash.c:" "a body rule no route names is caught, with its file"
 caught "$out" "field_spec stray_fields is named by no route" "(and its name)"
 caught "$out" "field_spec hidden_fields is static" "a static body rule is caught"
+sed -i 's/\.body = snapshot_create_fields/.body = snapshot_patch_fields/' "$tmp/src/api/routes.c"
+out=$(surface "$src/src/openapi.json" "$tmp/src")
+caught "$out" "api_snapshot_create reads its body with snapshot_create_fields, its route names snapshot_patch_fields" \
+	"a route naming another array than its handler reads is caught"
 
 # The docs: a route docs/api.md does not mention; a stale allow entry.
 grep -v 'namespaces/tenant-a"' "$src/docs/api.md" | grep -v '^| `DELETE /api/v1/pools/{pool}/namespaces' >"$tmp/api.md"

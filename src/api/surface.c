@@ -33,12 +33,20 @@ static const char *type_name(enum field_type type)
 
 /* The table's names and paths are plain ASCII; anything a JSON string
  * would have to escape is printed as "?", which the check then reports. */
-static void print_string(FILE *out, const char *text)
+static void print_text(FILE *out, const char *text, size_t len)
 {
 	fputc('"', out);
-	for (const char *c = text; *c; c++)
-		fputc(*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 ? '?' : *c, out);
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		fputc(c == '"' || c == '\\' || (unsigned char)c < 0x20 ? '?' : c, out);
+	}
 	fputc('"', out);
+}
+
+static void print_string(FILE *out, const char *text)
+{
+	print_text(out, text, strlen(text));
 }
 
 static const struct field_spec *object_rules(const struct route_object *objects,
@@ -81,12 +89,10 @@ static void print_query(FILE *out, const char *query)
 	fputc('[', out);
 	while (c && *c) {
 		size_t len = strcspn(c, ",");
-		char name[64];
 
-		snprintf(name, sizeof(name), "%.*s", (int)len, c);
 		if (c != query)
 			fputs(", ", out);
-		print_string(out, name);
+		print_text(out, c, len);
 		c += len;
 		if (*c == ',')
 			c++;

@@ -34,7 +34,9 @@ Field types and the schemas they mean:
 
 With --src, the source is checked too: every field_spec array of src/api/
 is named by the route table (src/api/routes.c), so no body rule is left
-out of the surface, and none is static (the table could not name it).
+out of the surface, and none is static (the table could not name it);
+the array a route names is used in its handler's file, and a handler
+that calls api_body itself passes the array its route names.
 With --docs, docs/api.md mentions every route (an example call or a
 `METHOD /path` text); a namespaced twin counts as mentioned with its twin.
 
@@ -201,10 +203,65 @@ def check_route(doc, route, op, item, report):
     compare_fields(doc, route["body"], json_body.get("schema", {}), where, report)
 
 
+def table_entries(text):
+    """The {HTTP_..., ...} entries of routes.c, macros' lines joined."""
+    text = text.replace("\\\n", " ")
+    start = text.find("{HTTP_")
+    while start >= 0:
+        depth, quoted, end = 0, False, start
+        while end < len(text):
+            c = text[end]
+            if quoted:
+                quoted = c != '"'
+            elif c == '"':
+                quoted = True
+            elif c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            end += 1
+        yield text[start:end + 1]
+        start = text.find("{HTTP_", end)
+
+
+def check_handlers(api, routes, report):
+    """The body a route names is the one its handler reads: the array is
+    in the handler's file, and a handler that passes an array to api_body
+    itself passes the one its route names."""
+    files = {}
+    for name in os.listdir(api):
+        if name.endswith(".c"):
+            files[name] = open(os.path.join(api, name), encoding="utf-8").read()
+    reads = re.compile(r"\bapi_(?:request_)?body\(\s*req,\s*resp,\s*([a-z_0-9]+)")
+    for entry in table_entries(routes):
+        handler = re.search(r"\b(api_[a-z0-9_]+)\b", entry)
+        body = re.search(r"\.body\s*=\s*([a-z_0-9]+)", entry)
+        if not handler:
+            continue
+        handler = handler.group(1)
+        where = "src/api/routes.c"
+        for name, text in files.items():
+            m = re.search(r"^int %s\(.*?^}" % handler, text, re.M | re.S)
+            if not m:
+                continue
+            if body and body.group(1) != "no_fields" and \
+                    not re.search(r"\b%s\b" % body.group(1), text):
+                report(where, handler, "%s reads its body in src/api/%s, which does not use %s" % (
+                    handler, name, body.group(1)))
+            for used in reads.findall(m.group(0)):
+                if not body or body.group(1) != used:
+                    report(where, handler, "%s reads its body with %s, its route names %s" % (
+                        handler, used, body.group(1) if body else "none"))
+
+
 def check_source(src, report):
-    """Every field_spec array of src/api/ is named in routes.c."""
+    """Every field_spec array of src/api/ is named in routes.c, and is the
+    one its handler uses."""
     api = os.path.join(src, "api")
     routes = open(os.path.join(api, "routes.c"), encoding="utf-8").read()
+    check_handlers(api, routes, report)
     named = set(re.findall(r"\b([a-z_][a-z0-9_]*_fields)\b", routes))
     named |= set(re.findall(r"\{\s*\"[a-z_]+\",\s*([a-z_][a-z0-9_]*)\s*\}", routes))
     decl = re.compile(r"^(static\s+)?const struct field_spec\s+([a-z_][a-z0-9_]*)\s*\[\]\s*=")
