@@ -65,6 +65,9 @@ caught "$out" "$snap: field extra is in the document, the code refuses it" \
 out=$(broken 's["SnapshotCreate"]["properties"]["quiesce"] = {"type": "string"}')
 caught "$out" "$snap: field quiesce is bool in the code, the document says string" \
 	"a field of the wrong type"
+out=$(broken 'del s["SnapshotCreate"]["additionalProperties"]')
+caught "$out" "$snap: the code refuses any other field" \
+	"a body the document leaves open"
 out=$(broken 's["SnapshotCreate"]["required"] = []')
 caught "$out" "$snap: field name is required by the code, optional in the document" \
 	"a required field the document makes optional"

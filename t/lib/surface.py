@@ -15,7 +15,8 @@ Checked, route by route:
   - the query parameters are the same names;
   - a route that reads no JSON body has no application/json request body
     in the document, and one that does has one;
-  - its properties are the body's fields by name, each of the JSON type
+  - it refuses other fields (additionalProperties false), as the code
+    does; its properties are the body's fields by name, each of the JSON type
     its field type means (below), null allowed exactly when the field is
     nullable, and `required` lists the required fields; fields that are
     objects with rules of their own (a clone's "parent") are compared the
@@ -138,6 +139,9 @@ def compare_fields(doc, fields, schema, where, report):
     """fields: the surface's list; schema: the document's object schema."""
     props, required = doc.properties(schema)
     names = [f["name"] for f in fields]
+    if doc.resolve(schema).get("additionalProperties", True) is not False:
+        report(where, "additionalProperties",
+               "the code refuses any other field: the document needs additionalProperties false")
     for name in names:
         if name not in props:
             report(where, name, "field %s is read by the code, missing from the document" % name)
