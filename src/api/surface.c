@@ -17,8 +17,12 @@
 #include "surface.h"
 
 static const char *const type_names[] = {
-	[FIELD_STRING] = "string", [FIELD_NAME] = "name",     [FIELD_SIZE] = "size",
-	[FIELD_UINT] = "uint",     [FIELD_BOOL] = "bool",     [FIELD_OBJECT] = "object",
+	[FIELD_STRING] = "string",
+	[FIELD_NAME] = "name",
+	[FIELD_SIZE] = "size",
+	[FIELD_UINT] = "uint",
+	[FIELD_BOOL] = "bool",
+	[FIELD_OBJECT] = "object",
 	[FIELD_STRING_ARRAY] = "string_array",
 };
 
@@ -49,8 +53,7 @@ static void print_string(FILE *out, const char *text)
 	print_text(out, text, strlen(text));
 }
 
-static const struct field_spec *object_rules(const struct route_object *objects,
-					     const char *field)
+static const struct field_spec *object_rules(const struct route_object *objects, const char *field)
 {
 	for (size_t i = 0; objects && objects[i].field; i++)
 		if (strcmp(objects[i].field, field) == 0)
@@ -60,8 +63,7 @@ static const struct field_spec *object_rules(const struct route_object *objects,
 
 /* [{"name": ..., "type": ..., "nullable": ..., "required": ...,
  * "fields": [...] for an object with rules}, ...] */
-static void print_fields(FILE *out, const struct field_spec *spec,
-			 const struct route_object *objects)
+static void print_fields(FILE *out, const struct field_spec *spec, const struct route_object *objects)
 {
 	fputc('[', out);
 	for (size_t i = 0; spec[i].name; i++) {
