@@ -82,7 +82,7 @@ static int private_ioctx(struct request *req, struct response *resp, const char 
 	return 0;
 }
 
-static const struct field_spec parent_fields[] = {
+const struct field_spec parent_fields[] = {
 	{"pool", FIELD_NAME, 1},
 	{"namespace", FIELD_STRING, 0},
 	{"image", FIELD_NAME, 1},
@@ -531,7 +531,7 @@ int api_image_flatten(struct request *req, struct response *resp)
 	return api_respond_image(resp, ioctx, &ref, 200);
 }
 
-static const struct field_spec copy_fields[] = {
+const struct field_spec copy_fields[] = {
 	{"pool", FIELD_NAME, 1},
 	{"namespace", FIELD_STRING, 0},
 	{"name", FIELD_NAME, 1},

@@ -29,7 +29,7 @@
 #include "json_out.h"
 #include "routes.h"
 
-static const struct field_spec config_put_fields[] = {
+const struct field_spec config_put_fields[] = {
 	{"options", FIELD_OBJECT, 1},
 	{NULL, 0, 0},
 };

@@ -449,7 +449,7 @@ out:
 
 /* The query of a create from an upload, checked as the JSON create's
  * fields are (the same rules and messages). */
-static const struct field_spec upload_create_fields[] = {
+const struct field_spec upload_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"size", FIELD_SIZE, 0},
 	{"object_size", FIELD_SIZE, 0},

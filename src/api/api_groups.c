@@ -44,16 +44,17 @@ static void group_ref_init(struct group_ref *ref, const struct request *req, con
 	api_image_spec(ref->pool, ref->ns, name, ref->spec, sizeof(ref->spec));
 }
 
-/* The body of every create and rename here, {"name"}; the request owns
- * it, and *name points into it. */
+/* The body of every create and rename here, {"name"}. */
+const struct field_spec group_name_fields[] = {
+	{"name", FIELD_NAME, 1},
+	{NULL, 0, 0},
+};
+
+/* The request owns the body, and *name points into it. */
 static int name_body(struct request *req, struct response *resp, const char **name)
 {
-	static const struct field_spec fields[] = {
-		{"name", FIELD_NAME, 1},
-		{NULL, 0, 0},
-	};
 	struct json_object *body;
-	int r = api_request_body(req, resp, fields, &body);
+	int r = api_request_body(req, resp, group_name_fields, &body);
 
 	if (r < 0)
 		return r;
@@ -329,7 +330,7 @@ int api_group_delete(struct request *req, struct response *resp)
 	return 0;
 }
 
-static const struct field_spec member_fields[] = {
+const struct field_spec member_fields[] = {
 	{"pool", FIELD_NAME, 1},
 	{"namespace", FIELD_STRING, 0},
 	{"image", FIELD_NAME, 1},
@@ -635,7 +636,7 @@ static int refuse_if_members_open(struct request *req, struct response *resp, ra
 	return r;
 }
 
-static const struct field_spec group_rollback_fields[] = {
+const struct field_spec group_rollback_fields[] = {
 	{NULL, 0, 0},
 };
 

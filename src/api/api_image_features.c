@@ -14,7 +14,7 @@
 #include "rbd_features.h"
 #include "text_list.h"
 
-static const struct field_spec image_features_fields[] = {
+const struct field_spec image_features_fields[] = {
 	{"enable", FIELD_STRING_ARRAY, 0},
 	{"disable", FIELD_STRING_ARRAY, 0},
 	{NULL, 0, 0},

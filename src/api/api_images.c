@@ -113,7 +113,7 @@ int api_images_list(struct request *req, struct response *resp)
 	return 0;
 }
 
-static const struct field_spec image_create_fields[] = {
+const struct field_spec image_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"size", FIELD_SIZE, 0},      /* required unless "parent" */
 	{"object_size", FIELD_SIZE, 0},
@@ -274,7 +274,7 @@ out:
 	return r;
 }
 
-static const struct field_spec image_patch_fields[] = {
+const struct field_spec image_patch_fields[] = {
 	{"size", FIELD_SIZE, 0},
 	{"allow_shrink", FIELD_BOOL, 0},
 	{"name", FIELD_NAME, 0},

@@ -20,7 +20,7 @@
 #include "json_out.h"
 #include "url_allow.h"
 
-static const struct field_spec source_fields[] = {
+const struct field_spec source_fields[] = {
 	{"url", FIELD_STRING, 1},
 	{"format", FIELD_STRING, 1},
 	{NULL, 0, 0},

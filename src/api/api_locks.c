@@ -266,7 +266,7 @@ int api_image_lock_break(struct request *req, struct response *resp)
 	return 0;
 }
 
-static const struct field_spec lock_fields[] = {
+const struct field_spec lock_fields[] = {
 	{"cookie", FIELD_STRING, 1},
 	{"exclusive", FIELD_BOOL, 0},
 	{"tag", FIELD_STRING, 0},

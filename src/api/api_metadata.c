@@ -26,7 +26,7 @@
 
 #define CONF_PREFIX "conf_"
 
-static const struct field_spec metadata_put_fields[] = {
+const struct field_spec metadata_put_fields[] = {
 	{"value", FIELD_STRING, 1},
 	{NULL, 0, 0},
 };

@@ -129,7 +129,7 @@ static int respond_migration(struct request *req, struct response *resp,
 	return 0;
 }
 
-static const struct field_spec prepare_fields[] = {
+const struct field_spec prepare_fields[] = {
 	{"pool", FIELD_NAME, 1},
 	{"namespace", FIELD_STRING, 0},
 	{"name", FIELD_NAME, 0},
@@ -315,7 +315,7 @@ int api_migration_execute(struct request *req, struct response *resp)
 	return api_task_add(req, resp, "rbd task add migration execute", "image_spec", ref.spec);
 }
 
-static const struct field_spec commit_fields[] = {
+const struct field_spec commit_fields[] = {
 	{"force", FIELD_BOOL, 0},
 	{NULL, 0, 0},
 };

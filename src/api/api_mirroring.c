@@ -83,7 +83,7 @@ int api_mirroring_get(struct request *req, struct response *resp)
 	return respond_mirroring(resp, cluster, ioctx, pool);
 }
 
-static const struct field_spec mirroring_fields[] = {
+const struct field_spec mirroring_fields[] = {
 	{"mode", FIELD_STRING, 0},
 	{"site_name", FIELD_STRING, 0},
 	{NULL, 0, 0},
@@ -214,7 +214,7 @@ static int respond_peers(struct response *resp, rados_ioctx_t ioctx, const char 
 	return 0;
 }
 
-static const struct field_spec import_fields[] = {
+const struct field_spec import_fields[] = {
 	{"token", FIELD_STRING, 1},
 	{"direction", FIELD_STRING, 0},
 	{NULL, 0, 0},
@@ -328,7 +328,7 @@ static int require_peer(struct response *resp, rados_ioctx_t ioctx, const char *
 	return 0;
 }
 
-static const struct field_spec peer_fields[] = {
+const struct field_spec peer_fields[] = {
 	{"site_name", FIELD_STRING, 0},
 	{"client_name", FIELD_STRING, 0},
 	{"direction", FIELD_STRING, 0},

@@ -158,7 +158,7 @@ static int disable(struct response *resp, const struct image_ref *ref, rbd_image
 	return 0;
 }
 
-static const struct field_spec put_fields[] = {
+const struct field_spec put_fields[] = {
 	{"enabled", FIELD_BOOL, 1},
 	{"mode", FIELD_STRING, 0},
 	{"force", FIELD_BOOL, 0},
@@ -257,7 +257,7 @@ static const char *primary_peers(rados_ioctx_t ioctx, rbd_image_t image, char *b
 	return text_list_finish(&names);
 }
 
-static const struct field_spec promote_fields[] = {
+const struct field_spec promote_fields[] = {
 	{"force", FIELD_BOOL, 0},
 	{NULL, 0, 0},
 };

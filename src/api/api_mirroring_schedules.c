@@ -235,7 +235,7 @@ static int require_schedule(struct response *resp, rados_t cluster, const char *
 	return 0;
 }
 
-static const struct field_spec schedule_fields[] = {
+const struct field_spec mirror_schedule_fields[] = {
 	{"interval", FIELD_STRING, 1},
 	{"start_time", FIELD_STRING, 0},
 	{"namespace", FIELD_STRING, 0},
@@ -267,7 +267,7 @@ int api_mirroring_schedule_create(struct request *req, struct response *resp)
 	rados_t cluster;
 	int r;
 
-	r = api_body(req, resp, schedule_fields, &body);
+	r = api_body(req, resp, mirror_schedule_fields, &body);
 	if (r < 0)
 		goto out;
 	json_in_string(body, "interval", &interval);

@@ -101,7 +101,7 @@ int api_namespace_get(struct request *req, struct response *resp)
 	return respond_namespace(resp, pool, ns, 200);
 }
 
-static const struct field_spec namespace_create_fields[] = {
+const struct field_spec namespace_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{NULL, 0, 0},
 };

@@ -26,13 +26,13 @@
 /* What the monitor accepts for size (`osd pool set size`: 1 to 10). */
 #define POOL_SIZE_MAX 10
 
-static const struct field_spec quota_fields[] = {
+const struct field_spec quota_fields[] = {
 	{"max_bytes", FIELD_SIZE, 0},
 	{"max_objects", FIELD_UINT, 0},
 	{NULL, 0, 0},
 };
 
-static const struct field_spec pool_patch_fields[] = {
+const struct field_spec pool_patch_fields[] = {
 	{"quota", FIELD_OBJECT, 0},
 	{"pg_num", FIELD_UINT, 0},
 	{"pg_autoscale_mode", FIELD_STRING, 0},

@@ -328,7 +328,7 @@ int api_pool_get(struct request *req, struct response *resp)
 	return api_respond_pool(req, resp, request_capture(req, "pool"), 200);
 }
 
-static const struct field_spec pool_create_fields[] = {
+const struct field_spec pool_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"pg_num", FIELD_UINT, 0},
 	{"type", FIELD_STRING, 0},

@@ -30,7 +30,7 @@
 
 /* The options this API manages, in the order responses list them. The
  * *_iops_* ones count operations: integers only, no size strings. */
-static const struct field_spec qos_fields[] = {
+const struct field_spec qos_fields[] = {
 	QOS_FIELD("rbd_qos_iops_limit"),
 	QOS_FIELD("rbd_qos_iops_burst"),
 	QOS_FIELD("rbd_qos_bps_limit"),

@@ -60,7 +60,7 @@ int api_snapshot_limit_get(struct request *req, struct response *resp)
 	return respond_limit(resp, image, &ref);
 }
 
-static const struct field_spec limit_fields[] = {
+const struct field_spec limit_fields[] = {
 	{"limit", FIELD_UINT | FIELD_NULLABLE, 1},
 	{NULL, 0, 0},
 };

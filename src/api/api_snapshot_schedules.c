@@ -22,7 +22,7 @@
 #include "sched_spec.h"
 #include "sched_store.h"
 
-static const struct field_spec schedule_fields[] = {
+const struct field_spec snapshot_schedule_fields[] = {
 	{"interval", FIELD_STRING, 1},
 	{"start_time", FIELD_STRING, 0},
 	{"keep", FIELD_OBJECT, 1},
@@ -30,7 +30,7 @@ static const struct field_spec schedule_fields[] = {
 	{NULL, 0, 0},
 };
 
-static const struct field_spec keep_fields[] = {
+const struct field_spec keep_fields[] = {
 	{"last", FIELD_UINT, 0},
 	{"hourly", FIELD_UINT, 0},
 	{"daily", FIELD_UINT, 0},
@@ -277,7 +277,7 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 	int r;
 
 	schedule_ref(&ref, req);
-	r = api_body(req, resp, schedule_fields, &body);
+	r = api_body(req, resp, snapshot_schedule_fields, &body);
 	if (r < 0)
 		goto out;
 	json_object_object_get_ex(body, "keep", &keep);

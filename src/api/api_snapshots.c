@@ -336,7 +336,7 @@ int api_snapshot_by_id_get(struct request *req, struct response *resp)
 	return response_fail(resp, -ENOENT, "image %s has no snapshot with id %llu", l.ref.spec, id);
 }
 
-static const struct field_spec snapshot_create_fields[] = {
+const struct field_spec snapshot_create_fields[] = {
 	{"name", FIELD_NAME, 1},
 	{"quiesce", FIELD_BOOL, 0},
 	{"ignore_quiesce_error", FIELD_BOOL, 0},
@@ -431,7 +431,7 @@ int api_snapshot_get(struct request *req, struct response *resp)
 	return respond_snapshot(req, resp, ioctx, &ref, 200);
 }
 
-static const struct field_spec snapshot_patch_fields[] = {
+const struct field_spec snapshot_patch_fields[] = {
 	{"protected", FIELD_BOOL, 0},
 	{"name", FIELD_NAME, 0},
 	{NULL, 0, 0},
@@ -663,7 +663,7 @@ static int start_rollback_task(struct request *req, struct response *resp,
 	return api_local_task_start(req, resp, record);
 }
 
-static const struct field_spec rollback_fields[] = {
+const struct field_spec rollback_fields[] = {
 	{NULL, 0, 0},
 };
 

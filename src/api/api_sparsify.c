@@ -27,7 +27,7 @@
 #define SPARSE_SIZE_DEFAULT 4096
 #define SPARSE_SIZE_MIN 4096
 
-static const struct field_spec sparsify_fields[] = {
+const struct field_spec sparsify_fields[] = {
 	{"sparse_size", FIELD_SIZE, 0},
 	{NULL, 0, 0},
 };

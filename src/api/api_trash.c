@@ -260,7 +260,7 @@ static int prepare_trash_move(struct request *req, struct response *resp, rados_
 	return r;
 }
 
-static const struct field_spec trash_move_fields[] = {
+const struct field_spec trash_move_fields[] = {
 	{"delay_seconds", FIELD_UINT, 0},
 	{NULL, 0, 0},
 };
@@ -345,7 +345,7 @@ int api_image_trash(struct request *req, struct response *resp)
 	return 0;
 }
 
-static const struct field_spec trash_restore_fields[] = {
+const struct field_spec trash_restore_fields[] = {
 	{"name", FIELD_NAME, 0},
 	{NULL, 0, 0},
 };

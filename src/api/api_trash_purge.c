@@ -56,7 +56,7 @@ static int parse_duration(const char *text, long long *seconds)
 	return -EINVAL;
 }
 
-static const struct field_spec purge_fields[] = {
+const struct field_spec purge_fields[] = {
 	{"expired_only", FIELD_BOOL, 0},
 	{"older_than", FIELD_STRING, 0},
 	{NULL, 0, 0},
@@ -230,13 +230,13 @@ int api_trash_schedules_list(struct request *req, struct response *resp)
 	return respond_schedules(req, resp, cluster, pool, 200);
 }
 
-static const struct field_spec schedule_fields[] = {
+const struct field_spec trash_schedule_fields[] = {
 	{"interval", FIELD_STRING, 1},
 	{"start_time", FIELD_STRING, 0},
 	{NULL, 0, 0},
 };
 
-static const struct field_spec schedule_remove_fields[] = {
+const struct field_spec schedule_remove_fields[] = {
 	{"interval", FIELD_STRING, 0},
 	{"start_time", FIELD_STRING, 0},
 	{NULL, 0, 0},
@@ -282,7 +282,7 @@ int api_trash_schedule_add(struct request *req, struct response *resp)
 	rados_t cluster;
 	int r;
 
-	r = api_request_body(req, resp, schedule_fields, &body);
+	r = api_request_body(req, resp, trash_schedule_fields, &body);
 	if (r < 0)
 		return r;
 	json_in_string(body, "interval", &interval);

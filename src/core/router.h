@@ -21,6 +21,7 @@ enum http_method {
 
 #define ROUTE_MAX_CAPTURES 6
 
+struct field_spec;
 struct request;
 struct response;
 typedef int (*route_handler)(struct request *req, struct response *resp);
@@ -57,8 +58,29 @@ struct route {
 	 * the threads kept for slow requests, at most max_transfers a
 	 * worker at once. */
 	unsigned flags;
+	/* The JSON body the route reads: its fields (json_in.h), the array
+	 * the handler passes to api_body, kept beside the handler and named
+	 * here (route_bodies.h) so the table is the one list of what every
+	 * route takes. NULL: the route reads no JSON body. Where a handler
+	 * takes several kinds of body (an image create: plain, a clone's
+	 * "parent"), this is the widest. `rbd-rest-api --surface` prints
+	 * it and t/01-surface.t holds src/openapi.json to it. */
+	const struct field_spec *body;
+	/* The rules of the body's object fields that have rules of their
+	 * own ("parent" of a clone), ended by {NULL}; NULL for none. */
+	const struct route_object *objects;
+	/* Query parameters read with field rules (an upload's image
+	 * layout): their types; the names are the query column's. */
+	const struct field_spec *query_fields;
 };
 #define ROUTE_TRANSFER 1u
+
+/* A FIELD_OBJECT field of a body and the spec its value is checked
+ * against (json_in_check_fields). */
+struct route_object {
+	const char *field;
+	const struct field_spec *spec;
+};
 
 const char *route_scope_name(enum route_scope scope);
 

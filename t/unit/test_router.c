@@ -21,6 +21,9 @@ static int handler_b(struct request *req, struct response *resp)
 	return 1;
 }
 
+/* The body columns (router.h) stay empty: routing does not read them. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 static const struct route table[] = {
 	{HTTP_GET, "/api/v1/pools", NULL, handler_a, 1, ROUTE_SCOPE_ANY, "read", 0},
 	{HTTP_POST, "/api/v1/pools", NULL, handler_b, 1, ROUTE_SCOPE_ANY, "read", 0},
