@@ -29,12 +29,11 @@
 #include "task_runner.h"
 #include "task_store.h"
 #include "api_tasks.h"
+#include "self_spawn.h"
 
 /* The runner writes its record every second; one this much older has
  * lost its runner (killed, or its host went down). */
 #define TASK_STALE_SECONDS 20
-
-extern char **environ;
 
 int api_local_task_add_image(struct json_object *record, const char *key,
 			     const struct image_ref *ref)
@@ -75,51 +74,17 @@ struct json_object *api_local_task_record(const char *operation, const struct im
  * of this worker, and waits for its first process, which only detaches. */
 static int spawn_runner(const struct conf *conf, const char *pool, const char *id)
 {
-	char *settings[6] = {NULL};
-	char *argv[11] = {"rbd-rest-api", TASK_RUNNER_FLAG, (char *)pool, (char *)id};
-	posix_spawn_file_actions_t files;
-	posix_spawnattr_t attr;
-	sigset_t none, all;
 	int r, status;
 	pid_t pid;
 
-	if (asprintf(&settings[0], "--ceph_conf=%s", conf->ceph_conf) < 0 ||
-	    asprintf(&settings[1], "--ceph_id=%s", conf->ceph_id) < 0 ||
-	    asprintf(&settings[2], "--keyring=%s", conf->keyring) < 0 ||
-	    asprintf(&settings[3], "--rados_timeout=%u", conf->rados_timeout) < 0 ||
-	    asprintf(&settings[4], "--log_level=%s", log_level_name(conf->log_level)) < 0 ||
-	    asprintf(&settings[5], "--log_file=%s", conf->log_file) < 0) {
-		r = -ENOMEM;
-		goto out_settings;
-	}
-	for (int i = 0; i < 6; i++)
-		argv[4 + i] = settings[i];
-
-	posix_spawn_file_actions_init(&files);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigfillset(&all);
-	/* Not the worker's ignored signals, blocked signals, FastCGI socket or
-	 * Ceph sockets: stdin and stdout are /dev/null, stderr is the log. */
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addclosefrom_np(&files, 3);
-	r = -posix_spawn(&pid, "/proc/self/exe", &files, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&files);
+	r = self_spawn(conf, (const char *const[]){TASK_RUNNER_FLAG, pool, id, NULL}, &pid);
 	if (r < 0)
-		goto out_settings;
+		return r;
 	if (waitpid(pid, &status, 0) < 0)
-		r = -errno;
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		r = -ECHILD;
-out_settings:
-	for (int i = 0; i < 6; i++)
-		free(settings[i]);
-	return r;
+		return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -ECHILD;
+	return 0;
 }
 
 /* Copies the record's public fields into task; a queued or running task
