@@ -77,10 +77,10 @@ static int require_target(struct request *req, struct response *resp,
 	int r;
 
 	if (ref->target.level == SCHED_IMAGE) {
-		r = api_image_open_request(req, resp, &image, &ioctx, &opened);
+		/* Opened only to see that it exists; the request closes it. */
+		r = api_image_use(req, resp, &image, &ioctx, &opened);
 		if (r < 0)
 			return r;
-		rbd_close(opened);
 	} else {
 		r = api_ioctx(req, resp, ref->pool, "", &ioctx);
 		if (r < 0)
@@ -268,7 +268,7 @@ static int set_location(struct request *req, struct response *resp, const struct
 
 int api_snapshot_schedule_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *keep, *stored = NULL, *answer = NULL;
+	struct json_object *body, *keep, *stored = NULL, *answer = NULL;
 	const char *interval;
 	struct schedule_ref ref;
 	struct sched_spec spec;
@@ -277,9 +277,9 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 	int r;
 
 	schedule_ref(&ref, req);
-	r = api_body(req, resp, schedule_fields, &body);
+	r = api_request_body(req, resp, schedule_fields, &body);
 	if (r < 0)
-		goto out;
+		return r;
 	json_object_object_get_ex(body, "keep", &keep);
 	r = json_in_check_fields(keep, keep_fields, "field \"keep\"", resp);
 	if (r < 0)
@@ -325,7 +325,6 @@ int api_snapshot_schedule_create(struct request *req, struct response *resp)
 out:
 	json_object_put(answer);
 	json_object_put(stored);
-	json_object_put(body);
 	free(key);
 	return r;
 }
