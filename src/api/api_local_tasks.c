@@ -30,6 +30,7 @@
 #include "task_store.h"
 #include "api_tasks.h"
 #include "self_spawn.h"
+#include "pool_handle.h"
 
 /* The runner writes its record every second; one this much older has
  * lost its runner (killed, or its host went down). */
@@ -167,8 +168,9 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	}
 	json_object_object_get_ex(record, "image", &image);
 	pool = json_in_get_string(image, "pool");
-	pool_id = rados_pool_lookup(cluster, pool);
-	r = pool_id < 0 ? (int)pool_id : task_id_new(id, pool_id);
+	r = pool_handle_id(cluster, pool, &pool_id);
+	if (r == 0)
+		r = task_id_new(id, pool_id);
 	if (r < 0) {
 		response_fail(resp, r, "cannot make a task id for pool %s: %s", pool, strerror(-r));
 		goto out;
@@ -201,8 +203,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 		  id, json_in_get_string(record, "operation"), json_in_get_string(record, "message"));
 	r = respond(resp, 202, record);
 out:
-	if (store)
-		rados_ioctx_destroy(store);
+	pool_handle_close(store);
 	json_object_put(record);
 	return r;
 }
@@ -244,7 +245,7 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 		r = task_store_open(cluster, json_in_get_string(image, "pool"), &store);
 		if (r == 0) {
 			r = task_store_request_cancel(store, id);
-			rados_ioctx_destroy(store);
+			pool_handle_close(store);
 		}
 		/* Its work was done before the request came (task_store.h):
 		 * the record will say succeeded (or failed) in a moment. */
@@ -269,7 +270,7 @@ static int collect(rados_ioctx_t ioctx, void *records)
 	 * not answer must not hide the others' tasks. */
 	if (r < 0 && r != -ENOMEM && r != -EPERM && r != -EACCES)
 		log_warn("event=task.list_failed pool_id=%" PRId64 " errno=%d",
-			 rados_ioctx_get_id(ioctx), -r);
+			 pool_handle_ioctx_id(ioctx), -r);
 	return r == -ENOMEM ? r : 0;
 }
 
