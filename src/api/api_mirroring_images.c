@@ -116,13 +116,14 @@ static int refused(struct response *resp, const struct image_ref *ref, enum chan
 		if (change == CHANGE_DEMOTE)
 			return response_fail(resp, err, "image %s is not primary on this site",
 					     ref->spec);
-		return response_fail(resp, err,
-				     "image %s is not primary on this site; mirror snapshots are taken of a primary image in snapshot mode",
-				     ref->spec);
+		/* A mirror snapshot of a non-primary: */
+		/* fall through */
 	case MIRROR_JOURNAL_MODE:
 		return response_fail(resp, err,
-				     "image %s is mirrored in journal mode; mirror snapshots are taken of a primary image in snapshot mode",
-				     ref->spec);
+				     "image %s is %s; mirror snapshots are taken of a primary image in snapshot mode",
+				     ref->spec,
+				     out->refused == MIRROR_NOT_PRIMARY ? "not primary on this site"
+									 : "mirrored in journal mode");
 	case MIRROR_DONE:
 		break;
 	}

@@ -31,14 +31,15 @@ static void outcome_init(struct mirror_image_outcome *out)
 }
 
 /* Is mirroring enabled on image, and is it primary here? */
-static int read_info(rbd_image_t image, int *enabled, int *primary)
+static int read_info(rbd_image_t image, int *enabled, int *primary,
+		     struct mirror_image_outcome *out)
 {
 	rbd_mirror_image_info_t info;
 	int r = rbd_mirror_image_get_info(image, &info, sizeof(info));
 
 	*enabled = *primary = 0;
 	if (r < 0)
-		return r;
+		return failed(out, MIRROR_STEP_INFO, r);
 	*enabled = info.state == RBD_MIRROR_IMAGE_ENABLED;
 	*primary = info.primary;
 	rbd_mirror_image_get_info_cleanup(&info);
@@ -73,9 +74,9 @@ int mirror_image_enable(rados_ioctx_t ioctx, rbd_image_t image, rbd_mirror_image
 	r = pool_allows(ioctx, mode, out);
 	if (r < 0)
 		return r;
-	r = read_info(image, &enabled, &primary);
+	r = read_info(image, &enabled, &primary, out);
 	if (r < 0)
-		return failed(out, MIRROR_STEP_INFO, r);
+		return r;
 	if (enabled) {
 		r = rbd_mirror_image_get_mode(image, &out->current);
 		if (r < 0)
@@ -98,11 +99,9 @@ int mirror_image_disable(rbd_image_t image, int force, struct mirror_image_outco
 	int enabled, primary, r;
 
 	outcome_init(out);
-	r = read_info(image, &enabled, &primary);
-	if (r < 0)
-		return failed(out, MIRROR_STEP_INFO, r);
-	if (!enabled)
-		return 0;
+	r = read_info(image, &enabled, &primary, out);
+	if (r < 0 || !enabled)
+		return r;
 	if (!primary && !force)
 		return refuse(out, MIRROR_NOT_PRIMARY, -EBUSY);
 	r = rbd_mirror_image_disable(image, force);
@@ -141,11 +140,11 @@ int mirror_image_act(rbd_image_t image, enum mirror_image_action action, int for
 	int enabled, primary, r;
 
 	outcome_init(out);
-	r = read_info(image, &enabled, &primary);
+	r = read_info(image, &enabled, &primary, out);
+	if (r == 0 && !enabled)
+		r = refuse(out, MIRROR_NOT_ENABLED, -EINVAL);
 	if (r < 0)
-		return failed(out, MIRROR_STEP_INFO, r);
-	if (!enabled)
-		return refuse(out, MIRROR_NOT_ENABLED, -EINVAL);
+		return r;
 	r = action_allowed(image, action, primary, out);
 	if (r < 0)
 		return r;
