@@ -141,20 +141,64 @@ static int respond(struct response *resp, int status, struct json_object *record
 	return 0;
 }
 
+static void release_json(void *obj)
+{
+	json_object_put(obj);
+}
+
+/* A new id for a task recorded in pool, into id; answers on failure. */
+static int new_task_id(struct response *resp, rados_t cluster, const char *pool,
+		       char id[TASK_ID_LEN + 1])
+{
+	int64_t pool_id;
+	int r;
+
+	r = pool_handle_id(cluster, pool, &pool_id);
+	if (r == 0)
+		r = task_id_new(id, pool_id);
+	if (r < 0)
+		return response_fail(resp, r, "cannot make a task id for pool %s: %s", pool,
+				     strerror(-r));
+	return 0;
+}
+
+/* Writes the record of task id in pool; the store's io context is the
+ * request's. Answers on failure. */
+static int record_task(struct request *req, struct response *resp, rados_t cluster,
+		       const char *pool, const char *id, struct json_object *record,
+		       rados_ioctx_t *store)
+{
+	int r;
+
+	r = task_store_open(cluster, pool, store);
+	if (r == 0) {
+		r = api_own(req, resp, pool_handle_close, *store);
+		if (r < 0)
+			return r;
+		r = task_store_put(*store, id, record);
+	}
+	if (r < 0)
+		return response_fail(resp, r, "cannot record the task in pool %s (object %s): %s",
+				     pool, TASK_STORE_OBJECT, strerror(-r));
+	return 0;
+}
+
 int api_local_task_start(struct request *req, struct response *resp, struct json_object *record)
 {
 	struct json_object *image;
-	rados_ioctx_t store = NULL;
+	rados_ioctx_t store;
 	struct timespec now;
 	char id[TASK_ID_LEN + 1];
 	const char *pool;
 	rados_t cluster;
-	int64_t pool_id;
 	int running, r;
 
+	r = api_own(req, resp, release_json, record);
+	if (r < 0)
+		return r;
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
-		goto out;
+		return r;
 	/* Each runner is a process with a cluster connection of its own:
 	 * bounded. Runners become the master's children once they detach. Two
 	 * workers checking at once may both start one: a soft bound. */
@@ -164,48 +208,32 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 				       "this service already runs %d copy, rollback, sparsify or purge tasks (max_tasks = %u); try again when one has finished",
 				       running, req->env->conf->max_tasks);
 		resp->retry_after = 10;
-		goto out;
+		return r;
 	}
 	json_object_object_get_ex(record, "image", &image);
 	pool = json_in_get_string(image, "pool");
-	r = pool_handle_id(cluster, pool, &pool_id);
-	if (r == 0)
-		r = task_id_new(id, pool_id);
-	if (r < 0) {
-		response_fail(resp, r, "cannot make a task id for pool %s: %s", pool, strerror(-r));
-		goto out;
-	}
+	r = new_task_id(resp, cluster, pool, id);
+	if (r < 0)
+		return r;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (json_add_string(record, "id", id) < 0 || json_add_string(record, "status", "queued") < 0 ||
 	    json_add_fraction(record, "progress", 0) < 0 ||
 	    json_add_time(record, "created_at", &now) < 0 ||
-	    json_add_i64(record, "heartbeat_at", now.tv_sec) < 0) {
-		r = response_oom(resp);
-		goto out;
-	}
-	r = task_store_open(cluster, pool, &store);
-	if (r == 0)
-		r = task_store_put(store, id, record);
-	if (r < 0) {
-		response_fail(resp, r, "cannot record the task in pool %s (object %s): %s", pool,
-			      TASK_STORE_OBJECT, strerror(-r));
-		goto out;
-	}
+	    json_add_i64(record, "heartbeat_at", now.tv_sec) < 0)
+		return response_oom(resp);
+	r = record_task(req, resp, cluster, pool, id, record, &store);
+	if (r < 0)
+		return r;
 	r = spawn_runner(req->env->conf, pool, id);
 	if (r < 0) {
 		task_store_remove(store, id);
-		response_fail_http(resp, 500, "cannot start the task's runner process: %s",
-				   r == -ECHILD ? "it exited at once (its reason is in the service log)"
-						: strerror(-r));
-		goto out;
+		return response_fail_http(resp, 500, "cannot start the task's runner process: %s",
+					  r == -ECHILD ? "it exited at once (its reason is in the service log)"
+						       : strerror(-r));
 	}
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user, "event=task.added task=%s operation=%s message=\"%s\"",
 		  id, json_in_get_string(record, "operation"), json_in_get_string(record, "message"));
-	r = respond(resp, 202, record);
-out:
-	pool_handle_close(store);
-	json_object_put(record);
-	return r;
+	return respond(resp, 202, record);
 }
 
 int api_local_task_get(struct response *resp, rados_t cluster, const char *id)

@@ -19,6 +19,7 @@
 #include "mirror_pool.h"
 #include "routes.h"
 
+/* The longest bootstrap token an import takes. */
 #define TOKEN_MAX 4096
 #define UUID_MAX 64
 

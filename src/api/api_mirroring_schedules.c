@@ -38,15 +38,6 @@ static char *level_spec(const char *pool, const char *ns, const char *image)
 	return r < 0 ? NULL : spec;
 }
 
-/* level_spec, owned by the request; answers when out of memory. */
-static int request_level_spec(struct request *req, struct response *resp, const char *pool,
-			      const char *ns, const char *image, char **spec)
-{
-	*spec = level_spec(pool, ns, image);
-	if (!*spec)
-		return response_oom(resp);
-	return api_own(req, resp, free, *spec);
-}
 
 /* "<n>m", "<n>h" or "<n>d" (minutes, hours, days), as rbd_support takes. */
 static int interval_valid(const char *interval)
@@ -319,11 +310,33 @@ static int respond_created(struct response *resp, const char *pool, const char *
 	return 0;
 }
 
+/* What adding and removing a schedule begin with, once the interval is
+ * checked: the namespace and image names, the {pool}, the cluster, and
+ * the level spec (owned by the request). */
+static int schedule_request(struct request *req, struct response *resp, const char *ns,
+			    const char *image, const char **pool, rados_t *cluster, char **spec)
+{
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = check_name(resp, "namespace", ns);
+	if (r == 0)
+		r = check_name(resp, "image", image);
+	if (r < 0)
+		return r;
+	r = api_mirror_pool_request(req, resp, pool, cluster, &ioctx);
+	if (r < 0)
+		return r;
+	*spec = level_spec(*pool, ns, image);
+	if (!*spec)
+		return response_oom(resp);
+	return api_own(req, resp, free, *spec);
+}
+
 int api_mirroring_schedule_create(struct request *req, struct response *resp)
 {
 	const char *pool, *interval, *start = NULL, *ns = NULL, *image = NULL;
 	struct json_object *body;
-	rados_ioctx_t ioctx;
 	rados_t cluster;
 	char *spec;
 	int r;
@@ -341,15 +354,7 @@ int api_mirroring_schedule_create(struct request *req, struct response *resp)
 				     interval);
 	if (start && (strlen(start) > 64 || !*start))
 		return response_fail(resp, -EINVAL, "field \"start_time\" must be an ISO 8601 time");
-	r = check_name(resp, "namespace", ns);
-	if (r == 0)
-		r = check_name(resp, "image", image);
-	if (r < 0)
-		return r;
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
-	r = request_level_spec(req, resp, pool, ns, image, &spec);
+	r = schedule_request(req, resp, ns, image, &pool, &cluster, &spec);
 	if (r < 0)
 		return r;
 	r = schedule_change(resp, cluster, "rbd mirror snapshot schedule add", spec, interval, start,
@@ -365,7 +370,6 @@ int api_mirroring_schedule_delete(struct request *req, struct response *resp)
 	const char *start = request_query(req, "start_time");
 	const char *ns = request_query(req, "namespace");
 	const char *image = request_query(req, "image");
-	rados_ioctx_t ioctx;
 	rados_t cluster;
 	const char *pool;
 	char *spec;
@@ -375,15 +379,7 @@ int api_mirroring_schedule_delete(struct request *req, struct response *resp)
 		return response_fail(resp, -EINVAL,
 				     "query parameter \"interval\" must be such as \"30m\", \"1h\" or \"1d\", not \"%s\"",
 				     interval);
-	r = check_name(resp, "namespace", ns);
-	if (r == 0)
-		r = check_name(resp, "image", image);
-	if (r < 0)
-		return r;
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
-	r = request_level_spec(req, resp, pool, ns, image, &spec);
+	r = schedule_request(req, resp, ns, image, &pool, &cluster, &spec);
 	if (r < 0)
 		return r;
 	r = require_schedule(resp, cluster, pool, ns, image, interval, start, spec);
