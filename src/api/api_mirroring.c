@@ -35,6 +35,20 @@ int api_mirror_pool_request(struct request *req, struct response *resp, const ch
 	return api_ioctx(req, resp, *pool, "", ioctx);
 }
 
+int api_mirror_pool_get(struct request *req, struct response *resp,
+			api_mirror_respond_fn respond)
+{
+	rados_ioctx_t ioctx;
+	rados_t cluster;
+	const char *pool;
+	int r;
+
+	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
+	if (r < 0)
+		return r;
+	return respond(resp, cluster, ioctx, pool);
+}
+
 int api_mirror_require_enabled(struct response *resp, rados_ioctx_t ioctx, const char *pool)
 {
 	int enabled, r = mirror_pool_enabled(ioctx, &enabled);
@@ -71,15 +85,7 @@ static int respond_mirroring(struct response *resp, rados_t cluster, rados_ioctx
 
 int api_mirroring_get(struct request *req, struct response *resp)
 {
-	rados_ioctx_t ioctx;
-	rados_t cluster;
-	const char *pool;
-	int r;
-
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
-	return respond_mirroring(resp, cluster, ioctx, pool);
+	return api_mirror_pool_get(req, resp, respond_mirroring);
 }
 
 static const struct field_spec mirroring_fields[] = {
@@ -239,17 +245,16 @@ int api_mirroring_token_import(struct request *req, struct response *resp)
 	return respond_peers(resp, ioctx, pool, 200);
 }
 
+static int list_peers(struct response *resp, rados_t cluster, rados_ioctx_t ioctx,
+		      const char *pool)
+{
+	(void)cluster;
+	return respond_peers(resp, ioctx, pool, 200);
+}
+
 int api_mirroring_peers_list(struct request *req, struct response *resp)
 {
-	rados_ioctx_t ioctx;
-	rados_t cluster;
-	const char *pool;
-	int r;
-
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
-	return respond_peers(resp, ioctx, pool, 200);
+	return api_mirror_pool_get(req, resp, list_peers);
 }
 
 /* The MirrorPeer uuid of the pool, answered with status; 404 when the
@@ -459,17 +464,15 @@ int api_mirroring_peer_delete(struct request *req, struct response *resp)
 	return 0;
 }
 
-int api_mirroring_status(struct request *req, struct response *resp)
+/* The status summary: the pool's mode, its images' states and the
+ * rbd-mirror daemons' reports, and the worse of their healths. */
+static int respond_status(struct response *resp, rados_t cluster, rados_ioctx_t ioctx,
+			  const char *pool)
 {
-	struct json_object *body = NULL, *daemons = NULL, *image_health;
-	const char *pool, *daemon_health;
-	rados_ioctx_t ioctx;
-	rados_t cluster;
+	struct json_object *body, *daemons, *image_health;
+	const char *daemon_health;
 	int r;
 
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
 	body = json_envelope("MirrorStatus");
 	daemons = json_object_new_array();
 	if (!body || !daemons || json_add_string(body, "pool", pool) < 0) {
@@ -499,4 +502,9 @@ int api_mirroring_status(struct request *req, struct response *resp)
 	json_object_object_add(body, "daemons", daemons);
 	response_json(resp, 200, body);
 	return 0;
+}
+
+int api_mirroring_status(struct request *req, struct response *resp)
+{
+	return api_mirror_pool_get(req, resp, respond_status);
 }

@@ -195,22 +195,23 @@ out:
 	return r;
 }
 
-int api_mirroring_schedules_list(struct request *req, struct response *resp)
+static int respond_schedules(struct response *resp, rados_t cluster, rados_ioctx_t ioctx,
+			     const char *pool)
 {
 	struct json_object *list;
-	rados_ioctx_t ioctx;
-	rados_t cluster;
-	const char *pool;
 	int r;
 
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
+	(void)ioctx;
 	r = list_schedules(resp, cluster, pool, &list);
 	if (r < 0)
 		return r;
 	response_json(resp, 200, list);
 	return 0;
+}
+
+int api_mirroring_schedules_list(struct request *req, struct response *resp)
+{
+	return api_mirror_pool_get(req, resp, respond_schedules);
 }
 
 /* Does the pool have a schedule at the level of ns and image with the
