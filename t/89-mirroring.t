@@ -279,4 +279,24 @@ api PUT $P/images/jvol/mirroring '{"enabled":false}'
 expect_status 200 "disable mirroring of the journaled volume"
 is "$(field '.enabled')" false "disabled"
 
+story "a schedule of an image whose name is longer than ours (made by the rbd CLI)"
+# A pool of its own at site A only (no peer): mirroring pairs pools by
+# name, so site B is not involved. The name is longer than 255 bytes,
+# which the schedules' listing once cut to 255.
+lpool=$(unique mirrorlong)
+at_exit 'ceph -c "$CEPH_A" osd pool rm "$lpool" "$lpool" --yes-i-really-really-mean-it >/dev/null 2>&1'
+api POST /api/v1/pools "{\"name\":\"$lpool\"}"
+expect_status 201 "a pool of its own"
+api PUT /api/v1/pools/$lpool/mirroring '{"mode":"image"}'
+expect_status 200 "mirroring in mode image"
+long=$(printf 'l%.0s' $(seq 300))
+rbd -c "$CEPH_A" create --size 1M "$lpool/$long" &&
+	rbd -c "$CEPH_A" mirror image enable "$lpool/$long" snapshot >/dev/null &&
+	rbd -c "$CEPH_A" mirror snapshot schedule add --pool "$lpool" --image "$long" 1h
+ok $? "the rbd CLI makes a 300-byte image name and schedules it"
+api GET /api/v1/pools/$lpool/mirroring/schedules
+expect_status 200 "list the schedules"
+is "$(field '.Items[0].image | length')" 300 "the image is named whole"
+rbd -c "$CEPH_A" mirror snapshot schedule remove --pool "$lpool" --image "$long" 1h
+
 done_testing

@@ -29,12 +29,12 @@
 #include "task_runner.h"
 #include "task_store.h"
 #include "api_tasks.h"
+#include "self_spawn.h"
+#include "pool_handle.h"
 
 /* The runner writes its record every second; one this much older has
  * lost its runner (killed, or its host went down). */
 #define TASK_STALE_SECONDS 20
-
-extern char **environ;
 
 int api_local_task_add_image(struct json_object *record, const char *key,
 			     const struct image_ref *ref)
@@ -75,51 +75,17 @@ struct json_object *api_local_task_record(const char *operation, const struct im
  * of this worker, and waits for its first process, which only detaches. */
 static int spawn_runner(const struct conf *conf, const char *pool, const char *id)
 {
-	char *settings[6] = {NULL};
-	char *argv[11] = {"rbd-rest-api", TASK_RUNNER_FLAG, (char *)pool, (char *)id};
-	posix_spawn_file_actions_t files;
-	posix_spawnattr_t attr;
-	sigset_t none, all;
 	int r, status;
 	pid_t pid;
 
-	if (asprintf(&settings[0], "--ceph_conf=%s", conf->ceph_conf) < 0 ||
-	    asprintf(&settings[1], "--ceph_id=%s", conf->ceph_id) < 0 ||
-	    asprintf(&settings[2], "--keyring=%s", conf->keyring) < 0 ||
-	    asprintf(&settings[3], "--rados_timeout=%u", conf->rados_timeout) < 0 ||
-	    asprintf(&settings[4], "--log_level=%s", log_level_name(conf->log_level)) < 0 ||
-	    asprintf(&settings[5], "--log_file=%s", conf->log_file) < 0) {
-		r = -ENOMEM;
-		goto out_settings;
-	}
-	for (int i = 0; i < 6; i++)
-		argv[4 + i] = settings[i];
-
-	posix_spawn_file_actions_init(&files);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigfillset(&all);
-	/* Not the worker's ignored signals, blocked signals, FastCGI socket or
-	 * Ceph sockets: stdin and stdout are /dev/null, stderr is the log. */
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addclosefrom_np(&files, 3);
-	r = -posix_spawn(&pid, "/proc/self/exe", &files, &attr, argv, environ);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&files);
+	r = self_spawn(conf, (const char *const[]){TASK_RUNNER_FLAG, pool, id, NULL}, &pid);
 	if (r < 0)
-		goto out_settings;
+		return r;
 	if (waitpid(pid, &status, 0) < 0)
-		r = -errno;
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		r = -ECHILD;
-out_settings:
-	for (int i = 0; i < 6; i++)
-		free(settings[i]);
-	return r;
+		return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -ECHILD;
+	return 0;
 }
 
 /* Copies the record's public fields into task; a queued or running task
@@ -175,20 +141,64 @@ static int respond(struct response *resp, int status, struct json_object *record
 	return 0;
 }
 
+static void release_json(void *obj)
+{
+	json_object_put(obj);
+}
+
+/* A new id for a task recorded in pool, into id; answers on failure. */
+static int new_task_id(struct response *resp, rados_t cluster, const char *pool,
+		       char id[TASK_ID_LEN + 1])
+{
+	int64_t pool_id;
+	int r;
+
+	r = pool_handle_id(cluster, pool, &pool_id);
+	if (r == 0)
+		r = task_id_new(id, pool_id);
+	if (r < 0)
+		return response_fail(resp, r, "cannot make a task id for pool %s: %s", pool,
+				     strerror(-r));
+	return 0;
+}
+
+/* Writes the record of task id in pool; the store's io context is the
+ * request's. Answers on failure. */
+static int record_task(struct request *req, struct response *resp, rados_t cluster,
+		       const char *pool, const char *id, struct json_object *record,
+		       rados_ioctx_t *store)
+{
+	int r;
+
+	r = task_store_open(cluster, pool, store);
+	if (r == 0) {
+		r = api_own(req, resp, pool_handle_close, *store);
+		if (r < 0)
+			return r;
+		r = task_store_put(*store, id, record);
+	}
+	if (r < 0)
+		return response_fail(resp, r, "cannot record the task in pool %s (object %s): %s",
+				     pool, TASK_STORE_OBJECT, strerror(-r));
+	return 0;
+}
+
 int api_local_task_start(struct request *req, struct response *resp, struct json_object *record)
 {
 	struct json_object *image;
-	rados_ioctx_t store = NULL;
+	rados_ioctx_t store;
 	struct timespec now;
 	char id[TASK_ID_LEN + 1];
 	const char *pool;
 	rados_t cluster;
-	int64_t pool_id;
 	int running, r;
 
+	r = api_own(req, resp, release_json, record);
+	if (r < 0)
+		return r;
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
-		goto out;
+		return r;
 	/* Each runner is a process with a cluster connection of its own:
 	 * bounded. Runners become the master's children once they detach. Two
 	 * workers checking at once may both start one: a soft bound. */
@@ -198,48 +208,32 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 				       "this service already runs %d copy, rollback, sparsify or purge tasks (max_tasks = %u); try again when one has finished",
 				       running, req->env->conf->max_tasks);
 		resp->retry_after = 10;
-		goto out;
+		return r;
 	}
 	json_object_object_get_ex(record, "image", &image);
 	pool = json_in_get_string(image, "pool");
-	pool_id = rados_pool_lookup(cluster, pool);
-	r = pool_id < 0 ? (int)pool_id : task_id_new(id, pool_id);
-	if (r < 0) {
-		response_fail(resp, r, "cannot make a task id for pool %s: %s", pool, strerror(-r));
-		goto out;
-	}
+	r = new_task_id(resp, cluster, pool, id);
+	if (r < 0)
+		return r;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (json_add_string(record, "id", id) < 0 || json_add_string(record, "status", "queued") < 0 ||
 	    json_add_fraction(record, "progress", 0) < 0 ||
 	    json_add_time(record, "created_at", &now) < 0 ||
-	    json_add_i64(record, "heartbeat_at", now.tv_sec) < 0) {
-		r = response_oom(resp);
-		goto out;
-	}
-	r = task_store_open(cluster, pool, &store);
-	if (r == 0)
-		r = task_store_put(store, id, record);
-	if (r < 0) {
-		response_fail(resp, r, "cannot record the task in pool %s (object %s): %s", pool,
-			      TASK_STORE_OBJECT, strerror(-r));
-		goto out;
-	}
+	    json_add_i64(record, "heartbeat_at", now.tv_sec) < 0)
+		return response_oom(resp);
+	r = record_task(req, resp, cluster, pool, id, record, &store);
+	if (r < 0)
+		return r;
 	r = spawn_runner(req->env->conf, pool, id);
 	if (r < 0) {
 		task_store_remove(store, id);
-		response_fail_http(resp, 500, "cannot start the task's runner process: %s",
-				   r == -ECHILD ? "it exited at once (its reason is in the service log)"
-						: strerror(-r));
-		goto out;
+		return response_fail_http(resp, 500, "cannot start the task's runner process: %s",
+					  r == -ECHILD ? "it exited at once (its reason is in the service log)"
+						       : strerror(-r));
 	}
 	log_event(LOG_LEVEL_INFO, req->request_id, req->user, "event=task.added task=%s operation=%s message=\"%s\"",
 		  id, json_in_get_string(record, "operation"), json_in_get_string(record, "message"));
-	r = respond(resp, 202, record);
-out:
-	if (store)
-		rados_ioctx_destroy(store);
-	json_object_put(record);
-	return r;
+	return respond(resp, 202, record);
 }
 
 int api_local_task_get(struct response *resp, rados_t cluster, const char *id)
@@ -279,7 +273,7 @@ int api_local_task_cancel(struct response *resp, rados_t cluster, const char *id
 		r = task_store_open(cluster, json_in_get_string(image, "pool"), &store);
 		if (r == 0) {
 			r = task_store_request_cancel(store, id);
-			rados_ioctx_destroy(store);
+			pool_handle_close(store);
 		}
 		/* Its work was done before the request came (task_store.h):
 		 * the record will say succeeded (or failed) in a moment. */
@@ -304,7 +298,7 @@ static int collect(rados_ioctx_t ioctx, void *records)
 	 * not answer must not hide the others' tasks. */
 	if (r < 0 && r != -ENOMEM && r != -EPERM && r != -EACCES)
 		log_warn("event=task.list_failed pool_id=%" PRId64 " errno=%d",
-			 rados_ioctx_get_id(ioctx), -r);
+			 pool_handle_ioctx_id(ioctx), -r);
 	return r == -ENOMEM ? r : 0;
 }
 

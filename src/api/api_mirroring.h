@@ -13,6 +13,13 @@ struct response;
 int api_mirror_pool_request(struct request *req, struct response *resp, const char **pool,
 			    rados_t *cluster, rados_ioctx_t *ioctx);
 
+/* A GET of the pool's mirroring: the prelude above, then respond, which
+ * answers. */
+typedef int (*api_mirror_respond_fn)(struct response *resp, rados_t cluster, rados_ioctx_t ioctx,
+				     const char *pool);
+int api_mirror_pool_get(struct request *req, struct response *resp,
+			api_mirror_respond_fn respond);
+
 /* 400 (librbd's EINVAL) telling to set the pool's mode when mirroring is
  * disabled on it. */
 int api_mirror_require_enabled(struct response *resp, rados_ioctx_t ioctx, const char *pool);

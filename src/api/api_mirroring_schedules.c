@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -16,23 +17,27 @@
 #include "mon.h"
 #include "routes.h"
 
-#define LEVEL_SPEC_MAX (3 * 256 + 4)
-
 /* A schedule's level as rbd_support spells it: "pool/" (a lone name
  * would be an image), "pool/ns/" for a namespace, "pool/image" or
- * "pool/ns/image" for an image. */
-static void level_spec(char *buf, size_t len, const char *pool, const char *ns,
-		       const char *image)
+ * "pool/ns/image" for an image; as long as the names are (a pool or
+ * image the rbd CLI made may have a longer name than ours allow). NULL
+ * when out of memory; the caller frees it. */
+static char *level_spec(const char *pool, const char *ns, const char *image)
 {
+	char *spec;
+	int r;
+
 	if (image && ns && *ns)
-		snprintf(buf, len, "%s/%s/%s", pool, ns, image);
+		r = asprintf(&spec, "%s/%s/%s", pool, ns, image);
 	else if (image)
-		snprintf(buf, len, "%s/%s", pool, image);
+		r = asprintf(&spec, "%s/%s", pool, image);
 	else if (ns && *ns)
-		snprintf(buf, len, "%s/%s/", pool, ns);
+		r = asprintf(&spec, "%s/%s/", pool, ns);
 	else
-		snprintf(buf, len, "%s/", pool);
+		r = asprintf(&spec, "%s/", pool);
+	return r < 0 ? NULL : spec;
 }
+
 
 /* "<n>m", "<n>h" or "<n>d" (minutes, hours, days), as rbd_support takes. */
 static int interval_valid(const char *interval)
@@ -89,7 +94,8 @@ static int add_level(struct json_object *level, const char *pool, struct json_ob
 	const char *first = name ? strchr(name, '/') : NULL;
 	const char *second = first ? strchr(first + 1, '/') : NULL;
 	struct json_object *schedules;
-	char ns[256] = "", image[256] = "";
+	const char *image;
+	char *ns;
 	int r = 0;
 
 	/* Only this pool's (the manager filters by level, but says nothing
@@ -98,19 +104,20 @@ static int add_level(struct json_object *level, const char *pool, struct json_ob
 	    !json_object_object_get_ex(level, "schedule", &schedules) ||
 	    !json_object_is_type(schedules, json_type_array))
 		return 0;
-	if (second) {
-		snprintf(ns, sizeof(ns), "%.*s", (int)(second - first - 1), first + 1);
-		snprintf(image, sizeof(image), "%s", second + 1);
-	} else {
-		snprintf(image, sizeof(image), "%s", first + 1);
-	}
+	/* The names as long as the manager gives them. */
+	ns = second ? strndup(first + 1, (size_t)(second - first - 1)) : strdup("");
+	if (!ns)
+		return -ENOMEM;
+	image = second ? second + 1 : first + 1;
 	for (size_t i = 0; r == 0 && i < json_object_array_length(schedules); i++) {
 		struct json_object *s = json_object_array_get_idx(schedules, i);
 		struct json_object *item = json_envelope("MirrorSchedule");
 		const char *start = json_in_get_string(s, "start_time");
 
-		if (!item)
-			return -ENOMEM;
+		if (!item) {
+			r = -ENOMEM;
+			break;
+		}
 		r = json_add_string(item, "level", *image ? "image" : *ns ? "namespace" : "pool");
 		if (r == 0)
 			r = json_add_text(item, "namespace", ns);
@@ -128,6 +135,7 @@ static int add_level(struct json_object *level, const char *pool, struct json_ob
 		else
 			json_object_put(item);
 	}
+	free(ns);
 	return r;
 }
 
@@ -138,20 +146,22 @@ static int list_schedules(struct response *resp, rados_t cluster, const char *po
 {
 	struct json_object *items, *levels = NULL, *cmd;
 	struct mgr_reply reply = {NULL, NULL};
-	char spec[LEVEL_SPEC_MAX];
+	char *spec;
 	int r;
 
 	*list = NULL;
-	level_spec(spec, sizeof(spec), pool, NULL, NULL);
+	spec = level_spec(pool, NULL, NULL);
 	cmd = json_object_new_object();
-	if (!cmd || json_add_string(cmd, "prefix", "rbd mirror snapshot schedule list") < 0 ||
+	if (!spec || !cmd || json_add_string(cmd, "prefix", "rbd mirror snapshot schedule list") < 0 ||
 	    json_add_string(cmd, "level_spec", spec) < 0 ||
 	    json_add_string(cmd, "format", "json") < 0) {
 		json_object_put(cmd);
+		free(spec);
 		return response_oom(resp);
 	}
 	r = mgr_command(cluster, cmd, &reply);
 	json_object_put(cmd);
+	free(spec);
 	if (r < 0) {
 		response_fail_errno(resp, r, "listing the mirror snapshot schedules of pool %s failed%s%s",
 				    pool, reply.status && *reply.status ? ": " : "",
@@ -185,22 +195,23 @@ out:
 	return r;
 }
 
-int api_mirroring_schedules_list(struct request *req, struct response *resp)
+static int respond_schedules(struct response *resp, rados_t cluster, rados_ioctx_t ioctx,
+			     const char *pool)
 {
 	struct json_object *list;
-	rados_ioctx_t ioctx;
-	rados_t cluster;
-	const char *pool;
 	int r;
 
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
+	(void)ioctx;
 	r = list_schedules(resp, cluster, pool, &list);
 	if (r < 0)
 		return r;
 	response_json(resp, 200, list);
 	return 0;
+}
+
+int api_mirroring_schedules_list(struct request *req, struct response *resp)
+{
+	return api_mirror_pool_get(req, resp, respond_schedules);
 }
 
 /* Does the pool have a schedule at the level of ns and image with the
@@ -257,74 +268,101 @@ static int schedule_fail(struct response *resp, int r, const struct mgr_reply *r
 	return response_fail_errno(resp, r, "%s %s failed: %s", doing, spec, why);
 }
 
-int api_mirroring_schedule_create(struct request *req, struct response *resp)
+/* Runs an rbd_support schedule command on the level spec; answers when
+ * it fails, with doing ("adding a mirror snapshot schedule to"). */
+static int schedule_change(struct response *resp, rados_t cluster, const char *prefix,
+			   const char *spec, const char *interval, const char *start,
+			   const char *doing)
 {
-	const char *pool, *interval, *start = NULL, *ns = NULL, *image = NULL;
 	struct mgr_reply reply = {NULL, NULL};
-	struct json_object *body = NULL, *out_body;
-	char spec[LEVEL_SPEC_MAX];
-	rados_ioctx_t ioctx;
-	rados_t cluster;
 	int r;
 
-	r = api_body(req, resp, mirror_schedule_fields, &body);
+	r = schedule_command(cluster, prefix, spec, interval, start, &reply);
 	if (r < 0)
-		goto out;
-	json_in_string(body, "interval", &interval);
-	json_in_string(body, "start_time", &start);
-	json_in_string(body, "namespace", &ns);
-	json_in_string(body, "image", &image);
-	if (!interval_valid(interval)) {
-		r = response_fail(resp, -EINVAL,
-				  "field \"interval\" must be a whole number of minutes, hours or days such as \"30m\", \"1h\" or \"1d\", not \"%s\"",
-				  interval);
-		goto out;
+		schedule_fail(resp, r, &reply, doing, spec);
+	if (reply.out)
+		mgr_reply_free(&reply);
+	return r;
+}
+
+/* Answers 201 with the schedule made. */
+static int respond_created(struct response *resp, const char *pool, const char *ns,
+			   const char *image, const char *interval, const char *start)
+{
+	struct json_object *body = json_envelope("MirrorSchedule");
+
+	if (!body || json_add_string(body, "pool", pool) < 0 ||
+	    json_add_string(body, "level", image ? "image" : ns && *ns ? "namespace" : "pool") < 0 ||
+	    json_add_string(body, "namespace", ns ? ns : "") < 0 ||
+	    (image && json_add_string(body, "image", image) < 0) ||
+	    json_add_string(body, "interval", interval) < 0) {
+		json_object_put(body);
+		return response_oom(resp);
 	}
-	if (start && (strlen(start) > 64 || !*start)) {
-		r = response_fail(resp, -EINVAL, "field \"start_time\" must be an ISO 8601 time");
-		goto out;
+	if (start)
+		json_add_string(body, "start_time", start);
+	else
+		json_object_object_add(body, "start_time", NULL);
+	if (response_set_location(resp, "/api/v1/pools/%s/mirroring/schedules", pool) < 0) {
+		json_object_put(body);
+		return response_oom(resp);
 	}
+	response_json(resp, 201, body);
+	return 0;
+}
+
+/* What adding and removing a schedule begin with, once the interval is
+ * checked: the namespace and image names, the {pool}, the cluster, and
+ * the level spec (owned by the request). */
+static int schedule_request(struct request *req, struct response *resp, const char *ns,
+			    const char *image, const char **pool, rados_t *cluster, char **spec)
+{
+	rados_ioctx_t ioctx;
+	int r;
+
 	r = check_name(resp, "namespace", ns);
 	if (r == 0)
 		r = check_name(resp, "image", image);
 	if (r < 0)
-		goto out;
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
+		return r;
+	r = api_mirror_pool_request(req, resp, pool, cluster, &ioctx);
 	if (r < 0)
-		goto out;
-	level_spec(spec, sizeof(spec), pool, ns, image);
-	r = schedule_command(cluster, "rbd mirror snapshot schedule add", spec, interval, start,
-			     &reply);
-	if (r < 0) {
-		schedule_fail(resp, r, &reply, "adding a mirror snapshot schedule to", spec);
-		goto out;
-	}
-	out_body = json_envelope("MirrorSchedule");
-	if (!out_body || json_add_string(out_body, "pool", pool) < 0 ||
-	    json_add_string(out_body, "level", image ? "image" : ns && *ns ? "namespace" : "pool") < 0 ||
-	    json_add_string(out_body, "namespace", ns ? ns : "") < 0 ||
-	    (image && json_add_string(out_body, "image", image) < 0) ||
-	    json_add_string(out_body, "interval", interval) < 0) {
-		json_object_put(out_body);
-		r = response_oom(resp);
-		goto out;
-	}
-	if (start)
-		json_add_string(out_body, "start_time", start);
-	else
-		json_object_object_add(out_body, "start_time", NULL);
-	r = response_set_location(resp, "/api/v1/pools/%s/mirroring/schedules", pool);
-	if (r < 0) {
-		json_object_put(out_body);
-		r = response_oom(resp);
-		goto out;
-	}
-	response_json(resp, 201, out_body);
-out:
-	if (reply.out)
-		mgr_reply_free(&reply);
-	json_object_put(body);
-	return r;
+		return r;
+	*spec = level_spec(*pool, ns, image);
+	if (!*spec)
+		return response_oom(resp);
+	return api_own(req, resp, free, *spec);
+}
+
+int api_mirroring_schedule_create(struct request *req, struct response *resp)
+{
+	const char *pool, *interval, *start = NULL, *ns = NULL, *image = NULL;
+	struct json_object *body;
+	rados_t cluster;
+	char *spec;
+	int r;
+
+	r = api_request_body(req, resp, mirror_schedule_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_string(body, "interval", &interval);
+	json_in_string(body, "start_time", &start);
+	json_in_string(body, "namespace", &ns);
+	json_in_string(body, "image", &image);
+	if (!interval_valid(interval))
+		return response_fail(resp, -EINVAL,
+				     "field \"interval\" must be a whole number of minutes, hours or days such as \"30m\", \"1h\" or \"1d\", not \"%s\"",
+				     interval);
+	if (start && (strlen(start) > 64 || !*start))
+		return response_fail(resp, -EINVAL, "field \"start_time\" must be an ISO 8601 time");
+	r = schedule_request(req, resp, ns, image, &pool, &cluster, &spec);
+	if (r < 0)
+		return r;
+	r = schedule_change(resp, cluster, "rbd mirror snapshot schedule add", spec, interval, start,
+			    "adding a mirror snapshot schedule to");
+	if (r < 0)
+		return r;
+	return respond_created(resp, pool, ns, image, interval, start);
 }
 
 int api_mirroring_schedule_delete(struct request *req, struct response *resp)
@@ -333,36 +371,25 @@ int api_mirroring_schedule_delete(struct request *req, struct response *resp)
 	const char *start = request_query(req, "start_time");
 	const char *ns = request_query(req, "namespace");
 	const char *image = request_query(req, "image");
-	struct mgr_reply reply = {NULL, NULL};
-	char spec[LEVEL_SPEC_MAX];
-	rados_ioctx_t ioctx;
 	rados_t cluster;
 	const char *pool;
+	char *spec;
 	int r;
 
 	if (interval && !interval_valid(interval))
 		return response_fail(resp, -EINVAL,
 				     "query parameter \"interval\" must be such as \"30m\", \"1h\" or \"1d\", not \"%s\"",
 				     interval);
-	r = check_name(resp, "namespace", ns);
-	if (r == 0)
-		r = check_name(resp, "image", image);
+	r = schedule_request(req, resp, ns, image, &pool, &cluster, &spec);
 	if (r < 0)
 		return r;
-	r = api_mirror_pool_request(req, resp, &pool, &cluster, &ioctx);
-	if (r < 0)
-		return r;
-	level_spec(spec, sizeof(spec), pool, ns, image);
 	r = require_schedule(resp, cluster, pool, ns, image, interval, start, spec);
 	if (r < 0)
 		return r;
-	r = schedule_command(cluster, "rbd mirror snapshot schedule remove", spec, interval, start,
-			     &reply);
+	r = schedule_change(resp, cluster, "rbd mirror snapshot schedule remove", spec, interval,
+			    start, "removing the mirror snapshot schedule of");
 	if (r < 0)
-		schedule_fail(resp, r, &reply, "removing the mirror snapshot schedule of", spec);
-	else
-		resp->status = 204;
-	if (reply.out)
-		mgr_reply_free(&reply);
-	return r;
+		return r;
+	resp->status = 204;
+	return 0;
 }

@@ -77,10 +77,10 @@ static int require_target(struct request *req, struct response *resp,
 	int r;
 
 	if (ref->target.level == SCHED_IMAGE) {
-		r = api_image_open_request(req, resp, &image, &ioctx, &opened);
+		/* Opened only to see that it exists; the request closes it. */
+		r = api_image_use(req, resp, &image, &ioctx, &opened);
 		if (r < 0)
 			return r;
-		rbd_close(opened);
 	} else {
 		r = api_ioctx(req, resp, ref->pool, "", &ioctx);
 		if (r < 0)
@@ -266,68 +266,79 @@ static int set_location(struct request *req, struct response *resp, const struct
 	return r;
 }
 
+static void release_json(void *obj)
+{
+	json_object_put(obj);
+}
+
+/* The "<kind>/<target>" key of target, owned by the request; answers on
+ * failure. */
+static int owned_key(struct request *req, struct response *resp, const char *kind,
+		     const struct sched_target *target, char **key)
+{
+	if (sched_key(kind, target, key) < 0)
+		return response_oom(resp);
+	return api_own(req, resp, free, *key);
+}
+
+/* Answers 201 with the schedule stored. */
+static int respond_created(struct request *req, struct response *resp,
+			   const struct schedule_ref *ref, struct json_object *stored)
+{
+	struct json_object *answer = json_envelope("SnapshotSchedule");
+
+	if (!answer || add_target(answer, ref->pool, &ref->target) < 0 ||
+	    add_schedule(answer, stored) < 0) {
+		json_object_put(answer);
+		return response_oom(resp);
+	}
+	set_location(req, resp, ref);
+	response_json(resp, 201, answer);
+	return 0;
+}
+
 int api_snapshot_schedule_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *keep, *stored = NULL, *answer = NULL;
+	struct json_object *body, *keep, *stored;
 	const char *interval;
 	struct schedule_ref ref;
 	struct sched_spec spec;
-	char err[512], *key = NULL;
+	char err[512], *key;
 	rados_ioctx_t store;
 	int r;
 
 	schedule_ref(&ref, req);
-	r = api_body(req, resp, snapshot_schedule_fields, &body);
+	r = api_request_body(req, resp, snapshot_schedule_fields, &body);
 	if (r < 0)
-		goto out;
+		return r;
 	json_object_object_get_ex(body, "keep", &keep);
 	r = json_in_check_fields(keep, keep_fields, "field \"keep\"", resp);
 	if (r < 0)
-		goto out;
+		return r;
 	r = sched_spec_from_json(body, req->env->conf->schedule_min_interval, &spec, err, sizeof(err));
-	if (r < 0) {
-		r = response_fail(resp, r, "%s", err);
-		goto out;
-	}
+	if (r < 0)
+		return response_fail(resp, r, "%s", err);
 	json_in_string(body, "interval", &interval);
 	stored = sched_spec_to_json(&spec, interval);
-	r = stored ? sched_key(SCHED_KEY_SCHEDULE, &ref.target, &key) : -ENOMEM;
-	if (r < 0) {
-		r = response_oom(resp);
-		goto out;
-	}
-	r = require_target(req, resp, &ref, &store);
+	if (!stored)
+		return response_oom(resp);
+	r = api_own(req, resp, release_json, stored);
+	if (r == 0)
+		r = owned_key(req, resp, SCHED_KEY_SCHEDULE, &ref.target, &key);
+	if (r == 0)
+		r = require_target(req, resp, &ref, &store);
 	if (r < 0)
-		goto out;
+		return r;
 	r = sched_store_put_new(store, key,
 				json_object_to_json_string_ext(stored, JSON_C_TO_STRING_PLAIN));
-	if (r == -EEXIST) {
-		r = response_fail(resp, r,
-				  "%s already has a snapshot schedule; delete it first to change it",
-				  ref.what);
-		goto out;
-	}
-	if (r < 0) {
-		r = response_fail_errno(resp, r, "storing the snapshot schedule of %s failed",
-					ref.what);
-		goto out;
-	}
-	answer = json_envelope("SnapshotSchedule");
-	if (!answer || add_target(answer, ref.pool, &ref.target) < 0 ||
-	    add_schedule(answer, stored) < 0) {
-		r = response_oom(resp);
-		goto out;
-	}
-	set_location(req, resp, &ref);
-	response_json(resp, 201, answer);
-	answer = NULL;
-	r = 0;
-out:
-	json_object_put(answer);
-	json_object_put(stored);
-	json_object_put(body);
-	free(key);
-	return r;
+	if (r == -EEXIST)
+		return response_fail(resp, r,
+				     "%s already has a snapshot schedule; delete it first to change it",
+				     ref.what);
+	if (r < 0)
+		return response_fail_errno(resp, r, "storing the snapshot schedule of %s failed",
+					   ref.what);
+	return respond_created(req, resp, &ref, stored);
 }
 
 int api_snapshot_schedule_missing(struct request *req, struct response *resp)
@@ -340,42 +351,33 @@ int api_snapshot_schedule_missing(struct request *req, struct response *resp)
 
 int api_snapshot_schedule_delete(struct request *req, struct response *resp)
 {
-	struct json_object *all = NULL;
+	struct json_object *all;
 	struct schedule_ref ref;
-	char *keys[2] = {NULL, NULL};
+	char *keys[2];
 	rados_ioctx_t store;
-	int r;
+	int found, r;
 
 	schedule_ref(&ref, req);
 	/* An image's schedule outlives the image: it can still be deleted. */
 	r = api_ioctx(req, resp, ref.pool, "", &store);
+	if (r == 0)
+		r = owned_key(req, resp, SCHED_KEY_SCHEDULE, &ref.target, &keys[0]);
+	if (r == 0)
+		r = owned_key(req, resp, SCHED_KEY_STATE, &ref.target, &keys[1]);
 	if (r < 0)
 		return r;
-	if (sched_key(SCHED_KEY_SCHEDULE, &ref.target, &keys[0]) < 0 ||
-	    sched_key(SCHED_KEY_STATE, &ref.target, &keys[1]) < 0) {
-		r = response_oom(resp);
-		goto out;
-	}
 	r = sched_store_read(store, &all);
-	if (r < 0) {
-		r = response_fail_errno(resp, r, "reading the snapshot schedules of pool %s failed",
-					ref.pool);
-		goto out;
-	}
-	if (!json_object_object_get_ex(all, keys[0], NULL)) {
-		r = api_snapshot_schedule_missing(req, resp);
-		goto out;
-	}
-	r = sched_store_remove(store, (const char *const *)keys, 2);
-	if (r < 0) {
-		r = response_fail_errno(resp, r, "deleting the snapshot schedule of %s failed",
-					ref.what);
-		goto out;
-	}
-	response_json(resp, 204, NULL);
-out:
+	if (r < 0)
+		return response_fail_errno(resp, r, "reading the snapshot schedules of pool %s failed",
+					   ref.pool);
+	found = json_object_object_get_ex(all, keys[0], NULL);
 	json_object_put(all);
-	free(keys[0]);
-	free(keys[1]);
-	return r;
+	if (!found)
+		return api_snapshot_schedule_missing(req, resp);
+	r = sched_store_remove(store, (const char *const *)keys, 2);
+	if (r < 0)
+		return response_fail_errno(resp, r, "deleting the snapshot schedule of %s failed",
+					   ref.what);
+	response_json(resp, 204, NULL);
+	return 0;
 }

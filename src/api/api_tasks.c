@@ -36,6 +36,7 @@
 #include "api.h"
 #include "json_out.h"
 #include "log.h"
+#include "mgr_answer.h"
 #include "mon.h"
 #include "routes.h"
 #include "task_store.h"
@@ -86,12 +87,6 @@ int api_mgr_fail(struct response *resp, int r, const char *command, const char *
 				     command, sep, about, why);
 	return response_fail(resp, r, "the manager failed \"%s\"%s%s: %s (errno %d)", command, sep,
 			     about, why, -r);
-}
-
-/* Parses a manager command's JSON output; NULL when it is not JSON. */
-static struct json_object *parse_reply(const struct mgr_reply *reply)
-{
-	return json_tokener_parse(reply->out);
 }
 
 static int get_bool(struct json_object *obj, const char *key)
@@ -247,21 +242,32 @@ static int is_task_event(struct json_object *event)
 	return origin && strcmp(origin, "rbd_support") == 0 && id && task_id_valid(id);
 }
 
-/* The finished tasks the progress module remembers: the "completed"
- * array of "progress json" (owned by *parsed), or a negative errno with
- * the manager's words in reply. */
-static int task_history(rados_t cluster, struct mgr_reply *reply, struct json_object **parsed,
-			struct json_object **completed)
+/* A manager command's answer for the request, which owns it (freed when
+ * it ends); *result is the manager's result. Returns 0, or a negative
+ * errno answered (out of memory). */
+static int ask(struct request *req, struct response *resp, rados_t cluster, const char *prefix,
+	       const char *key, const char *value, struct mgr_answer **answer, int *result)
 {
-	int r = mgr_call(cluster, "progress json", NULL, NULL, reply);
+	*result = mgr_answer_call(cluster, prefix, key, value, answer);
+	if (!*answer)
+		return response_oom(resp);
+	return api_own(req, resp, mgr_answer_free, *answer);
+}
 
-	*parsed = NULL;
-	if (r < 0)
+/* The finished tasks the progress module remembers: the "completed"
+ * array of "progress json" (in *history, owned by the request); *result
+ * is 0, or a negative errno with the manager's words in the answer.
+ * Returns 0, or a negative errno answered (out of memory). */
+static int task_history(struct request *req, struct response *resp, rados_t cluster,
+			struct mgr_answer **history, struct json_object **completed, int *result)
+{
+	int r = ask(req, resp, cluster, "progress json", NULL, NULL, history, result);
+
+	if (r < 0 || *result < 0)
 		return r;
-	*parsed = parse_reply(reply);
-	if (!*parsed || !json_object_object_get_ex(*parsed, "completed", completed) ||
+	if (!(*history)->json || !json_object_object_get_ex((*history)->json, "completed", completed) ||
 	    !json_object_is_type(*completed, json_type_array))
-		return -EBADMSG;
+		*result = -EBADMSG;
 	return 0;
 }
 
@@ -322,13 +328,15 @@ static int respond_task(struct response *resp, int status, struct json_object *e
 int api_task_find_queued(rados_t cluster, const char *action, const char *pool, const char *ns,
 			 const char *image, struct json_object *task)
 {
-	struct mgr_reply reply = {0};
-	struct json_object *queue = NULL;
-	int r = mgr_call(cluster, "rbd task list", NULL, NULL, &reply);
+	struct mgr_answer *answer;
+	struct json_object *queue;
+	int r = mgr_answer_call(cluster, "rbd task list", NULL, NULL, &answer);
 
-	if (r < 0)
-		goto out;
-	queue = parse_reply(&reply);
+	if (r < 0) {
+		mgr_answer_free(answer);
+		return r;
+	}
+	queue = answer->json;
 	r = -ENOENT;
 	for (size_t i = 0; queue && json_object_is_type(queue, json_type_array) &&
 			   i < json_object_array_length(queue);
@@ -350,87 +358,47 @@ int api_task_find_queued(rados_t cluster, const char *action, const char *pool, 
 			break;
 		}
 	}
-out:
-	json_object_put(queue);
-	mgr_reply_free(&reply);
+	mgr_answer_free(answer);
 	return r;
 }
 
 int api_task_add(struct request *req, struct response *resp, const char *prefix,
 		 const char *arg_name, const char *arg_value)
 {
-	struct mgr_reply reply = {0};
-	struct json_object *entry = NULL;
+	struct mgr_answer *answer;
+	struct json_object *entry;
 	rados_t cluster;
-	int r;
+	int r, m;
 
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	r = mgr_call(cluster, prefix, arg_name, arg_value, &reply);
-	if (r < 0) {
-		api_mgr_fail(resp, r, prefix, arg_value, &reply);
-		goto out;
-	}
-	entry = parse_reply(&reply);
-	if (!entry || !json_object_is_type(entry, json_type_object)) {
-		r = response_fail(resp, -EBADMSG,
-				  "the manager queued \"%s\" for %s but its answer is not a task: %.200s",
-				  prefix, arg_value, reply.out);
-		goto out;
-	}
+	r = ask(req, resp, cluster, prefix, arg_name, arg_value, &answer, &m);
+	if (r < 0)
+		return r;
+	if (m < 0)
+		return api_mgr_fail(resp, m, prefix, arg_value, &answer->reply);
+	entry = answer->json;
+	if (!entry || !json_object_is_type(entry, json_type_object))
+		return response_fail(resp, -EBADMSG,
+				     "the manager queued \"%s\" for %s but its answer is not a task: %.200s",
+				     prefix, arg_value, answer->reply.out);
 	r = respond_task(resp, 202, entry, 0);
 	if (r == 0)
 		log_event(LOG_LEVEL_INFO, req->request_id, req->user,
 			  "event=task.added task=%s command=\"%s\" %s=%s", json_in_get_string(entry, "id"),
 			  prefix, arg_name, arg_value);
-out:
-	json_object_put(entry);
-	mgr_reply_free(&reply);
 	return r;
 }
 
-/* Finished tasks first (oldest first, as the progress module keeps them),
- * then the queue in the manager's order, so the list reads as a time line;
- * then this service's own tasks (copy, rollback), oldest first.
- * A task that is in both (canceled while running) is listed once, from the
- * queue. */
-int api_tasks_list(struct request *req, struct response *resp)
+/* The finished tasks (completed; none when history is not 0) not in
+ * the queue any more, then the queue's, appended to items. */
+static int list_items(struct json_object *queue, struct json_object *completed, int history,
+		      struct json_object *items)
 {
-	struct mgr_reply queue_reply = {0}, history_reply = {0};
-	struct json_object *queue = NULL, *history = NULL, *completed = NULL;
-	struct json_object *body = NULL, *items;
-	rados_t cluster;
-	int r, h;
+	int r = 0;
 
-	r = api_cluster(req, resp, &cluster);
-	if (r < 0)
-		return r;
-	r = mgr_call(cluster, "rbd task list", NULL, NULL, &queue_reply);
-	if (r < 0) {
-		api_mgr_fail(resp, r, "rbd task list", NULL, &queue_reply);
-		goto out;
-	}
-	queue = parse_reply(&queue_reply);
-	if (!queue || !json_object_is_type(queue, json_type_array)) {
-		r = response_fail(resp, -EBADMSG,
-				  "the manager's answer to \"rbd task list\" is not a list: %.200s",
-				  queue_reply.out);
-		goto out;
-	}
-	/* The history is a bonus: the list still answers without it. */
-	h = task_history(cluster, &history_reply, &history, &completed);
-	if (h < 0)
-		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
-			  "event=task.history_unavailable errno=%d status=\"%s\"", -h,
-			  history_reply.status ? history_reply.status : "");
-
-	body = json_list_envelope("TaskList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	for (size_t i = 0; h == 0 && i < json_object_array_length(completed); i++) {
+	for (size_t i = 0; history == 0 && i < json_object_array_length(completed); i++) {
 		struct json_object *event = json_object_array_get_idx(completed, i);
 		const char *id = json_in_get_string(event, "id");
 		struct json_object *item;
@@ -449,12 +417,11 @@ int api_tasks_list(struct request *req, struct response *resp)
 		item = json_object_new_object();
 		if (!item || json_object_array_add(items, item) < 0) {
 			json_object_put(item);
-			r = -ENOMEM;
-			break;
+			return -ENOMEM;
 		}
 		r = task_from_history(event, item);
 		if (r < 0)
-			break;
+			return r;
 	}
 	for (size_t i = 0; r == 0 && i < json_object_array_length(queue); i++) {
 		struct json_object *entry = json_object_array_get_idx(queue, i);
@@ -465,27 +432,59 @@ int api_tasks_list(struct request *req, struct response *resp)
 		item = json_object_new_object();
 		if (!item || json_object_array_add(items, item) < 0) {
 			json_object_put(item);
-			r = -ENOMEM;
-			break;
+			return -ENOMEM;
 		}
 		r = task_from_queue(entry, item);
 	}
+	return r;
+}
+
+/* Finished tasks first (oldest first, as the progress module keeps them),
+ * then the queue in the manager's order, so the list reads as a time line;
+ * then this service's own tasks (copy, rollback), oldest first.
+ * A task that is in both (canceled while running) is listed once, from the
+ * queue. */
+int api_tasks_list(struct request *req, struct response *resp)
+{
+	struct mgr_answer *queue, *history;
+	struct json_object *completed = NULL, *body, *items;
+	rados_t cluster;
+	int r, m, h;
+
+	r = api_cluster(req, resp, &cluster);
+	if (r < 0)
+		return r;
+	r = ask(req, resp, cluster, "rbd task list", NULL, NULL, &queue, &m);
+	if (r < 0)
+		return r;
+	if (m < 0)
+		return api_mgr_fail(resp, m, "rbd task list", NULL, &queue->reply);
+	if (!queue->json || !json_object_is_type(queue->json, json_type_array))
+		return response_fail(resp, -EBADMSG,
+				     "the manager's answer to \"rbd task list\" is not a list: %.200s",
+				     queue->reply.out);
+	/* The history is a bonus: the list still answers without it. */
+	r = task_history(req, resp, cluster, &history, &completed, &h);
+	if (r < 0)
+		return r;
+	if (h < 0)
+		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
+			  "event=task.history_unavailable errno=%d status=\"%s\"", -h,
+			  history->reply.status ? history->reply.status : "");
+	body = json_list_envelope("TaskList", &items);
+	if (!body)
+		return response_oom(resp);
+	r = list_items(queue->json, completed, h, items);
 	if (r == 0)
 		r = api_local_tasks_append(cluster, items);
 	if (r < 0) {
-		response_fail(resp, r, r == -ENOMEM ? "out of memory" : "cannot read this service's own tasks: %s",
-			      strerror(-r));
-		goto out;
+		json_object_put(body);
+		return response_fail(resp, r,
+				     r == -ENOMEM ? "out of memory" : "cannot read this service's own tasks: %s",
+				     strerror(-r));
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-out:
-	json_object_put(body);
-	json_object_put(queue);
-	json_object_put(history);
-	mgr_reply_free(&queue_reply);
-	mgr_reply_free(&history_reply);
-	return r;
+	return 0;
 }
 
 /* 404 for a task that is neither queued nor remembered, saying what was
@@ -515,12 +514,12 @@ static int local_task_unknown(struct response *resp, const char *id, int64_t poo
 
 int api_task_missing(struct request *req, struct response *resp)
 {
-	struct mgr_reply history_reply = {0};
-	struct json_object *history = NULL, *completed;
+	struct json_object *completed;
+	struct mgr_answer *history;
 	char id[TASK_ID_LEN + 1];
 	rados_t cluster;
 	int64_t pool_id;
-	int r;
+	int r, h;
 
 	r = require_task_id(req, resp, id);
 	if (r < 0)
@@ -531,11 +530,10 @@ int api_task_missing(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	/* Whether the history can be read shows in a missing task's 404. */
-	r = task_unknown(resp, id, task_history(cluster, &history_reply, &history, &completed),
-			 &history_reply);
-	json_object_put(history);
-	mgr_reply_free(&history_reply);
-	return r;
+	r = task_history(req, resp, cluster, &history, &completed, &h);
+	if (r < 0)
+		return r;
+	return task_unknown(resp, id, h, &history->reply);
 }
 
 /* What GET and DELETE of a task begin with: the id, the cluster, and a
@@ -562,48 +560,61 @@ static int task_request(struct request *req, struct response *resp, char id[TASK
 	return r < 0 ? r : 1;
 }
 
+/* A task neither queued nor ours from now: finished (the progress
+ * module has its outcome, for finished), ours from before (for local),
+ * or unknown. */
+static int task_after(struct request *req, struct response *resp, rados_t cluster,
+		      const char *id, int (*finished)(struct response *, const char *,
+						      struct json_object *),
+		      int (*local)(struct response *, rados_t, const char *))
+{
+	struct json_object *completed = NULL, *event;
+	struct mgr_answer *history;
+	int r, h;
+
+	r = task_history(req, resp, cluster, &history, &completed, &h);
+	if (r < 0)
+		return r;
+	event = h == 0 ? find_event(completed, id) : NULL;
+	if (event)
+		return finished(resp, id, event);
+	r = local(resp, cluster, id);
+	if (r == -ENOENT)
+		r = task_unknown(resp, id, h, &history->reply);
+	return r;
+}
+
+static int respond_finished(struct response *resp, const char *id, struct json_object *event)
+{
+	(void)id;
+	return respond_task(resp, 200, event, 1);
+}
+
 int api_task_get(struct request *req, struct response *resp)
 {
-	struct mgr_reply reply = {0}, history_reply = {0};
-	struct json_object *entry = NULL, *history = NULL, *completed = NULL, *event;
-	rados_t cluster;
+	struct mgr_answer *answer;
 	char id[TASK_ID_LEN + 1];
-	int r, h;
+	rados_t cluster;
+	int r, m;
 
 	r = task_request(req, resp, id, &cluster, api_local_task_get);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
-	if (r == 0) {
-		entry = parse_reply(&reply);
-		if (!entry || !json_object_is_type(entry, json_type_object))
-			r = response_fail(resp, -EBADMSG,
-					  "the manager's answer about task %s is not a task: %.200s", id,
-					  reply.out);
-		else
-			r = respond_task(resp, 200, entry, 0);
-		goto out;
+	r = ask(req, resp, cluster, "rbd task list", "task_id", id, &answer, &m);
+	if (r < 0)
+		return r;
+	if (m == 0) {
+		if (!answer->json || !json_object_is_type(answer->json, json_type_object))
+			return response_fail(resp, -EBADMSG,
+					     "the manager's answer about task %s is not a task: %.200s",
+					     id, answer->reply.out);
+		return respond_task(resp, 200, answer->json, 0);
 	}
-	if (r != -ENOENT) {
-		api_mgr_fail(resp, r, "rbd task list", id, &reply);
-		goto out;
-	}
+	if (m != -ENOENT)
+		return api_mgr_fail(resp, m, "rbd task list", id, &answer->reply);
 	/* Not in the queue: it finished (the progress module has its
-	 * outcome), or it is too old or was never there. */
-	h = task_history(cluster, &history_reply, &history, &completed);
-	event = h == 0 ? find_event(completed, id) : NULL;
-	if (event)
-		r = respond_task(resp, 200, event, 1);
-	else
-		r = api_local_task_get(resp, cluster, id);   /* ours, from before */
-	if (!event && r == -ENOENT)
-		r = task_unknown(resp, id, h, &history_reply);
-out:
-	json_object_put(entry);
-	json_object_put(history);
-	mgr_reply_free(&reply);
-	mgr_reply_free(&history_reply);
-	return r;
+	 * outcome), or it is ours from before, or too old or never there. */
+	return task_after(req, resp, cluster, id, respond_finished, api_local_task_get);
 }
 
 int api_task_cancel_too_late(struct response *resp, const char *id, const char *outcome)
@@ -632,45 +643,46 @@ static const char *const uncancelable_actions[] = {"remove", "trash remove",
  * go on (also when it is not queued: the cancel then says why). */
 static int refuse_destructive_cancel(struct response *resp, rados_t cluster, const char *id)
 {
-	struct mgr_reply reply = {0};
-	struct json_object *entry = NULL, *refs = NULL;
+	struct json_object *refs = NULL;
+	struct mgr_answer *answer;
 	const char *action = NULL;
-	int r = mgr_call(cluster, "rbd task list", "task_id", id, &reply);
+	int r = mgr_answer_call(cluster, "rbd task list", "task_id", id, &answer);
 
 	if (r == 0) {
-		entry = parse_reply(&reply);
-		json_object_object_get_ex(entry, "refs", &refs);
+		json_object_object_get_ex(answer->json, "refs", &refs);
 		action = json_in_get_string(refs, "action");
 	}
+	r = 0;
 	for (size_t i = 0; action && i < sizeof(uncancelable_actions) / sizeof(*uncancelable_actions);
 	     i++) {
 		if (strcmp(action, uncancelable_actions[i]) != 0)
 			continue;
 		r = response_fail(resp, -EBUSY,
 				  "task %s (%s) cannot be canceled: the manager may start it any moment, and a %s stopped half way leaves %s; it ends by itself (GET /api/v1/tasks/%s)",
-				  id, json_in_get_string(entry, "message") ?: action, action,
+				  id, json_in_get_string(answer->json, "message") ?: action, action,
 				  strcmp(action, "remove") == 0
 					  ? "the image half removed (part of its data deleted, hidden from listings, unreadable)"
 				  : strcmp(action, "trash remove") == 0
 					  ? "the trash entry with part of its data deleted"
 					  : "one end of the migration half deleted",
 				  id);
-		goto out;
+		break;
 	}
-	r = 0;
-out:
-	json_object_put(entry);
-	mgr_reply_free(&reply);
+	mgr_answer_free(answer);
 	return r;
+}
+
+static int cancel_finished(struct response *resp, const char *id, struct json_object *event)
+{
+	return api_task_cancel_too_late(resp, id, task_outcome(event));
 }
 
 int api_task_delete(struct request *req, struct response *resp)
 {
-	struct mgr_reply reply = {0}, history_reply = {0};
-	struct json_object *history = NULL, *completed = NULL, *event;
-	rados_t cluster;
+	struct mgr_answer *answer;
 	char id[TASK_ID_LEN + 1];
-	int r, h;
+	rados_t cluster;
+	int r, m;
 
 	r = task_request(req, resp, id, &cluster, api_local_task_cancel);
 	if (r != 0)
@@ -678,28 +690,16 @@ int api_task_delete(struct request *req, struct response *resp)
 	r = refuse_destructive_cancel(resp, cluster, id);
 	if (r < 0)
 		return r;
-	r = mgr_call(cluster, "rbd task cancel", "task_id", id, &reply);
-	if (r == 0) {
+	r = ask(req, resp, cluster, "rbd task cancel", "task_id", id, &answer, &m);
+	if (r < 0)
+		return r;
+	if (m == 0) {
 		response_json(resp, 204, NULL);
-		goto out;
+		return 0;
 	}
-	if (r != -ENOENT) {
-		api_mgr_fail(resp, r, "rbd task cancel", id, &reply);
-		goto out;
-	}
+	if (m != -ENOENT)
+		return api_mgr_fail(resp, m, "rbd task cancel", id, &answer->reply);
 	/* Too late to cancel a task that already ended: say so, rather than
 	 * claim it never existed. */
-	h = task_history(cluster, &history_reply, &history, &completed);
-	event = h == 0 ? find_event(completed, id) : NULL;
-	if (event)
-		r = api_task_cancel_too_late(resp, id, task_outcome(event));
-	else
-		r = api_local_task_cancel(resp, cluster, id);   /* ours, from before */
-	if (!event && r == -ENOENT)
-		r = task_unknown(resp, id, h, &history_reply);
-out:
-	json_object_put(history);
-	mgr_reply_free(&reply);
-	mgr_reply_free(&history_reply);
-	return r;
+	return task_after(req, resp, cluster, id, cancel_finished, api_local_task_cancel);
 }

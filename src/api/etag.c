@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "etag.h"
 #include "image_header.h"
+#include "pool_handle.h"
 #include "routes.h"
 
 /* '"' + 16 hex digits + '"' */
@@ -88,7 +89,7 @@ static int fetch_version(struct request *req, struct response *resp)
 	if (!request_capture(req, "image")) {
 		r = api_ioctx(req, &scratch, pool, "", &ioctx);
 		if (r == 0)
-			r = response_set_version(resp, "pool %" PRId64, rados_ioctx_get_id(ioctx));
+			r = response_set_version(resp, "pool %" PRId64, pool_handle_ioctx_id(ioctx));
 		goto out;
 	}
 	r = api_image_request(req, &scratch, &ref, &ioctx);

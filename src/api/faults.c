@@ -15,6 +15,7 @@
 #include "faults.h"
 #include "json_in.h"
 #include "log.h"
+#include "mon.h"
 #include "router.h"
 
 /* The errno of an error answer, 0 when there is none. */
@@ -66,23 +67,23 @@ static void text_add(struct text *t, const char *fmt, ...)
 
 /* A monitor (or, with mgr, manager) command's JSON answer; NULL when it
  * failed (the explanation is then shorter, not wrong). */
-static struct json_object *ask(rados_t cluster, const char *cmd, int mgr)
+static struct json_object *ask(rados_t cluster, const char *cmd_text, int mgr)
 {
-	struct json_object *answer = NULL;
-	char *out = NULL, *status = NULL;
-	size_t outlen = 0, statuslen = 0;
-	int r = mgr ? rados_mgr_command(cluster, &cmd, 1, "", 0, &out, &outlen, &status, &statuslen)
-		    : rados_mon_command(cluster, &cmd, 1, "", 0, &out, &outlen, &status, &statuslen);
+	struct json_object *cmd = json_tokener_parse(cmd_text), *answer = NULL;
+	struct mgr_reply reply;
+	char outs[256];
 
-	/* The buffer librados hands back is outlen bytes, not a C string. */
-	if (r == 0 && out) {
-		struct json_tokener *tok = json_tokener_new();
-
-		answer = tok ? json_tokener_parse_ex(tok, out, (int)outlen) : NULL;
-		json_tokener_free(tok);
+	if (!cmd)
+		return NULL;
+	if (!mgr) {
+		mon_command_json(cluster, cmd, &answer, outs, sizeof(outs));
+	} else if (mgr_command(cluster, cmd, &reply) == 0) {
+		answer = json_tokener_parse(reply.out);
+		mgr_reply_free(&reply);
+	} else {
+		mgr_reply_free(&reply);
 	}
-	rados_buffer_free(out);
-	rados_buffer_free(status);
+	json_object_put(cmd);
 	return answer;
 }
 

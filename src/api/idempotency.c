@@ -12,9 +12,9 @@
 #include "digest.h"
 #include "idempotency.h"
 #include "json_out.h"
+#include "kept_answers.h"
 #include "log.h"
 
-#define KEPT_OBJECT "rbd_rest_api.idempotency"
 #define KEEP_SECONDS (24 * 3600)
 #define KEY_MAX 255
 /* A "running" entry older than this lost its request (a worker killed
@@ -66,81 +66,6 @@ static char *entry_text(const char *state, uint64_t digest, const struct respons
 	return text;
 }
 
-/* Writes value under entry when the entry holds expected ("" = none). */
-static int entry_swap(rados_ioctx_t ioctx, const char *entry, const char *expected,
-		      const char *value)
-{
-	size_t value_len = strlen(value);
-	rados_write_op_t op = rados_create_write_op();
-	int cmp_rval = 0, r;
-
-	if (!op)
-		return -ENOMEM;
-	rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, NULL);
-	rados_write_op_omap_cmp(op, entry, LIBRADOS_CMPXATTR_OP_EQ, expected, strlen(expected),
-				&cmp_rval);
-	rados_write_op_omap_set(op, &entry, &value, &value_len, 1);
-	r = rados_write_op_operate(op, ioctx, KEPT_OBJECT, NULL, 0);
-	rados_release_write_op(op);
-	return r;
-}
-
-static int entry_set(rados_ioctx_t ioctx, const char *entry, const char *value)
-{
-	size_t value_len = strlen(value);
-	rados_write_op_t op = rados_create_write_op();
-	int r;
-
-	if (!op)
-		return -ENOMEM;
-	rados_write_op_omap_set(op, &entry, &value, &value_len, 1);
-	r = rados_write_op_operate(op, ioctx, KEPT_OBJECT, NULL, 0);
-	rados_release_write_op(op);
-	return r;
-}
-
-/* The entry's stored text, or -ENOENT. The caller frees *value. */
-static int entry_read(rados_ioctx_t ioctx, const char *entry, char **value)
-{
-	rados_omap_iter_t iter = NULL;
-	rados_read_op_t op = rados_create_read_op();
-	char *key, *val;
-	size_t key_len, val_len;
-	int r, rval = 0;
-
-	*value = NULL;
-	if (!op)
-		return -ENOMEM;
-	rados_read_op_omap_get_vals_by_keys(op, &entry, 1, &iter, &rval);
-	r = rados_read_op_operate(op, ioctx, KEPT_OBJECT, 0);
-	if (r == 0)
-		r = rval;
-	if (r == 0 && rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) == 0 && key) {
-		*value = strndup(val, val_len);
-		if (!*value)
-			r = -ENOMEM;
-	} else if (r == 0) {
-		r = -ENOENT;
-	}
-	if (iter)
-		rados_omap_get_end(iter);
-	rados_release_read_op(op);
-	return r;
-}
-
-static int entry_remove(rados_ioctx_t ioctx, const char *const *entries, size_t n)
-{
-	rados_write_op_t op = rados_create_write_op();
-	int r;
-
-	if (!op)
-		return -ENOMEM;
-	rados_write_op_omap_rm_keys(op, (char const *const *)entries, n);
-	r = rados_write_op_operate(op, ioctx, KEPT_OBJECT, NULL, 0);
-	rados_release_write_op(op);
-	return r;
-}
-
 static const char *field_string(struct json_object *obj, const char *key)
 {
 	struct json_object *v;
@@ -184,56 +109,29 @@ static int entry_dead(struct json_object *entry, time_t now)
 	return age > KEEP_SECONDS;
 }
 
+/* kept_answers_sweep's test: unreadable entries go too. */
+static int text_dead(const char *text, void *arg)
+{
+	struct json_object *entry = json_tokener_parse(text);
+	int dead = !entry || entry_dead(entry, *(const time_t *)arg);
+
+	json_object_put(entry);
+	return dead;
+}
+
 /* One slice of the sweep, continuing where this thread's last ended. */
 static void sweep(struct request *req, rados_ioctx_t ioctx)
 {
 	struct api_env *env = req->env;
-	const char *expired[SWEEP_BATCH];
-	char *keys[SWEEP_BATCH];
-	rados_omap_iter_t iter = NULL;
-	rados_read_op_t op;
 	time_t now = time(NULL);
-	size_t n = 0, nkeys = 0;
-	unsigned char more = 0;
-	int r, rval = 0;
-	char *key, *val;
-	size_t key_len, val_len;
 
 	if (now - env->idempotency_swept < SWEEP_EVERY_SECONDS)
 		return;
 	env->idempotency_swept = now;
-	op = rados_create_read_op();
-	if (!op)
-		return;
-	rados_read_op_omap_get_vals2(op, env->idempotency_sweep_after, NULL, SWEEP_BATCH, &iter,
-				     &more, &rval);
-	r = rados_read_op_operate(op, ioctx, KEPT_OBJECT, 0);
-	while (r == 0 && rval == 0 && nkeys < SWEEP_BATCH &&
-	       rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) == 0 && key) {
-		struct json_object *entry = json_tokener_parse(val);
-		int dead = !entry || entry_dead(entry, now);
-
-		json_object_put(entry);
-		keys[nkeys] = strdup(key);
-		if (!keys[nkeys])
-			break;
-		if (dead)
-			expired[n++] = keys[nkeys];
-		nkeys++;
-	}
-	/* Where the next slice starts; the beginning again after the end,
-	 * or when the last key does not fit (the next slice rereads some). */
-	env->idempotency_sweep_after[0] = '\0';
-	if (more && nkeys && strlen(keys[nkeys - 1]) < sizeof(env->idempotency_sweep_after))
-		strcpy(env->idempotency_sweep_after, keys[nkeys - 1]);
-	if (iter)
-		rados_omap_get_end(iter);
-	rados_release_read_op(op);
-	if (n && entry_remove(ioctx, expired, n) < 0)
+	if (kept_answers_sweep(ioctx, env->idempotency_sweep_after,
+			       sizeof(env->idempotency_sweep_after), SWEEP_BATCH, text_dead, &now) < 0)
 		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
 			  "event=idempotency_sweep_failed pool=\"%s\"", request_capture(req, "pool"));
-	for (size_t i = 0; i < nkeys; i++)
-		free(keys[i]);
 }
 
 int api_idempotency_begin(struct request *req, struct response *resp)
@@ -276,7 +174,7 @@ int api_idempotency_begin(struct request *req, struct response *resp)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		const char *state, *digest;
 
-		r = entry_swap(ioctx, name, kept ? kept : "", running);
+		r = kept_answers_claim(ioctx, name, kept ? kept : "", running);
 		if (r == 0) {
 			req->idempotency_entry = name;
 			name = NULL;
@@ -288,7 +186,7 @@ int api_idempotency_begin(struct request *req, struct response *resp)
 		free(kept);
 		json_object_put(entry);
 		entry = NULL;
-		r = entry_read(ioctx, name, &kept);
+		r = kept_answers_read(ioctx, name, &kept);
 		if (r == -ENOENT)
 			continue;
 		if (r < 0)
@@ -341,9 +239,7 @@ void api_idempotency_end(struct request *req, const struct response *resp)
 	if (r < 0)
 		goto out;
 	if (status >= 500 || status == 408 || status == 409 || status == 429) {
-		const char *entry = req->idempotency_entry;
-
-		r = entry_remove(ioctx, &entry, 1);
+		r = kept_answers_remove(ioctx, req->idempotency_entry);
 		goto out;
 	}
 	done = entry_text("done", req->idempotency_digest, resp);
@@ -351,7 +247,7 @@ void api_idempotency_end(struct request *req, const struct response *resp)
 		r = -ENOMEM;
 		goto out;
 	}
-	r = entry_set(ioctx, req->idempotency_entry, done);
+	r = kept_answers_set(ioctx, req->idempotency_entry, done);
 out:
 	/* The answer goes out anyway; a repeat then runs again (or is a
 	 * 409 until the entry is abandoned). */
