@@ -11,6 +11,7 @@
 #include "authz.h"
 #include "digest.h"
 #include "etag.h"
+#include "etag_version.h"
 #include "image_header.h"
 #include "routes.h"
 
@@ -60,11 +61,6 @@ static const struct route *object_route(const struct route *route)
 	}
 	get = get_route(pattern, len);
 	return get && route_is_single(get) ? get : NULL;
-}
-
-int api_etag_image_version(struct response *resp, const char *id, uint64_t version)
-{
-	return response_set_version(resp, "image %s %" PRIu64, id, version);
 }
 
 /* What the cluster versions about the object req names, into resp:
