@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_call.h"
 #include "authz.h"
 #include "digest.h"
 #include "etag.h"
@@ -231,14 +232,16 @@ int api_etag_precondition(struct request *req, struct response *resp)
 	sub.query = NULL;
 	sub.nquery = 0;
 	response_init(&now);
-	get->handler(&sub, &now);
-	authz_filter(&sub, &now);
-	if (now.status != 200) {
+	/* A GET that failed without saying so is made a 500 by api_call. */
+	r = api_call(get, &sub, &now);
+	if (r >= 0)
+		authz_filter(&sub, &now);
+	if (r < 0 || now.status != 200) {
 		/* The error the object itself gives (404 above all) says more
 		 * than a failed precondition. */
 		response_free(resp);
 		*resp = now;
-		return -ENOENT;
+		return r < 0 ? r : -ENOENT;
 	}
 	r = make_tag(&sub, &now, tag);
 	response_free(&now);
