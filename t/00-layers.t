@@ -1,7 +1,8 @@
 #!/bin/bash
 # The layers of src/ (see t/lib/layers.py): no lower layer includes a
 # higher one, core stands alone, and only the layers that talk to the
-# cluster include librados/librbd or call them. Pure: no stack needed.
+# cluster include librados/librbd or call them; no include circles
+# between modules. Pure: no stack needed.
 set -u
 src=${RBD_REST_API_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 check=$src/t/lib/layers.py
