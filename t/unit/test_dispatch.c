@@ -587,6 +587,30 @@ static void test_request_rules(void)
 	ok(a.status == 200 && has(a.raw, "\"role\":\"operator\"") && has(a.raw, "team-a"),
 	   "whoami (the real handler) shows bob's grant through @team-a");
 
+	/* What a body names is authorized too (authz_check_body); a body
+	 * that is no JSON is the handler's to refuse, not authorization's. */
+	serve(&a, "PATCH", "/api/v1/pools/rbd/namespaces/team-a/images/vol1", "alice",
+	      "{\"features\":{\"exclusive-lock\":false}}");
+	ok(a.status == 403 && has(a.message, "may not change the features of images") && !a.called,
+	   "an operator changing features in its own namespace is a 403");
+	serve(&a, "PATCH", "/api/v1/pools/rbd/namespaces/team-a/images/vol1", "alice",
+	      "{\"size\":\"2G\"}");
+	ok(a.status == 200 && a.called == api_image_patch, "and resizing there reaches the handler");
+	serve(&a, "POST", "/api/v1/pools/rbd/namespaces/team-a/images/vol1/copy", "alice",
+	      "{\"pool\":\"ssd-1\",\"name\":\"c\"}");
+	ok(a.status == 403 && has(a.message, "may not create images in ssd-1"),
+	   "a copy into a pool outside the user's scopes is a 403");
+	serve(&a, "POST", "/api/v1/pools/rbd/namespaces/team-a/images", "alice",
+	      "{\"name\":\"c\",\"parent\":{\"pool\":\"ssd-1\",\"image\":\"p\",\"snapshot\":\"s\"}}");
+	ok(a.status == 403 && has(a.message, "may not read images in ssd-1"),
+	   "a clone of a parent the user may not read is a 403");
+	serve(&a, "POST", "/api/v1/pools/rbd/namespaces/team-a/groups/g1/images", "alice",
+	      "{\"pool\":\"rbd\",\"image\":\"vol1\"}");
+	ok(a.status == 200 && a.called == api_group_image_add,
+	   "a group member named in the group's namespace is that namespace's");
+	serve(&a, "PATCH", "/api/v1/pools/rbd/namespaces/team-a/images/vol1", "alice", "{\"size\":");
+	ok(a.status == 200 && a.called == api_image_patch, "a body that is no JSON is left to the handler");
+
 	/* Bodies: their length is what CONTENT_LENGTH says, or a 400/413. */
 	envp[0] = "REQUEST_METHOD=POST";
 	envp[1] = "REQUEST_URI=/api/v1/pools";
