@@ -13,8 +13,7 @@
 
 int api_call_answered(const struct response *resp)
 {
-	return resp->sent || resp->body || resp->text || resp->status == 204 ||
-	       resp->status == 304;
+	return resp->sent || resp->body || resp->text || resp->status == 204 || resp->status == 304;
 }
 
 int api_call_failed_with_answer(const struct response *resp)

@@ -38,8 +38,7 @@ enum http_kind http_request_kind(FCGX_Request *fcgi)
 	return http_kind_of(fcgi->envp);
 }
 
-void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *score,
-		int transfer_refused)
+void http_serve(FCGX_Request *fcgi, struct api_env *env, struct thread_score *score, int transfer_refused)
 {
 	struct http_io io = {fcgi->envp, fcgi_read, fcgi_write, fcgi};
 

@@ -67,20 +67,18 @@ void api_image_ref(struct image_ref *ref, const struct request *req, const char 
 	ref->pool = request_capture(req, "pool");
 	ref->ns = api_namespace(req);
 	ref->name = name;
-	snprintf(ref->spec, sizeof(ref->spec), "%s/%s%s%s", ref->pool, ref->ns,
-		 *ref->ns ? "/" : "", name);
+	snprintf(ref->spec, sizeof(ref->spec), "%s/%s%s%s", ref->pool, ref->ns, *ref->ns ? "/" : "",
+		 name);
 }
 
-int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
-		   const char *doing)
+int api_image_fail(struct response *resp, int err, const struct image_ref *ref, const char *doing)
 {
 	return response_fail(resp, err, "%s image %s: seam", doing, ref->spec);
 }
 
 int api_group_missing(struct request *req, struct response *resp)
 {
-	return response_fail(resp, -ENOENT, "group %s does not exist",
-			     request_capture(req, "group"));
+	return response_fail(resp, -ENOENT, "group %s does not exist", request_capture(req, "group"));
 }
 
 int api_snapshot_schedule_missing(struct request *req, struct response *resp)

@@ -34,17 +34,16 @@
 /* How the stubs answer: as a handler should, or breaking the one
  * channel for failure in each way api_call.c catches. */
 enum stub_mode {
-	STUB_OK,             /* 200 and a body naming the handler */
-	STUB_ERROR_SILENT,   /* -EIO and no answer */
-	STUB_OK_SILENT,      /* 0 and no answer */
+	STUB_OK, /* 200 and a body naming the handler */
+	STUB_ERROR_SILENT, /* -EIO and no answer */
+	STUB_OK_SILENT, /* 0 and no answer */
 	STUB_ERROR_ANSWERED, /* -EBUSY with its 409 */
 	STUB_ERROR_AFTER_OK, /* a 200 answer, then -EIO */
 };
 static enum stub_mode stub_mode;
 static route_handler stub_called;
 
-int stub_handler(route_handler self, const char *name, struct request *req,
-		 struct response *resp)
+int stub_handler(route_handler self, const char *name, struct request *req, struct response *resp)
 {
 	struct json_object *body;
 
@@ -97,10 +96,10 @@ static int exchange_write(void *ctx, const char *buf, size_t len)
 
 struct answer {
 	int status;
-	char *raw;                 /* head and body as written */
-	const char *message;       /* the error's "message", or "" */
+	char *raw; /* head and body as written */
+	const char *message; /* the error's "message", or "" */
 	struct json_object *json;
-	route_handler called;      /* the last stub run, or NULL */
+	route_handler called; /* the last stub run, or NULL */
 };
 
 static struct conf conf;
@@ -268,9 +267,8 @@ static void test_wrong_method(void)
 			if ((methods & tried[j]) && !has(strstr(a.raw, "Allow: "), line))
 				allow_ok = 0;
 		}
-		ok(a.status == 405 && !a.called && allow_ok,
-		   "%s %s: 405 with %s in Allow", http_method_name(wrong), route->pattern,
-		   http_method_name(route->method));
+		ok(a.status == 405 && !a.called && allow_ok, "%s %s: 405 with %s in Allow",
+		   http_method_name(wrong), route->pattern, http_method_name(route->method));
 	}
 	answer_free(&a);
 }
@@ -291,7 +289,8 @@ static void test_query_rules(void)
 		fill(route->pattern, "rbd", "team-a", uri, sizeof(uri));
 		strcat(uri, "?bogus=1");
 		serve(&a, method, uri, "root", body_for(route->method));
-		snprintf(want, sizeof(want), "unknown query parameter \"bogus\"; this endpoint accepts %s",
+		snprintf(want, sizeof(want),
+			 "unknown query parameter \"bogus\"; this endpoint accepts %s",
 			 route->query ? route->query : "none");
 		ok(a.status == 400 && !a.called && has(a.message, want),
 		   "%s %s?bogus=1: 400 naming it and %s", method, route->pattern,
@@ -400,7 +399,8 @@ static char *sample_policy(void)
 					    groups[g][strlen(words[1] + 1)] == ' ')
 						snprintf(users, sizeof(users), "%s",
 							 groups[g] + strlen(words[1] + 1) + 1);
-				for (u = strtok_r(users, " ", &usave); u; u = strtok_r(NULL, " ", &usave)) {
+				for (u = strtok_r(users, " ", &usave); u;
+				     u = strtok_r(NULL, " ", &usave)) {
 					struct grant *g = &grants[ngrants++];
 
 					snprintf(g->user, sizeof(g->user), "%s", u);
@@ -480,8 +480,7 @@ static int sees(const char *user, const char *pool, const char *ns)
 /* What routes.c's rule for route means for user on pool/ns: 200 (the
  * handler runs), 403, or 404 (an object outside the user's scopes reads
  * as a missing one). */
-static int expected_status(const struct route *route, const char *user, const char *pool,
-			   const char *ns)
+static int expected_status(const struct route *route, const char *user, const char *pool, const char *ns)
 {
 	int ns_capture = has(route->pattern, "{namespace}");
 	unsigned verbs;
@@ -507,7 +506,8 @@ static int expected_status(const struct route *route, const char *user, const ch
 	if (route->scope == ROUTE_SCOPE_ITEMS)
 		verbs = verbs_on(user, pool, NULL, 1);
 	else
-		verbs = verbs_on(user, pool, route->scope == ROUTE_SCOPE_POOL ? NULL : (ns_capture ? ns : ""), 0);
+		verbs = verbs_on(user, pool,
+				 route->scope == ROUTE_SCOPE_POOL ? NULL : (ns_capture ? ns : ""), 0);
 	return verbs & route->verb ? 200 : 403;
 }
 
@@ -515,8 +515,8 @@ static int expected_status(const struct route *route, const char *user, const ch
  * grant, and nobody), in a pool and namespace each scope covers or not. */
 static void test_every_role_decision(void)
 {
-	static const char *const users[] = {"root", "monitor", "alice", "bob", "carol", "mallory",
-					    NULL};
+	static const char *const users[] = {"root",  "monitor", "alice", "bob",
+					    "carol", "mallory", NULL};
 	static const char *const places[][2] = {{"rbd", "team-a"}, {"ssd-1", "prod-1"}};
 	struct answer a = {0};
 	char uri[512];
@@ -526,7 +526,8 @@ static void test_every_role_decision(void)
 			for (size_t i = 0; i < api_nroutes; i++) {
 				const struct route *route = &api_routes[i];
 				const char *method = http_method_name(route->method);
-				int want = expected_status(route, users[u], places[p][0], places[p][1]);
+				int want =
+					expected_status(route, users[u], places[p][0], places[p][1]);
 				int got_there;
 
 				fill(route->pattern, places[p][0], places[p][1], uri, sizeof(uri));
@@ -609,7 +610,8 @@ static void test_request_rules(void)
 	ok(a.status == 200 && a.called == api_group_image_add,
 	   "a group member named in the group's namespace is that namespace's");
 	serve(&a, "PATCH", "/api/v1/pools/rbd/namespaces/team-a/images/vol1", "alice", "{\"size\":");
-	ok(a.status == 200 && a.called == api_image_patch, "a body that is no JSON is left to the handler");
+	ok(a.status == 200 && a.called == api_image_patch,
+	   "a body that is no JSON is left to the handler");
 
 	/* Bodies: their length is what CONTENT_LENGTH says, or a 400/413. */
 	envp[0] = "REQUEST_METHOD=POST";
