@@ -10,7 +10,7 @@
 #include "api.h"
 #include "ceph.h"
 #include "conf.h"
-#include "etag.h"
+#include "etag_version.h"
 #include "image_lock.h"
 #include "permits.h"
 #include "lease.h"

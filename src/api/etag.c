@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_call.h"
 #include "authz.h"
 #include "digest.h"
 #include "etag.h"
+#include "etag_version.h"
 #include "image_header.h"
 #include "pool_handle.h"
 #include "routes.h"
@@ -61,11 +63,6 @@ static const struct route *object_route(const struct route *route)
 	}
 	get = get_route(pattern, len);
 	return get && route_is_single(get) ? get : NULL;
-}
-
-int api_etag_image_version(struct response *resp, const char *id, uint64_t version)
-{
-	return response_set_version(resp, "image %s %" PRIu64, id, version);
 }
 
 /* What the cluster versions about the object req names, into resp:
@@ -236,14 +233,16 @@ int api_etag_precondition(struct request *req, struct response *resp)
 	sub.query = NULL;
 	sub.nquery = 0;
 	response_init(&now);
-	get->handler(&sub, &now);
-	authz_filter(&sub, &now);
-	if (now.status != 200) {
+	/* A GET that failed without saying so is made a 500 by api_call. */
+	r = api_call(get, &sub, &now);
+	if (r >= 0)
+		authz_filter(&sub, &now);
+	if (r < 0 || now.status != 200) {
 		/* The error the object itself gives (404 above all) says more
 		 * than a failed precondition. */
 		response_free(resp);
 		*resp = now;
-		return -ENOENT;
+		return r < 0 ? r : -ENOENT;
 	}
 	r = make_tag(&sub, &now, tag);
 	response_free(&now);

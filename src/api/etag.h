@@ -12,15 +12,8 @@
 #ifndef RBD_REST_API_ETAG_H
 #define RBD_REST_API_ETAG_H
 
-#include <stdint.h>
-
 struct request;
 struct response;
-
-/* Records in resp what the cluster versions about an image (its id and
- * header object version), for a handler that read them anyway: the ETag
- * then needs no round trip of its own. Returns 0 or -ENOMEM. */
-int api_etag_image_version(struct response *resp, const char *id, uint64_t version);
 
 /* Before the handler: when the request has If-Match, takes the image lock
  * (for changes of an image, so nothing changes between the check and the

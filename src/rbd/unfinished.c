@@ -9,7 +9,6 @@
 
 #include <rbd/librbd.h>
 
-#include "image_json.h"
 #include "image_query.h"
 #include "unfinished.h"
 

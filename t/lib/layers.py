@@ -22,6 +22,13 @@ the rbd, ceph, tasks or sched layer, and render. The files still allowed
 to call them are listed, each with its reason, in t/lib/layers-allow; an
 entry whose file no longer calls them is reported too, so the list only
 shrinks.
+
+No include circles: a .c and its .h are one module, and a module that
+includes another's header depends on it. Each strongly connected
+component of more than one module is reported with its files and the
+include lines that close it, unless t/lib/layers-allow lists exactly
+those modules in its [circles] section, with the reason; an entry whose
+circle is gone is reported too.
 Prints one line per violation, "FILE:LINE: why", and exits 1 if any."""
 import os
 import re
@@ -37,21 +44,99 @@ CLUSTER_CALL = re.compile(r"\b(rados|rbd)_[a-z0-9_]+\s*\(")
 
 
 def read_allowed():
-    """{"src/api/x.c": reason} from t/lib/layers-allow ("FILE  reason")."""
-    allowed = {}
+    """From t/lib/layers-allow: {"src/api/x.c": reason} ("FILE  reason"
+    lines), and {frozenset of modules: reason} from its [circles] section
+    ("src/api/a,src/api/b  reason": the modules of one circle, without
+    .c or .h)."""
+    allowed, circles = {}, {}
+    section = allowed
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers-allow")
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
-            if line and not line.startswith("#"):
+            if line == "[circles]":
+                section = circles
+            elif line and not line.startswith("#"):
                 name, _, reason = line.partition(" ")
-                allowed[name] = reason.strip()
-    return allowed
+                key = frozenset(name.split(",")) if section is circles else name
+                section[key] = reason.strip()
+    return allowed, circles
+
+
+def strongly_connected(graph):
+    """The strongly connected components of graph ({node: set of nodes}),
+    by Tarjan's algorithm, iteratively (no recursion limit to meet)."""
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(sorted(component))
+    return found
+
+
+def include_circles(includes, allowed_circles):
+    """Problems for the include circles among modules. includes holds
+    (module, "src/x/file.c:LINE", included module) for every include of
+    a header of another module of src/."""
+    graph = {}
+    for module, _, other in includes:
+        graph.setdefault(module, set()).add(other)
+        graph.setdefault(other, set())
+    problems, seen = [], set()
+    for component in strongly_connected(graph):
+        if len(component) < 2:
+            continue
+        members = frozenset(component)
+        if members in allowed_circles:
+            seen.add(members)
+            continue
+        closing = [f"{where} includes {os.path.basename(other)}.h"
+                   for module, where, other in includes if module in members and other in members]
+        problems.append(f"include circle of {len(component)} modules ("
+                        f"{', '.join(m + '.c/.h' for m in component)}): "
+                        f"{'; '.join(closing)}. Move each declaration to the header of the module "
+                        "that defines it (or list the circle, with its reason, in the [circles] "
+                        "section of t/lib/layers-allow)")
+    for members in sorted(set(allowed_circles) - seen, key=sorted):
+        problems.append(f"t/lib/layers-allow: the circle {','.join(sorted(members))} is gone "
+                        "(or changed): remove or update its entry")
+    return problems
 
 
 def main(src):
     problems = []
-    allowed = read_allowed()
+    allowed, allowed_circles = read_allowed()
+    includes = []
     api_callers = set()
     layer_of = {}
     files = []
@@ -86,6 +171,10 @@ def main(src):
                     other = layer_of.get(base)
                     if other is None:
                         continue  # config.h, generated files
+                    module = f"src/{layer}/{os.path.splitext(name)[0]}"
+                    other_module = f"src/{other}/{os.path.splitext(base)[0]}"
+                    if module != other_module:
+                        includes.append((module, f"{rel}:{number}", other_module))
                     if layer == "process" and other == "ceph" and not name.startswith("worker."):
                         problems.append(f"{rel}:{number}: only the worker may use the ceph layer "
                                         f"({other}/{base}): the master never touches Ceph")
@@ -116,6 +205,7 @@ def main(src):
                     call = CLUSTER_CALL.search(code).group(0).rstrip("( ")
                     problems.append(f"{rel}:{number}: the {layer} layer calls {call}: "
                                     "only api, sched, tasks, rbd and ceph talk to the cluster")
+    problems += include_circles(includes, allowed_circles)
     for rel in sorted(set(allowed) - api_callers):
         problems.append(f"t/lib/layers-allow: {rel} no longer calls librados or librbd: "
                         "remove its entry")
