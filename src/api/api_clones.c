@@ -27,6 +27,7 @@
 #include "api.h"
 #include "clone_source.h"
 #include "image_children.h"
+#include "image_entry.h"
 #include "image_handle.h"
 #include "image_make.h"
 #include "pool_access.h"
@@ -473,14 +474,9 @@ static int start_copy_task(struct request *req, struct response *resp, const str
 			   const struct copy_request *c)
 {
 	struct json_object *record;
-	rbd_image_t probe;
-	int r;
 
-	r = image_handle_open(dst_ioctx, dst->name, 0, &probe);
-	if (r == 0) {
-		image_handle_close(probe);
+	if (image_entry_taken(dst_ioctx, dst->name))
 		return response_fail(resp, -EEXIST, "image %s already exists", dst->spec);
-	}
 	record = api_local_task_record("copy", src, "Copying image %s%s%s to %s", src->spec,
 				       c->snapshot ? "@" : "", c->snapshot ? c->snapshot : "",
 				       dst->spec);

@@ -209,17 +209,17 @@ static int apply_to(struct response *resp, rbd_image_t image, const struct image
 	return 0;
 }
 
-int api_features_apply(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-		       const struct feature_change *change)
+int api_features_apply(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		       const struct image_ref *ref, const struct feature_change *change)
 {
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open(resp, ioctx, ref, 1, &image);
+	r = api_image_open_owned(req, resp, ioctx, ref, 1, &image);
 	if (r < 0)
 		return r;
 	r = apply_to(resp, image, ref, change);
 	/* Closed at once: a resize or rename may follow in the request. */
-	image_handle_close(image);
+	api_release(req, image);
 	return r;
 }

@@ -356,7 +356,7 @@ int api_image_patch(struct request *req, struct response *resp)
 					     ref.spec, new_name, renamed.spec);
 	}
 	if (has_features) {
-		r = api_features_apply(resp, ioctx, &ref, &change);
+		r = api_features_apply(req, resp, ioctx, &ref, &change);
 		if (r < 0)
 			return r;
 	}
