@@ -33,8 +33,6 @@
 #include "pool_access.h"
 #include "api_clones.h"
 #include "api_images.h"
-#include "copy_options.h"
-#include "image_json.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"
