@@ -16,7 +16,9 @@
 #include "lease.h"
 #include "log.h"
 #include "mon.h"
+#include "pool_access.h"
 #include "scoreboard.h"
+#include "image_handle.h"
 #include "image_header.h"
 #include "image_json.h"
 #include "image_query.h"
@@ -50,7 +52,7 @@ static int route_reads_pools(const struct request *req)
 /* Asks the monitor for its newest epoch when nobody on this host has for
  * POOL_MAP_MAX_AGE_MS; the compare-and-swap makes one thread of one worker
  * the asker, the others go on with the epoch last learned. Bounded by
- * rados_timeout: rados_wait_for_latest_osdmap alone is not, and hangs
+ * rados_timeout: pool_map_catch_up alone is not, and hangs
  * while the monitor does. */
 static void refresh_newest_epoch(struct scoreboard *board, rados_t cluster)
 {
@@ -74,7 +76,7 @@ static void sync_pool_map(struct request *req, rados_t cluster)
 	if (route_reads_pools(req)) {
 		refresh_newest_epoch(req->env->board, cluster);
 		epoch = __atomic_load_n(&req->env->board->osdmap_epoch, __ATOMIC_ACQUIRE);
-		if (epoch != req->env->osdmap_epoch_seen && rados_wait_for_latest_osdmap(cluster) == 0) {
+		if (epoch != req->env->osdmap_epoch_seen && pool_map_catch_up(cluster) == 0) {
 			req->env->osdmap_epoch_seen = epoch;
 			req->env->pool_changes_seen = changes;
 			return;
@@ -82,7 +84,7 @@ static void sync_pool_map(struct request *req, rados_t cluster)
 	}
 	if (changes == req->env->pool_changes_seen)
 		return;
-	if (rados_wait_for_latest_osdmap(cluster) == 0)
+	if (pool_map_catch_up(cluster) == 0)
 		req->env->pool_changes_seen = changes;
 }
 
@@ -176,8 +178,7 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
 		   int writable, rbd_image_t *image)
 {
-	int r = writable ? rbd_open(ioctx, ref->name, image, NULL)
-			 : rbd_open_read_only(ioctx, ref->name, image, NULL);
+	int r = image_handle_open(ioctx, ref->name, writable, image);
 
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "opening");
@@ -240,7 +241,7 @@ static int read_image_facts(struct response *resp, rados_ioctx_t ioctx, const st
 	if (r < 0)
 		return r;
 	r = image_facts_read(image, facts);
-	rbd_close(image);
+	image_handle_close(image);
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "reading");
 	return 0;
@@ -365,7 +366,7 @@ int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t 
 	uint64_t size;
 
 	/* A size that cannot be read is left to the operation to report. */
-	if (conf->sync_max_size && rbd_get_size(image, &size) == 0 && size > conf->sync_max_size)
+	if (conf->sync_max_size && image_handle_size(image, &size) == 0 && size > conf->sync_max_size)
 		return response_fail(resp, -EINVAL,
 				     "%s image %s (%" PRIu64 " bytes) could outlast the request: it is larger than sync_max_size (%" PRIu64 " bytes); ask with ?async=true",
 				     doing, ref->spec, size, conf->sync_max_size);
@@ -398,10 +399,7 @@ int api_data_permit(struct request *req, struct response *resp, const char *doin
 
 int api_no_progress(uint64_t offset, uint64_t total, void *arg)
 {
-	(void)offset;
-	(void)total;
-	(void)arg;
-	return 0;
+	return image_handle_no_progress(offset, total, arg);
 }
 
 int api_own(struct request *req, struct response *resp, void (*release)(void *what), void *what)
@@ -431,7 +429,7 @@ void api_release(struct request *req, void *what)
 	}
 }
 
-static void release_json(void *what)
+void api_release_json(void *what)
 {
 	json_object_put(what);
 }
@@ -443,12 +441,7 @@ int api_request_body(struct request *req, struct response *resp, const struct fi
 
 	if (r < 0)
 		return r;
-	return api_own(req, resp, release_json, *body);
-}
-
-static void release_image(void *what)
-{
-	rbd_close(what);
+	return api_own(req, resp, api_release_json, *body);
 }
 
 int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx_t ioctx,
@@ -458,7 +451,7 @@ int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx
 
 	if (r < 0)
 		return r;
-	return api_own(req, resp, release_image, *image);
+	return api_own(req, resp, image_handle_close, *image);
 }
 
 int api_image_use(struct request *req, struct response *resp, struct image_ref *ref,

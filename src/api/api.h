@@ -55,6 +55,9 @@ int api_own(struct request *req, struct response *resp, void (*release)(void *wh
  * image that must be closed before the next step (removed, renamed). */
 void api_release(struct request *req, void *what);
 
+/* json_object_put, as a release function for api_own. */
+void api_release_json(void *what);
+
 /* api_body, with the parsed body owned by the request. */
 int api_request_body(struct request *req, struct response *resp, const struct field_spec *spec,
 		     struct json_object **body);

@@ -25,13 +25,14 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "ceph.h"
-#include "image_header.h"
-#include "image_query.h"
+#include "clone_source.h"
+#include "image_children.h"
+#include "image_entry.h"
+#include "image_handle.h"
+#include "image_make.h"
+#include "pool_access.h"
 #include "api_clones.h"
 #include "api_images.h"
-#include "copy_options.h"
-#include "image_json.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"
@@ -53,8 +54,8 @@ static int namespace_field(struct json_object *obj, const char *what, const char
 	return 0;
 }
 
-/* A private io context for pool/ns (see the top of the file). role names
- * the pool in a 404 ("parent", "destination"). */
+/* A private io context for pool/ns (see the top of the file), owned by
+ * the request. role names the pool in a 404 ("parent", "destination"). */
 static int private_ioctx(struct request *req, struct response *resp, const char *role,
 			 const char *pool, const char *ns, rados_ioctx_t *ioctx)
 {
@@ -66,20 +67,16 @@ static int private_ioctx(struct request *req, struct response *resp, const char 
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	if (rados_pool_lookup(cluster, pool) < 0)
+	if (!pool_exists(cluster, pool))
 		return response_fail(resp, -ENOENT, "%s pool %s does not exist", role, pool);
 	/* Checks the namespace, answering 404 when it does not exist. */
 	r = api_ioctx(req, resp, pool, ns, &shared);
 	if (r < 0)
 		return r;
-	r = rados_ioctx_create2(cluster, rados_ioctx_get_id(shared), ioctx);
-	if (r < 0) {
-		*ioctx = NULL;
+	r = pool_ioctx_private(shared, ns, ioctx);
+	if (r < 0)
 		return response_fail(resp, r, "cannot open %s pool %s: %s", role, pool, strerror(-r));
-	}
-	ceph_ioctx_full_try(*ioctx);
-	rados_ioctx_set_namespace(*ioctx, ns);
-	return 0;
+	return api_own(req, resp, pool_ioctx_release, *ioctx);
 }
 
 const struct field_spec parent_fields[] = {
@@ -140,216 +137,146 @@ int clone_parent_parse(struct json_object *body, struct clone_parent *parent,
 /* Why librbd refused a clone with EINVAL or ENOSYS, as far as the parent
  * tells: an unprotected snapshot under clone format 1, or a parent that
  * cannot have clones. */
-static int clone_refused(struct response *resp, int err, rbd_image_t parent_image,
-			 const char *parent_spec, const char *snapshot, const char *child_spec)
+static int clone_refused(struct response *resp, int err, const struct clone_source *src,
+			 const char *parent_spec, const char *child_spec)
 {
-	uint64_t features = 0;
-	uint8_t old_format = 0;
-	int is_protected = 1;
-
-	if (rbd_get_old_format(parent_image, &old_format) == 0 && old_format)
+	switch (clone_refusal_of(src->image, src->snapshot)) {
+	case CLONE_REFUSED_FORMAT_1:
 		return response_fail(resp, -EINVAL,
 				     "parent image %s is format 1, which cannot have clones; copy it to a format 2 image first",
 				     parent_spec);
-	if (rbd_get_features(parent_image, &features) == 0 && !(features & RBD_FEATURE_LAYERING))
+	case CLONE_REFUSED_NO_LAYERING:
 		return response_fail(resp, -EINVAL,
 				     "parent image %s does not have the layering feature, so it cannot have clones",
 				     parent_spec);
-	if (rbd_snap_is_protected(parent_image, snapshot, &is_protected) == 0 && !is_protected)
+	case CLONE_REFUSED_UNPROTECTED:
 		return response_fail_http(resp, 409,
 					  "snapshot %s@%s must be protected before it can be cloned (clone format 1): PATCH it with {\"protected\": true}, or clone with \"clone_format\": 2 if every client of the cluster is mimic or newer",
-					  parent_spec, snapshot);
-	return response_fail_errno(resp, err, "cloning %s@%s into %s failed", parent_spec, snapshot,
-				   child_spec);
+					  parent_spec, src->snapshot);
+	default:
+		return response_fail_errno(resp, err, "cloning %s@%s into %s failed", parent_spec,
+					   src->snapshot, child_spec);
+	}
 }
 
-/* The name of the parent's user snapshot with this id, into name; 404
- * when there is none (an id of a group, mirror or trash snapshot is not
- * one to clone from, as rbd clone cannot name those either). */
-static int snapshot_name_of(struct response *resp, rbd_image_t image, const char *parent_spec,
-			    uint64_t id, char *name, size_t len)
+/* Opens the parent (owned by the request) and finds its snapshot;
+ * answers 404 for a missing parent or snapshot. */
+static int open_parent(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		       const struct clone_parent *parent, const char *parent_spec,
+		       struct clone_source *src)
 {
-	rbd_snap_namespace_type_t type;
-	int r;
+	int r = clone_source_open(ioctx, parent->image, parent->snapshot, parent->snapshot_id, src);
 
-	r = rbd_snap_get_namespace_type(image, id, &type);
-	if (r == 0 && type != RBD_SNAP_NAMESPACE_TYPE_USER)
-		r = -ENOENT;
 	if (r == 0)
-		r = rbd_snap_get_name(image, id, name, &len);
-	if (r == -ENOENT)
-		return response_fail(resp, r, "snapshot id %" PRIu64 " of %s does not exist", id,
-				     parent_spec);
-	if (r < 0)
+		return api_own(req, resp, image_handle_close, src->image);
+	switch (src->step) {
+	case CLONE_SOURCE_OPEN:
+		if (r == -ENOENT && src->trash_id[0])
+			return response_fail(resp, r,
+					     "parent image %s does not exist: it is in the trash (id %s); restore it first (POST /api/v1/pools/%s/trash/%s/restore)",
+					     parent_spec, src->trash_id, parent->pool, src->trash_id);
+		if (r == -ENOENT)
+			return response_fail(resp, r, "parent image %s does not exist", parent_spec);
+		return response_fail_errno(resp, r, "opening parent image %s failed", parent_spec);
+	case CLONE_SOURCE_SNAPSHOT_ID:
+		if (r == -ENOENT)
+			return response_fail(resp, r, "snapshot id %" PRIu64 " of %s does not exist",
+					     parent->snapshot_id, parent_spec);
 		return response_fail_errno(resp, r, "reading snapshot id %" PRIu64 " of %s failed",
-					   id, parent_spec);
-	return 0;
+					   parent->snapshot_id, parent_spec);
+	default:
+		if (r == -ENOENT)
+			return response_fail(resp, r, "snapshot %s@%s does not exist", parent_spec,
+					     src->snapshot);
+		return response_fail_errno(resp, r, "reading the snapshots of %s failed",
+					   parent_spec);
+	}
+}
+
+/* The answer for a clone that image_make_clone did not make. */
+static int clone_failed(struct response *resp, int r, const struct image_make_result *res,
+			const struct clone_source *src, const char *parent_spec,
+			const struct image_ref *child)
+{
+	if (api_make_failed_early(resp, r, res, child->spec, "the new clone") < 0)
+		return r;
+	switch (res->step) {
+	case IMAGE_MAKE_RENAME:
+		if (r == -EEXIST)
+			return response_fail(resp, r,
+					     "image %s already exists (made while the clone was made)",
+					     child->spec);
+		return response_fail(resp, r, "naming the clone %s failed: %s (errno %d)%s%s%s",
+				     child->spec, strerror(-r), -r,
+				     res->left < 0 ? "; it is left as image " : "",
+				     res->left < 0 ? res->temp : "",
+				     res->left < 0 ? " (marked unfinished): delete it" : "");
+	default:
+		break;
+	}
+	switch (r) {
+	case -EEXIST:
+		return response_fail(resp, r, "image %s already exists", child->spec);
+	case -ENOENT:
+		/* The parent or its snapshot went away since we looked. */
+		return response_fail(resp, r, "snapshot %s@%s does not exist (any more)",
+				     parent_spec, src->snapshot);
+	case -EXDEV:
+		/* librbd: format 1 keeps the children list in the parent's
+		 * namespace, so it cannot link namespaces. */
+		return response_fail_http(resp, 409,
+					  "clone format 1 cannot clone across namespaces (%s@%s into %s): clone into the parent's namespace, or clone with \"clone_format\": 2 if every client of the cluster is mimic or newer",
+					  parent_spec, src->snapshot, child->spec);
+	case -EINVAL:
+	case -ENOSYS:
+		return clone_refused(resp, r, src, parent_spec, child->spec);
+	default:
+		return response_fail_errno(resp, r, "cloning %s@%s into %s failed", parent_spec,
+					   src->snapshot, child->spec);
+	}
 }
 
 int clone_image(struct request *req, struct response *resp, const struct image_ref *child,
-		const struct clone_parent *parent, rbd_image_options_t opts)
+		const struct clone_parent *parent, const struct image_layout *layout)
 {
-	char parent_spec[sizeof(child->spec)], temp[UNFINISHED_NAME_MAX], id[64];
-	rados_ioctx_t parent_ioctx = NULL, child_ioctx;
-	rbd_image_t parent_image = NULL;
-	const char *snapshot = parent->snapshot;
-	char snapshot_name[512];
-	bool exists = false;
+	char parent_spec[sizeof(child->spec)];
+	struct image_make_result res;
+	struct clone_source src;
+	rados_ioctx_t parent_ioctx, child_ioctx;
 	int r;
 
 	api_image_spec(parent->pool, parent->ns, parent->image, parent_spec, sizeof(parent_spec));
 	r = private_ioctx(req, resp, "parent", parent->pool, parent->ns, &parent_ioctx);
 	if (r < 0)
-		goto out;
-	r = rbd_open_read_only(parent_ioctx, parent->image, &parent_image, NULL);
-	if (r < 0) {
-		char trash_id[64];
-
-		parent_image = NULL;
-		if (r == -ENOENT &&
-		    trash_id_of(parent_ioctx, parent->image, trash_id, sizeof(trash_id)) == 0)
-			response_fail(resp, r,
-				      "parent image %s does not exist: it is in the trash (id %s); restore it first (POST /api/v1/pools/%s/trash/%s/restore)",
-				      parent_spec, trash_id, parent->pool, trash_id);
-		else if (r == -ENOENT)
-			response_fail(resp, r, "parent image %s does not exist", parent_spec);
-		else
-			response_fail_errno(resp, r, "opening parent image %s failed", parent_spec);
-		goto out;
-	}
-	if (parent->has_snapshot_id) {
-		r = snapshot_name_of(resp, parent_image, parent_spec, parent->snapshot_id,
-				     snapshot_name, sizeof(snapshot_name));
-		if (r < 0)
-			goto out;
-		snapshot = snapshot_name;
-	}
-	r = rbd_snap_exists(parent_image, snapshot, &exists);
-	if (r == 0 && !exists)
-		r = -ENOENT;
-	if (r < 0) {
-		if (r == -ENOENT)
-			response_fail(resp, r, "snapshot %s@%s does not exist", parent_spec,
-				      snapshot);
-		else
-			response_fail_errno(resp, r, "reading the snapshots of %s failed", parent_spec);
-		goto out;
-	}
-
-	if (parent->clone_format) {
-		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_CLONE_FORMAT,
-						 parent->clone_format);
-		if (r < 0) {
-			response_fail(resp, r, "cannot set image options: %s", strerror(-r));
-			goto out;
-		}
-	}
+		return r;
+	r = open_parent(req, resp, parent_ioctx, parent, parent_spec, &src);
+	if (r < 0)
+		return r;
 	/* Last, so the shared io context is left in the child's namespace. */
 	r = api_ioctx(req, resp, child->pool, child->ns, &child_ioctx);
 	if (r < 0)
-		goto out;
-	/* librbd's renames of two images onto one name race (both can
-	 * answer 0): the name's lock makes clones onto it take turns. */
+		return r;
+	/* Clones onto one name take turns (image_make.h). */
 	r = api_image_lock(req, resp, child);
 	if (r < 0)
-		goto out;
-	if (image_header_id(child_ioctx, child->name, id, sizeof(id)) == 0) {
-		r = response_fail(resp, -EEXIST, "image %s already exists", child->spec);
-		goto out;
-	}
-	/* Made under a name of its own, renamed once whole (unfinished.h). */
-	r = unfinished_name(child->name, temp, sizeof(temp));
-	if (r < 0) {
-		response_fail(resp, r, "cannot name the new clone: %s", strerror(-r));
-		goto out;
-	}
-	r = rbd_clone3(parent_ioctx, parent->image, snapshot, child_ioctx, temp, opts);
-	if (r == 0) {
-		r = rbd_rename(child_ioctx, temp, child->name);
-		if (r < 0) {
-			int left = unfinished_remove(child_ioctx, temp);
-
-			if (r == -EEXIST)
-				response_fail(resp, r, "image %s already exists (made while the clone was made)",
-					      child->spec);
-			else
-				response_fail(resp, r, "naming the clone %s failed: %s (errno %d)%s%s%s",
-					      child->spec, strerror(-r), -r,
-					      left < 0 ? "; it is left as image " : "",
-					      left < 0 ? temp : "",
-					      left < 0 ? " (marked unfinished): delete it" : "");
-			goto out;
-		}
-	}
-	switch (r) {
-	case 0:
-		break;
-	case -EEXIST:
-		response_fail(resp, r, "image %s already exists", child->spec);
-		goto out;
-	case -ENOENT:
-		/* The parent or its snapshot went away since we looked. */
-		response_fail(resp, r, "snapshot %s@%s does not exist (any more)", parent_spec,
-			      snapshot);
-		goto out;
-	case -EXDEV:
-		/* librbd: format 1 keeps the children list in the parent's
-		 * namespace, so it cannot link namespaces. */
-		response_fail_http(resp, 409,
-				   "clone format 1 cannot clone across namespaces (%s@%s into %s): clone into the parent's namespace, or clone with \"clone_format\": 2 if every client of the cluster is mimic or newer",
-				   parent_spec, snapshot, child->spec);
-		goto out;
-	case -EINVAL:
-	case -ENOSYS:
-		r = clone_refused(resp, r, parent_image, parent_spec, snapshot, child->spec);
-		goto out;
-	default:
-		response_fail_errno(resp, r, "cloning %s@%s into %s failed", parent_spec,
-				    snapshot, child->spec);
-		goto out;
-	}
+		return r;
+	r = image_make_clone(parent_ioctx, parent->image, src.snapshot, parent->clone_format,
+			     child_ioctx, child->name, layout, &res);
+	if (r < 0)
+		return clone_failed(resp, r, &res, &src, parent_spec, child);
 	r = api_respond_image(resp, child_ioctx, child, 201);
 	if (r == 0)
 		api_location_image(resp, child, "");
-out:
-	if (parent_image)
-		rbd_close(parent_image);
-	if (parent_ioctx)
-		rados_ioctx_destroy(parent_ioctx);
 	return r;
-}
-
-/* The children of the snapshot currently set on image. Returns the count,
- * or a negative errno; free with rbd_linked_image_spec_list_cleanup and
- * free(). */
-static int list_children(rbd_image_t image, rbd_linked_image_spec_t **children)
-{
-	size_t max = 8;
-	int r;
-
-	for (;;) {
-		*children = calloc(max, sizeof(**children));
-		if (!*children)
-			return -ENOMEM;
-		r = rbd_list_children3(image, *children, &max);
-		if (r != -ERANGE)
-			break;
-		free(*children);
-	}
-	if (r < 0) {
-		free(*children);
-		*children = NULL;
-		return r;
-	}
-	return (int)max;
 }
 
 /* One child as a list item: pool, namespace, image, id, snapshot (the
  * parent's snapshot it hangs off), trash (the child is in the trash), and
  * snapshot_deleted when that snapshot was deleted but lingers for it. */
-static int child_json(const rbd_linked_image_spec_t *child, const char *snapshot,
-		      int snapshot_deleted, struct json_object *items)
+static int child_json(void *arg, const rbd_linked_image_spec_t *child, const char *snapshot,
+		      int snapshot_deleted)
 {
+	struct json_object *items = arg;
 	struct json_object *item = json_object_new_object();
 	int r;
 
@@ -373,117 +300,31 @@ static int child_json(const rbd_linked_image_spec_t *child, const char *snapshot
 	return r;
 }
 
-struct trash_snap {
-	rbd_image_t image;
-	uint64_t id;
-};
-
-/* The name a snapshot had before it was moved to the trash namespace. */
-static int trash_snap_original_name(void *handle, char *buf, size_t len)
-{
-	const struct trash_snap *snap = handle;
-
-	return rbd_snap_get_trash_namespace(snap->image, snap->id, buf, len);
-}
-
-/* The children of one snapshot, added to items. */
-static int snapshot_children(rbd_image_t image, const rbd_snap_info_t *snap,
-			     struct json_object *items)
-{
-	rbd_linked_image_spec_t *children = NULL;
-	rbd_snap_namespace_type_t type = RBD_SNAP_NAMESPACE_TYPE_USER;
-	struct trash_snap where = {image, snap->id};
-	char *original = NULL;
-	const char *name = snap->name;
-	int deleted = 0;
-	int n, r;
-
-	r = rbd_snap_set_by_id(image, snap->id);
-	if (r < 0)
-		return r;
-	n = list_children(image, &children);
-	if (n <= 0)
-		return n;
-	if (rbd_snap_get_namespace_type(image, snap->id, &type) == 0 &&
-	    type == RBD_SNAP_NAMESPACE_TYPE_TRASH &&
-	    ceph_read_text(trash_snap_original_name, &where, &original) == 0) {
-		name = original;
-		deleted = 1;
-	}
-	for (int i = 0; r == 0 && i < n; i++)
-		r = child_json(&children[i], name, deleted, items);
-	rbd_linked_image_spec_list_cleanup(children, (size_t)n);
-	free(children);
-	free(original);
-	return r;
-}
-
 int api_image_children(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *items;
-	rbd_snap_info_t *snaps = NULL;
+	struct image_children_problem problem;
+	struct json_object *body, *items;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
 	rbd_image_t image;
-	int nsnaps = 0;
 	int r;
 
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = api_image_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	body = json_list_envelope("ImageList", &items);
-	if (!body) {
-		r = response_oom(resp);
-		goto out;
-	}
-	/* All namespaces: a deleted snapshot lingers in the trash namespace
-	 * while it has clones. */
-	nsnaps = image_snapshots(image, &snaps);
-	if (nsnaps < 0) {
-		r = api_image_fail(resp, nsnaps, &ref, "listing the snapshots of");
-		goto out;
-	}
-	for (int i = 0; i < nsnaps; i++) {
-		r = snapshot_children(image, &snaps[i], items);
-		/* A snapshot deleted while we walk has no children left. */
-		if (r == -ENOENT)
-			r = 0;
-		if (r < 0) {
-			response_fail_errno(resp, r, "listing the children of %s@%s failed", ref.spec,
-					    snaps[i].name);
-			goto out;
-		}
+	if (!body)
+		return response_oom(resp);
+	r = image_children(image, child_json, items, &problem);
+	if (r < 0) {
+		json_object_put(body);
+		if (problem.listing_snapshots)
+			return api_image_fail(resp, r, &ref, "listing the snapshots of");
+		return response_fail_errno(resp, r, "listing the children of %s@%s failed",
+					   ref.spec, problem.snapshot);
 	}
 	response_json(resp, 200, body);
-	body = NULL;
-out:
-	image_snapshots_free(snaps);
-	rbd_close(image);
-	json_object_put(body);
-	return r;
-}
-
-/* Does the image have a parent? 1 yes, 0 no, or a negative errno
- * answered in resp. */
-static int has_parent(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref)
-{
-	rbd_linked_image_spec_t parent;
-	rbd_snap_spec_t snap;
-	rbd_image_t image;
-	int r;
-
-	r = api_image_open(resp, ioctx, ref, 0, &image);
-	if (r < 0)
-		return r;
-	r = rbd_get_parent(image, &parent, &snap);
-	rbd_close(image);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return api_image_fail(resp, r, ref, "reading the parent of");
-	rbd_linked_image_spec_cleanup(&parent);
-	rbd_snap_spec_cleanup(&snap);
-	return 1;
+	return 0;
 }
 
 int api_image_flatten(struct request *req, struct response *resp)
@@ -505,24 +346,26 @@ int api_image_flatten(struct request *req, struct response *resp)
 	r = api_image_lock(req, resp, &ref);
 	if (r < 0)
 		return r;
-	r = has_parent(resp, ioctx, &ref);
+	r = api_image_open_owned(req, resp, ioctx, &ref, 0, &image);
 	if (r < 0)
 		return r;
+	r = image_handle_has_parent(image);
+	api_release(req, image);
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "reading the parent of");
 	if (r == 0)
 		return response_fail(resp, -EINVAL, "image %s has no parent to flatten", ref.spec);
 	if (async)
 		return api_task_add(req, resp, "rbd task add flatten", "image_spec", ref.spec);
 
-	r = api_image_open(resp, ioctx, &ref, 1, &image);
+	r = api_image_open_owned(req, resp, ioctx, &ref, 1, &image);
 	if (r < 0)
 		return r;
 	r = api_sync_data_begin(req, resp, image, &ref, "flattening");
-	if (r < 0) {
-		rbd_close(image);
+	if (r < 0)
 		return r;
-	}
-	r = rbd_flatten_with_progress(image, api_no_progress, NULL);
-	rbd_close(image);
+	r = image_handle_flatten(image);
+	api_release(req, image);
 	/* EINVAL: another request flattened it since we looked. */
 	if (r == -EINVAL)
 		return response_fail(resp, r, "image %s has no parent to flatten", ref.spec);
@@ -550,13 +393,14 @@ const struct field_spec copy_fields[] = {
 struct copy_request {
 	int deep;
 	const char *snapshot;          /* NULL: the image's current data */
-	struct json_object *options;   /* copy_options.h; owned */
+	struct json_object *options;   /* copy_options.h; owned by the request */
 };
 
-/* Reads and checks the layout fields and "flatten" into c->options (no
- * cluster call). The layout rules are those of an image create. */
-static int copy_request_parse(struct json_object *body, struct copy_request *c,
-			      struct response *resp)
+/* Reads and checks the layout fields and "flatten" into c->options (owned
+ * by the request; no cluster call). The layout rules are those of an
+ * image create. */
+static int copy_request_parse(struct request *req, struct json_object *body,
+			      struct copy_request *c, struct response *resp)
 {
 	struct create_request layout;
 	int flatten = 0;
@@ -576,7 +420,9 @@ static int copy_request_parse(struct json_object *body, struct copy_request *c,
 	c->options = json_object_new_object();
 	if (!c->options)
 		return response_oom(resp);
-	r = 0;
+	r = api_own(req, resp, api_release_json, c->options);
+	if (r < 0)
+		return r;
 	if (layout.object_size)
 		r = json_add_u64(c->options, "order", (uint64_t)__builtin_ctzll(layout.object_size));
 	if (r == 0 && layout.has_features)
@@ -610,7 +456,7 @@ static int copy_source_snapshot(struct response *resp, rbd_image_t image,
 
 	if (!snapshot)
 		return 0;
-	r = rbd_snap_set(image, snapshot);
+	r = image_handle_at_snapshot(image, snapshot);
 	if (r == -ENOENT)
 		return response_fail(resp, r, "snapshot %s@%s does not exist", src->spec, snapshot);
 	if (r < 0)
@@ -626,14 +472,9 @@ static int start_copy_task(struct request *req, struct response *resp, const str
 			   const struct copy_request *c)
 {
 	struct json_object *record;
-	rbd_image_t probe;
-	int r;
 
-	r = rbd_open_read_only(dst_ioctx, dst->name, &probe, NULL);
-	if (r == 0) {
-		rbd_close(probe);
+	if (image_entry_taken(dst_ioctx, dst->name))
 		return response_fail(resp, -EEXIST, "image %s already exists", dst->spec);
-	}
 	record = api_local_task_record("copy", src, "Copying image %s%s%s to %s", src->spec,
 				       c->snapshot ? "@" : "", c->snapshot ? c->snapshot : "",
 				       dst->spec);
@@ -647,6 +488,35 @@ static int start_copy_task(struct request *req, struct response *resp, const str
 	return api_local_task_start(req, resp, record);
 }
 
+/* The answer for a copy that image_make_copy did not make. */
+static int copy_failed(struct response *resp, int r, const struct image_make_result *res,
+		       const struct image_ref *src, const struct image_ref *dst)
+{
+	char what[UNFINISHED_NAME_MAX + 128];
+
+	if (api_make_failed_early(resp, r, res, dst->spec, "the copy") < 0)
+		return r;
+	if (res->left < 0)
+		snprintf(what, sizeof(what),
+			 "; what was copied is left as image %s (marked unfinished): delete it",
+			 res->temp);
+	else
+		snprintf(what, sizeof(what), "; nothing of the copy is left");
+	if (r == -EEXIST)
+		return response_fail(resp, r, "image %s already exists (made while the copy ran)%s",
+				     dst->spec, what);
+	/* A deep copy of a clone is a clone of the same parent, which format
+	 * 1 cannot make in another namespace. */
+	if (r == -EXDEV)
+		return response_fail_http(resp, 409,
+					  "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"flatten\": true or \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
+					  src->spec, what);
+	return response_fail(resp, r, "%s %s to %s failed: %s (errno %d)%s",
+			     res->step == IMAGE_MAKE_RENAME ? "naming the finished copy of"
+							    : "copying image",
+			     src->spec, dst->spec, strerror(-r), -r, what);
+}
+
 /* Copies the image: by default a deep copy (the snapshots come along and a
  * clone stays a clone of the same parent, unless "flatten"), with "deep":
  * false only the current data (a clone's copy is a full, independent
@@ -655,29 +525,28 @@ static int start_copy_task(struct request *req, struct response *resp, const str
  * size and striping unless the request gives others. */
 int api_image_copy(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body;
 	struct copy_request c = {1, NULL, NULL};
+	struct image_make_result res;
 	struct image_ref src, dst;
-	rbd_image_options_t opts = NULL;
-	rados_ioctx_t src_ioctx, dst_ioctx = NULL;
-	rbd_image_t image = NULL;
-	char temp[UNFINISHED_NAME_MAX], id[64];
-	const char *doing, *data_pool;
+	rados_ioctx_t src_ioctx, dst_ioctx;
+	rbd_image_t image;
+	const char *data_pool;
 	int async;
 	int r;
 
 	r = request_query_bool(req, "async", 0, &async, resp);
 	if (r < 0)
 		return r;
-	r = api_body(req, resp, copy_fields, &body);
+	r = api_request_body(req, resp, copy_fields, &body);
 	if (r < 0)
 		return r;
 	r = namespace_field(body, "request body", &dst.ns, resp);
 	if (r < 0)
-		goto out;
-	r = copy_request_parse(body, &c, resp);
+		return r;
+	r = copy_request_parse(req, body, &c, resp);
 	if (r < 0)
-		goto out;
+		return r;
 	json_in_string(body, "pool", &dst.pool);
 	json_in_string(body, "name", &dst.name);
 	api_image_spec(dst.pool, dst.ns, dst.name, dst.spec, sizeof(dst.spec));
@@ -685,102 +554,35 @@ int api_image_copy(struct request *req, struct response *resp)
 
 	r = api_ioctx(req, resp, src.pool, src.ns, &src_ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 	/* The open image keeps its own copy of the io context, so the shared
 	 * one may change namespace after this. */
-	r = api_image_open(resp, src_ioctx, &src, 0, &image);
-	if (r < 0) {
-		image = NULL;
-		goto out;
-	}
+	r = api_image_open_owned(req, resp, src_ioctx, &src, 0, &image);
+	if (r < 0)
+		return r;
 	r = copy_source_snapshot(resp, image, &src, c.snapshot);
 	if (r < 0)
-		goto out;
+		return r;
 	r = private_ioctx(req, resp, "destination", dst.pool, dst.ns, &dst_ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 	data_pool = json_in_get_string(c.options, "data_pool");
-	if (data_pool && rados_pool_lookup(rados_ioctx_get_cluster(dst_ioctx), data_pool) < 0) {
-		r = response_fail(resp, -ENOENT, "data pool %s does not exist", data_pool);
-		goto out;
-	}
-	if (async) {
-		r = start_copy_task(req, resp, &src, &dst, dst_ioctx, &c);
-		goto out;
-	}
+	if (data_pool && !pool_exists_beside(dst_ioctx, data_pool))
+		return response_fail(resp, -ENOENT, "data pool %s does not exist", data_pool);
+	if (async)
+		return start_copy_task(req, resp, &src, &dst, dst_ioctx, &c);
 	r = api_sync_data_begin(req, resp, image, &src, "copying");
 	if (r < 0)
-		goto out;
+		return r;
 	/* As for clones: copies onto one name take turns. */
 	r = api_image_lock(req, resp, &dst);
 	if (r < 0)
-		goto out;
-	if (image_header_id(dst_ioctx, dst.name, id, sizeof(id)) == 0) {
-		r = response_fail(resp, -EEXIST, "image %s already exists", dst.spec);
-		goto out;
-	}
-	/* Made under a name of its own, renamed once whole (unfinished.h). */
-	r = unfinished_name(dst.name, temp, sizeof(temp));
-	if (r < 0) {
-		response_fail(resp, r, "cannot name the copy: %s", strerror(-r));
-		goto out;
-	}
-	rbd_image_options_create(&opts);
-	r = copy_options_set(c.options, opts);
-	if (r < 0) {
-		response_fail(resp, r, "cannot set image options: %s", strerror(-r));
-		goto out;
-	}
-	if (c.deep)
-		r = rbd_deep_copy_with_progress(image, dst_ioctx, temp, opts, api_no_progress, NULL);
-	else
-		/* 4 KiB: zeroed runs of that size are left as holes, as the rbd
-		 * CLI does. */
-		r = rbd_copy4(image, dst_ioctx, temp, opts, 4096);
-	doing = "copying image";
-	if (r == 0) {
-		r = rbd_rename(dst_ioctx, temp, dst.name);
-		doing = "naming the finished copy of";
-	}
-	if (r < 0) {
-		/* Whatever of it exists is ours: it has a name nobody else uses. */
-		int left = unfinished_remove(dst_ioctx, temp);
-		char what[UNFINISHED_NAME_MAX + 128];
-
-		if (left < 0)
-			snprintf(what, sizeof(what),
-				 "; what was copied is left as image %s (marked unfinished): delete it",
-				 temp);
-		else
-			snprintf(what, sizeof(what), "; nothing of the copy is left");
-		if (r == -EEXIST) {
-			response_fail(resp, r, "image %s already exists (made while the copy ran)%s",
-				      dst.spec, what);
-			goto out;
-		}
-		/* A deep copy of a clone is a clone of the same parent, which
-		 * format 1 cannot make in another namespace. */
-		if (r == -EXDEV) {
-			response_fail_http(resp, 409,
-					   "a deep copy of clone %s is a clone too, and clone format 1 cannot clone across namespaces: copy it into the parent's namespace, send \"flatten\": true or \"deep\": false, or set rbd_default_clone_format to 2 if every client of the cluster is mimic or newer%s",
-					   src.spec, what);
-			goto out;
-		}
-		response_fail(resp, r, "%s %s to %s failed: %s (errno %d)%s", doing, src.spec,
-			      dst.spec, strerror(-r), -r, what);
-		goto out;
-	}
+		return r;
+	r = image_make_copy(image, c.deep, c.options, dst_ioctx, dst.name, &res);
+	if (r < 0)
+		return copy_failed(resp, r, &res, &src, &dst);
 	r = api_respond_image(resp, dst_ioctx, &dst, 201);
 	if (r == 0)
 		api_location_image(resp, &dst, "");
-out:
-	if (opts)
-		rbd_image_options_destroy(opts);
-	if (image)
-		rbd_close(image);
-	if (dst_ioctx)
-		rados_ioctx_destroy(dst_ioctx);
-	json_object_put(c.options);
-	json_object_put(body);
 	return r;
 }

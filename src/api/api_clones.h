@@ -12,6 +12,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
+#include "image_make.h"
 
 /* The snapshot a clone is made from, as the request names it. */
 struct clone_parent {
@@ -32,10 +33,10 @@ int clone_parent_parse(struct json_object *body, struct clone_parent *parent,
 		       struct response *resp);
 
 /* Clones parent into child (the request's pool and namespace), with the
- * image options opts (features, order, striping, data pool) and answers
+ * layout (features, object size, striping, data pool) and answers
  * 201 with the new Image and its Location. Returns 0 or a negative errno
  * (the error is already in resp). */
 int clone_image(struct request *req, struct response *resp, const struct image_ref *child,
-		const struct clone_parent *parent, rbd_image_options_t opts);
+		const struct clone_parent *parent, const struct image_layout *layout);
 
 #endif

@@ -20,14 +20,14 @@
 #include "api_images.h"
 #include "byte_range.h"
 #include "conf.h"
-#include "image_header.h"
+#include "image_handle.h"
+#include "image_make.h"
+#include "pool_access.h"
 #include "image_stream.h"
 #include "json_out.h"
 #include "log.h"
-#include "rbd_features.h"
 #include "routes.h"
 #include "scoreboard.h"
-#include "unfinished.h"
 
 /* The SHA-256 of nothing, for an empty body. */
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -123,7 +123,7 @@ int require_octet_stream(const struct request *req, struct response *resp, int c
 static int image_size(struct response *resp, rbd_image_t image, const struct image_ref *ref,
 		      uint64_t *size)
 {
-	int r = rbd_get_size(image, size);
+	int r = image_handle_size(image, size);
 
 	return r < 0 ? api_image_fail(resp, r, ref, "reading the size of") : 0;
 }
@@ -192,20 +192,18 @@ int api_image_data_get(struct request *req, struct response *resp)
 	uint64_t size, first, length;
 	int r;
 
-	r = api_image_open_request(req, resp, &ref, &ioctx, &image);
+	r = api_image_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = image_size(resp, image, &ref, &size);
 	if (r < 0)
-		goto out;
+		return r;
 	/* The image may change under the client: no tag, so If-Range never
 	 * holds and a resumed download starts over (read a snapshot). */
 	r = choose_range(req, resp, NULL, size, &first, &length);
-	if (r == 0)
-		r = send_content(req, resp, image, ref.spec, first, length);
-out:
-	rbd_close(image);
-	return r;
+	if (r < 0)
+		return r;
+	return send_content(req, resp, image, ref.spec, first, length);
 }
 
 /* A snapshot's content never changes: its tag is the image's id and the
@@ -213,7 +211,7 @@ out:
 static int snapshot_etag(rbd_image_t image, uint64_t snap_id, char *etag, size_t len)
 {
 	char id[64];
-	int r = rbd_get_id(image, id, sizeof(id));
+	int r = image_handle_id(image, id, sizeof(id));
 
 	if (r < 0)
 		return r;
@@ -251,42 +249,48 @@ static int if_none_match_holds(const char *header, const char *etag)
 	}
 }
 
+int content_snapshot_use(struct request *req, struct response *resp, struct image_ref *ref,
+			 const char *snap, char *spec, size_t speclen, rbd_image_t *image,
+			 uint64_t *snap_id, uint64_t *size)
+{
+	rados_ioctx_t ioctx;
+	int r;
+
+	r = api_image_request(req, resp, ref, &ioctx);
+	if (r < 0)
+		return r;
+	r = api_snapshot_open_at(resp, ioctx, ref, snap, spec, speclen, image, snap_id, size);
+	if (r < 0)
+		return r;
+	return api_own(req, resp, image_handle_close, *image);
+}
+
 int api_snapshot_data_get(struct request *req, struct response *resp)
 {
 	char spec[IMAGE_SPEC_MAX + 260], etag[96];
 	struct image_ref ref;
-	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	uint64_t snap_id, size, first, length;
 	int r;
 
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_snapshot_open_at(resp, ioctx, &ref, request_capture(req, "snapshot"), spec,
+	r = content_snapshot_use(req, resp, &ref, request_capture(req, "snapshot"), spec,
 				 sizeof(spec), &image, &snap_id, &size);
 	if (r < 0)
 		return r;
 	r = snapshot_etag(image, snap_id, etag, sizeof(etag));
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "reading the id of");
-		goto out;
-	}
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "reading the id of");
 	resp->etag = strdup(etag);
-	if (!resp->etag) {
-		r = response_oom(resp);
-		goto out;
-	}
+	if (!resp->etag)
+		return response_oom(resp);
 	if (req->if_none_match && if_none_match_holds(req->if_none_match, etag)) {
 		resp->status = 304;
-		goto out;
+		return 0;
 	}
 	r = choose_range(req, resp, etag, size, &first, &length);
-	if (r == 0)
-		r = send_content(req, resp, image, spec, first, length);
-out:
-	rbd_close(image);
-	return r;
+	if (r < 0)
+		return r;
+	return send_content(req, resp, image, spec, first, length);
 }
 
 /* Where the body goes: from Content-Range, else offset 0; the whole
@@ -352,49 +356,35 @@ static int answer_write(struct response *resp, const struct image_ref *ref, uint
 	return 0;
 }
 
-/* Takes the image's exclusive lock for the rest of the write, so no
- * other client gets it in between (librbd does not hand over a lock
- * taken this way). Without the exclusive-lock feature there is none to
- * take: the watcher check before is all. */
+/* Takes the image's exclusive lock for the rest of the write
+ * (image_handle_lock_for_write). */
 static int lock_for_write(struct response *resp, rbd_image_t image, const struct image_ref *ref)
 {
-	uint64_t features = 0;
-	int r = rbd_get_features(image, &features);
+	int locking;
+	int r = image_handle_lock_for_write(image, &locking);
 
-	if (r < 0)
-		return api_image_fail(resp, r, ref, "reading the features of");
-	if (!(features & RBD_FEATURE_EXCLUSIVE_LOCK))
-		return 0;
-	r = rbd_lock_acquire(image, RBD_LOCK_MODE_EXCLUSIVE);
-	if (r == -EROFS || r == -EBUSY)
+	if (r == -EBUSY)
 		return response_fail(resp, -EBUSY,
 				     "image %s is in use: another client holds its exclusive lock; close it before uploading",
 				     ref->spec);
 	if (r < 0)
-		return api_image_fail(resp, r, ref, "locking");
+		return api_image_fail(resp, r, ref, locking ? "locking" : "reading the features of");
 	return 0;
 }
 
-int upload_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-		rbd_image_t probe, const char *then, rbd_image_t *image)
+int upload_open(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		const struct image_ref *ref, rbd_image_t probe, const char *then,
+		rbd_image_t *image)
 {
 	int r = api_refuse_if_open(resp, probe, ref, then);
 
-	rbd_close(probe);
-	*image = NULL;
+	api_release(req, probe);
 	if (r < 0)
 		return r;
-	r = api_image_open(resp, ioctx, ref, 1, image);
-	if (r < 0) {
-		*image = NULL;
+	r = api_image_open_owned(req, resp, ioctx, ref, 1, image);
+	if (r < 0)
 		return r;
-	}
-	r = lock_for_write(resp, *image, ref);
-	if (r < 0) {
-		rbd_close(*image);
-		*image = NULL;
-	}
-	return r;
+	return lock_for_write(resp, *image, ref);
 }
 
 int upload_prepare(struct request *req, struct response *resp, struct image_ref *ref,
@@ -411,7 +401,7 @@ int upload_prepare(struct request *req, struct response *resp, struct image_ref 
 	r = api_image_lock(req, resp, ref);
 	if (r < 0)
 		return r;
-	return api_image_open(resp, *ioctx, ref, 0, probe);
+	return api_image_open_owned(req, resp, *ioctx, ref, 0, probe);
 }
 
 int api_image_data_put(struct request *req, struct response *resp)
@@ -421,30 +411,26 @@ int api_image_data_put(struct request *req, struct response *resp)
 	struct transfer t;
 	struct image_stream_io io = {NULL, source_from_client, transfer_progress, &t};
 	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
+	rbd_image_t probe, image;
 	uint64_t size, offset;
 	int r;
 
-	r = upload_prepare(req, resp, &ref, &ioctx, &image);
+	r = upload_prepare(req, resp, &ref, &ioctx, &probe);
 	if (r < 0)
 		return r;
-	r = image_size(resp, image, &ref, &size);
+	r = image_size(resp, probe, &ref, &size);
 	if (r < 0)
-		goto out;
+		return r;
 	r = upload_place(req, resp, &ref, size, &offset);
 	if (r < 0)
-		goto out;
-	r = upload_open(resp, ioctx, &ref, image, "before uploading into it", &image);
+		return r;
+	r = upload_open(req, resp, ioctx, &ref, probe, "before uploading into it", &image);
 	if (r < 0)
 		return r;
 	transfer_begin(&t, req, "upload", ref.spec, req->body_length);
 	r = image_stream_write(image, offset, req->body_length, 0, &io, &res);
 	transfer_end(&t, &res, r);
-	r = answer_write(resp, &ref, offset, &res, req->body_length, r);
-out:
-	if (image)
-		rbd_close(image);
-	return r;
+	return answer_write(resp, &ref, offset, &res, req->body_length, r);
 }
 
 /* The query of a create from an upload, checked as the JSON create's
@@ -489,52 +475,64 @@ static int query_to_json(const struct request *req, struct json_object **out)
 	return 0;
 }
 
-/* Creates temp (size bytes, with c's layout), writes the body into it and
- * closes it. Returns 0, or the answer in resp. */
-static int fill_new_image(struct request *req, struct response *resp, rados_ioctx_t ioctx,
-			  const struct image_ref *ref, const char *temp,
-			  const struct create_request *c, uint64_t size,
-			  struct image_stream_result *res)
+/* What the content of a new image is written from. */
+struct upload_fill {
+	struct request *req;
+	const struct image_ref *ref;
+	struct image_stream_result res;
+};
+
+/* image_fill_fn: the body into the new image, as one transfer. */
+static int fill_from_client(void *arg, rbd_image_t image)
 {
+	struct upload_fill *f = arg;
 	struct transfer t;
 	struct image_stream_io io = {NULL, source_from_client, transfer_progress, &t};
-	rbd_image_options_t opts;
-	rbd_image_t image;
 	int r;
 
-	rbd_image_options_create(&opts);
-	r = api_create_options_set(c, opts);
-	if (r < 0) {
-		rbd_image_options_destroy(opts);
-		return response_fail(resp, r, "cannot set image options: %s", strerror(-r));
-	}
-	r = rbd_create4(ioctx, temp, size, opts);
-	rbd_image_options_destroy(opts);
-	if (r < 0)
+	transfer_begin(&t, f->req, "upload", f->ref->spec, f->req->body_length);
+	r = image_stream_write(image, 0, f->req->body_length, 1, &io, &f->res);
+	transfer_end(&t, &f->res, r);
+	return r;
+}
+
+/* The answer for a create from an upload that did not make the image. */
+static int upload_create_failed(struct request *req, struct response *resp, int r,
+				const struct image_make_result *made,
+				const struct image_stream_result *res, const struct image_ref *ref)
+{
+	/* Whatever of it exists was removed: it had a name nobody else uses. */
+	if (made->left < 0)
+		log_event(LOG_LEVEL_WARN, req->request_id, req->user,
+			  "event=upload.leftover image=%s msg=\"the unfinished image could not be removed: delete it\"",
+			  made->temp);
+	if (api_make_failed_early(resp, r, made, ref->spec, "the new image") < 0)
+		return r;
+	switch (made->step) {
+	case IMAGE_MAKE_CREATE:
 		return response_fail_errno(resp, r, "creating image %s failed", ref->spec);
-	r = rbd_open(ioctx, temp, &image, NULL);
-	if (r < 0)
+	case IMAGE_MAKE_OPEN:
 		return response_fail_errno(resp, r, "opening the new image %s failed", ref->spec);
-	transfer_begin(&t, req, "upload", ref->spec, req->body_length);
-	r = image_stream_write(image, 0, req->body_length, 1, &io, res);
-	transfer_end(&t, res, r);
-	rbd_close(image);
+	case IMAGE_MAKE_RENAME:
+		return response_fail_errno(resp, r, "naming the uploaded image %s failed", ref->spec);
+	default:
+		break;
+	}
 	if (r == -EPIPE)
 		return response_fail(resp, -EINVAL,
 				     "the body ended after %" PRIu64 " of %" PRIu64 " bytes (the client went away); image %s was not created",
 				     res->bytes, req->body_length, ref->spec);
-	if (r < 0)
-		return response_fail_errno(resp, r,
-					   "writing the new image %s failed after %" PRIu64 " bytes; it was not created",
-					   ref->spec, res->bytes);
-	return 0;
+	return response_fail_errno(resp, r,
+				   "writing the new image %s failed after %" PRIu64 " bytes; it was not created",
+				   ref->spec, res->bytes);
 }
 
 int api_image_create_upload(struct request *req, struct response *resp)
 {
-	struct image_stream_result res = {0};
 	struct json_object *query = NULL;
-	char temp[UNFINISHED_NAME_MAX], id[64];
+	struct upload_fill fill = {req, NULL, {0}};
+	struct image_make_result made;
+	struct image_layout layout;
 	struct create_request c;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
@@ -546,60 +544,39 @@ int api_image_create_upload(struct request *req, struct response *resp)
 		return r;
 	if (query_to_json(req, &query) < 0)
 		return response_oom(resp);
+	r = api_own(req, resp, api_release_json, query);
+	if (r < 0)
+		return r;
 	r = json_in_check_fields(query, upload_create_fields, "query string", resp);
 	if (r == 0)
 		r = api_create_request_parse(query, &c, resp);
 	if (r < 0)
-		goto out;
+		return r;
 	size = json_object_object_get_ex(query, "size", NULL) ? c.size : req->body_length;
-	if (req->body_length > size) {
-		r = response_fail_http(resp, 413,
-				       "the body has %" PRIu64 " bytes, more than the size asked for (%" PRIu64 "); nothing was created",
-				       req->body_length, size);
-		goto out;
-	}
+	if (req->body_length > size)
+		return response_fail_http(resp, 413,
+					  "the body has %" PRIu64 " bytes, more than the size asked for (%" PRIu64 "); nothing was created",
+					  req->body_length, size);
 	api_image_ref(&ref, req, c.name);
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
-		goto out;
-	if (c.data_pool && rados_pool_lookup(rados_ioctx_get_cluster(ioctx), c.data_pool) < 0) {
-		r = response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
-		goto out;
-	}
-	/* As copies: creates onto one name take turns. */
+		return r;
+	if (c.data_pool && !pool_exists_beside(ioctx, c.data_pool))
+		return response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
+	/* As copies: creates onto one name take turns (image_make.h). */
 	r = api_image_lock(req, resp, &ref);
 	if (r < 0)
-		goto out;
-	if (image_header_id(ioctx, ref.name, id, sizeof(id)) == 0) {
-		r = response_fail(resp, -EEXIST, "image %s already exists", ref.spec);
-		goto out;
-	}
-	/* Made under a name of its own, renamed once whole (unfinished.h). */
-	r = unfinished_name(ref.name, temp, sizeof(temp));
-	if (r < 0) {
-		response_fail(resp, r, "cannot name the new image: %s", strerror(-r));
-		goto out;
-	}
-	r = fill_new_image(req, resp, ioctx, &ref, temp, &c, size, &res);
-	if (r == 0) {
-		r = rbd_rename(ioctx, temp, ref.name);
-		if (r < 0)
-			response_fail_errno(resp, r, "naming the uploaded image %s failed", ref.spec);
-	}
-	if (r < 0) {
-		/* Whatever of it exists is ours: it has a name nobody else uses. */
-		if (unfinished_remove(ioctx, temp) < 0)
-			log_event(LOG_LEVEL_WARN, req->request_id, req->user,
-				  "event=upload.leftover image=%s msg=\"the unfinished image could not be removed: delete it\"",
-				  temp);
-		goto out;
-	}
+		return r;
+	api_create_layout(&c, &layout);
+	fill.ref = &ref;
+	r = image_make_filled(ioctx, ref.name, size, &layout, fill_from_client, &fill, &made);
+	if (r < 0)
+		return upload_create_failed(req, resp, r, &made, &fill.res, &ref);
 	r = api_respond_image(resp, ioctx, &ref, 201);
 	if (r == 0) {
-		json_add_string(resp->body, "sha256", res.sha256[0] ? res.sha256 : EMPTY_SHA256);
+		json_add_string(resp->body, "sha256",
+				fill.res.sha256[0] ? fill.res.sha256 : EMPTY_SHA256);
 		api_location_image(resp, &ref, "");
 	}
-out:
-	json_object_put(query);
 	return r;
 }

@@ -17,6 +17,7 @@
 #include "api.h"
 #include "api_data.h"
 #include "image_diff.h"
+#include "image_handle.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"
@@ -35,7 +36,7 @@ static int diff_from(struct request *req, struct response *resp, rbd_image_t ima
 		return 0;
 	if (name_check(*from, strlen(*from), &why) < 0)
 		return response_fail(resp, -EINVAL, "query parameter from: %s", why);
-	r = rbd_snap_get_id(image, *from, &from_id);
+	r = image_handle_snapshot_id(image, *from, &from_id);
 	if (r == -ENOENT)
 		return response_fail(resp, -ENOENT,
 				     "snapshot %s (query parameter from) of the image of %s does not exist",
@@ -58,7 +59,6 @@ int api_snapshot_diff_get(struct request *req, struct response *resp)
 	struct image_stream_io io = {sink_to_client, NULL, transfer_progress, &t};
 	const char *snap = request_capture(req, "snapshot"), *from;
 	unsigned long format;
-	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	uint64_t snap_id, size;
 	int r;
@@ -66,32 +66,24 @@ int api_snapshot_diff_get(struct request *req, struct response *resp)
 	r = request_query_uint(req, "format", 1, 1, 2, &format, resp);
 	if (r < 0)
 		return r;
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_snapshot_open_at(resp, ioctx, &ref, snap, spec, sizeof(spec), &image, &snap_id,
+	r = content_snapshot_use(req, resp, &ref, snap, spec, sizeof(spec), &image, &snap_id,
 				 &size);
 	if (r < 0)
 		return r;
 	r = diff_from(req, resp, image, spec, snap_id, &from);
 	if (r < 0)
-		goto out;
+		return r;
 	/* Its length is known only once sent (data that reads as zeros
 	 * goes as a zero record): the answer goes without Content-Length,
 	 * and its e record tells a reader it is whole. */
 	resp->status = 200;
 	r = req->answer_start(req, resp, OCTET_STREAM, SIZE_MAX);
-	if (r < 0 || req->method == HTTP_HEAD) {
-		r = 0;
-		goto out;
-	}
+	if (r < 0 || req->method == HTTP_HEAD)
+		return 0;
 	transfer_begin(&t, req, "download", spec, 0);
 	r = image_diff_export(image, from, snap, size, (int)format, &io, &res);
 	transfer_end(&t, &res, r);
-	r = 0;
-out:
-	rbd_close(image);
-	return r;
+	return 0;
 }
 
 /* The answer to a diff that was not applied whole. */
@@ -145,6 +137,11 @@ static int answer_applied(struct response *resp, const struct image_diff_applied
 	return 0;
 }
 
+static void release_applied(void *what)
+{
+	free(what);
+}
+
 int api_image_diff_post(struct request *req, struct response *resp)
 {
 	struct image_diff_applied *applied;
@@ -158,25 +155,21 @@ int api_image_diff_post(struct request *req, struct response *resp)
 	r = upload_prepare(req, resp, &ref, &ioctx, &probe);
 	if (r < 0)
 		return r;
-	r = upload_open(resp, ioctx, &ref, probe, "before applying a diff to it", &image);
+	r = upload_open(req, resp, ioctx, &ref, probe, "before applying a diff to it", &image);
 	if (r < 0)
 		return r;
 	applied = calloc(1, sizeof(*applied));
-	if (!applied) {
-		r = response_oom(resp);
-		goto out;
-	}
+	if (!applied)
+		return response_oom(resp);
+	r = api_own(req, resp, release_applied, applied);
+	if (r < 0)
+		return r;
 	transfer_begin(&t, req, "upload", ref.spec, req->body_length);
 	r = image_diff_apply(image, &io, applied);
 	transfer_end(&t, &applied->stream, applied->problem == DIFF_TRUNCATED ? -EPIPE : r);
 	if (r < 0)
-		r = answer_unapplied(resp, &ref, applied, r);
-	else
-		r = answer_applied(resp, applied);
-out:
-	free(applied);
-	rbd_close(image);
-	return r;
+		return answer_unapplied(resp, &ref, applied, r);
+	return answer_applied(resp, applied);
 }
 
 /* A page of extents: 1000 by default, at most 10000 (the page is built
@@ -236,7 +229,6 @@ int api_snapshot_extents_get(struct request *req, struct response *resp)
 	struct image_ref ref;
 	const char *from;
 	unsigned long limit;
-	rados_ioctx_t ioctx;
 	rbd_image_t image;
 	uint64_t snap_id, size, start = 0, next;
 	size_t n;
@@ -250,29 +242,21 @@ int api_snapshot_extents_get(struct request *req, struct response *resp)
 		r = extents_start(req, resp, &start);
 	if (r < 0)
 		return r;
-	r = api_image_request(req, resp, &ref, &ioctx);
-	if (r < 0)
-		return r;
-	r = api_snapshot_open_at(resp, ioctx, &ref, request_capture(req, "snapshot"), spec,
+	r = content_snapshot_use(req, resp, &ref, request_capture(req, "snapshot"), spec,
 				 sizeof(spec), &image, &snap_id, &size);
 	if (r < 0)
 		return r;
 	r = diff_from(req, resp, image, spec, snap_id, &from);
 	if (r < 0)
-		goto out;
+		return r;
 	ext = calloc(limit, sizeof(*ext));
-	if (!ext) {
-		r = response_oom(resp);
-		goto out;
-	}
+	if (!ext)
+		return response_oom(resp);
 	r = image_diff_extents(image, from, start, size, whole_object, ext, limit, &n, &next);
-	if (r < 0) {
+	if (r < 0)
 		r = response_fail_errno(resp, r, "listing the extents of %s failed", spec);
-		goto out;
-	}
-	r = extents_render(resp, ext, n, next);
-out:
+	else
+		r = extents_render(resp, ext, n, next);
 	free(ext);
-	rbd_close(image);
 	return r;
 }

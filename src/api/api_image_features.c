@@ -10,6 +10,7 @@
 #include <rbd/librbd.h>
 
 #include "api_image_features.h"
+#include "image_handle.h"
 #include "image_locks.h"
 #include "rbd_features.h"
 #include "text_list.h"
@@ -138,7 +139,7 @@ static int change_failed(struct response *resp, int err, const struct image_ref 
 	uint64_t now = before;
 	char list[256], done[300] = "";
 
-	rbd_get_features(image, &now);
+	image_handle_features(image, &now);
 	if (now != before)
 		snprintf(done, sizeof(done), "; the image's features are now: %s",
 			 names_of(now, list, sizeof(list)));
@@ -179,38 +180,46 @@ static int check_advisory_lock(struct response *resp, rbd_image_t image,
 	return r;
 }
 
-int api_features_apply(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-		       const struct feature_change *change)
+/* The change on the open image: refused before anything changes when it
+ * conflicts or an advisory lock is in the way; nothing when the image is
+ * already as asked. */
+static int apply_to(struct response *resp, rbd_image_t image, const struct image_ref *ref,
+		    const struct feature_change *change)
 {
 	struct feature_conflict conflict;
 	struct feature_failure failure;
 	uint64_t current;
+	int r;
+
+	r = image_handle_features(image, &current);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "reading the features of");
+	r = image_features_conflict(current, change, &conflict);
+	if (r < 0)
+		return conflict_failed(resp, ref, &conflict);
+	/* Nothing to do is done: the image already is as asked. */
+	if (!(change->enable & ~current) && !(change->disable & current))
+		return 0;
+	r = check_advisory_lock(resp, image, ref);
+	if (r < 0)
+		return r;
+	r = image_features_change(image, change, &failure);
+	if (r < 0)
+		return change_failed(resp, r, ref, &failure, image, current);
+	return 0;
+}
+
+int api_features_apply(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		       const struct image_ref *ref, const struct feature_change *change)
+{
 	rbd_image_t image;
 	int r;
 
-	r = api_image_open(resp, ioctx, ref, 1, &image);
+	r = api_image_open_owned(req, resp, ioctx, ref, 1, &image);
 	if (r < 0)
 		return r;
-	r = rbd_get_features(image, &current);
-	if (r < 0) {
-		api_image_fail(resp, r, ref, "reading the features of");
-		goto out;
-	}
-	r = image_features_conflict(current, change, &conflict);
-	if (r < 0) {
-		conflict_failed(resp, ref, &conflict);
-		goto out;
-	}
-	/* Nothing to do is done: the image already is as asked. */
-	if (!(change->enable & ~current) && !(change->disable & current))
-		goto out;
-	r = check_advisory_lock(resp, image, ref);
-	if (r < 0)
-		goto out;
-	r = image_features_change(image, change, &failure);
-	if (r < 0)
-		change_failed(resp, r, ref, &failure, image, current);
-out:
-	rbd_close(image);
+	r = apply_to(resp, image, ref, change);
+	/* Closed at once: a resize or rename may follow in the request. */
+	api_release(req, image);
 	return r;
 }

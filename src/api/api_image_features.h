@@ -25,7 +25,7 @@ int api_features_parse(struct response *resp, struct json_object *features,
  * resp is untouched, so the caller renders the Image; on failure resp
  * holds the error (saying what was already applied, if anything) and the
  * return is a negative errno. */
-int api_features_apply(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-		       const struct feature_change *change);
+int api_features_apply(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+		       const struct image_ref *ref, const struct feature_change *change);
 
 #endif

@@ -17,6 +17,9 @@
 #include "api_images.h"
 #include "rbd_features.h"
 #include "image_directory.h"
+#include "image_entry.h"
+#include "image_handle.h"
+#include "pool_access.h"
 #include "image_json.h"
 #include "image_query.h"
 #include "api_image_features.h"
@@ -176,32 +179,47 @@ int api_create_request_parse(struct json_object *body, struct create_request *c,
 	return 0;
 }
 
+void api_create_layout(const struct create_request *c, struct image_layout *layout)
+{
+	layout->has_features = c->has_features;
+	layout->features = c->features;
+	layout->object_size = c->object_size;
+	layout->stripe_unit = c->stripe_unit;
+	layout->stripe_count = c->stripe_count;
+	layout->data_pool = c->data_pool;
+}
+
 int api_create_options_set(const struct create_request *c, rbd_image_options_t opts)
 {
-	int r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FORMAT, 2);
+	struct image_layout layout;
 
-	if (r == 0 && c->has_features)
-		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_FEATURES, c->features);
-	if (r == 0 && c->object_size)
-		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_ORDER,
-						 (uint64_t)__builtin_ctzll(c->object_size));
-	if (r == 0 && c->stripe_unit)
-		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_STRIPE_UNIT, c->stripe_unit);
-	if (r == 0 && c->stripe_count)
-		r = rbd_image_options_set_uint64(opts, RBD_IMAGE_OPTION_STRIPE_COUNT,
-						 c->stripe_count);
-	if (r == 0 && c->data_pool)
-		r = rbd_image_options_set_string(opts, RBD_IMAGE_OPTION_DATA_POOL, c->data_pool);
-	return r;
+	api_create_layout(c, &layout);
+	return image_layout_options(&layout, opts);
+}
+
+int api_make_failed_early(struct response *resp, int err, const struct image_make_result *res,
+			  const char *spec, const char *what)
+{
+	switch (res->step) {
+	case IMAGE_MAKE_OPTIONS:
+		return response_fail(resp, err, "cannot set image options: %s", strerror(-err));
+	case IMAGE_MAKE_EXISTS:
+		return response_fail(resp, -EEXIST, "image %s already exists", spec);
+	case IMAGE_MAKE_NAME:
+		return response_fail(resp, err, "cannot name %s: %s", what, strerror(-err));
+	default:
+		return 0;
+	}
 }
 
 int api_image_create(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body;
 	struct create_request c;
+	struct image_layout layout;
+	struct image_make_result res;
 	struct clone_parent parent;
 	struct image_ref ref;
-	rbd_image_options_t opts = NULL;
 	rados_ioctx_t ioctx;
 	int is_clone;
 	int r;
@@ -213,64 +231,44 @@ int api_image_create(struct request *req, struct response *resp)
 		return response_fail(resp, -EINVAL,
 				     "query parameters (%s) are for a create from an upload (Content-Type: application/octet-stream); a JSON create names everything in its body",
 				     req->query[0].key);
-	r = api_body(req, resp, image_create_fields, &body);
+	r = api_request_body(req, resp, image_create_fields, &body);
 	if (r < 0)
 		return r;
-	if (json_object_object_get_ex(body, "source", NULL)) {
-		r = api_image_import(req, resp, body);
-		goto out;
-	}
+	/* With "source" this is an import from a URL (api_import.c). */
+	if (json_object_object_get_ex(body, "source", NULL))
+		return api_image_import(req, resp, body);
 	r = api_create_request_parse(body, &c, resp);
 	if (r < 0)
-		goto out;
+		return r;
 	/* With "parent" this is a clone, which takes its size from the
 	 * parent snapshot; without, "size" is required. */
 	is_clone = clone_parent_parse(body, &parent, resp);
-	if (is_clone < 0) {
-		r = is_clone;
-		goto out;
-	}
-	if (!is_clone && !json_object_object_get_ex(body, "size", NULL)) {
-		r = response_fail(resp, -EINVAL,
-				  "field \"size\" is required in request body (or \"parent\", to clone)");
-		goto out;
-	}
+	if (is_clone < 0)
+		return is_clone;
+	if (!is_clone && !json_object_object_get_ex(body, "size", NULL))
+		return response_fail(resp, -EINVAL,
+				     "field \"size\" is required in request body (or \"parent\", to clone)");
 	api_image_ref(&ref, req, c.name);
 
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
-		goto out;
-	if (c.data_pool && rados_pool_lookup(rados_ioctx_get_cluster(ioctx), c.data_pool) < 0) {
-		r = response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
-		goto out;
-	}
-	rbd_image_options_create(&opts);
-	r = api_create_options_set(&c, opts);
-	if (r < 0) {
-		response_fail(resp, r, "cannot set image options: %s", strerror(-r));
-		goto out;
-	}
-	if (is_clone) {
-		r = clone_image(req, resp, &ref, &parent, opts);
-		goto out;
-	}
-	r = rbd_create4(ioctx, c.name, c.size, opts);
-	if (r == -EEXIST) {
-		response_fail(resp, r, "image %s already exists", ref.spec);
-		goto out;
-	}
-	if (r < 0) {
-		/* librbd removes what a failed create made; we add nothing. */
-		response_fail_errno(resp, r, "creating image %s failed", ref.spec);
-		goto out;
-	}
+		return r;
+	if (c.data_pool && !pool_exists_beside(ioctx, c.data_pool))
+		return response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
+	api_create_layout(&c, &layout);
+	if (is_clone)
+		return clone_image(req, resp, &ref, &parent, &layout);
+	r = image_create(ioctx, c.name, c.size, &layout, &res);
+	if (r < 0 && res.step == IMAGE_MAKE_OPTIONS)
+		return api_make_failed_early(resp, r, &res, ref.spec, "the new image");
+	if (r == -EEXIST)
+		return response_fail(resp, r, "image %s already exists", ref.spec);
+	/* librbd removes what a failed create made; we add nothing. */
+	if (r < 0)
+		return response_fail_errno(resp, r, "creating image %s failed", ref.spec);
 	r = api_respond_image(resp, ioctx, &ref, 201);
 	if (r == 0)
 		api_location_image(resp, &ref, "");
-out:
-	if (opts)
-		rbd_image_options_destroy(opts);
-	json_object_put(body);
 	return r;
 }
 
@@ -284,123 +282,105 @@ const struct field_spec image_patch_fields[] = {
 
 /* Resizes, refusing to shrink unless allowed, and saying what would be
  * lost. */
-static int resize_image(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-			uint64_t size, int allow_shrink)
+static int resize_image(struct request *req, struct response *resp, rados_ioctx_t ioctx,
+			const struct image_ref *ref, uint64_t size, int allow_shrink)
 {
 	rbd_image_t image;
 	uint64_t current;
 	int r;
 
-	r = rbd_open(ioctx, ref->name, &image, NULL);
+	r = api_image_open_owned(req, resp, ioctx, ref, 1, &image);
 	if (r < 0)
-		return api_image_fail(resp, r, ref, "opening");
-	r = rbd_get_size(image, &current);
-	if (r < 0) {
-		api_image_fail(resp, r, ref, "reading the size of");
-		goto out;
-	}
-	if (size < current && !allow_shrink) {
-		r = response_fail(resp, -EINVAL,
-				  "shrinking image %s from %" PRIu64 " to %" PRIu64
-				  " bytes would discard %" PRIu64
-				  " bytes of data; send \"allow_shrink\": true to do it anyway",
-				  ref->spec, current, size, current - size);
-		goto out;
-	}
-	if (size != current) {
-		/* allow_shrink is passed on, so a shrink racing in between is
-		 * still refused by librbd itself. */
-		r = rbd_resize2(image, size, allow_shrink, api_no_progress, NULL);
-		if (r < 0)
-			api_image_fail(resp, r, ref, "resizing");
-	}
-out:
-	rbd_close(image);
-	return r;
+		return r;
+	r = image_handle_size(image, &current);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "reading the size of");
+	if (size < current && !allow_shrink)
+		return response_fail(resp, -EINVAL,
+				     "shrinking image %s from %" PRIu64 " to %" PRIu64
+				     " bytes would discard %" PRIu64
+				     " bytes of data; send \"allow_shrink\": true to do it anyway",
+				     ref->spec, current, size, current - size);
+	/* allow_shrink is passed on, so a shrink racing in between is still
+	 * refused by librbd itself. */
+	if (size != current)
+		r = image_handle_resize(image, size, allow_shrink);
+	/* Closed before a rename that may follow. */
+	api_release(req, image);
+	if (r < 0)
+		return api_image_fail(resp, r, ref, "resizing");
+	return 0;
 }
 
 int api_image_patch(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL, *features = NULL;
+	struct json_object *body, *features = NULL;
 	struct feature_change change;
 	struct image_ref ref, renamed;
 	const char *new_name = NULL;
 	uint64_t size = 0;
 	int has_size, has_shrink, has_features, allow_shrink = 0;
 	rados_ioctx_t ioctx;
-	rbd_image_t probe;
 	int r;
 
-	r = api_body(req, resp, image_patch_fields, &body);
+	r = api_request_body(req, resp, image_patch_fields, &body);
 	if (r < 0)
 		return r;
 	has_size = json_in_size(body, "size", &size) == 0;
 	has_shrink = json_in_bool(body, "allow_shrink", &allow_shrink) == 0;
 	json_in_string(body, "name", &new_name);
-	if (has_shrink && !has_size) {
-		r = response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
-		goto out;
-	}
+	if (has_shrink && !has_size)
+		return response_fail(resp, -EINVAL, "field \"allow_shrink\" only goes with \"size\"");
 	has_features = json_object_object_get_ex(body, "features", &features);
 	if (has_features) {
 		r = api_features_parse(resp, features, &change);
 		if (r < 0)
-			goto out;
+			return r;
 	}
-	if (!has_size && !new_name && !has_features) {
-		r = response_fail(resp, -EINVAL,
-				  "nothing to change: give \"size\" (resize), \"name\" (rename) and/or \"features\" ({\"enable\": [...], \"disable\": [...]})");
-		goto out;
-	}
+	if (!has_size && !new_name && !has_features)
+		return response_fail(resp, -EINVAL,
+				     "nothing to change: give \"size\" (resize), \"name\" (rename) and/or \"features\" ({\"enable\": [...], \"disable\": [...]})");
 	api_image_ref(&ref, req, request_capture(req, "image"));
 	if (new_name && strcmp(new_name, ref.name) == 0)
 		new_name = NULL;
 	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
 	if (r < 0)
-		goto out;
+		return r;
 
 	r = api_image_lock(req, resp, &ref);
 	if (r < 0)
-		goto out;
+		return r;
 	/* A taken name is found before anything changes, so a conflicting
 	 * rename does not leave a resize half of the request applied. */
 	if (new_name) {
 		api_image_ref(&renamed, req, new_name);
-		r = rbd_open_read_only(ioctx, new_name, &probe, NULL);
-		if (r == 0) {
-			rbd_close(probe);
-			r = response_fail(resp, -EEXIST, "cannot rename image %s to %s: %s already exists",
-					  ref.spec, new_name, renamed.spec);
-			goto out;
-		}
+		if (image_entry_taken(ioctx, new_name))
+			return response_fail(resp, -EEXIST,
+					     "cannot rename image %s to %s: %s already exists",
+					     ref.spec, new_name, renamed.spec);
 	}
 	if (has_features) {
-		r = api_features_apply(resp, ioctx, &ref, &change);
+		r = api_features_apply(req, resp, ioctx, &ref, &change);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	if (has_size) {
-		r = resize_image(resp, ioctx, &ref, size, allow_shrink);
+		r = resize_image(req, resp, ioctx, &ref, size, allow_shrink);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	if (new_name) {
-		r = rbd_rename(ioctx, ref.name, new_name);
-		if (r < 0) {
-			if (r == -ENOENT)
-				api_image_fail(resp, r, &ref, "renaming");
-			else
-				response_fail(resp, r, "%srenaming image %s to %s failed: %s", has_size
-					      ? "the image was resized, but " : "", ref.spec, new_name,
-					      r == -EEXIST ? "the new name is taken" : strerror(-r));
-			goto out;
-		}
+		r = image_entry_rename(ioctx, ref.name, new_name);
+		if (r == -ENOENT)
+			return api_image_fail(resp, r, &ref, "renaming");
+		if (r < 0)
+			return response_fail(resp, r, "%srenaming image %s to %s failed: %s",
+					     has_size ? "the image was resized, but " : "", ref.spec,
+					     new_name,
+					     r == -EEXIST ? "the new name is taken" : strerror(-r));
 		ref = renamed;
 	}
-	r = api_respond_image(resp, ioctx, &ref, 200);
-out:
-	json_object_put(body);
-	return r;
+	return api_respond_image(resp, ioctx, &ref, 200);
 }
 
 /* Why an image cannot be deleted yet: snapshots or clients, named. */
@@ -440,14 +420,14 @@ static int check_before_delete(struct response *resp, rados_ioctx_t ioctx,
 		*found = 1;
 		return 0;
 	}
-	r = rbd_open_read_only(ioctx, ref->name, &image, NULL);
+	r = image_handle_open(ioctx, ref->name, 0, &image);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "opening");
 	*found = 1;
 	r = check_deletable(resp, image, ref);
-	rbd_close(image);
+	image_handle_close(image);
 	return r;
 }
 
@@ -474,7 +454,7 @@ int api_image_delete(struct request *req, struct response *resp)
 	 * 202 with the Task. */
 	if (found && async)
 		return api_task_add(req, resp, "rbd task add remove", "image_spec", ref.spec);
-	/* Even when nothing was found, rbd_remove cleans up a directory
+	/* Even when nothing was found, the remove cleans up a directory
 	 * entry left behind by an interrupted delete. The manager cannot
 	 * queue an image it cannot open, so with ?async=true too that
 	 * cleanup (quick: there is no data) happens here, answering 204/404. */
@@ -485,7 +465,7 @@ int api_image_delete(struct request *req, struct response *resp)
 		return response_fail(resp, r,
 				     "deleting image %s failed: Ceph cannot record a removal in pool %s while it is %s: librbd first moves the image to the pool's trash, whose object does not exist yet and cannot be created now; nothing was deleted",
 				     ref.spec, ref.pool, r == -EDQUOT ? "at its quota" : "full");
-	r = rbd_remove(ioctx, ref.name);
+	r = image_entry_remove(ioctx, ref.name);
 	switch (r) {
 	case 0:
 		response_json(resp, 204, NULL);

@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "api_tasks.h"
+#include "image_handle.h"
 #include "json_in.h"
 #include "json_out.h"
 #include "routes.h"
@@ -37,20 +38,21 @@ const struct field_spec sparsify_fields[] = {
 static int sparse_size_check(struct response *resp, rbd_image_t image, const struct image_ref *ref,
 			     uint64_t sparse_size)
 {
-	rbd_image_info_t info;
+	uint64_t object_size;
 	int r;
 
 	if (sparse_size < SPARSE_SIZE_MIN || (sparse_size & (sparse_size - 1)))
 		return response_fail(resp, -EINVAL,
 				     "field \"sparse_size\" must be a power of two of at least %d bytes (got %llu)",
 				     SPARSE_SIZE_MIN, (unsigned long long)sparse_size);
-	r = rbd_stat(image, &info, sizeof(info));
+	r = image_handle_object_size(image, &object_size);
 	if (r < 0)
 		return api_image_fail(resp, r, ref, "reading");
-	if (sparse_size > (1ull << info.order))
+	if (sparse_size > object_size)
 		return response_fail(resp, -EINVAL,
 				     "field \"sparse_size\" must not exceed the object size of image %s (%llu bytes; got %llu)",
-				     ref->spec, 1ull << info.order, (unsigned long long)sparse_size);
+				     ref->spec, (unsigned long long)object_size,
+				     (unsigned long long)sparse_size);
 	return 0;
 }
 
@@ -70,11 +72,11 @@ static int start_sparsify_task(struct request *req, struct response *resp,
 
 int api_image_sparsify(struct request *req, struct response *resp)
 {
-	struct json_object *body = NULL;
+	struct json_object *body;
 	uint64_t sparse_size = SPARSE_SIZE_DEFAULT;
 	struct image_ref ref;
 	rados_ioctx_t ioctx;
-	rbd_image_t image = NULL;
+	rbd_image_t image;
 	int async;
 	int r;
 
@@ -83,36 +85,27 @@ int api_image_sparsify(struct request *req, struct response *resp)
 		return r;
 	/* No body is needed; one that is sent is checked. */
 	if (req->body_len > 0) {
-		r = api_body(req, resp, sparsify_fields, &body);
+		r = api_request_body(req, resp, sparsify_fields, &body);
 		if (r < 0)
 			return r;
 		json_in_size(body, "sparse_size", &sparse_size);
-		json_object_put(body);
 	}
 	/* One change of the image at a time (a delete racing it waits). */
-	r = api_image_open_for_change(req, resp, &ref, &ioctx, &image);
+	r = api_image_use_for_change(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;
 	r = sparse_size_check(resp, image, &ref, sparse_size);
 	if (r < 0)
-		goto out;
-	if (async) {
-		r = start_sparsify_task(req, resp, &ref, sparse_size);
-		goto out;
-	}
+		return r;
+	if (async)
+		return start_sparsify_task(req, resp, &ref, sparse_size);
 	r = api_sync_data_begin(req, resp, image, &ref, "sparsifying");
 	if (r < 0)
-		goto out;
-	r = rbd_sparsify_with_progress(image, (size_t)sparse_size, api_no_progress, NULL);
-	if (r < 0) {
-		api_image_fail(resp, r, &ref, "sparsifying");
-		goto out;
-	}
-	rbd_close(image);
-	image = NULL;
-	r = api_respond_image(resp, ioctx, &ref, 200);
-out:
-	if (image)
-		rbd_close(image);
-	return r;
+		return r;
+	r = image_handle_sparsify(image, sparse_size);
+	if (r < 0)
+		return api_image_fail(resp, r, &ref, "sparsifying");
+	/* Closed before the answer reads the image afresh. */
+	api_release(req, image);
+	return api_respond_image(resp, ioctx, &ref, 200);
 }

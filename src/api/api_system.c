@@ -2,13 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <rbd/librbd.h>
-
 #include "api.h"
+#include "client_facts.h"
 #include "json_out.h"
 #include "routes.h"
 
@@ -24,7 +22,7 @@ int api_health(struct request *req, struct response *resp)
 	r = api_cluster(req, resp, &cluster);
 	if (r < 0)
 		return r;
-	r = rados_cluster_fsid(cluster, fsid, sizeof(fsid));
+	r = client_cluster_fsid(cluster, fsid, sizeof(fsid));
 	if (r < 0)
 		return response_fail(resp, r, "cannot read the cluster fsid: %s", strerror(-r));
 	body = json_envelope("Health");
@@ -41,13 +39,9 @@ int api_version(struct request *req, struct response *resp)
 {
 	struct json_object *body = json_envelope("Version");
 	char rados_text[32], rbd_text[32];
-	int major, minor, extra;
 
 	(void)req;
-	rados_version(&major, &minor, &extra);
-	snprintf(rados_text, sizeof(rados_text), "%d.%d.%d", major, minor, extra);
-	rbd_version(&major, &minor, &extra);
-	snprintf(rbd_text, sizeof(rbd_text), "%d.%d.%d", major, minor, extra);
+	client_library_versions(rados_text, sizeof(rados_text), rbd_text, sizeof(rbd_text));
 	if (!body || json_add_string(body, "version", PACKAGE_VERSION) < 0 ||
 	    json_add_string(body, "librados", rados_text) < 0 ||
 	    json_add_string(body, "librbd", rbd_text) < 0) {
