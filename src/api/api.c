@@ -124,12 +124,6 @@ int api_ioctx(struct request *req, struct response *resp, const char *pool, cons
 	return 0;
 }
 
-int api_body(struct request *req, struct response *resp, const struct field_spec *spec,
-	     struct json_object **body)
-{
-	return json_in_parse_body(req->content_type, req->body, req->body_len, spec, resp, body);
-}
-
 const char *api_namespace(const struct request *req)
 {
 	const char *ns = request_capture(req, "namespace");
@@ -175,8 +169,9 @@ int api_image_fail(struct response *resp, int err, const struct image_ref *ref,
 	return response_fail_errno(resp, err, "%s image %s failed", doing, ref->spec);
 }
 
-int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-		   int writable, rbd_image_t *image)
+/* Opens ref's image (read-only unless writable), answering on failure. */
+static int image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
+		      int writable, rbd_image_t *image)
 {
 	int r = image_handle_open(ioctx, ref->name, writable, image);
 
@@ -190,29 +185,6 @@ int api_image_request(struct request *req, struct response *resp, struct image_r
 {
 	api_image_ref(ref, req, request_capture(req, "image"));
 	return api_ioctx(req, resp, ref->pool, ref->ns, ioctx);
-}
-
-int api_image_open_request(struct request *req, struct response *resp, struct image_ref *ref,
-			   rados_ioctx_t *ioctx, rbd_image_t *image)
-{
-	int r = api_image_request(req, resp, ref, ioctx);
-
-	if (r < 0)
-		return r;
-	return api_image_open(resp, *ioctx, ref, 0, image);
-}
-
-int api_image_open_for_change(struct request *req, struct response *resp, struct image_ref *ref,
-			      rados_ioctx_t *ioctx, rbd_image_t *image)
-{
-	int r = api_image_request(req, resp, ref, ioctx);
-
-	if (r < 0)
-		return r;
-	r = api_image_lock(req, resp, ref);
-	if (r < 0)
-		return r;
-	return api_image_open(resp, *ioctx, ref, 1, image);
 }
 
 /* What an Image shows, from the image's header alone when it tells the
@@ -237,7 +209,7 @@ static int read_image_facts(struct response *resp, rados_ioctx_t ioctx, const st
 		api_etag_image_version(resp, id, read.version);
 	if (r == 0)
 		return 0;
-	r = api_image_open(resp, ioctx, ref, 0, &image);
+	r = image_open(resp, ioctx, ref, 0, &image);
 	if (r < 0)
 		return r;
 	r = image_facts_read(image, facts);
@@ -437,7 +409,7 @@ void api_release_json(void *what)
 int api_request_body(struct request *req, struct response *resp, const struct field_spec *spec,
 		     struct json_object **body)
 {
-	int r = api_body(req, resp, spec, body);
+	int r = json_in_parse_body(req->content_type, req->body, req->body_len, spec, resp, body);
 
 	if (r < 0)
 		return r;
@@ -447,7 +419,7 @@ int api_request_body(struct request *req, struct response *resp, const struct fi
 int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx_t ioctx,
 			 const struct image_ref *ref, int writable, rbd_image_t *image)
 {
-	int r = api_image_open(resp, ioctx, ref, writable, image);
+	int r = image_open(resp, ioctx, ref, writable, image);
 
 	if (r < 0)
 		return r;

@@ -58,7 +58,8 @@ void api_release(struct request *req, void *what);
 /* json_object_put, as a release function for api_own. */
 void api_release_json(void *what);
 
-/* api_body, with the parsed body owned by the request. */
+/* The request body, strictly validated against spec (see json_in.h),
+ * and owned by the request. */
 int api_request_body(struct request *req, struct response *resp, const struct field_spec *spec,
 		     struct json_object **body);
 
@@ -76,10 +77,6 @@ int api_cluster(struct request *req, struct response *resp, rados_t *cluster);
  * not exist", 503 when not connected. */
 int api_ioctx(struct request *req, struct response *resp, const char *pool, const char *ns,
 	      rados_ioctx_t *ioctx);
-
-/* The request body, strictly validated against spec (see json_in.h). */
-int api_body(struct request *req, struct response *resp, const struct field_spec *spec,
-	     struct json_object **body);
 
 /* The {namespace} capture, or "" for the default namespace. */
 const char *api_namespace(const struct request *req);
@@ -141,26 +138,17 @@ int api_sync_data_begin(struct request *req, struct response *resp, rbd_image_t 
 int api_data_permit(struct request *req, struct response *resp, const char *doing,
 		    const char *spec);
 
-/* Opens ref's image (read-only unless writable), answering on failure. */
-int api_image_open(struct response *resp, rados_ioctx_t ioctx, const struct image_ref *ref,
-		   int writable, rbd_image_t *image);
-
 /* The usual start of an image handler: ref for the {image} capture in the
  * request's pool and namespace, and its io context; answers on failure. */
 int api_image_request(struct request *req, struct response *resp, struct image_ref *ref,
 		      rados_ioctx_t *ioctx);
 
-/* The same, and the image opened read-only. */
-int api_image_open_request(struct request *req, struct response *resp, struct image_ref *ref,
-			   rados_ioctx_t *ioctx, rbd_image_t *image);
-
-/* The same for a change: takes the image lock (api_image_lock), then opens
- * the image read-write. */
-int api_image_open_for_change(struct request *req, struct response *resp, struct image_ref *ref,
-			      rados_ioctx_t *ioctx, rbd_image_t *image);
-
-/* The request-owned forms of the three above: the image is closed when
- * the request ends (or by api_release). New handlers use these. */
+/* Images the request owns: each is closed when the request ends (or by
+ * api_release), so handlers never close one. api_image_open_owned opens
+ * ref's image (read-only unless writable) and answers on failure;
+ * api_image_use is api_image_request then a read-only open;
+ * api_image_use_for_change takes the image lock (api_image_lock) first
+ * and opens read-write. */
 int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx_t ioctx,
 			 const struct image_ref *ref, int writable, rbd_image_t *image);
 int api_image_use(struct request *req, struct response *resp, struct image_ref *ref,

@@ -2,7 +2,7 @@
  *
  * Each array is defined beside the handler that reads the body (as nginx
  * modules keep their directives beside their handlers) and is the one the
- * handler passes to api_body or json_in_check_fields; the route table
+ * handler passes to api_request_body or json_in_check_fields; the route table
  * names it in its body column, so `rbd-rest-api --surface` can print
  * every route's fields and t/01-surface.t can hold src/openapi.json to
  * them. An array here that no route names fails that test. */

@@ -37,7 +37,7 @@ With --src, the source is checked too: every field_spec array of src/api/
 is named by the route table (src/api/routes.c), so no body rule is left
 out of the surface, and none is static (the table could not name it);
 the array a route names is used in its handler's file, and a handler
-that calls api_body itself passes the array its route names.
+that calls api_request_body itself passes the array its route names.
 With --docs, docs/api.md mentions every route (an example call or a
 `METHOD /path` text); a namespaced twin counts as mentioned with its twin.
 
@@ -232,7 +232,7 @@ def table_entries(text):
 
 def check_handlers(api, routes, report):
     """The body a route names is the one its handler reads: the array is
-    in the handler's file, and a handler that passes an array to api_body
+    in the handler's file, and a handler that passes an array to api_request_body
     itself passes the one its route names."""
     files = {}
     for name in os.listdir(api):
