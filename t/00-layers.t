@@ -52,10 +52,14 @@ result $? "a handler calling librbd itself is caught"
 
 # An include circle: authz.c includes api.h, so api.h including authz.h
 # closes one; it is named with its modules and the lines that close it.
+# A second one (api_images.c and api_clones.c including each other's
+# headers) is listed in an allow-list of the test's own, so it is not.
 cp "$src/src/api/api_image_ids.c" "$tmp/src/api/api_image_ids.c"
 cp "$src/src/api/api.h" "$tmp/src/api/api.h"
 sed -i 's/^#include "request.h"$/#include "request.h"\n#include "authz.h"/' "$tmp/src/api/api.h"
-out=$(python3 "$check" "$tmp/src" 2>&1)
+printf '#include "api_images.h"\n' >>"$tmp/src/api/api_clones.c"
+printf '[circles]\nsrc/api/api_clones,src/api/api_images  the check'"'"'s own example\n' >"$tmp/allow"
+out=$(LAYERS_ALLOW=$tmp/allow python3 "$check" "$tmp/src" 2>&1)
 [[ $out == *"include circle of "*"src/api/api.c/.h, "*"src/api/authz.c/.h"*"src/api/api.h:"*" includes authz.h"* ]]
 result $? "an include circle is caught, with its modules and the includes that close it"
 [[ $out != *"api_clones"* ]]
@@ -63,8 +67,8 @@ result $? "a circle listed in t/lib/layers-allow is not reported"
 
 # An entry for a circle that is gone fails, so the list only shrinks.
 cp "$src/src/api/api.h" "$tmp/src/api/api.h"
-sed -i 's/^#include "api_images.h"$//' "$tmp/src/api/api_clones.c"
-out=$(python3 "$check" "$tmp/src" 2>&1)
+cp "$src/src/api/api_clones.c" "$tmp/src/api/api_clones.c"
+out=$(LAYERS_ALLOW=$tmp/allow python3 "$check" "$tmp/src" 2>&1)
 [[ $out == *"t/lib/layers-allow: the circle src/api/api_clones,src/api/api_images is gone"* ]]
 result $? "an allowed circle that is gone is reported"
 

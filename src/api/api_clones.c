@@ -32,7 +32,7 @@
 #include "image_make.h"
 #include "pool_access.h"
 #include "api_clones.h"
-#include "api_images.h"
+#include "api_create.h"
 #include "json_out.h"
 #include "names.h"
 #include "routes.h"

@@ -17,7 +17,7 @@
 
 #include "api.h"
 #include "api_data.h"
-#include "api_images.h"
+#include "api_create.h"
 #include "byte_range.h"
 #include "conf.h"
 #include "image_handle.h"

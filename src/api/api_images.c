@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "api_clones.h"
+#include "api_create.h"
 #include "api_images.h"
 #include "rbd_features.h"
 #include "image_directory.h"
@@ -31,9 +32,6 @@
 #include "routes.h"
 #include "api_tasks.h"
 
-#define MIN_OBJECT_SIZE (4ull << 10)
-#define MAX_OBJECT_SIZE (32ull << 20)
-#define DEFAULT_OBJECT_SIZE (4ull << 20)
 
 int api_image_get(struct request *req, struct response *resp)
 {
@@ -128,89 +126,6 @@ const struct field_spec image_create_fields[] = {
 	{"source", FIELD_OBJECT, 0},  /* an import from a URL: see api_import.c */
 	{NULL, 0, 0},
 };
-
-int api_create_request_parse(struct json_object *body, struct create_request *c,
-			     struct response *resp)
-{
-	struct json_object *features;
-	int has_unit, has_count;
-	char why[128];
-	uint64_t object_size;
-
-	memset(c, 0, sizeof(*c));
-	json_in_string(body, "name", &c->name);
-	json_in_size(body, "size", &c->size);
-	if (json_in_size(body, "object_size", &c->object_size) == 0 &&
-	    (c->object_size < MIN_OBJECT_SIZE || c->object_size > MAX_OBJECT_SIZE ||
-	     (c->object_size & (c->object_size - 1))))
-		return response_fail(resp, -EINVAL,
-				     "field \"object_size\" must be a power of two from 4K to 32M, not %" PRIu64,
-				     c->object_size);
-
-	if (json_object_object_get_ex(body, "features", &features)) {
-		c->has_features = 1;
-		for (size_t i = 0; i < json_object_array_length(features); i++) {
-			const char *name = json_object_get_string(json_object_array_get_idx(features, i));
-			uint64_t bit;
-
-			if (feature_from_name(name, &bit) < 0)
-				return response_fail(resp, -EINVAL,
-						     "field \"features\": unknown feature \"%s\"; known features: %s",
-						     name, FEATURES_SETTABLE_NAMES);
-			c->features |= bit;
-		}
-		if (features_check_dependencies(c->features, why, sizeof(why)) < 0)
-			return response_fail(resp, -EINVAL, "field \"features\": %s", why);
-	}
-
-	has_unit = json_in_size(body, "stripe_unit", &c->stripe_unit) == 0;
-	has_count = json_in_u64(body, "stripe_count", &c->stripe_count) == 0;
-	if (has_unit != has_count)
-		return response_fail(resp, -EINVAL,
-				     "fields \"stripe_unit\" and \"stripe_count\" go together: give both or neither");
-	object_size = c->object_size ? c->object_size : DEFAULT_OBJECT_SIZE;
-	if (has_unit && (c->stripe_unit == 0 || object_size % c->stripe_unit != 0))
-		return response_fail(resp, -EINVAL,
-				     "field \"stripe_unit\" (%" PRIu64 ") must divide object_size (%" PRIu64 ")",
-				     c->stripe_unit, object_size);
-	if (has_count && c->stripe_count == 0)
-		return response_fail(resp, -EINVAL, "field \"stripe_count\" must be at least 1");
-	json_in_string(body, "data_pool", &c->data_pool);
-	return 0;
-}
-
-void api_create_layout(const struct create_request *c, struct image_layout *layout)
-{
-	layout->has_features = c->has_features;
-	layout->features = c->features;
-	layout->object_size = c->object_size;
-	layout->stripe_unit = c->stripe_unit;
-	layout->stripe_count = c->stripe_count;
-	layout->data_pool = c->data_pool;
-}
-
-int api_create_options_set(const struct create_request *c, rbd_image_options_t opts)
-{
-	struct image_layout layout;
-
-	api_create_layout(c, &layout);
-	return image_layout_options(&layout, opts);
-}
-
-int api_make_failed_early(struct response *resp, int err, const struct image_make_result *res,
-			  const char *spec, const char *what)
-{
-	switch (res->step) {
-	case IMAGE_MAKE_OPTIONS:
-		return response_fail(resp, err, "cannot set image options: %s", strerror(-err));
-	case IMAGE_MAKE_EXISTS:
-		return response_fail(resp, -EEXIST, "image %s already exists", spec);
-	case IMAGE_MAKE_NAME:
-		return response_fail(resp, err, "cannot name %s: %s", what, strerror(-err));
-	default:
-		return 0;
-	}
-}
 
 int api_image_create(struct request *req, struct response *resp)
 {

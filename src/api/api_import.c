@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_create.h"
 #include "api_images.h"
 #include "api_tasks.h"
 #include "conf.h"

@@ -21,7 +21,7 @@
 #include <rbd/librbd.h>
 
 #include "api.h"
-#include "api_images.h"
+#include "api_create.h"
 #include "api_tasks.h"
 #include "ceph.h"
 #include "image_query.h"
