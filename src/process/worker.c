@@ -1,19 +1,23 @@
 /* worker.c - a worker: connect to Ceph after the fork, then serve with
  * conf->threads request threads on that one connection.
  *
- * libfcgi wants FCGX_Init once and one FCGX_Request per thread, and
- * FCGX_Accept_r serialised: one thread waits in accept at a time (under
- * accept_lock), the others serve or wait for their turn. Slow requests
+ * Leader and followers: one thread at a time (under accept_lock) waits
+ * for the next request, on a new connection or on one of the FastCGI
+ * connections nginx keeps open (fastcgi_keep_conn, conns.h), and serves
+ * it; the others serve or wait for their turn. An idle kept connection
+ * holds no thread, only its FCGX_Request. Slow requests
  * (mutations) get at most three quarters of the threads; more wait in a
  * queue, so the rest always serve reads and the probes at once. The
  * worker stops
  * accepting when the master sends SIGQUIT or SIGTERM (graceful stop,
  * reload), when it has accepted max_requests, or when the master dies;
- * its threads finish the requests they hold, then it exits. */
+ * its threads finish the requests they hold and serve its kept
+ * connections until nginx closes them, then it exits. */
 #include "config.h"
 
 #include <errno.h>
 #include <malloc.h>
+#include <time.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +29,7 @@
 #include <fcgiapp.h>
 
 #include "conf.h"
+#include "conns.h"
 #include "http.h"
 #include "log.h"
 #include "worker.h"
@@ -34,9 +39,24 @@
  * handler may use), not only volatile. */
 static int stop_requested;
 
-/* How often the main thread looks for a stop to pass on to the thread in
- * accept (a signal may have landed on any thread). */
+/* How often the main thread looks for a stop to pass on to the thread
+ * waiting for requests (a signal may have landed on any thread), and how
+ * often a stopping worker's leader looks at the time. */
 #define STOP_POLL_MS 50
+/* Connections nginx may keep open to a worker, per thread (nginx's
+ * upstream keepalive, per nginx worker, is far below it). Beyond it a
+ * connection is closed after its answer. */
+#define KEPT_PER_THREAD 4
+/* How long a stopping worker serves its kept connections at most: nginx
+ * closes them before (keepalive_timeout 2s, keepalive_requests), and
+ * only then is closing one sure not to meet a request nginx is sending
+ * into it. At most half of shutdown_timeout. */
+#define KEPT_DRAIN_MS 10000
+
+/* What a request object's connection is: none (closed or never opened,
+ * or a new one not yet known to be kept), kept and waiting in the epoll
+ * set for nginx's next request, or kept and serving one. */
+enum conn_state { CONN_NONE, CONN_IDLE, CONN_BUSY };
 /* How long a worker must serve nothing before its heap is trimmed: long
  * enough that a steady trickle of requests never pays for it. */
 #define TRIM_QUIET_MS 1000
@@ -53,13 +73,6 @@ static void on_stop_signal(int sig)
 	/* Makes libfcgi's accept() give up on EINTR instead of retrying. */
 	FCGX_ShutdownPending();
 	errno = saved;
-}
-
-/* SIGUSR2, sent by the worker's main thread to the thread waiting in
- * accept: only there to make accept() return EINTR. */
-static void on_wake_signal(int sig)
-{
-	(void)sig;
 }
 
 static void on_reopen_signal(int sig)
@@ -81,9 +94,6 @@ static int install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a blocked accept() must return so we can exit. */
 	if (sigaction(SIGQUIT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-		return -errno;
-	sa.sa_handler = on_wake_signal;
-	if (sigaction(SIGUSR2, &sa, NULL) < 0)
 		return -errno;
 	/* Reopening must not cut a request's cluster calls short. */
 	sa.sa_handler = on_reopen_signal;
@@ -109,42 +119,163 @@ static bool worker_stopping(struct worker_ctx *ctx)
 	       __atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE);
 }
 
-/* Ends accepting: the thread in accept is woken by the main thread, the
- * threads waiting for work here. */
+/* Ends accepting: wakes the thread waiting for connections and the
+ * threads waiting for work. */
 static void worker_stop(struct worker_ctx *ctx)
 {
 	__atomic_store_n(&ctx->stop, 1, __ATOMIC_RELEASE);
-	FCGX_ShutdownPending();
+	conns_stop(&ctx->conns);
 	pthread_mutex_lock(&ctx->work_lock);
 	pthread_cond_broadcast(&ctx->work_changed);
 	pthread_mutex_unlock(&ctx->work_lock);
 }
 
-/* One turn at the socket, serialised by accept_lock. Returns 1 with a
- * request in fcgi, 0 when the worker stops, -1 when accept failed. */
-static int accept_one(struct worker_ctx *ctx, FCGX_Request *fcgi)
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Gives a request object back to the pool (work_lock held), closing its
+ * connection if still open: nginx closed it, reading from it failed, or
+ * a stopping worker's drain time is over. */
+static void conn_forget(struct worker_ctx *ctx, FCGX_Request *fcgi)
+{
+	unsigned i = (unsigned)(fcgi - ctx->requests);
+
+	if (fcgi->ipcFd >= 0) {
+		/* Nothing is left to read: no wait for nginx's close. */
+		fcgi->detached = 1;
+		FCGX_Free(fcgi, 1);
+	}
+	fcgi->detached = 0;
+	fcgi->keepConnection = 0;
+	if (ctx->conn_state[i] != CONN_NONE)
+		__atomic_store_n(&ctx->nkept, ctx->nkept - 1, __ATOMIC_RELEASE);
+	ctx->conn_state[i] = CONN_NONE;
+	ctx->spare[ctx->nspare++] = fcgi;
+	pthread_cond_broadcast(&ctx->work_changed);
+}
+
+/* After an answer (work_lock held): a connection nginx keeps goes back to
+ * the epoll set for its next request; a closed one's object to the pool. */
+static void conn_settle(struct worker_ctx *ctx, FCGX_Request *fcgi)
+{
+	unsigned i = (unsigned)(fcgi - ctx->requests);
+	bool add = ctx->conn_state[i] == CONN_NONE;
+
+	if (fcgi->ipcFd < 0 || conns_watch(&ctx->conns, fcgi->ipcFd, fcgi, add) < 0) {
+		conn_forget(ctx, fcgi);
+		return;
+	}
+	if (add)
+		__atomic_store_n(&ctx->nkept, ctx->nkept + 1, __ATOMIC_RELEASE);
+	ctx->conn_state[i] = CONN_IDLE;
+}
+
+/* For a stopping worker, under accept_lock: true while it holds kept
+ * connections. Once KEPT_DRAIN_MS have passed since the stop, closes
+ * the idle ones and has the busy ones closed after their answer. */
+static bool kept_left(struct worker_ctx *ctx)
+{
+	long long now = now_ms();
+	long long drain = (long long)ctx->conf->shutdown_timeout * 1000 / 2;
+	bool left;
+
+	if (drain > KEPT_DRAIN_MS)
+		drain = KEPT_DRAIN_MS;
+	if (!ctx->stop_seen_ms)
+		ctx->stop_seen_ms = now;
+	pthread_mutex_lock(&ctx->work_lock);
+	if (now - ctx->stop_seen_ms >= drain && !ctx->closing_kept) {
+		__atomic_store_n(&ctx->closing_kept, 1, __ATOMIC_RELEASE);
+		for (unsigned i = 0; i < ctx->nrequests; i++)
+			if (ctx->conn_state[i] == CONN_IDLE)
+				conn_forget(ctx, &ctx->requests[i]);
+		if (ctx->nkept)
+			log_warn("event=worker.kept_closed busy=%u msg=\"nginx kept connections past the stop's drain time\"",
+				 ctx->nkept);
+	}
+	left = ctx->nkept > 0;
+	pthread_mutex_unlock(&ctx->work_lock);
+	return left;
+}
+
+/* One turn as the leader, under accept_lock: waits for a request on a
+ * kept connection, or for a new connection when spare is there to take
+ * it. Returns 1 with *fcgi to serve (*hup: nginx may have closed it), 0
+ * when the worker stops and has no kept connection left, -1 when accept
+ * failed. A stopping worker goes on serving its kept connections until
+ * nginx closes them: closing one nginx may be writing a request into
+ * would lose that request (nginx does not send a POST again). */
+static int lead(struct worker_ctx *ctx, FCGX_Request *spare, FCGX_Request **fcgi, bool *hup)
 {
 	int r = 0;
 
+	*fcgi = NULL;
 	pthread_mutex_lock(&ctx->accept_lock);
-	if (ctx->conf->max_requests && ctx->accepted >= ctx->conf->max_requests)
-		worker_stop(ctx);
-	if (!worker_stopping(ctx)) {
-		pthread_mutex_lock(&ctx->wake_lock);
-		ctx->in_accept = true;
-		ctx->acceptor = pthread_self();
-		pthread_mutex_unlock(&ctx->wake_lock);
-		r = FCGX_Accept_r(fcgi) < 0 ? -1 : 1;
-		pthread_mutex_lock(&ctx->wake_lock);
-		ctx->in_accept = false;
-		pthread_mutex_unlock(&ctx->wake_lock);
-		if (r > 0)
-			ctx->accepted++;
-		else if (worker_stopping(ctx))
-			r = 0;
+	for (;;) {
+		bool stopping, take_new;
+		void *kept;
+		int fd, got;
+
+		if (ctx->conf->max_requests && ctx->accepted >= ctx->conf->max_requests)
+			worker_stop(ctx);
+		stopping = worker_stopping(ctx);
+		if (stopping && !kept_left(ctx))
+			break;
+		take_new = !stopping && spare;
+		got = conns_wait(&ctx->conns, take_new, take_new ? -1 : STOP_POLL_MS, &fd, &kept, hup);
+		if (got == CONNS_KEPT) {
+			*fcgi = kept;
+			pthread_mutex_lock(&ctx->work_lock);
+			ctx->conn_state[*fcgi - ctx->requests] = CONN_BUSY;
+			pthread_mutex_unlock(&ctx->work_lock);
+		} else if (got == CONNS_NEW) {
+			/* libfcgi reads from a request object's open connection
+			 * instead of accepting; keepConnection keeps its first
+			 * FCGX_Finish_r from closing it. */
+			spare->ipcFd = fd;
+			spare->keepConnection = 1;
+			*fcgi = spare;
+		} else if (got < 0) {
+			r = -1;
+			break;
+		} else {
+			continue;
+		}
+		ctx->accepted++;
+		r = 1;
+		break;
 	}
 	pthread_mutex_unlock(&ctx->accept_lock);
 	return r;
+}
+
+/* Reads the request on fcgi's connection. False when there is none (nginx
+ * closed the connection, or reading failed): the object is back in the
+ * pool. */
+static bool open_request(struct worker_ctx *ctx, FCGX_Request *fcgi, bool hup)
+{
+	int listen_fd = fcgi->listen_sock;
+
+	if (!hup || !conns_peer_closed(fcgi->ipcFd)) {
+		int r;
+
+		/* When reading fails libfcgi closes the connection and
+		 * accepts another on listen_sock: -1 makes that fail. */
+		fcgi->listen_sock = -1;
+		r = FCGX_Accept_r(fcgi);
+		fcgi->listen_sock = listen_fd;
+		if (r == 0)
+			return true;
+	}
+	pthread_mutex_lock(&ctx->work_lock);
+	conn_forget(ctx, fcgi);
+	pthread_mutex_unlock(&ctx->work_lock);
+	return false;
 }
 
 /* True when the request's stdin is read to its end, reading what is left
@@ -180,12 +311,20 @@ static void serve(struct worker_thread *t, FCGX_Request *fcgi, enum serve_as as)
 {
 	struct worker_ctx *ctx = t->ctx;
 	bool slow = as == SERVE_SLOW || as == SERVE_TRANSFER;
+	bool drained;
 
 	__atomic_add_fetch(&ctx->serving, 1, __ATOMIC_ACQ_REL);
 	ceph_conn_enter(&ctx->ceph);
 	http_serve(fcgi, &t->env, &ctx->score->threads[t->index], as == SERVE_REFUSED);
-	if (stdin_drained(fcgi))
+	drained = stdin_drained(fcgi);
+	if (drained)
 		FCGX_Detach(fcgi);
+	/* A connection nginx keeps stays open when nothing of this request
+	 * is left unread; else it is closed after the answer. */
+	if (!drained || __atomic_load_n(&ctx->closing_kept, __ATOMIC_ACQUIRE) ||
+	    (ctx->conn_state[fcgi - ctx->requests] == CONN_NONE &&
+	     __atomic_load_n(&ctx->nkept, __ATOMIC_ACQUIRE) >= ctx->kept_max))
+		fcgi->keepConnection = 0;
 	FCGX_Finish_r(fcgi);
 	/* The object is reused for the next request, which decides anew. */
 	fcgi->detached = 0;
@@ -197,18 +336,22 @@ static void serve(struct worker_thread *t, FCGX_Request *fcgi, enum serve_as as)
 		ctx->slow_running--;
 	if (as == SERVE_TRANSFER)
 		ctx->transfers_running--;
-	ctx->spare[ctx->nspare++] = fcgi;
+	conn_settle(ctx, fcgi);
 	pthread_cond_broadcast(&ctx->work_changed);
 	pthread_mutex_unlock(&ctx->work_lock);
 }
 
 /* What a thread does next (work_lock held): a queued slow request when a
- * permit is free (its permit taken), else NULL with *spare set to a free
- * request object to accept into; both NULL when the worker has stopped
- * and nothing is queued. Waits while neither is possible. */
-static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare)
+ * permit is free (its permit taken), else NULL with *lead set: its turn
+ * to wait for requests, with *spare a free request object to accept a
+ * new connection into (NULL once stopped: only kept connections are
+ * served then). *lead false when the worker has stopped, nothing is
+ * queued and no kept connection is left: the thread ends. Waits while
+ * neither is possible. */
+static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare, bool *lead)
 {
 	*spare = NULL;
+	*lead = true;
 	for (;;) {
 		if (ctx->nqueued && ctx->slow_running < ctx->slow_max) {
 			FCGX_Request *fcgi = ctx->queue[ctx->queue_head];
@@ -219,10 +362,16 @@ static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare)
 			return fcgi;
 		}
 		if (worker_stopping(ctx)) {
-			if (!ctx->nqueued)
+			if (ctx->nkept)
 				return NULL;
+			if (!ctx->nqueued) {
+				*lead = false;
+				return NULL;
+			}
 		} else if (ctx->nspare) {
 			*spare = ctx->spare[--ctx->nspare];
+			return NULL;
+		} else if (ctx->nkept) {
 			return NULL;
 		}
 		pthread_cond_wait(&ctx->work_changed, &ctx->work_lock);
@@ -269,7 +418,7 @@ static enum serve_as admit_transfer(struct worker_ctx *ctx)
 
 static int init_requests(struct worker_ctx *ctx, int listen_fd)
 {
-	for (unsigned i = 0; i < ctx->nthreads + ctx->queue_max; i++) {
+	for (unsigned i = 0; i < ctx->nrequests; i++) {
 		if (FCGX_InitRequest(&ctx->requests[i], listen_fd, 0) != 0)
 			return -ENOMEM;
 		ctx->spare[ctx->nspare++] = &ctx->requests[i];
@@ -286,38 +435,40 @@ static void *request_thread_main(void *arg)
 	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	for (;;) {
 		FCGX_Request *fcgi, *spare;
+		bool lead_turn, hup;
 		int r;
 
 		pthread_mutex_lock(&ctx->work_lock);
-		fcgi = next_work(ctx, &spare);
+		fcgi = next_work(ctx, &spare, &lead_turn);
 		pthread_mutex_unlock(&ctx->work_lock);
 		if (fcgi) {
 			serve(t, fcgi, SERVE_SLOW);
 			continue;
 		}
-		if (!spare)
+		if (!lead_turn)
 			break;
-		r = accept_one(ctx, spare);
-		if (r <= 0) {
+		r = lead(ctx, spare, &fcgi, &hup);
+		if (spare && fcgi != spare) {
 			pthread_mutex_lock(&ctx->work_lock);
 			ctx->spare[ctx->nspare++] = spare;
 			pthread_mutex_unlock(&ctx->work_lock);
-			if (r < 0) {
-				__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
-				worker_stop(ctx);
-			}
-			continue;
 		}
-		switch (http_request_kind(spare)) {
+		if (r < 0) {
+			__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+			worker_stop(ctx);
+		}
+		if (r <= 0 || !open_request(ctx, fcgi, hup))
+			continue;
+		switch (http_request_kind(fcgi)) {
 		case HTTP_KIND_QUICK:
-			serve(t, spare, SERVE_QUICK);
+			serve(t, fcgi, SERVE_QUICK);
 			break;
 		case HTTP_KIND_TRANSFER:
-			serve(t, spare, admit_transfer(ctx));
+			serve(t, fcgi, admit_transfer(ctx));
 			break;
 		case HTTP_KIND_SLOW:
-			if (admit_slow(ctx, spare))
-				serve(t, spare, SERVE_SLOW);
+			if (admit_slow(ctx, fcgi))
+				serve(t, fcgi, SERVE_SLOW);
 			break;
 		}
 	}
@@ -349,8 +500,8 @@ static void trim_when_quiet(struct worker_ctx *ctx, unsigned *polls, unsigned lo
 }
 
 /* Until every request thread has finished: passes a stop on to the
- * thread blocked in accept, which a signal handled by another thread
- * does not interrupt, and trims the heap when the worker is quiet. */
+ * threads (a signal sets only a flag), and trims the heap when the
+ * worker is quiet. */
 static void supervise_threads(struct worker_ctx *ctx)
 {
 	unsigned quiet_polls = 0;
@@ -358,13 +509,8 @@ static void supervise_threads(struct worker_ctx *ctx)
 
 	while (__atomic_load_n(&ctx->running, __ATOMIC_ACQUIRE) > 0) {
 		trim_when_quiet(ctx, &quiet_polls, &trimmed_at);
-		if (worker_stopping(ctx)) {
+		if (worker_stopping(ctx) && !__atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE))
 			worker_stop(ctx);
-			pthread_mutex_lock(&ctx->wake_lock);
-			if (ctx->in_accept)
-				pthread_kill(ctx->acceptor, SIGUSR2);
-			pthread_mutex_unlock(&ctx->wake_lock);
-		}
 		poll(NULL, 0, STOP_POLL_MS);
 	}
 }
@@ -425,16 +571,18 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	if (ctx.slow_max == 0)
 		ctx.slow_max = 1;
 	ctx.queue_max = QUEUE_PER_THREAD * ctx.nthreads;
+	ctx.kept_max = KEPT_PER_THREAD * ctx.nthreads;
+	ctx.nrequests = ctx.nthreads + ctx.queue_max + ctx.kept_max;
 	ctx.threads = calloc(ctx.nthreads, sizeof(*ctx.threads));
-	ctx.requests = calloc(ctx.nthreads + ctx.queue_max, sizeof(*ctx.requests));
-	ctx.spare = calloc(ctx.nthreads + ctx.queue_max, sizeof(*ctx.spare));
+	ctx.requests = calloc(ctx.nrequests, sizeof(*ctx.requests));
+	ctx.conn_state = calloc(ctx.nrequests, sizeof(*ctx.conn_state));
+	ctx.spare = calloc(ctx.nrequests, sizeof(*ctx.spare));
 	ctx.queue = calloc(ctx.queue_max, sizeof(*ctx.queue));
-	if (!ctx.threads || !ctx.requests || !ctx.spare || !ctx.queue) {
+	if (!ctx.threads || !ctx.requests || !ctx.conn_state || !ctx.spare || !ctx.queue) {
 		log_error("event=worker.start_failed errno=%d msg=\"out of memory\"", ENOMEM);
 		_exit(WORKER_EXIT_FAILURE);
 	}
 	pthread_mutex_init(&ctx.accept_lock, NULL);
-	pthread_mutex_init(&ctx.wake_lock, NULL);
 	pthread_mutex_init(&ctx.work_lock, NULL);
 	pthread_cond_init(&ctx.work_changed, NULL);
 	r = permits_init(&ctx.data_moves, conf->max_sync_data_ops);
@@ -447,6 +595,11 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	if (r < 0) {
 		log_error("event=worker.start_failed errno=%d msg=\"cannot start the connector thread\"",
 			  -r);
+		_exit(WORKER_EXIT_FAILURE);
+	}
+	r = conns_init(&ctx.conns, listen_fd);
+	if (r < 0) {
+		log_error("event=worker.start_failed errno=%d msg=\"cannot watch the connections\"", -r);
 		_exit(WORKER_EXIT_FAILURE);
 	}
 	if (FCGX_Init() != 0 || init_requests(&ctx, listen_fd) < 0) {
@@ -471,9 +624,14 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		pthread_join(ctx.threads[i].thread, NULL);
 		image_directory_clear(&ctx.threads[i].directory);
 	}
-	for (unsigned i = 0; i < ctx.nthreads + ctx.queue_max; i++)
-		FCGX_Free(&ctx.requests[i], 0);
+	/* Connections still open here were nginx's, past the drain time. */
+	for (unsigned i = 0; i < ctx.nrequests; i++) {
+		ctx.requests[i].detached = 1;
+		FCGX_Free(&ctx.requests[i], 1);
+	}
+	conns_destroy(&ctx.conns);
 	free(ctx.requests);
+	free(ctx.conn_state);
 	free(ctx.spare);
 	free(ctx.queue);
 	free(ctx.threads);
