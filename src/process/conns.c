@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -19,6 +18,9 @@ int conns_init(struct conns *c, int listen_fd)
 {
 	int flags = fcntl(listen_fd, F_GETFL);
 	const char *peers = getenv("FCGI_WEB_SERVER_ADDRS");
+	struct epoll_event stop = {.events = EPOLLIN | EPOLLET, .data.u64 = CONNS_TAG_STOP};
+	struct epoll_event listen = {.events = EPOLLIN | EPOLLONESHOT, .data.u64 = CONNS_TAG_LISTEN};
+	int r;
 
 	c->listen_fd = listen_fd;
 	c->peers = peers && *peers ? peers : NULL;
@@ -30,11 +32,12 @@ int conns_init(struct conns *c, int listen_fd)
 	if (c->epfd < 0)
 		return -errno;
 	c->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (c->stop_fd < 0) {
-		int r = -errno;
-
-		close(c->epfd);
-		c->epfd = -1;
+	/* The stop edge-triggered: it stays readable, and must not wake
+	 * every waiting thread on every wait once the worker stops. */
+	if (c->stop_fd < 0 || epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->stop_fd, &stop) < 0 ||
+	    epoll_ctl(c->epfd, EPOLL_CTL_ADD, listen_fd, &listen) < 0) {
+		r = -errno;
+		conns_destroy(c);
 		return r;
 	}
 	return 0;
@@ -90,55 +93,54 @@ static bool peer_allowed(const struct conns *c, int fd)
 	return false;
 }
 
-static int accept_new(struct conns *c, int *fd)
+int conns_accept(struct conns *c, int *fd)
 {
 	int s = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
+	*fd = -1;
 	if (s < 0) {
 		/* Taken by another worker, or gone before we got to it. */
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
 		    errno == ECONNABORTED || errno == EPROTO)
-			return CONNS_NOTHING;
+			return 0;
 		return -errno;
 	}
 	if (!peer_allowed(c, s)) {
 		close(s);
-		return CONNS_NOTHING;
+		return 0;
 	}
 	*fd = s;
-	return CONNS_NEW;
+	return 1;
 }
 
-int conns_wait(struct conns *c, bool take_new, int timeout_ms, int *fd, void **kept, bool *hup)
+int conns_wait(struct conns *c, int timeout_ms, uint64_t *tag, bool *hup)
 {
-	/* The stop eventfd stays readable: watched only while taking new
-	 * connections, which a stop ends. */
-	struct pollfd p[3] = {
-		{.fd = c->epfd, .events = POLLIN},
-		{.fd = take_new ? c->stop_fd : -1, .events = POLLIN},
-		{.fd = take_new ? c->listen_fd : -1, .events = POLLIN},
-	};
 	struct epoll_event ev;
+	int n = epoll_wait(c->epfd, &ev, 1, timeout_ms);
 
-	*fd = -1;
-	*kept = NULL;
-	*hup = false;
-	if (poll(p, 3, timeout_ms) < 0)
-		return errno == EINTR ? CONNS_NOTHING : -errno;
-	/* Kept connections first: their requests are already on their way. */
-	if (p[0].revents && epoll_wait(c->epfd, &ev, 1, 0) == 1) {
-		*kept = ev.data.ptr;
-		*hup = ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
-		return CONNS_KEPT;
-	}
-	if (p[1].revents || !p[2].revents)
-		return CONNS_NOTHING;
-	return accept_new(c, fd);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (n == 0)
+		return 0;
+	*tag = ev.data.u64;
+	*hup = ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+	return 1;
 }
 
-int conns_watch(struct conns *c, int fd, void *kept, bool add)
+int conns_listen(struct conns *c, bool on)
 {
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = kept};
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.u64 = CONNS_TAG_LISTEN};
+
+	if (on)
+		return epoll_ctl(c->epfd, EPOLL_CTL_MOD, c->listen_fd, &ev) < 0 ? -errno : 0;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->listen_fd, NULL) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int conns_watch(struct conns *c, int fd, uint64_t tag, bool add)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.u64 = tag};
 
 	if (epoll_ctl(c->epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) < 0)
 		return -errno;

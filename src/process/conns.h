@@ -1,8 +1,9 @@
 /* conns.h - where a worker's requests come from: new connections on the
  * listening socket, and the FastCGI connections nginx keeps open between
- * requests (fastcgi_keep_conn), watched in an epoll set so that an idle
- * kept connection holds no thread. One thread at a time waits here (the
- * worker's accept_lock); it serves what it gets, and the next waits. */
+ * requests (fastcgi_keep_conn). All are in one epoll set, one-shot: each
+ * idle thread of the worker waits in it at once, and an event wakes one
+ * thread, which serves the request itself (no hand-off); an idle kept
+ * connection holds no thread. */
 #ifndef RBD_REST_API_CONNS_H
 #define RBD_REST_API_CONNS_H
 
@@ -11,32 +12,41 @@
 
 struct conns {
 	int listen_fd;      /* shared with the other workers; non-blocking */
-	int epfd;           /* the kept connections, one-shot: a ready one is off until rearmed */
-	int stop_fd;        /* an eventfd, readable once the worker stops */
+	int epfd;
+	int stop_fd;        /* an eventfd: each write wakes one waiting thread */
 	const char *peers;  /* FCGI_WEB_SERVER_ADDRS, or NULL: who may connect over IPv4 */
 };
 
-enum conns_got { CONNS_NOTHING, CONNS_NEW, CONNS_KEPT };
+/* What conns_wait reports besides a kept connection's own tag. */
+#define CONNS_TAG_STOP UINT64_MAX
+#define CONNS_TAG_LISTEN (UINT64_MAX - 1)
 
-/* Makes the epoll set and the stop eventfd, and the listening socket
- * non-blocking (another worker may take a connection between poll and
- * accept). Returns 0 or a negative errno. */
+/* Makes the epoll set with the listening socket (made non-blocking:
+ * another worker may take a connection first) and the stop eventfd.
+ * Returns 0 or a negative errno. */
 int conns_init(struct conns *c, int listen_fd);
 void conns_destroy(struct conns *c);
 
-/* Wakes a thread waiting in conns_wait for new connections; for good. */
+/* Wakes one thread waiting in conns_wait (it reports CONNS_TAG_STOP). */
 void conns_stop(struct conns *c);
 
-/* Waits up to timeout_ms (-1: no limit) for a kept connection with
- * something to read (CONNS_KEPT, *kept its pointer, *hup when the peer
- * has closed or shut down its side) or, when take_new, a new connection
- * (CONNS_NEW, *fd). CONNS_NOTHING on a timeout, a stop, a connection
- * another worker took first or a peer that may not connect; a negative
- * errno when accept failed for good. */
-int conns_wait(struct conns *c, bool take_new, int timeout_ms, int *fd, void **kept, bool *hup);
+/* Waits up to timeout_ms (-1: no limit). Returns 1 with *tag (a kept
+ * connection's, CONNS_TAG_LISTEN or CONNS_TAG_STOP; *hup when a kept
+ * connection's peer closed or shut down its side), 0 on a timeout or
+ * an interruption, or a negative errno. */
+int conns_wait(struct conns *c, int timeout_ms, uint64_t *tag, bool *hup);
 
-/* Watches fd for its next request (add: first time), one-shot. */
-int conns_watch(struct conns *c, int fd, void *kept, bool add);
+/* After CONNS_TAG_LISTEN: accepts a connection (1, *fd), 0 when there
+ * was none left (another worker took it) or the peer may not connect,
+ * or a negative errno when accept failed for good. */
+int conns_accept(struct conns *c, int *fd);
+
+/* Re-arms the listening socket after CONNS_TAG_LISTEN (on), or takes it
+ * out of the set for good (off: the worker stops). */
+int conns_listen(struct conns *c, bool on);
+
+/* Watches a kept connection for its next request (add: first time). */
+int conns_watch(struct conns *c, int fd, uint64_t tag, bool add);
 
 /* True when the peer closed fd with nothing left to read. */
 bool conns_peer_closed(int fd);

@@ -1,11 +1,11 @@
 /* worker.c - a worker: connect to Ceph after the fork, then serve with
  * conf->threads request threads on that one connection.
  *
- * Leader and followers: one thread at a time (under accept_lock) waits
+ * Every idle thread waits in the worker's epoll set (conns.h) at once
  * for the next request, on a new connection or on one of the FastCGI
- * connections nginx keeps open (fastcgi_keep_conn, conns.h), and serves
- * it; the others serve or wait for their turn. An idle kept connection
- * holds no thread, only its FCGX_Request. Slow requests
+ * connections nginx keeps open (fastcgi_keep_conn); an event wakes one
+ * thread, which serves it. An idle kept connection holds no thread, only
+ * its FCGX_Request. Slow requests
  * (mutations) get at most three quarters of the threads; more wait in a
  * queue, so the rest always serve reads and the probes at once. The
  * worker stops
@@ -39,10 +39,13 @@
  * handler may use), not only volatile. */
 static int stop_requested;
 
-/* How often the main thread looks for a stop to pass on to the thread
- * waiting for requests (a signal may have landed on any thread), and how
- * often a stopping worker's leader looks at the time. */
+/* How often the main thread looks for a stop to pass on to the waiting
+ * threads (a signal may have landed on any thread), and how often the
+ * threads of a stopping worker look at the time. */
 #define STOP_POLL_MS 50
+/* An idle thread's longest wait: the stop wakes one thread per
+ * STOP_POLL_MS; this bounds when the last one sees it. */
+#define IDLE_POLL_MS 1000
 /* Connections nginx may keep open to a worker, per thread (nginx's
  * upstream keepalive, per nginx worker, is far below it). Beyond it a
  * connection is closed after its answer. */
@@ -138,6 +141,14 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A kept connection's tag in the epoll set: its object's index, and the
+ * object's generation, so that an event that raced with the connection's
+ * close is not taken for its object's next connection. */
+static uint64_t conn_tag(const struct worker_ctx *ctx, unsigned i)
+{
+	return (uint64_t)ctx->conn_gen[i] << 32 | i;
+}
+
 /* Gives a request object back to the pool (work_lock held), closing its
  * connection if still open: nginx closed it, reading from it failed, or
  * a stopping worker's drain time is over. */
@@ -155,7 +166,11 @@ static void conn_forget(struct worker_ctx *ctx, FCGX_Request *fcgi)
 	if (ctx->conn_state[i] != CONN_NONE)
 		__atomic_store_n(&ctx->nkept, ctx->nkept - 1, __ATOMIC_RELEASE);
 	ctx->conn_state[i] = CONN_NONE;
+	ctx->conn_gen[i]++;
 	ctx->spare[ctx->nspare++] = fcgi;
+	/* A new connection waited for a free object. */
+	if (ctx->listen_parked && !worker_stopping(ctx) && conns_listen(&ctx->conns, true) == 0)
+		ctx->listen_parked = false;
 	pthread_cond_broadcast(&ctx->work_changed);
 }
 
@@ -166,18 +181,21 @@ static void conn_settle(struct worker_ctx *ctx, FCGX_Request *fcgi)
 	unsigned i = (unsigned)(fcgi - ctx->requests);
 	bool add = ctx->conn_state[i] == CONN_NONE;
 
-	if (fcgi->ipcFd < 0 || conns_watch(&ctx->conns, fcgi->ipcFd, fcgi, add) < 0) {
+	/* Idle before it is watched: the next event may come at once. */
+	ctx->conn_state[i] = CONN_IDLE;
+	if (fcgi->ipcFd < 0 || conns_watch(&ctx->conns, fcgi->ipcFd, conn_tag(ctx, i), add) < 0) {
+		if (add)
+			ctx->conn_state[i] = CONN_NONE;
 		conn_forget(ctx, fcgi);
 		return;
 	}
 	if (add)
 		__atomic_store_n(&ctx->nkept, ctx->nkept + 1, __ATOMIC_RELEASE);
-	ctx->conn_state[i] = CONN_IDLE;
 }
 
-/* For a stopping worker, under accept_lock: true while it holds kept
- * connections. Once KEPT_DRAIN_MS have passed since the stop, closes
- * the idle ones and has the busy ones closed after their answer. */
+/* For a stopping worker: true while it holds kept connections. Once
+ * KEPT_DRAIN_MS have passed since the stop, closes the idle ones and has
+ * the busy ones closed after their answer. */
 static bool kept_left(struct worker_ctx *ctx)
 {
 	long long now = now_ms();
@@ -186,9 +204,9 @@ static bool kept_left(struct worker_ctx *ctx)
 
 	if (drain > KEPT_DRAIN_MS)
 		drain = KEPT_DRAIN_MS;
+	pthread_mutex_lock(&ctx->work_lock);
 	if (!ctx->stop_seen_ms)
 		ctx->stop_seen_ms = now;
-	pthread_mutex_lock(&ctx->work_lock);
 	if (now - ctx->stop_seen_ms >= drain && !ctx->closing_kept) {
 		__atomic_store_n(&ctx->closing_kept, 1, __ATOMIC_RELEASE);
 		for (unsigned i = 0; i < ctx->nrequests; i++)
@@ -203,55 +221,103 @@ static bool kept_left(struct worker_ctx *ctx)
 	return left;
 }
 
-/* One turn as the leader, under accept_lock: waits for a request on a
- * kept connection, or for a new connection when spare is there to take
- * it. Returns 1 with *fcgi to serve (*hup: nginx may have closed it), 0
- * when the worker stops and has no kept connection left, -1 when accept
- * failed. A stopping worker goes on serving its kept connections until
- * nginx closes them: closing one nginx may be writing a request into
- * would lose that request (nginx does not send a POST again). */
-static int lead(struct worker_ctx *ctx, FCGX_Request *spare, FCGX_Request **fcgi, bool *hup)
+/* A kept connection's event: its object, now busy, or NULL when the
+ * connection was closed since (the drain time) and the event is stale. */
+static FCGX_Request *take_kept(struct worker_ctx *ctx, uint64_t tag)
 {
-	int r = 0;
+	unsigned i = (unsigned)(tag & 0xffffffffu);
+	FCGX_Request *fcgi = NULL;
 
-	*fcgi = NULL;
-	pthread_mutex_lock(&ctx->accept_lock);
-	for (;;) {
-		bool stopping, take_new;
-		void *kept;
-		int fd, got;
-
-		if (ctx->conf->max_requests && ctx->accepted >= ctx->conf->max_requests)
-			worker_stop(ctx);
-		stopping = worker_stopping(ctx);
-		if (stopping && !kept_left(ctx))
-			break;
-		take_new = !stopping && spare;
-		got = conns_wait(&ctx->conns, take_new, take_new ? -1 : STOP_POLL_MS, &fd, &kept, hup);
-		if (got == CONNS_KEPT) {
-			*fcgi = kept;
-			pthread_mutex_lock(&ctx->work_lock);
-			ctx->conn_state[*fcgi - ctx->requests] = CONN_BUSY;
-			pthread_mutex_unlock(&ctx->work_lock);
-		} else if (got == CONNS_NEW) {
-			/* libfcgi reads from a request object's open connection
-			 * instead of accepting; keepConnection keeps its first
-			 * FCGX_Finish_r from closing it. */
-			spare->ipcFd = fd;
-			spare->keepConnection = 1;
-			*fcgi = spare;
-		} else if (got < 0) {
-			r = -1;
-			break;
-		} else {
-			continue;
-		}
-		ctx->accepted++;
-		r = 1;
-		break;
+	pthread_mutex_lock(&ctx->work_lock);
+	if (i < ctx->nrequests && conn_tag(ctx, i) == tag && ctx->conn_state[i] == CONN_IDLE) {
+		ctx->conn_state[i] = CONN_BUSY;
+		fcgi = &ctx->requests[i];
 	}
-	pthread_mutex_unlock(&ctx->accept_lock);
-	return r;
+	pthread_mutex_unlock(&ctx->work_lock);
+	return fcgi;
+}
+
+/* The listening socket's event: a new connection in a free object, or
+ * NULL (none left, no free object: accepting waits for one, or accept
+ * failed for good: the worker stops). */
+static FCGX_Request *take_new(struct worker_ctx *ctx)
+{
+	FCGX_Request *fcgi = NULL;
+	int fd = -1, r;
+
+	pthread_mutex_lock(&ctx->work_lock);
+	if (worker_stopping(ctx)) {
+		pthread_mutex_unlock(&ctx->work_lock);
+		return NULL;
+	}
+	if (ctx->nspare)
+		fcgi = ctx->spare[--ctx->nspare];
+	else
+		ctx->listen_parked = true;
+	pthread_mutex_unlock(&ctx->work_lock);
+	if (!fcgi)
+		return NULL;
+	r = conns_accept(&ctx->conns, &fd);
+	/* Re-armed at once: the next connection may be taken by another thread. */
+	if (r >= 0 && !worker_stopping(ctx))
+		conns_listen(&ctx->conns, true);
+	if (r > 0) {
+		/* libfcgi reads from a request object's open connection
+		 * instead of accepting; keepConnection keeps its first
+		 * FCGX_Finish_r from closing it. */
+		fcgi->ipcFd = fd;
+		fcgi->keepConnection = 1;
+		return fcgi;
+	}
+	pthread_mutex_lock(&ctx->work_lock);
+	conn_forget(ctx, fcgi);
+	pthread_mutex_unlock(&ctx->work_lock);
+	if (r < 0) {
+		log_error("event=worker.accept_failed errno=%d", -r);
+		__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+		worker_stop(ctx);
+	}
+	return NULL;
+}
+
+/* An idle thread's wait for the next request: the object to serve (*hup:
+ * nginx may have closed its connection), or NULL when none came this
+ * time. A stopping worker takes no new connection but goes on serving its
+ * kept ones until nginx closes them: closing one nginx may be writing a
+ * request into would lose that request (nginx does not send a POST
+ * again). */
+static FCGX_Request *wait_request(struct worker_ctx *ctx, bool *hup)
+{
+	unsigned long max = ctx->conf->max_requests;
+	FCGX_Request *fcgi = NULL;
+	bool stopping;
+	uint64_t tag;
+	int r;
+
+	stopping = worker_stopping(ctx);
+	/* Once: each stop wakes one more waiting thread. */
+	if (!stopping && max && __atomic_load_n(&ctx->accepted, __ATOMIC_ACQUIRE) >= max) {
+		worker_stop(ctx);
+		stopping = true;
+	}
+	if (stopping) {
+		conns_listen(&ctx->conns, false);
+		if (!kept_left(ctx))
+			return NULL;
+	}
+	r = conns_wait(&ctx->conns, stopping ? STOP_POLL_MS : IDLE_POLL_MS, &tag, hup);
+	if (r < 0) {
+		log_error("event=worker.accept_failed errno=%d msg=\"epoll_wait failed\"", -r);
+		__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+		worker_stop(ctx);
+		return NULL;
+	}
+	if (r == 0 || tag == CONNS_TAG_STOP)
+		return NULL;
+	fcgi = tag == CONNS_TAG_LISTEN ? take_new(ctx) : take_kept(ctx, tag);
+	if (fcgi)
+		__atomic_add_fetch(&ctx->accepted, 1, __ATOMIC_ACQ_REL);
+	return fcgi;
 }
 
 /* Reads the request on fcgi's connection. False when there is none (nginx
@@ -342,16 +408,13 @@ static void serve(struct worker_thread *t, FCGX_Request *fcgi, enum serve_as as)
 }
 
 /* What a thread does next (work_lock held): a queued slow request when a
- * permit is free (its permit taken), else NULL with *lead set: its turn
- * to wait for requests, with *spare a free request object to accept a
- * new connection into (NULL once stopped: only kept connections are
- * served then). *lead false when the worker has stopped, nothing is
- * queued and no kept connection is left: the thread ends. Waits while
- * neither is possible. */
-static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare, bool *lead)
+ * permit is free (its permit taken), else NULL with *wait set: its turn
+ * to wait for requests. *wait false when the worker has stopped, nothing
+ * is queued and no kept connection is left: the thread ends. A stopping
+ * worker's threads wait here for permits of queued requests. */
+static FCGX_Request *next_work(struct worker_ctx *ctx, bool *wait)
 {
-	*spare = NULL;
-	*lead = true;
+	*wait = true;
 	for (;;) {
 		if (ctx->nqueued && ctx->slow_running < ctx->slow_max) {
 			FCGX_Request *fcgi = ctx->queue[ctx->queue_head];
@@ -361,17 +424,10 @@ static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare, boo
 			ctx->slow_running++;
 			return fcgi;
 		}
-		if (worker_stopping(ctx)) {
-			if (ctx->nkept)
-				return NULL;
-			if (!ctx->nqueued) {
-				*lead = false;
-				return NULL;
-			}
-		} else if (ctx->nspare) {
-			*spare = ctx->spare[--ctx->nspare];
+		if (!worker_stopping(ctx) || ctx->nkept)
 			return NULL;
-		} else if (ctx->nkept) {
+		if (!ctx->nqueued) {
+			*wait = false;
 			return NULL;
 		}
 		pthread_cond_wait(&ctx->work_changed, &ctx->work_lock);
@@ -434,30 +490,20 @@ static void *request_thread_main(void *arg)
 
 	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	for (;;) {
-		FCGX_Request *fcgi, *spare;
-		bool lead_turn, hup;
-		int r;
+		FCGX_Request *fcgi;
+		bool wait, hup;
 
 		pthread_mutex_lock(&ctx->work_lock);
-		fcgi = next_work(ctx, &spare, &lead_turn);
+		fcgi = next_work(ctx, &wait);
 		pthread_mutex_unlock(&ctx->work_lock);
 		if (fcgi) {
 			serve(t, fcgi, SERVE_SLOW);
 			continue;
 		}
-		if (!lead_turn)
+		if (!wait)
 			break;
-		r = lead(ctx, spare, &fcgi, &hup);
-		if (spare && fcgi != spare) {
-			pthread_mutex_lock(&ctx->work_lock);
-			ctx->spare[ctx->nspare++] = spare;
-			pthread_mutex_unlock(&ctx->work_lock);
-		}
-		if (r < 0) {
-			__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
-			worker_stop(ctx);
-		}
-		if (r <= 0 || !open_request(ctx, fcgi, hup))
+		fcgi = wait_request(ctx, &hup);
+		if (!fcgi || !open_request(ctx, fcgi, hup))
 			continue;
 		switch (http_request_kind(fcgi)) {
 		case HTTP_KIND_QUICK:
@@ -509,7 +555,8 @@ static void supervise_threads(struct worker_ctx *ctx)
 
 	while (__atomic_load_n(&ctx->running, __ATOMIC_ACQUIRE) > 0) {
 		trim_when_quiet(ctx, &quiet_polls, &trimmed_at);
-		if (worker_stopping(ctx) && !__atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE))
+		/* Each call wakes one more waiting thread. */
+		if (worker_stopping(ctx))
 			worker_stop(ctx);
 		poll(NULL, 0, STOP_POLL_MS);
 	}
@@ -576,13 +623,13 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	ctx.threads = calloc(ctx.nthreads, sizeof(*ctx.threads));
 	ctx.requests = calloc(ctx.nrequests, sizeof(*ctx.requests));
 	ctx.conn_state = calloc(ctx.nrequests, sizeof(*ctx.conn_state));
+	ctx.conn_gen = calloc(ctx.nrequests, sizeof(*ctx.conn_gen));
 	ctx.spare = calloc(ctx.nrequests, sizeof(*ctx.spare));
 	ctx.queue = calloc(ctx.queue_max, sizeof(*ctx.queue));
-	if (!ctx.threads || !ctx.requests || !ctx.conn_state || !ctx.spare || !ctx.queue) {
+	if (!ctx.threads || !ctx.requests || !ctx.conn_state || !ctx.conn_gen || !ctx.spare || !ctx.queue) {
 		log_error("event=worker.start_failed errno=%d msg=\"out of memory\"", ENOMEM);
 		_exit(WORKER_EXIT_FAILURE);
 	}
-	pthread_mutex_init(&ctx.accept_lock, NULL);
 	pthread_mutex_init(&ctx.work_lock, NULL);
 	pthread_cond_init(&ctx.work_changed, NULL);
 	r = permits_init(&ctx.data_moves, conf->max_sync_data_ops);
@@ -632,6 +679,7 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	conns_destroy(&ctx.conns);
 	free(ctx.requests);
 	free(ctx.conn_state);
+	free(ctx.conn_gen);
 	free(ctx.spare);
 	free(ctx.queue);
 	free(ctx.threads);
@@ -640,6 +688,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	/* _exit: atexit handlers and stdio buffers belong to the master. */
 	if (!ctx.accept_failed)
 		_exit(WORKER_EXIT_RECYCLE);
-	log_error("event=worker.accept_failed served=%lu", ctx.accepted);
+	log_error("event=worker.accept_failed served=%lu", ctx.served);
 	_exit(WORKER_EXIT_FAILURE);
 }

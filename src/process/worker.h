@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <fcgiapp.h>
 
@@ -41,9 +42,7 @@ struct worker_ctx {
 	unsigned long served;         /* requests served in all (atomic) */
 	int stop;                     /* stop accepting (atomic) */
 	int accept_failed;            /* accept failed other than for a stop (atomic) */
-	pthread_mutex_t accept_lock;  /* one thread waiting in conns_wait at a time */
-	unsigned long accepted;       /* under accept_lock: for max_requests */
-	long long stop_seen_ms;       /* under accept_lock: when the leader first saw the stop */
+	unsigned long accepted;       /* requests taken, for max_requests (atomic) */
 	struct conns conns;           /* the listening socket and the kept connections */
 	/* FastCGI request objects: one per thread, one per queue place, so
 	 * a thread always has one to accept into, and one per connection
@@ -51,6 +50,9 @@ struct worker_ctx {
 	FCGX_Request *requests;
 	unsigned nrequests;
 	unsigned char *conn_state;    /* per request object: enum conn_state (worker.c) */
+	uint32_t *conn_gen;           /* per request object: bumped when its connection closes */
+	bool listen_parked;           /* a new connection waits for a free object */
+	long long stop_seen_ms;       /* when a thread first saw the stop */
 	unsigned nkept, kept_max;     /* kept connections, idle or serving (nkept also atomic reads) */
 	int closing_kept;             /* past the stop's drain time: close them (atomic reads) */
 	pthread_mutex_t work_lock;
