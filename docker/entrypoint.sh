@@ -283,7 +283,7 @@ render_nginx() {
 	subst "$nginx_dir/location.conf" auth_basic_user_file /etc/nginx/rbd-rest-api.htpasswd \
 		"auth_basic_user_file $htpasswd"
 	subst "$nginx_dir/site.conf" server unix:/run/rbd-rest-api/rbd-rest-api.sock \
-		"server unix:$socket"
+		"server unix:$socket" 2
 	subst "$nginx_dir/location.conf" alias /usr/local/share/rbd-rest-api/api-docs.html \
 		"alias $docs_page"
 	subst "$nginx_dir/location.conf" alias /usr/local/lib/rbd-rest-api/npm/node_modules/swagger-ui-dist/ \

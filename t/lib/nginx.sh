@@ -274,8 +274,8 @@ nginx_start() {
 	_nginx_subst "$nd/server.conf" ssl_certificate_key '/etc/nginx/ssl/rbd-rest-api.key' "$nd/server.key" &&
 	_nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
 	_nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
-	_nginx_subst "$nd/server.conf" server 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "$servers" &&
-	[ "$(grep -cE '^[[:space:]]*fastcgi_pass[[:space:]]+rbd_rest_api;' "$nd/location.conf")" = 2 ] &&
+	_nginx_subst "$nd/server.conf" server 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "$servers" 2 &&
+	[ "$(grep -cE '^[[:space:]]*fastcgi_pass[[:space:]]+rbd_rest_api(_streams)?;' "$nd/location.conf")" = 2 ] &&
 	_nginx_uncomment "$nd/server.conf" 'ssl_client_certificate /etc/nginx/ssl/rbd-rest-api-clients-ca.crt' \
 		"ssl_client_certificate $nd/client-ca.crt" &&
 	_nginx_uncomment "$nd/server.conf" 'ssl_verify_client optional' 'ssl_verify_client optional' &&
