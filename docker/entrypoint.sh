@@ -282,8 +282,8 @@ render_nginx() {
 		"include $nginx_dir/location.conf"
 	subst "$nginx_dir/location.conf" auth_basic_user_file /etc/nginx/rbd-rest-api.htpasswd \
 		"auth_basic_user_file $htpasswd"
-	subst "$nginx_dir/location.conf" fastcgi_pass unix:/run/rbd-rest-api/rbd-rest-api.sock \
-		"fastcgi_pass unix:$socket" 2
+	subst "$nginx_dir/site.conf" server unix:/run/rbd-rest-api/rbd-rest-api.sock \
+		"server unix:$socket" 2
 	subst "$nginx_dir/location.conf" alias /usr/local/share/rbd-rest-api/api-docs.html \
 		"alias $docs_page"
 	subst "$nginx_dir/location.conf" alias /usr/local/lib/rbd-rest-api/npm/node_modules/swagger-ui-dist/ \

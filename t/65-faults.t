@@ -62,7 +62,55 @@ total=$(wc -l <"$results")
 is "$(grep -cv '^200$' "$results")" 0 "daemon and nginx reloads under load: none of $total requests failed"
 [ "$(grep -cv '^200$' "$results")" = 0 ] || echo "#   answers: $(not_ok_codes "$results")"
 echo "# faults: reloads requests=$total lost=$(grep -cv '^200$' "$results")"
-rm -f "$results"
+
+# 2b. nginx keeps its FastCGI connections to the daemon open
+#     (fastcgi_keep_conn). A worker that stops for a reload serves its
+#     kept connections until nginx closes them: closing one nginx is
+#     writing a request into would lose it, and nginx never sends a POST
+#     twice. POSTs on kept connections (answered 404 at once: no such
+#     image), creates on the streaming location's own connections, and
+#     GETs, across two reloads: none is lost, and the old workers end.
+sock=$(printf '%s\n' $RBD_STACK_SOCKETS | head -n1)
+call /api/v1/version >/dev/null
+kept=$(ss -x -H state established 2>/dev/null | grep -cF "$sock")
+ok "$([ "$kept" -ge 1 ]; echo $?)" "nginx keeps its connection to the daemon after a request ($kept open)"
+post() {
+	curl -sS --http1.1 --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" \
+		-o /dev/null -w '%{http_code}\n' --max-time 30 -H 'Content-Type: application/json' \
+		-d '{"name":"kc"}' "$RBD_API_URL/api/v1/pools/rbd/images/no-such-image-kc/snapshots" 2>/dev/null
+}
+creates=$(mktemp)
+bulk=$(unique kcbulk)
+at_exit "rbd ls rbd | grep '^$bulk-' | xargs -r -n1 -I{} rbd rm rbd/{} >/dev/null 2>&1"
+posts=$(mktemp)
+: >"$results"
+until=$(( $(date +%s) + 6 ))
+for c in 1 2 3 4; do
+	( while [ "$(date +%s)" -lt "$until" ]; do post; done ) >>"$posts" &
+done
+load 6 2 /api/v1/pools/rbd "$results"
+( i=0; while [ "$(date +%s)" -lt "$until" ]; do i=$((i + 1))
+	curl -sS --http1.1 --cacert "$RBD_API_CACERT" -u "$RBD_API_USER:$RBD_API_PASSWORD" \
+		-o /dev/null -w '%{http_code}\n' --max-time 30 -H 'Content-Type: application/json' \
+		-d "{\"name\":\"$bulk-$i\",\"size\":\"1M\"}" "$RBD_API_URL/api/v1/pools/rbd/images" 2>/dev/null
+  done ) >>"$creates" &
+sleep 1
+kill -HUP "$master"
+sleep 2
+kill -HUP "$master"
+wait
+stopped_at=$(date +%s%N)
+while [ "$(worker_pids "$master" | wc -l)" -gt "$nworkers" ] &&
+	[ $(( ($(date +%s%N) - stopped_at) / 1000000 )) -lt 15000 ]; do sleep 0.1; done
+drained_ms=$(( ($(date +%s%N) - stopped_at) / 1000000 ))
+total=$(( $(wc -l <"$results") + $(wc -l <"$posts") ))
+codes=$(sort "$posts" | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $1, $2 }')
+is "$(sort -u "$posts" | tr '\n' ' ')" "404 " "POSTs on kept connections across two reloads: all answered ($codes)"
+is "$(sort -u "$creates" | tr '\n' ' ')" "201 " "and the creates beside them ($(wc -l <"$creates") on the streaming location)"
+is "$(grep -cv '^200$' "$results")" 0 "and the GETs"
+is "$(worker_pids "$master" | wc -l)" "$nworkers" "the old workers end once nginx closes their connections (${drained_ms} ms after the load)"
+echo "# faults: kept-connection reloads requests=$total drained_ms=$drained_ms"
+rm -f "$results" "$posts" "$creates"
 
 # A private cluster for the cluster faults.
 private=$(mktemp -d /tmp/rbd-rest-api-faults.XXXXXX)

@@ -1,19 +1,23 @@
 /* worker.c - a worker: connect to Ceph after the fork, then serve with
  * conf->threads request threads on that one connection.
  *
- * libfcgi wants FCGX_Init once and one FCGX_Request per thread, and
- * FCGX_Accept_r serialised: one thread waits in accept at a time (under
- * accept_lock), the others serve or wait for their turn. Slow requests
+ * Every idle thread waits in the worker's epoll set (conns.h) at once
+ * for the next request, on a new connection or on one of the FastCGI
+ * connections nginx keeps open (fastcgi_keep_conn); an event wakes one
+ * thread, which serves it. An idle kept connection holds no thread, only
+ * its FCGX_Request. Slow requests
  * (mutations) get at most three quarters of the threads; more wait in a
  * queue, so the rest always serve reads and the probes at once. The
  * worker stops
  * accepting when the master sends SIGQUIT or SIGTERM (graceful stop,
  * reload), when it has accepted max_requests, or when the master dies;
- * its threads finish the requests they hold, then it exits. */
+ * its threads finish the requests they hold and serve its kept
+ * connections until nginx closes them, then it exits. */
 #include "config.h"
 
 #include <errno.h>
 #include <malloc.h>
+#include <time.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +29,7 @@
 #include <fcgiapp.h>
 
 #include "conf.h"
+#include "conns.h"
 #include "http.h"
 #include "log.h"
 #include "worker.h"
@@ -34,9 +39,27 @@
  * handler may use), not only volatile. */
 static int stop_requested;
 
-/* How often the main thread looks for a stop to pass on to the thread in
- * accept (a signal may have landed on any thread). */
+/* How often the main thread looks for a stop to pass on to the waiting
+ * threads (a signal may have landed on any thread), and how often the
+ * threads of a stopping worker look at the time. */
 #define STOP_POLL_MS 50
+/* An idle thread's longest wait: the stop wakes one thread per
+ * STOP_POLL_MS; this bounds when the last one sees it. */
+#define IDLE_POLL_MS 1000
+/* Connections nginx may keep open to a worker, per thread (nginx's
+ * upstream keepalive, per nginx worker, is far below it). Beyond it a
+ * connection is closed after its answer. */
+#define KEPT_PER_THREAD 4
+/* How long a stopping worker serves its kept connections at most: nginx
+ * closes them before (keepalive_timeout 2s, keepalive_requests), and
+ * only then is closing one sure not to meet a request nginx is sending
+ * into it. At most half of shutdown_timeout. */
+#define KEPT_DRAIN_MS 10000
+
+/* What a request object's connection is: none (closed or never opened,
+ * or a new one not yet known to be kept), kept and waiting in the epoll
+ * set for nginx's next request, or kept and serving one. */
+enum conn_state { CONN_NONE, CONN_IDLE, CONN_BUSY };
 /* How long a worker must serve nothing before its heap is trimmed: long
  * enough that a steady trickle of requests never pays for it. */
 #define TRIM_QUIET_MS 1000
@@ -53,13 +76,6 @@ static void on_stop_signal(int sig)
 	/* Makes libfcgi's accept() give up on EINTR instead of retrying. */
 	FCGX_ShutdownPending();
 	errno = saved;
-}
-
-/* SIGUSR2, sent by the worker's main thread to the thread waiting in
- * accept: only there to make accept() return EINTR. */
-static void on_wake_signal(int sig)
-{
-	(void)sig;
 }
 
 static void on_reopen_signal(int sig)
@@ -81,9 +97,6 @@ static int install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a blocked accept() must return so we can exit. */
 	if (sigaction(SIGQUIT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-		return -errno;
-	sa.sa_handler = on_wake_signal;
-	if (sigaction(SIGUSR2, &sa, NULL) < 0)
 		return -errno;
 	/* Reopening must not cut a request's cluster calls short. */
 	sa.sa_handler = on_reopen_signal;
@@ -109,42 +122,226 @@ static bool worker_stopping(struct worker_ctx *ctx)
 	       __atomic_load_n(&ctx->stop, __ATOMIC_ACQUIRE);
 }
 
-/* Ends accepting: the thread in accept is woken by the main thread, the
- * threads waiting for work here. */
+/* Ends accepting: wakes the thread waiting for connections and the
+ * threads waiting for work. */
 static void worker_stop(struct worker_ctx *ctx)
 {
 	__atomic_store_n(&ctx->stop, 1, __ATOMIC_RELEASE);
-	FCGX_ShutdownPending();
+	conns_stop(&ctx->conns);
 	pthread_mutex_lock(&ctx->work_lock);
 	pthread_cond_broadcast(&ctx->work_changed);
 	pthread_mutex_unlock(&ctx->work_lock);
 }
 
-/* One turn at the socket, serialised by accept_lock. Returns 1 with a
- * request in fcgi, 0 when the worker stops, -1 when accept failed. */
-static int accept_one(struct worker_ctx *ctx, FCGX_Request *fcgi)
+static long long now_ms(void)
 {
-	int r = 0;
+	struct timespec ts;
 
-	pthread_mutex_lock(&ctx->accept_lock);
-	if (ctx->conf->max_requests && ctx->accepted >= ctx->conf->max_requests)
-		worker_stop(ctx);
-	if (!worker_stopping(ctx)) {
-		pthread_mutex_lock(&ctx->wake_lock);
-		ctx->in_accept = true;
-		ctx->acceptor = pthread_self();
-		pthread_mutex_unlock(&ctx->wake_lock);
-		r = FCGX_Accept_r(fcgi) < 0 ? -1 : 1;
-		pthread_mutex_lock(&ctx->wake_lock);
-		ctx->in_accept = false;
-		pthread_mutex_unlock(&ctx->wake_lock);
-		if (r > 0)
-			ctx->accepted++;
-		else if (worker_stopping(ctx))
-			r = 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A kept connection's tag in the epoll set: its object's index, and the
+ * object's generation, so that an event that raced with the connection's
+ * close is not taken for its object's next connection. */
+static uint64_t conn_tag(const struct worker_ctx *ctx, unsigned i)
+{
+	return (uint64_t)ctx->conn_gen[i] << 32 | i;
+}
+
+/* Gives a request object back to the pool (work_lock held), closing its
+ * connection if still open: nginx closed it, reading from it failed, or
+ * a stopping worker's drain time is over. */
+static void conn_forget(struct worker_ctx *ctx, FCGX_Request *fcgi)
+{
+	unsigned i = (unsigned)(fcgi - ctx->requests);
+
+	if (fcgi->ipcFd >= 0) {
+		/* Nothing is left to read: no wait for nginx's close. */
+		fcgi->detached = 1;
+		FCGX_Free(fcgi, 1);
 	}
-	pthread_mutex_unlock(&ctx->accept_lock);
-	return r;
+	fcgi->detached = 0;
+	fcgi->keepConnection = 0;
+	if (ctx->conn_state[i] != CONN_NONE)
+		__atomic_store_n(&ctx->nkept, ctx->nkept - 1, __ATOMIC_RELEASE);
+	ctx->conn_state[i] = CONN_NONE;
+	ctx->conn_gen[i]++;
+	ctx->spare[ctx->nspare++] = fcgi;
+	/* A new connection waited for a free object. */
+	if (ctx->listen_parked && !worker_stopping(ctx) && conns_listen(&ctx->conns, true) == 0)
+		ctx->listen_parked = false;
+	pthread_cond_broadcast(&ctx->work_changed);
+}
+
+/* After an answer (work_lock held): a connection nginx keeps goes back to
+ * the epoll set for its next request; a closed one's object to the pool. */
+static void conn_settle(struct worker_ctx *ctx, FCGX_Request *fcgi)
+{
+	unsigned i = (unsigned)(fcgi - ctx->requests);
+	bool add = ctx->conn_state[i] == CONN_NONE;
+
+	/* Idle before it is watched: the next event may come at once. */
+	ctx->conn_state[i] = CONN_IDLE;
+	if (fcgi->ipcFd < 0 || conns_watch(&ctx->conns, fcgi->ipcFd, conn_tag(ctx, i), add) < 0) {
+		if (add)
+			ctx->conn_state[i] = CONN_NONE;
+		conn_forget(ctx, fcgi);
+		return;
+	}
+	if (add)
+		__atomic_store_n(&ctx->nkept, ctx->nkept + 1, __ATOMIC_RELEASE);
+}
+
+/* For a stopping worker: true while it holds kept connections. Once
+ * KEPT_DRAIN_MS have passed since the stop, closes the idle ones and has
+ * the busy ones closed after their answer. */
+static bool kept_left(struct worker_ctx *ctx)
+{
+	long long now = now_ms();
+	long long drain = (long long)ctx->conf->shutdown_timeout * 1000 / 2;
+	bool left;
+
+	if (drain > KEPT_DRAIN_MS)
+		drain = KEPT_DRAIN_MS;
+	pthread_mutex_lock(&ctx->work_lock);
+	if (!ctx->stop_seen_ms)
+		ctx->stop_seen_ms = now;
+	if (now - ctx->stop_seen_ms >= drain && !ctx->closing_kept) {
+		__atomic_store_n(&ctx->closing_kept, 1, __ATOMIC_RELEASE);
+		for (unsigned i = 0; i < ctx->nrequests; i++)
+			if (ctx->conn_state[i] == CONN_IDLE)
+				conn_forget(ctx, &ctx->requests[i]);
+		if (ctx->nkept)
+			log_warn("event=worker.kept_closed busy=%u msg=\"nginx kept connections past the stop's drain time\"",
+				 ctx->nkept);
+	}
+	left = ctx->nkept > 0;
+	pthread_mutex_unlock(&ctx->work_lock);
+	return left;
+}
+
+/* A kept connection's event: its object, now busy, or NULL when the
+ * connection was closed since (the drain time) and the event is stale. */
+static FCGX_Request *take_kept(struct worker_ctx *ctx, uint64_t tag)
+{
+	unsigned i = (unsigned)(tag & 0xffffffffu);
+	FCGX_Request *fcgi = NULL;
+
+	pthread_mutex_lock(&ctx->work_lock);
+	if (i < ctx->nrequests && conn_tag(ctx, i) == tag && ctx->conn_state[i] == CONN_IDLE) {
+		ctx->conn_state[i] = CONN_BUSY;
+		fcgi = &ctx->requests[i];
+	}
+	pthread_mutex_unlock(&ctx->work_lock);
+	return fcgi;
+}
+
+/* The listening socket's event: a new connection in a free object, or
+ * NULL (none left, no free object: accepting waits for one, or accept
+ * failed for good: the worker stops). */
+static FCGX_Request *take_new(struct worker_ctx *ctx)
+{
+	FCGX_Request *fcgi = NULL;
+	int fd = -1, r;
+
+	pthread_mutex_lock(&ctx->work_lock);
+	if (worker_stopping(ctx)) {
+		pthread_mutex_unlock(&ctx->work_lock);
+		return NULL;
+	}
+	if (ctx->nspare)
+		fcgi = ctx->spare[--ctx->nspare];
+	else
+		ctx->listen_parked = true;
+	pthread_mutex_unlock(&ctx->work_lock);
+	if (!fcgi)
+		return NULL;
+	r = conns_accept(&ctx->conns, &fd);
+	/* Re-armed at once: the next connection may be taken by another thread. */
+	if (r >= 0 && !worker_stopping(ctx))
+		conns_listen(&ctx->conns, true);
+	if (r > 0) {
+		/* libfcgi reads from a request object's open connection
+		 * instead of accepting; keepConnection keeps its first
+		 * FCGX_Finish_r from closing it. */
+		fcgi->ipcFd = fd;
+		fcgi->keepConnection = 1;
+		return fcgi;
+	}
+	pthread_mutex_lock(&ctx->work_lock);
+	conn_forget(ctx, fcgi);
+	pthread_mutex_unlock(&ctx->work_lock);
+	if (r < 0) {
+		log_error("event=worker.accept_failed errno=%d", -r);
+		__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+		worker_stop(ctx);
+	}
+	return NULL;
+}
+
+/* An idle thread's wait for the next request: the object to serve (*hup:
+ * nginx may have closed its connection), or NULL when none came this
+ * time. A stopping worker takes no new connection but goes on serving its
+ * kept ones until nginx closes them: closing one nginx may be writing a
+ * request into would lose that request (nginx does not send a POST
+ * again). */
+static FCGX_Request *wait_request(struct worker_ctx *ctx, bool *hup)
+{
+	unsigned long max = ctx->conf->max_requests;
+	FCGX_Request *fcgi = NULL;
+	bool stopping;
+	uint64_t tag;
+	int r;
+
+	stopping = worker_stopping(ctx);
+	/* Once: each stop wakes one more waiting thread. */
+	if (!stopping && max && __atomic_load_n(&ctx->accepted, __ATOMIC_ACQUIRE) >= max) {
+		worker_stop(ctx);
+		stopping = true;
+	}
+	if (stopping) {
+		conns_listen(&ctx->conns, false);
+		if (!kept_left(ctx))
+			return NULL;
+	}
+	r = conns_wait(&ctx->conns, stopping ? STOP_POLL_MS : IDLE_POLL_MS, &tag, hup);
+	if (r < 0) {
+		log_error("event=worker.accept_failed errno=%d msg=\"epoll_wait failed\"", -r);
+		__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
+		worker_stop(ctx);
+		return NULL;
+	}
+	if (r == 0 || tag == CONNS_TAG_STOP)
+		return NULL;
+	fcgi = tag == CONNS_TAG_LISTEN ? take_new(ctx) : take_kept(ctx, tag);
+	if (fcgi)
+		__atomic_add_fetch(&ctx->accepted, 1, __ATOMIC_ACQ_REL);
+	return fcgi;
+}
+
+/* Reads the request on fcgi's connection. False when there is none (nginx
+ * closed the connection, or reading failed): the object is back in the
+ * pool. */
+static bool open_request(struct worker_ctx *ctx, FCGX_Request *fcgi, bool hup)
+{
+	int listen_fd = fcgi->listen_sock;
+
+	if (!hup || !conns_peer_closed(fcgi->ipcFd)) {
+		int r;
+
+		/* When reading fails libfcgi closes the connection and
+		 * accepts another on listen_sock: -1 makes that fail. */
+		fcgi->listen_sock = -1;
+		r = FCGX_Accept_r(fcgi);
+		fcgi->listen_sock = listen_fd;
+		if (r == 0)
+			return true;
+	}
+	pthread_mutex_lock(&ctx->work_lock);
+	conn_forget(ctx, fcgi);
+	pthread_mutex_unlock(&ctx->work_lock);
+	return false;
 }
 
 /* True when the request's stdin is read to its end, reading what is left
@@ -180,12 +377,20 @@ static void serve(struct worker_thread *t, FCGX_Request *fcgi, enum serve_as as)
 {
 	struct worker_ctx *ctx = t->ctx;
 	bool slow = as == SERVE_SLOW || as == SERVE_TRANSFER;
+	bool drained;
 
 	__atomic_add_fetch(&ctx->serving, 1, __ATOMIC_ACQ_REL);
 	ceph_conn_enter(&ctx->ceph);
 	http_serve(fcgi, &t->env, &ctx->score->threads[t->index], as == SERVE_REFUSED);
-	if (stdin_drained(fcgi))
+	drained = stdin_drained(fcgi);
+	if (drained)
 		FCGX_Detach(fcgi);
+	/* A connection nginx keeps stays open when nothing of this request
+	 * is left unread; else it is closed after the answer. */
+	if (!drained || __atomic_load_n(&ctx->closing_kept, __ATOMIC_ACQUIRE) ||
+	    (ctx->conn_state[fcgi - ctx->requests] == CONN_NONE &&
+	     __atomic_load_n(&ctx->nkept, __ATOMIC_ACQUIRE) >= ctx->kept_max))
+		fcgi->keepConnection = 0;
 	FCGX_Finish_r(fcgi);
 	/* The object is reused for the next request, which decides anew. */
 	fcgi->detached = 0;
@@ -197,18 +402,19 @@ static void serve(struct worker_thread *t, FCGX_Request *fcgi, enum serve_as as)
 		ctx->slow_running--;
 	if (as == SERVE_TRANSFER)
 		ctx->transfers_running--;
-	ctx->spare[ctx->nspare++] = fcgi;
+	conn_settle(ctx, fcgi);
 	pthread_cond_broadcast(&ctx->work_changed);
 	pthread_mutex_unlock(&ctx->work_lock);
 }
 
 /* What a thread does next (work_lock held): a queued slow request when a
- * permit is free (its permit taken), else NULL with *spare set to a free
- * request object to accept into; both NULL when the worker has stopped
- * and nothing is queued. Waits while neither is possible. */
-static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare)
+ * permit is free (its permit taken), else NULL with *wait set: its turn
+ * to wait for requests. *wait false when the worker has stopped, nothing
+ * is queued and no kept connection is left: the thread ends. A stopping
+ * worker's threads wait here for permits of queued requests. */
+static FCGX_Request *next_work(struct worker_ctx *ctx, bool *wait)
 {
-	*spare = NULL;
+	*wait = true;
 	for (;;) {
 		if (ctx->nqueued && ctx->slow_running < ctx->slow_max) {
 			FCGX_Request *fcgi = ctx->queue[ctx->queue_head];
@@ -218,11 +424,10 @@ static FCGX_Request *next_work(struct worker_ctx *ctx, FCGX_Request **spare)
 			ctx->slow_running++;
 			return fcgi;
 		}
-		if (worker_stopping(ctx)) {
-			if (!ctx->nqueued)
-				return NULL;
-		} else if (ctx->nspare) {
-			*spare = ctx->spare[--ctx->nspare];
+		if (!worker_stopping(ctx) || ctx->nkept)
+			return NULL;
+		if (!ctx->nqueued) {
+			*wait = false;
 			return NULL;
 		}
 		pthread_cond_wait(&ctx->work_changed, &ctx->work_lock);
@@ -269,7 +474,7 @@ static enum serve_as admit_transfer(struct worker_ctx *ctx)
 
 static int init_requests(struct worker_ctx *ctx, int listen_fd)
 {
-	for (unsigned i = 0; i < ctx->nthreads + ctx->queue_max; i++) {
+	for (unsigned i = 0; i < ctx->nrequests; i++) {
 		if (FCGX_InitRequest(&ctx->requests[i], listen_fd, 0) != 0)
 			return -ENOMEM;
 		ctx->spare[ctx->nspare++] = &ctx->requests[i];
@@ -285,39 +490,31 @@ static void *request_thread_main(void *arg)
 
 	__atomic_store_n(&slot->state, WORKER_IDLE, __ATOMIC_RELEASE);
 	for (;;) {
-		FCGX_Request *fcgi, *spare;
-		int r;
+		FCGX_Request *fcgi;
+		bool wait, hup;
 
 		pthread_mutex_lock(&ctx->work_lock);
-		fcgi = next_work(ctx, &spare);
+		fcgi = next_work(ctx, &wait);
 		pthread_mutex_unlock(&ctx->work_lock);
 		if (fcgi) {
 			serve(t, fcgi, SERVE_SLOW);
 			continue;
 		}
-		if (!spare)
+		if (!wait)
 			break;
-		r = accept_one(ctx, spare);
-		if (r <= 0) {
-			pthread_mutex_lock(&ctx->work_lock);
-			ctx->spare[ctx->nspare++] = spare;
-			pthread_mutex_unlock(&ctx->work_lock);
-			if (r < 0) {
-				__atomic_store_n(&ctx->accept_failed, 1, __ATOMIC_RELEASE);
-				worker_stop(ctx);
-			}
+		fcgi = wait_request(ctx, &hup);
+		if (!fcgi || !open_request(ctx, fcgi, hup))
 			continue;
-		}
-		switch (http_request_kind(spare)) {
+		switch (http_request_kind(fcgi)) {
 		case HTTP_KIND_QUICK:
-			serve(t, spare, SERVE_QUICK);
+			serve(t, fcgi, SERVE_QUICK);
 			break;
 		case HTTP_KIND_TRANSFER:
-			serve(t, spare, admit_transfer(ctx));
+			serve(t, fcgi, admit_transfer(ctx));
 			break;
 		case HTTP_KIND_SLOW:
-			if (admit_slow(ctx, spare))
-				serve(t, spare, SERVE_SLOW);
+			if (admit_slow(ctx, fcgi))
+				serve(t, fcgi, SERVE_SLOW);
 			break;
 		}
 	}
@@ -349,8 +546,8 @@ static void trim_when_quiet(struct worker_ctx *ctx, unsigned *polls, unsigned lo
 }
 
 /* Until every request thread has finished: passes a stop on to the
- * thread blocked in accept, which a signal handled by another thread
- * does not interrupt, and trims the heap when the worker is quiet. */
+ * threads (a signal sets only a flag), and trims the heap when the
+ * worker is quiet. */
 static void supervise_threads(struct worker_ctx *ctx)
 {
 	unsigned quiet_polls = 0;
@@ -358,13 +555,9 @@ static void supervise_threads(struct worker_ctx *ctx)
 
 	while (__atomic_load_n(&ctx->running, __ATOMIC_ACQUIRE) > 0) {
 		trim_when_quiet(ctx, &quiet_polls, &trimmed_at);
-		if (worker_stopping(ctx)) {
+		/* Each call wakes one more waiting thread. */
+		if (worker_stopping(ctx))
 			worker_stop(ctx);
-			pthread_mutex_lock(&ctx->wake_lock);
-			if (ctx->in_accept)
-				pthread_kill(ctx->acceptor, SIGUSR2);
-			pthread_mutex_unlock(&ctx->wake_lock);
-		}
 		poll(NULL, 0, STOP_POLL_MS);
 	}
 }
@@ -425,16 +618,18 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	if (ctx.slow_max == 0)
 		ctx.slow_max = 1;
 	ctx.queue_max = QUEUE_PER_THREAD * ctx.nthreads;
+	ctx.kept_max = KEPT_PER_THREAD * ctx.nthreads;
+	ctx.nrequests = ctx.nthreads + ctx.queue_max + ctx.kept_max;
 	ctx.threads = calloc(ctx.nthreads, sizeof(*ctx.threads));
-	ctx.requests = calloc(ctx.nthreads + ctx.queue_max, sizeof(*ctx.requests));
-	ctx.spare = calloc(ctx.nthreads + ctx.queue_max, sizeof(*ctx.spare));
+	ctx.requests = calloc(ctx.nrequests, sizeof(*ctx.requests));
+	ctx.conn_state = calloc(ctx.nrequests, sizeof(*ctx.conn_state));
+	ctx.conn_gen = calloc(ctx.nrequests, sizeof(*ctx.conn_gen));
+	ctx.spare = calloc(ctx.nrequests, sizeof(*ctx.spare));
 	ctx.queue = calloc(ctx.queue_max, sizeof(*ctx.queue));
-	if (!ctx.threads || !ctx.requests || !ctx.spare || !ctx.queue) {
+	if (!ctx.threads || !ctx.requests || !ctx.conn_state || !ctx.conn_gen || !ctx.spare || !ctx.queue) {
 		log_error("event=worker.start_failed errno=%d msg=\"out of memory\"", ENOMEM);
 		_exit(WORKER_EXIT_FAILURE);
 	}
-	pthread_mutex_init(&ctx.accept_lock, NULL);
-	pthread_mutex_init(&ctx.wake_lock, NULL);
 	pthread_mutex_init(&ctx.work_lock, NULL);
 	pthread_cond_init(&ctx.work_changed, NULL);
 	r = permits_init(&ctx.data_moves, conf->max_sync_data_ops);
@@ -447,6 +642,11 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	if (r < 0) {
 		log_error("event=worker.start_failed errno=%d msg=\"cannot start the connector thread\"",
 			  -r);
+		_exit(WORKER_EXIT_FAILURE);
+	}
+	r = conns_init(&ctx.conns, listen_fd);
+	if (r < 0) {
+		log_error("event=worker.start_failed errno=%d msg=\"cannot watch the connections\"", -r);
 		_exit(WORKER_EXIT_FAILURE);
 	}
 	if (FCGX_Init() != 0 || init_requests(&ctx, listen_fd) < 0) {
@@ -471,9 +671,15 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 		pthread_join(ctx.threads[i].thread, NULL);
 		image_directory_clear(&ctx.threads[i].directory);
 	}
-	for (unsigned i = 0; i < ctx.nthreads + ctx.queue_max; i++)
-		FCGX_Free(&ctx.requests[i], 0);
+	/* Connections still open here were nginx's, past the drain time. */
+	for (unsigned i = 0; i < ctx.nrequests; i++) {
+		ctx.requests[i].detached = 1;
+		FCGX_Free(&ctx.requests[i], 1);
+	}
+	conns_destroy(&ctx.conns);
 	free(ctx.requests);
+	free(ctx.conn_state);
+	free(ctx.conn_gen);
 	free(ctx.spare);
 	free(ctx.queue);
 	free(ctx.threads);
@@ -482,6 +688,6 @@ void worker_main(const struct conf *conf, int listen_fd, int ready_fd, struct sc
 	/* _exit: atexit handlers and stdio buffers belong to the master. */
 	if (!ctx.accept_failed)
 		_exit(WORKER_EXIT_RECYCLE);
-	log_error("event=worker.accept_failed served=%lu", ctx.accepted);
+	log_error("event=worker.accept_failed served=%lu", ctx.served);
 	_exit(WORKER_EXIT_FAILURE);
 }

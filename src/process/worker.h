@@ -4,11 +4,13 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <fcgiapp.h>
 
 #include "api.h"
 #include "ceph.h"
+#include "conns.h"
 #include "image_directory.h"
 #include "permits.h"
 #include "scoreboard.h"
@@ -40,14 +42,19 @@ struct worker_ctx {
 	unsigned long served;         /* requests served in all (atomic) */
 	int stop;                     /* stop accepting (atomic) */
 	int accept_failed;            /* accept failed other than for a stop (atomic) */
-	pthread_mutex_t accept_lock;  /* one thread in FCGX_Accept_r at a time */
-	unsigned long accepted;       /* under accept_lock: for max_requests */
-	pthread_mutex_t wake_lock;    /* guards in_accept and acceptor */
-	bool in_accept;
-	pthread_t acceptor;           /* the thread in FCGX_Accept_r, while in_accept */
-	/* FastCGI request objects: one per thread, and one per queue place,
-	 * so a thread always has one to accept into. Under work_lock: */
+	unsigned long accepted;       /* requests taken, for max_requests (atomic) */
+	struct conns conns;           /* the listening socket and the kept connections */
+	/* FastCGI request objects: one per thread, one per queue place, so
+	 * a thread always has one to accept into, and one per connection
+	 * nginx may keep (kept_max). Under work_lock: */
 	FCGX_Request *requests;
+	unsigned nrequests;
+	unsigned char *conn_state;    /* per request object: enum conn_state (worker.c) */
+	uint32_t *conn_gen;           /* per request object: bumped when its connection closes */
+	bool listen_parked;           /* a new connection waits for a free object */
+	long long stop_seen_ms;       /* when a thread first saw the stop */
+	unsigned nkept, kept_max;     /* kept connections, idle or serving (nkept also atomic reads) */
+	int closing_kept;             /* past the stop's drain time: close them (atomic reads) */
 	pthread_mutex_t work_lock;
 	pthread_cond_t work_changed;  /* a request ended, one was queued, or stop */
 	FCGX_Request **spare;         /* free request objects */

@@ -205,18 +205,14 @@ nginx_start() {
 		"$dir"/*) chmod 0755 "$sockdir" || return 1 ;;
 	esac
 
-	# Replicas (NGINX_UPSTREAM_SOCKETS: the other daemons' sockets): one
-	# upstream taking turns, as a load balancer in front of several hosts.
-	local pass="unix:$sock" upstream="" other
-	if [ -n "${NGINX_UPSTREAM_SOCKETS:-}" ]; then
-		pass=rbd_rest_api_replicas
-		upstream="upstream rbd_rest_api_replicas {"$'\n'"		server unix:$sock;"
-		for other in $NGINX_UPSTREAM_SOCKETS; do
-			case $other in /*) ;; *) _nginx_err "socket must be absolute: $other"; return 1 ;; esac
-			upstream+=$'\n'"		server unix:$other;"
-		done
-		upstream+=$'\n'"	}"
-	fi
+	# Replicas (NGINX_UPSTREAM_SOCKETS: the other daemons' sockets): more
+	# servers in the shipped upstream, taking turns, as a load balancer
+	# in front of several hosts.
+	local servers="unix:$sock" other
+	for other in ${NGINX_UPSTREAM_SOCKETS:-}; do
+		case $other in /*) ;; *) _nginx_err "socket must be absolute: $other"; return 1 ;; esac
+		servers+="; server unix:$other"
+	done
 
 	# --- TLS: a self-signed certificate is its own CA for curl --cacert.
 	if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
@@ -278,7 +274,8 @@ nginx_start() {
 	_nginx_subst "$nd/server.conf" ssl_certificate_key '/etc/nginx/ssl/rbd-rest-api.key' "$nd/server.key" &&
 	_nginx_subst "$nd/server.conf" include '/etc/nginx/snippets/rbd-rest-api-location.conf' "$nd/location.conf" &&
 	_nginx_subst "$nd/location.conf" auth_basic_user_file '/etc/nginx/rbd-rest-api.htpasswd' "$nd/htpasswd" &&
-	_nginx_subst "$nd/location.conf" fastcgi_pass 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "$pass" 2 &&
+	_nginx_subst "$nd/server.conf" server 'unix:/run/rbd-rest-api/rbd-rest-api.sock' "$servers" 2 &&
+	[ "$(grep -cE '^[[:space:]]*fastcgi_pass[[:space:]]+rbd_rest_api(_streams)?;' "$nd/location.conf")" = 2 ] &&
 	_nginx_uncomment "$nd/server.conf" 'ssl_client_certificate /etc/nginx/ssl/rbd-rest-api-clients-ca.crt' \
 		"ssl_client_certificate $nd/client-ca.crt" &&
 	_nginx_uncomment "$nd/server.conf" 'ssl_verify_client optional' 'ssl_verify_client optional' &&
@@ -351,7 +348,6 @@ http {
 	sendfile on;
 	tcp_nodelay on;
 
-	$upstream
 	include $nd/server.conf;
 }
 EOF
