@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # rbd-rest-api-entrypoint - runs rbd-rest-api and nginx together in one
 # container (installed in the image as /usr/local/bin/rbd-rest-api-entrypoint,
 # started by tini).

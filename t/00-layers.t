@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The layers of src/ (see t/lib/layers.py): no lower layer includes a
 # higher one, core stands alone, and only the layers that talk to the
 # cluster include librados/librbd or call them; no include circles
@@ -71,6 +72,13 @@ cp "$src/src/api/api_clones.c" "$tmp/src/api/api_clones.c"
 out=$(LAYERS_ALLOW=$tmp/allow python3 "$check" "$tmp/src" 2>&1)
 [[ $out == *"t/lib/layers-allow: the circle src/api/api_clones,src/api/api_images is gone"* ]]
 result $? "an allowed circle that is gone is reported"
+
+# Every source file says its licence in its first lines (LICENSE).
+missing=$(cd "$src" && git ls-files 'src/*.c' 'src/*.h' 't/*.c' 't/*.h' 't/*.t' 't/*.sh' 't/*.py' 2>/dev/null |
+	while read -r f; do head -3 "$f" | grep -q 'SPDX-License-Identifier: Apache-2.0' || echo "$f"; done)
+[ -z "$missing" ]
+result $? "every source file carries an SPDX licence line"
+[ -z "$missing" ] || printf '#   %s\n' $missing
 
 echo "1..$n"
 exit "$failed"

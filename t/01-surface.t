@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The API surface is written once: the route table (src/api/routes.c),
 # whose body column names the field rules beside each handler. What the
 # daemon prints with --surface is compared with src/openapi.json (every

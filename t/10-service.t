@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The service as a client first meets it: health, version, the envelope,
 # request ids, authentication, and plain HTTP.
 . "$(dirname "$0")/lib/test-lib.sh"

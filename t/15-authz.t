@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Authorization: the stack's policy (t/lib/stack.sh) makes "viewer" a
 # viewer everywhere and "team-a" an operator in rbd/team-a only. Every
 # route of `rbd-rest-api --route-rules` is tried as each of them: allowed

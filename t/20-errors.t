@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The general rules of the contract: every bad request gets the right
 # status and a JSON Status that says what to fix.
 . "$(dirname "$0")/lib/test-lib.sh"

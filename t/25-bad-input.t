@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A table of malformed requests, each answered with the documented 4xx and
 # a JSON Status, and none of which changes anything in the cluster.
 . "$(dirname "$0")/lib/test-lib.sh"

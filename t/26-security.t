@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile input on the response path: a request id far too long sent
 # straight to the FastCGI socket, and names so long (250 bytes of two-byte
 # characters each) that the Location of what was made is over 2 KB. Each

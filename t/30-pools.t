@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Pools: list, inspect, create for RBD, and delete only when confirmed.
 . "$(dirname "$0")/lib/test-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Pools as a platform team runs them: how full a pool is and how much it
 # may grow (its quota), its placement groups and replication, each as the
 # ceph CLI shows it; changed through PATCH with every bad value refused

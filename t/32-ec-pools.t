@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Erasure-coded data pools: a pool made through the API with "type":
 # "erasure" holds the data of images whose header stays in a replicated
 # pool (data_pool). An EC pool with k=2 m=1 and failure domain osd needs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # What `rbd pool stats` counts and librbd's pool metadata, through the
 # API: an operator counts the images of a namespace and of the pool's
 # default one, then tags the pool with key/value pairs, reads and changes

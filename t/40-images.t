@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Images: create, read, list, resize, rename and delete, as a platform
 # team does for its volumes, checked against the rbd CLI.
 . "$(dirname "$0")/lib/test-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # An image reads the same whether the service describes it from its header
 # object alone (the fast path: format 2, no snapshots, no parent, no
 # striping) or opens it with librbd (everything else): for images of many

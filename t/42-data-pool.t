@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Images whose data lives in another pool (an erasure-coded pool in real
 # life; a second replicated one here): made, read, listed, snapshotted and
 # migrated to through the API like any other. Their block name prefix is

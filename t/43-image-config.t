@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # An image's librbd options: an operator turns the cache off on one
 # volume, reads where every option's value comes from (the image, the
 # pool, the configuration), sees the QoS view agree, removes the overrides

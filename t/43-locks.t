@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Locks: the dead VM's volume. A hypervisor (here `rbd bench`) has an
 # image open with the exclusive-lock feature and dies (kill -9); its
 # client still holds librbd's lock. The operator lists the lock, is told

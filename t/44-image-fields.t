@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # What an Image and its snapshots say beyond size and features: striping,
 # the parent's id and overlap of a clone, the group an image is in, and
 # who made each snapshot (a user, a group snapshot, the trash of a clone's

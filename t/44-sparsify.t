@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Sparsify: an image whose data was overwritten with zeros (as an upload
 # of a raw disk image writes its empty parts) still uses the space; POST
 # .../sparsify gives it back, in the request or as a task. Checked with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Listing a large pool: 1,000 images paged by names and in detail, every
 # image exactly once; and an image whose header is gone shows up with an
 # error in its item instead of failing the page, and DELETE cleans it up.

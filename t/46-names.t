@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Names made by other tools: the rbd CLI accepts any bytes in a name, so a
 # pool can hold images, snapshots, namespaces and metadata whose names are
 # not UTF-8 or hold control characters. The API refuses to make such names,

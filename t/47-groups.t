@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Consistency groups: an operator groups a VM's two disks, snapshots them
 # at one point in time, writes over both, and rolls the group back: every
 # disk is as it was (checksums through the rbd CLI). Then the answers for

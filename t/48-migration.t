@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Live migration: an operator moves a volume to another pool without
 # stopping its users for long: prepare (the image answers at its new place
 # at once), execute as a task of the manager's, commit; the data is intact

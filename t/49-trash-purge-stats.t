@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Emptying the trash: an operator purges what has expired (a task), keeps
 # what is still deferred unless told to take everything, narrows a purge
 # to entries expired long enough ago, and leaves the purging to the

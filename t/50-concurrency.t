@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Racing clients: many creates of one name, deletes against deletes and
 # snapshots, resizes against resizes. Never a 5xx, never two images.
 . "$(dirname "$0")/lib/test-lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Request threads inside a worker: many requests at once on its one
 # cluster connection. Mutations of one image from threads of one worker
 # run one after the other; a worker killed under load fails only what it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Importing an image from a URL, as an operator brings a cloud image in:
 # a raw and a qcow2 file (made with qemu-img) served from 127.0.0.1, each
 # imported as a task and compared by sha256 with what `qemu-img convert

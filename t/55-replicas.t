@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Two replicas of the service on one cluster, as two hosts would run them
 # behind a load balancer: the stack's daemon (through nginx) and a second
 # one (its own workers, scoreboard and host locks, on its own socket).

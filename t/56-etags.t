@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Entity tags: a client reads a resource, remembers its ETag, and changes
 # it only if nobody else did meanwhile (If-Match, else 412), or asks again
 # cheaply (If-None-Match, 304). The tag follows the cluster: a change made

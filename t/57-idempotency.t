@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Idempotency-Key: automation retries a POST whose answer it lost, maybe
 # through another replica of the service. The first execution's answer is
 # kept in the cluster and replayed; one object is made, whatever the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Image content over HTTPS, as a platform team moves it: fill an image from
 # a raw file, download a volume and a snapshot, resume a broken download,
 # upload in parallel chunks, and what happens when a client goes away or a

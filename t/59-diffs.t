@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Backups and restores in the rbd CLI's own diff format, as cinder-backup
 # and Benji do them with `rbd export-diff | rbd import-diff`, but over
 # HTTPS: a full backup, then incrementals along a chain of snapshots

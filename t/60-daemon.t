@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The daemon as an operator runs it: configuration errors, the reasons it
 # gives when it cannot reach the cluster, and its pool of workers
 # (respawn, recycling, reload, graceful stop). Talks FastCGI directly to

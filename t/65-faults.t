@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Faults, each against a real cluster: a worker killed under load, an OSD
 # and a monitor that stop answering, and a service started while the
 # cluster is down. The cluster faults use a private cluster, so the shared

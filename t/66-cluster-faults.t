@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Faults the cluster itself has, on a private cluster with a small memstore
 # (1 GiB, full at 50%): filling it through the API, freeing space while it
 # is full, a worker's client blocklisted (by `ceph osd blocklist add`, and

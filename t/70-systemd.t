@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Under systemd: the unit files are valid, the daemon takes its socket from
 # socket activation, and speaks the notify protocol (READY, RELOADING,
 # STOPPING). No systemd PID 1 is needed: systemd-socket-activate passes the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # What an operator watches: the status page, Prometheus metrics that move
 # with traffic, and request_timeout, which kills and replaces a worker stuck
 # on a request (here: I/O to a pool whose placement groups cannot go active).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The OpenAPI document served at /api/v1/openapi.json describes exactly the
 # routes the daemon serves: every route of the router table is in it, and
 # nothing else is. (Query parameters and body fields are held to the table

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The documentation's examples work: every `api` example in README.md and
 # docs/*.md names a route the daemon has, with a method it accepts; and
 # the README's tour runs for real, line by line, each answering the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Someone else's tool agrees the OpenAPI document is sound: Redocly's
 # linter (npm @redocly/cli, pinned in npm/package.json and installed by
 # t/install-deps) finds no error and no warning in the document the

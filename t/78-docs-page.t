@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The API reference as a page: GET /api/docs is Swagger UI (npm
 # swagger-ui-dist, served by nginx behind the same basic auth) showing the
 # document the service serves. A real browser, Debian's chromium driven

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS as a scanner sees it: Debian's testssl.sh, run against the stack's
 # nginx (the project's real server block), finds nothing rated HIGH or
 # CRITICAL, and Strict-Transport-Security is sent. About a minute.

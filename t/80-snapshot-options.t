@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Snapshot options an operator reaches for with the CLI: a snapshot taken
 # without quiescing the image's clients (rbd snap create --skip-quiesce),
 # or despite a client that fails to quiesce; a limit on how many snapshots

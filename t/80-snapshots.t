@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Snapshots: take one before a risky change, protect it and clone from it,
 # rename it, roll the image back to it and delete it, as an operator does
 # around an upgrade, checked against the rbd CLI.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Clones and copies, as a team that keeps a golden image does: snapshot
 # it, clone volumes from the snapshot, list them as its children, flatten
 # one so it stands alone, copy the golden image (deep, with its snapshots,

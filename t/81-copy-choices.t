@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Copies and clones with choices, as an operator makes them with rbd cp,
 # rbd deep cp and rbd clone: a copy of a snapshot, a copy in a new layout
 # (object size, features, striping, data pool), a deep copy of a clone

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Long work handed to Ceph's manager: flatten and delete with ?async=true
 # answer 202 with a Task and its Location, which a client polls until the
 # work is done; tasks are listed, and canceled while they run.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The trash: an operator moves a volume there instead of deleting it,
 # finds it in the list, takes it back (under its name or a new one), keeps
 # another for an hour and learns it cannot be removed before then unless

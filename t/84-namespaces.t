@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Namespaces: a platform team gives each tenant a namespace of the rbd
 # pool, creates the tenant's volumes in it through the same image routes,
 # finds that a namespace holding volumes cannot be deleted, and that a

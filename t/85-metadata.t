@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Image metadata: an operator tags a volume with key/value pairs (owner,
 # ticket, a librbd option override), reads and changes them, pages
 # through many, removes them; checked against `rbd image-meta` and

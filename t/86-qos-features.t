@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # QoS and features: an operator caps a noisy volume's IOPS and bandwidth,
 # sets a default for a whole pool, sees librbd obey the cap, and switches
 # an old volume's features on and off, with messages that say what a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Usage and clients: an operator asks how much of a thin volume is
 # written (with and without fast-diff, with snapshots), who has it open,
 # and who holds its lock; checked against `rbd du`, `rbd status` and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Copy and rollback with ?async=true: Ceph's manager has no task for them,
 # so the service runs them itself, in a runner process that outlives the
 # worker. They answer 202 with a Task like the manager's tasks, are listed

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Disaster recovery between two sites, entirely through the two APIs: an
 # operator enables mirroring on a pool at both sites, hands site A's
 # bootstrap token to site B, mirrors a volume by snapshots, fails over to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Snapshot schedules with retention: an operator asks for a snapshot of a
 # volume every interval, keeping the last few; the service makes and prunes
 # them itself. Every endpoint and its refusals through nginx, then the

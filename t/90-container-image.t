@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The container image's build (docker/Dockerfile), checked as far as a
 # machine without a Docker engine allows:
 # - the build stage's RUN commands run for real on this host (Debian 12

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The container's entrypoint (docker/entrypoint.sh), running: it runs the
 # daemon and nginx as the image's uid on the shared cluster: HTTPS with
 # basic auth, the health-only HTTP port, RBD_API_* variables reaching the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The Kubernetes manifest (docker/kubernetes.yaml) and its hostPath patch,
 # offline: kinds, fields, probes, security, Secrets, a ConfigMap the
 # entrypoint accepts, and memory sized from what the daemon and nginx

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The container image, built and run for real: Debian's buildah builds
 # docker/Dockerfile (chroot isolation: no Docker engine, no daemon) on a
 # Debian 12 base made with debootstrap, then runs the image's entrypoint

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package (debian/), built and installed as an operator would:
 # dpkg-buildpackage (debhelper, autotools sequence) from the release
 # tarball, lintian, then `apt-get install ./rbd-rest-api_*.deb` into a

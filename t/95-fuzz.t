@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Fuzzing the parsers that read raw client input (paths, JSON bodies,
 # sizes) and the response writer (headers, body) with libFuzzer under ASan and UBSan: no crash, leak or undefined
 # behaviour. FUZZ_SECONDS (default 20) per target here; longer runs:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A client generated from the served OpenAPI document by tools nobody here
 # wrote, as a platform team would make one: openapi-typescript turns
 # GET /api/v1/openapi.json into TypeScript types, t/client/tour.mts runs

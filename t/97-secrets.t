@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Secrets stay secret: no response and no log line of the daemon or nginx
 # carries the cephx key, the API password, or an Authorization header,
 # whatever a client sends and whatever fails. And the FastCGI socket is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The release tarball is whole and builds: `make dist` holds every file git
 # tracks (but .gitignore) and nothing else except what autotools generate,
 # every t/NN-*.t is a registered test (so the tarball and t/check both have

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The OpenAPI document describes the real answers, not only the route
 # names: every JSON answer the integration tests received (t/check records
 # them through api(), see RBD_API_RECORD in t/lib/test-lib.sh) is valid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api.c - helpers shared by the resource handlers (see api.h). */
 #include "config.h"
 

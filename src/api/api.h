@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api.h - what every resource handler shares: reaching the cluster with
  * the contract's error messages, and reading the request body. */
 #ifndef RBD_REST_API_API_H

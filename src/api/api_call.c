@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_call.c - a route's handler run under the one-channel rule (see
  * api_call.h). */
 #include "config.h"

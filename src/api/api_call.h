@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_call.h - runs a route's handler, holding it to one channel for
  * failure.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_clones.c - clones (an image created from a parent snapshot), the
  * children of an image, flatten, and copy.
  *

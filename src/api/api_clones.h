@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_clones.h - cloning, for the image create handler.
  *
  * POST .../images with a "parent" object makes a clone instead of a new

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_config.c - librbd's options of a pool and of an image:
  *   GET/PUT /api/v1/pools/{pool}/config: the pool's RBD defaults, what
  *     `rbd config pool ls/get/set/rm` reads and sets (rbd_default_features,

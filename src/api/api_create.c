@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_create.c - the fields of an image create request, checked before
  * any cluster call, shared by every way an image is made: a create
  * (api_images.c), a clone and a copy (api_clones.c), an upload

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_create.h - the fields of an image create request and their
  * checks, shared by every way an image is made (api_create.c). */
 #ifndef RBD_REST_API_API_CREATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_data.c - image content over HTTP: download (GET/HEAD .../data of an
  * image or a snapshot), upload (PUT .../data), create from an upload
  * (POST .../images with an application/octet-stream body).

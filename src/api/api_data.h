@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_data.h - what the content routes share (api_data.c): a transfer's
  * entry on the status page, in the metrics and in the audit line; the
  * client's body and answer as image_stream callbacks; the rules every

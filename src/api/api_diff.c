@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_diff.c - backups and restores in the rbd CLI's diff format: GET
  * .../snapshots/{snap}/diff (what `rbd export-diff` writes) and POST
  * .../images/{image}/diff (applied as `rbd import-diff` applies it).

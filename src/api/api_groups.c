@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_groups.c - RBD consistency groups: /api/v1/pools/{pool}/groups.
  *
  * A group ties images together so that one group snapshot is a single

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_image_features.c - the "features" part of an image PATCH (see
  * api_image_features.h): validate, call image_features.c, word the
  * answer. */

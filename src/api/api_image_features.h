@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_image_features.h - the "features" part of PATCH .../images/{image}:
  * reading the request and answering for the change (image_features.h
  * holds the rules and makes the change). */

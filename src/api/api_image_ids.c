@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_image_ids.c - GET /api/v1/pools/{pool}[/namespaces/{namespace}]/
  * image-ids/{id}: an image by its id, as trash entries, mirror peers,
  * group members and clones' parents (parent.id) name it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_images.c - /api/v1/pools/{pool}/images and .../images/{image}.
  *
  * Reads open images read-only (no lock, no watch); writes open them

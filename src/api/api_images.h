@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_images.h - what the image handlers hand to each other: the import
  * from a URL (api_import.c) that a create with "source" becomes. */
 #ifndef RBD_REST_API_API_IMAGES_H

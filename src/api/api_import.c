@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_import.c - POST .../images with {"name", "source": {"url",
  * "format"}}: an image imported from a URL, as a task of this service's
  * own (task_runner.c runs librbd's import-only live migration,

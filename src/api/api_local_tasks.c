@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_local_tasks.c - the tasks this service runs itself: copy, rollback
  * and sparsify with ?async=true, imports from a URL, and trash purges,
  * which Ceph's manager has no task for.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_locks.c - .../images/{image}/locks: who holds the lock on an image,
  * taking an advisory lock, and breaking a lock (the dead hypervisor's).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_metadata.c - .../images/{image}/metadata: an image's key/value pairs.
  *
  * Image metadata is what `rbd image-meta` shows: free-form pairs stored in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_metadata.h - what the metadata of an image (api_metadata.c) and of
  * a pool (api_pool_metadata.c) share: the key rule and the answers of
  * the four verbs. Where the pairs live is rbd/metadata.h's place; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_migrating.c - the 409 for a change librbd refuses (EBUSY) because
  * the image is the destination of a live migration. Apart from the
  * migration handlers (api_migration.c) so the image and trash handlers

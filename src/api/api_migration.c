@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_migration.c - live migration of an image: .../images/{image}/migration.
  *
  * Prepare links a new image (the destination: another pool, namespace,

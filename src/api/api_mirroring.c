@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_mirroring.c - /api/v1/pools/{pool}/mirroring: the pool's mirroring
  * mode and site name, bootstrap tokens, peer sites and the status
  * summary (docs/api.md, "Mirroring"). Images: api_mirroring_images.c;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_mirroring.h - what the mirroring handlers (api_mirroring*.c)
  * share. */
 #ifndef RBD_REST_API_API_MIRRORING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_mirroring_images.c - .../images/{image}/mirroring: mirroring of one
  * image (enable in journal or snapshot mode, disable), its failover
  * actions (promote, demote, resync), mirror snapshots, and its state on

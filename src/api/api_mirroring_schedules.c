@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_mirroring_schedules.c - /api/v1/pools/{pool}/mirroring/schedules:
  * when the manager takes mirror snapshots of snapshot-mirrored images
  * (its rbd_support module's `rbd mirror snapshot schedule`), for the

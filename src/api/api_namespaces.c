@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_namespaces.c - /api/v1/pools/{pool}/namespaces: list, create,
  * delete; and the existence check every namespaced image route makes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_openapi.c - GET /api/v1/openapi.json: the API description.
  *
  * The document is src/openapi.json, compiled in (openapi_doc.inc, made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_ops.c - GET /api/v1/status and GET /api/v1/metrics: the whole
  * pool as seen through the shared scoreboard, from whichever worker
  * answers. */

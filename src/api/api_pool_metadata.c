@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_pool_metadata.c - /api/v1/pools/{pool}/metadata: a pool's key/value
  * pairs: librbd's pool metadata (rbd_pool_metadata_*), which the rbd CLI
  * of Ceph 16 has no command for.

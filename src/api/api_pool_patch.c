@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_pool_patch.c - PATCH /api/v1/pools/{pool}: what a platform team
  * changes on a pool it hands out: its quota, placement groups and
  * replication.

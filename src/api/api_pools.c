@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_pools.c - /api/v1/pools and /api/v1/pools/{pool}. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_pools.h - what the pool handlers share. */
 #ifndef RBD_REST_API_API_POOLS_H
 #define RBD_REST_API_API_POOLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_qos.c - .../images/{image}/qos and /api/v1/pools/{pool}/qos.
  *
  * QoS limits are librbd configuration options (rbd_qos_iops_limit, ...),

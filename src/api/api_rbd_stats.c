@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_rbd_stats.c - GET /api/v1/pools/{pool}[/namespaces/{namespace}]/stats/rbd:
  * what `rbd pool stats` prints for a namespace of a pool (the pool's
  * default namespace without /namespaces/).

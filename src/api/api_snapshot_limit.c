@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_snapshot_limit.c - .../images/{image}/snapshot-limit: the most
  * snapshots an image may have (rbd snap limit set / clear).
  *

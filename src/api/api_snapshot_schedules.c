@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_snapshot_schedules.c - .../snapshot-schedules of a pool, of a
  * namespace and of an image, and their /status.
  *

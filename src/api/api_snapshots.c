@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_snapshots.c - .../images/{image}/snapshots: list, create, get,
  * protect/unprotect and rename, delete, rollback.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_sparsify.c - POST .../images/{image}/sparsify: gives back the space
  * of zero-filled data, what `rbd sparsify` does (after an upload of a
  * raw disk image, say, whose empty parts were written as zeros).

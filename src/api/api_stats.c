@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_stats.c - I/O statistics per image: GET /api/v1/pools/{pool}/stats
  * and .../images/{image}/stats.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_system.c - GET /api/v1/health and GET /api/v1/version. */
 #include "config.h"
 

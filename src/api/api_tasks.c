@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_tasks.c - /api/v1/tasks: long-running work handed to the manager
  * (and, for copy and rollback, which it cannot run, to our own runner:
  * api_local_tasks.c; an id is looked up there first).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_tasks.h - long-running work answered with 202 and a Task.
  *
  * Handlers that accept ?async=true do their own checks first. Image

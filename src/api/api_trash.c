@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_trash.c - the RBD trash: move an image there, list, restore, remove.
  *
  * POST .../images/{image}/trash works in every namespace (it is one of the

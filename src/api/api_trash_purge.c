@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_trash_purge.c - emptying a pool's trash: a purge now (POST
  * /api/v1/pools/{pool}/trash/purge, a task of this service's own) and
  * purges on a schedule (/api/v1/pools/{pool}/trash/schedules, kept and run

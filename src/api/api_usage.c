@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* api_usage.c - .../images/{image}/du and /watchers: how much of an
  * image is written, and who has it open (its locks: api_locks.c).
  *

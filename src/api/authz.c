@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* authz.c - who may run which route on which object, and what they see.
  *
  * The route table (routes.c) gives every route a verb and a scope; this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* authz.h - the policy (policy.h) applied to a request: the check before
  * any cluster call, and the filter that keeps listings to the user's
  * scopes. http.c calls both around the handler. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* etag.c - entity tags and conditional requests (see etag.h). */
 #include "config.h"
 

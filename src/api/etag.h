@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* etag.h - entity tags and conditional requests, for every route at once.
  *
  * A single resource's tag is a fingerprint of its answer's body (but for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* etag_version.c - an image's version as its entity tag sees it (see
  * etag_version.h). */
 #include "config.h"

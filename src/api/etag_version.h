@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* etag_version.h - what the cluster versions about an answered image, as
  * an entity tag (etag.h) folds it in.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* faults.c - the cluster's faults in answers (see faults.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* faults.h - what the cluster's own faults mean for an answer.
  *
  * Handlers answer a failed librados/librbd call with its errno; two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* idempotency.c - Idempotency-Key on POST (see idempotency.h). */
 #include "config.h"
 

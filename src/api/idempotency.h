@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* idempotency.h - Idempotency-Key on POST: one execution, many answers.
  *
  * A POST with `Idempotency-Key` claims the key in the cluster before its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* request.h - one HTTP request as a handler sees it.
  *
  * http.c fills it from the FastCGI parameters; handlers read captures and

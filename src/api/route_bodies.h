@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* route_bodies.h - the body rules the route table names (routes.c).
  *
  * Each array is defined beside the handler that reads the body (as nginx

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* routes.c - every endpoint of the API, in the contract's order.
  *
  * HEAD is served by the GET route of the same path (without a body), so it

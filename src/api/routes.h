@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* routes.h - the API's route table (routes.c) and its handlers. */
 #ifndef RBD_REST_API_ROUTES_H
 #define RBD_REST_API_ROUTES_H

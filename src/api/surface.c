@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* surface.c - the route table and its body rules printed as JSON.
  *
  * Everything the daemon accepts is in the table (routes.c): methods,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* surface.h - the API surface as data: `rbd-rest-api --surface`. */
 #ifndef RBD_REST_API_SURFACE_H
 #define RBD_REST_API_SURFACE_H

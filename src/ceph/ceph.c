@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ceph.c - per-worker cluster connection (see ceph.h). */
 #include "config.h"
 

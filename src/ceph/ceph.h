@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ceph.h - a worker's one cluster connection and its per-pool io contexts.
  *
  * librados is not fork-safe, so each worker builds its connection after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ceph_decode.c - Ceph's little-endian encoding (see ceph_decode.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ceph_decode.h - reading Ceph's little-endian wire encoding, as the rbd
  * object class answers in it, with every length checked against what is
  * left. */

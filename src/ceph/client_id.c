@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* client_id.c - this connection's client name (see client_id.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* client_id.h - how the cluster names this connection's client, as lock
  * listings and watchers show it ("client.4168"). */
 #ifndef RBD_REST_API_CLIENT_ID_H

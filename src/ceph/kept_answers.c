@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kept_answers.c - the omap store behind Idempotency-Key (see
  * kept_answers.h). */
 #include "config.h"

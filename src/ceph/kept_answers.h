@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kept_answers.h - the store behind Idempotency-Key (api/idempotency.h):
  * entries kept in the omap of one object, KEPT_ANSWERS_OBJECT, of a
  * pool's default namespace, so every replica of the service sees them.

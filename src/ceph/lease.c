@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lease.c - exclusive leases in the cluster (see lease.h). */
 #include "config.h"
 

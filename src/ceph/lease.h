@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lease.h - an exclusive lease in the cluster, for "one at a time across
  * every replica of the service".
  *

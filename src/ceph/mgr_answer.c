@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mgr_answer.c - a manager command's answer parsed (see mgr_answer.h). */
 #include "config.h"
 

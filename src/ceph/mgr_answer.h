@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mgr_answer.h - a manager command's answer parsed as JSON, in one
  * allocation released at once (by its caller, or by the request that
  * owns it): the manager's output and status words as mgr_call gives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mon.c - monitor and manager commands (see mon.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mon.h - monitor and manager commands, for what librados has no call
  * for (pool create/delete, application enable; the manager's rbd task
  * queue and progress events). */

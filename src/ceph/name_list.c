@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* name_list.c - walking a NUL-separated list of names (see name_list.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* name_list.h - walking a NUL-separated list of names, as librados and
  * librbd write them (pools, namespaces, groups, applications; see
  * ceph_read_list).

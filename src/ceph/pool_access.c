@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_access.c - reaching pools beyond the worker's cached io contexts
  * (pool_access.h). */
 #include "config.h"

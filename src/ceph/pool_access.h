@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_access.h - reaching pools beyond the worker's cached io
  * contexts: an io context of a request's own, whether a pool exists, and
  * the OSD map brought up to date (so a pool made or removed elsewhere is

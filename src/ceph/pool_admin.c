@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_admin.c - pool settings, usage and quota (see pool_admin.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_admin.h - a pool's settings, usage and quota as the monitor and
  * the manager keep them (`ceph osd pool get`, `ceph df detail`), and
  * their changes (`ceph osd pool set`, `ceph osd pool set-quota`):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_handle.c - a pool's id, and closing an io context (see
  * pool_handle.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_handle.h - the little a handler asks of a pool by its handles: a
  * pool's id by name, the id of an io context's pool, and closing an io
  * context of its own (one not from the worker's cache, ceph.h). */

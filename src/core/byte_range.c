@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* byte_range.c - Range and Content-Range, strictly. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* byte_range.h - the Range and Content-Range headers of the data routes
  * (RFC 9110, bytes only). Pure parsing, so the unit tests drive it. */
 #ifndef RBD_REST_API_BYTE_RANGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* conf.c - configuration keys, file and command line (see conf.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* conf.h - the service configuration: defaults, file, command line.
  *
  * One table describes every key (name, type, limits, default, help), so

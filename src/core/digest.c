@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.c - FNV-1a 64 (see digest.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* digest.h - a 64-bit fingerprint of bytes (FNV-1a).
  *
  * For entity tags and for telling a retried request's body from another:

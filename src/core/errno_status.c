@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* errno_status.c - errno to HTTP status (see errno_status.h). */
 #include "config.h"
 

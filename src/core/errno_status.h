@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* errno_status.h - the only place where an errno becomes an HTTP status.
  *
  * The table is the contract's "Errors" table; every error answer, whether

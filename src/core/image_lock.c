@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_lock.c - this service's per-image locks (see image_lock.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_lock.h - this service's per-image locks, shared by all workers.
  *
  * The mutexes live in the scoreboard's shared memory (created there, before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_in.c - strict JSON request bodies (see json_in.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_in.h - strict request bodies.
  *
  * A body is accepted only when it is application/json, parses completely,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_out.c - envelope and typed add helpers (see json_out.h). */
 #include "config.h"
 

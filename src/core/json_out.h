@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_out.h - small json-c helpers for the response envelope. */
 #ifndef RBD_REST_API_JSON_OUT_H
 #define RBD_REST_API_JSON_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.c - key=value event lines on stderr (see log.h). */
 #include "config.h"
 

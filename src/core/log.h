@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.h - one line per event on stderr, as key=value pairs.
  *
  * Every line starts with ts, level and pid; request-scoped lines add req and

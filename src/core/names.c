@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* names.c - validation of resource names (see names.h). */
 #include "config.h"
 

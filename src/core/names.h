@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* names.h - the one rule for pool, image, snapshot and namespace names.
  *
  * Names reach us as percent-decoded path segments or JSON strings; Ceph

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* permits.c - see permits.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* permits.h - a counting semaphore with a bounded wait, for work that
  * may run only so many at once in one process. */
 #ifndef RBD_REST_API_PERMITS_H

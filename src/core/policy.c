@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* policy.c - the policy file: parsing with line-numbered errors, and the
  * questions the request path asks of it (which verbs, what is visible).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* policy.h - who may do what: users and groups -> roles -> verbs on
  * scopes, read from the policy file (docs/operations.md, "Authorization").
  *

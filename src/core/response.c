@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* response.c - building answers, errors in one shape (see response.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* response.h - what a handler hands back: status, JSON body, headers.
  *
  * Handlers never write to the FastCGI stream; they fill a response and

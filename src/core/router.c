@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* router.c - path splitting and the route table walk (see router.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* router.h - method + path pattern -> handler.
  *
  * Patterns are written the way the contract writes them,

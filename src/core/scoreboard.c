@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scoreboard.c - the shared scoreboard (see scoreboard.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scoreboard.h - what every worker is doing, and counters for metrics, in
  * memory shared by the master and all workers.
  *

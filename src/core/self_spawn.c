@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* self_spawn.c - starting this program again (see self_spawn.h). */
 #include "config.h"
 

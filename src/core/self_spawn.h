@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* self_spawn.h - starting this program again as a process of its own
  * (the task runner a worker starts, the scheduler the master starts): a
  * fresh exec of /proc/self/exe, so the new process builds its own Ceph

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* size.c - size strings to bytes (see size.h). */
 #include "config.h"
 

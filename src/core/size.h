@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* size.h - parse human sizes such as "10G", "512MiB", "1t" into bytes.
  *
  * The grammar is the contract's: "<digits>[K|M|G|T|P][i][B]", case

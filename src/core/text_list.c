@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* text_list.c - a bounded list of names for messages (see text_list.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* text_list.h - "a, b, c and 4 more": what is in the way, named in one
  * message (snapshots of an image, clients that have it open, clones of a
  * snapshot), however many there are. */

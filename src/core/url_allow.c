@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* url_allow.c - strict URL reading and the import_url_allow patterns (see
  * url_allow.h). Pure: no network, no resolver. */
 #include "config.h"

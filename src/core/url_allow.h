@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* url_allow.h - which URLs the service may fetch on a user's behalf.
  *
  * An import from a URL (POST .../images with "source") makes librbd open

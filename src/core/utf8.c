@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* utf8.c - strict UTF-8 checking and repair (see utf8.h). */
 #include "config.h"
 

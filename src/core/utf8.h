@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* utf8.h - strict UTF-8 (RFC 3629): checking input, repairing output.
  *
  * Ceph stores names as bytes, and json-c copies bytes into JSON as they

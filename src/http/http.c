@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http.c - the FastCGI side of a request: libfcgi's parameters and
  * streams handed to http_dispatch.c, which does the rest. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http.h - one FastCGI request in, one HTTP response out.
  *
  * This is the only file that uses libfcgi: it hands the request's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_dispatch.c - parameters and body in, the answer's bytes out:
  * route, rules, authorization, handler, render, log (see
  * http_dispatch.h). No FastCGI library here: http.c brings the streams. */

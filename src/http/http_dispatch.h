@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_dispatch.h - one request from its FastCGI parameters and body to
  * the bytes of its answer, without the FastCGI library.
  *

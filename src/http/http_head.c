@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_head.c - the CGI header block of a response (see http_head.h). */
 #include "config.h"
 

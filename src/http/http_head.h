@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http_head.h - the CGI header block of a response, and the request id
  * rule.
  *

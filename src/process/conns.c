@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* conns.c - new and kept FastCGI connections of a worker (see conns.h). */
 #include "config.h"
 

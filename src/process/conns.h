@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* conns.h - where a worker's requests come from: new connections on the
  * listening socket, and the FastCGI connections nginx keeps open between
  * requests (fastcgi_keep_conn). All are in one epoll set, one-shot: each

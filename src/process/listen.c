@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* listen.c - opening the shared listening socket (see listen.h). */
 #include "config.h"
 

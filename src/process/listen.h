@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* listen.h - the one listening socket all workers accept on. */
 #ifndef RBD_REST_API_LISTEN_H
 #define RBD_REST_API_LISTEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c - command line, configuration, start.
  *
  *   rbd-rest-api [-c FILE] [--KEY=VALUE | --KEY VALUE]... [-t] [-h] [-V]

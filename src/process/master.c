@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* master.c - worker supervision (see master.h).
  *
  * The loop sleeps in ppoll() with every signal blocked except during the

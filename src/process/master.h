@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* master.h - the supervisor: forks workers, respawns, recycles, reloads.
  *
  * The master never talks to Ceph. Signals, as with nginx and PHP-FPM:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* notify.h - systemd's service notification protocol (Type=notify).
  *
  * A datagram to $NOTIFY_SOCKET; no libsystemd needed for a few lines of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker.c - a worker: connect to Ceph after the fork, then serve with
  * conf->threads request threads on that one connection.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker.h - a worker process: its connection context and accept loop. */
 #ifndef RBD_REST_API_WORKER_H
 #define RBD_REST_API_WORKER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* client_facts.c - the cluster's fsid and the client libraries' versions
  * (client_facts.h). */
 #include "config.h"

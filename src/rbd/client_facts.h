@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* client_facts.h - what GET /health and /version tell of the client side:
  * the cluster's fsid this process is connected to, and the versions of
  * librados and librbd it runs with (which may differ from those it was

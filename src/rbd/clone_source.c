@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clone_source.c - the parent snapshot of a clone (clone_source.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clone_source.h - the parent snapshot a clone is made from: found and
  * checked before the clone (image_make_clone), and asked why librbd
  * refused a clone, which its bare EINVAL does not tell. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config_options.c - librbd's options and the overrides of a pool or an
  * image (see config_options.h). */
 #include "config.h"

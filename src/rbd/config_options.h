@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config_options.h - librbd's configuration options as `rbd config image`
  * and `rbd config pool` see them: every option librbd lets an image or a
  * pool override, with its value and where that comes from; and the pool's

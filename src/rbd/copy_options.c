@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* copy_options.c - a copy's choices (copy_options.h) as librbd's image
  * options. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* copy_options.h - how a copy is made, as one JSON object.
  *
  * A copy may take a new layout (object size, features, striping, data

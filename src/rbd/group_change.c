@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* group_change.c - RBD consistency groups changed (see group_change.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* group_change.h - RBD consistency groups changed: made, renamed,
  * removed, their member images added and removed, their group snapshots
  * renamed and removed; and each member resolved to its pool's name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* group_query.c - reading RBD consistency groups (see group_query.h). */
 #include "config.h"
 

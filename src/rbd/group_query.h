@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* group_query.h - RBD consistency groups as handlers read them: the
  * groups of a namespace, a group's member images, its group snapshots.
  * Plain data and negative errnos, no answers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_children.c - the clones of an image (image_children.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_children.h - the clones of an image: the children of each of its
  * snapshots, with the name a deleted snapshot had (it lingers in the
  * trash namespace while it has clones). */

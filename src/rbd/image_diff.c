@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_diff.c - diffs in the rbd CLI's format, out and in (image_diff.h). */
 #include "config.h"
 

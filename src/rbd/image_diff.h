@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_diff.h - an image's changes between two snapshots, in the rbd
  * CLI's own diff format, out to a client or in from one.
  *

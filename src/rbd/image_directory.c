@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_directory.c - a pool's images from its directory object (see
  * image_directory.h). */
 #include "config.h"

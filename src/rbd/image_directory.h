@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_directory.h - the names and ids of the images of a pool (or of
  * one of its namespaces), from its directory object.
  *

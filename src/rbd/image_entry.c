@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_entry.c - an image's entry in its pool's directory
  * (image_entry.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_entry.h - an image's entry in its pool's directory: whether a
  * name is taken, renaming, removing. */
 #ifndef RBD_REST_API_IMAGE_ENTRY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_features.c - enabling and disabling features of an existing image
  * (see image_features.h).
  *

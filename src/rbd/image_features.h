@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_features.h - enabling and disabling features of an existing image
  * (PATCH .../images/{image} with {"features": {"enable": [...],
  * "disable": [...]}}): the rules and the change itself. Parsing the

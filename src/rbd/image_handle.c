@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_handle.c - opening and closing one image, and single calls on an
  * open image (image_handle.h). */
 #include "config.h"

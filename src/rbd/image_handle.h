@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_handle.h - opening and closing one image, and the few calls on
  * an open image that handlers need without a sequence around them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_header.c - an Image read straight from its header object (see
  * image_header.h). */
 #include "config.h"

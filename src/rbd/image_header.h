@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_header.h - an Image read straight from its header object.
  *
  * Opening an image with librbd takes several round trips to the OSD and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_idle.c - whether an image is free to delete (see image_idle.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_idle.h - whether an image is free to delete, asked of its header.
  *
  * A delete must not disturb a client using the image, and Pacific's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_import.c - import from a URL by librbd's import-only live
  * migration (see image_import.h). */
 #include "config.h"

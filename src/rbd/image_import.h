@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_import.h - an image made from a raw or qcow2 file served over
  * HTTP(S): librbd's import-only live migration (Ceph's "Image
  * Live-Migration", external data sources).

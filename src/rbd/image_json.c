@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_json.c - rendering an Image (see image_json.h). */
 #include "config.h"
 

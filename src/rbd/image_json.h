@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_json.h - the contract's Image object, from an open image. */
 #ifndef RBD_REST_API_IMAGE_JSON_H
 #define RBD_REST_API_IMAGE_JSON_H

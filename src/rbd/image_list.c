@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_list.c - image listings with pagination (see image_list.h).
  *
  * A detail page opens all its images at once with rbd_aio_open_read_only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_list.h - GET .../images: names or full Images, page by page.
  *
  * Pages are in name order; the Continue token is the last name of a page

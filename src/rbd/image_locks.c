@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_locks.c - who holds the lock on an image's header (see
  * image_locks.h). */
 #include "config.h"

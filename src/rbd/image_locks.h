@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_locks.h - who holds the lock on an image's header.
  *
  * Locks live on the image header as one cls lock, "rbd_lock". librbd's

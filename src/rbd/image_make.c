@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_make.c - new images, made whole under a name of their own
  * (image_make.h). */
 #include "config.h"

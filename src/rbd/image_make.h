@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_make.h - new images: a plain create, and the images made under a
  * name of their own and renamed once whole (unfinished.h): a clone, a
  * copy, a create filled with content.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_query.c - RBD state read for handlers, rendered by nobody here
  * (see image_query.h). */
 #include "config.h"

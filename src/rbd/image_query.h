@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_query.h - RBD state that handlers read and render themselves:
  * the snapshots and watchers of an image, the namespaces of a pool, its
  * trash. Plain data and negative errnos, no answers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_stream.c - pipelined reads and writes of an image's bytes. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_stream.h - an image's bytes to or from a client, pipelined.
  *
  * What `rbd export -` and `rbd import -` do, for the data routes (and the

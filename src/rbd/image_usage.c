@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_usage.c - how much of an image is written (image_usage.h). */
 #include "config.h"
 

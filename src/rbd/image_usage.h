@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* image_usage.h - how much of an image is written, the way `rbd du`
  * counts it: whole objects written in each snapshot since the one
  * before, and in the head since the newest snapshot. With a valid

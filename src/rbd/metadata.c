@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metadata.c - image and pool metadata through one mechanism (see
  * metadata.h). */
 #include "config.h"

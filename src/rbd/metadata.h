@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metadata.h - the key/value pairs librbd keeps for an image (in its
  * header: `rbd image-meta`) or for a pool (in its rbd_info object: pool
  * metadata), one mechanism for both. librbd's image and pool families

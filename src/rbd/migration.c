@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* migration.c - librbd's live migration of an image (see migration.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* migration.h - librbd's live migration of an image, as sequences that
  * return 0 or a negative errno: read where it stands, prepare (with the
  * destination's own io context), commit, abort. Which message a failure

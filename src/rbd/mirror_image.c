@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mirror_image.c - the changes of one image's mirroring (see
  * mirror_image.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mirror_image.h - the changes of one image's mirroring, each one
  * sequence: enable (in journal or snapshot mode), disable, and the
  * failover actions (promote, demote, resync, mirror snapshot).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mirror_json.c - RBD mirroring as the API shows it (see mirror_json.h).
  * The names are those of the rbd CLI (`rbd mirror pool info`, `rbd
  * mirror image status`), so what a person reads here matches Ceph's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mirror_json.h - RBD mirroring as the API shows it: names of librbd's
  * mirroring enums, and the pool's peers, its status summary and an
  * image's mirroring state as JSON (docs/api.md, "Mirroring"). */

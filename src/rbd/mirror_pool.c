@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mirror_pool.c - the changes of a pool's mirroring (see mirror_pool.h). */
 #include "config.h"
 

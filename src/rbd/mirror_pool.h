@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mirror_pool.h - the changes of a pool's mirroring, each one sequence:
  * its mode and this site's name, bootstrap tokens, peer sites (added
  * with their address and key, or not at all), and the rbd-mirror

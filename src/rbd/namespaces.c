@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* namespaces.c - RBD namespaces checked, made and removed (see
  * namespaces.h). */
 #include "config.h"

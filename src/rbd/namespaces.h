@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* namespaces.h - RBD namespaces of a pool checked, made and removed.
  *
  * An RBD namespace is a RADOS namespace that librbd has registered in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_setup.c - a pool made ready for RBD, or deleted (see
  * pool_setup.h). */
 #include "config.h"

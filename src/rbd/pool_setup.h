@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_setup.h - a pool made ready for RBD, or deleted; and what says a
  * pool is one (its applications) when the manager's numbers are not
  * there (librados's own count).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_stats.c - reading `rbd pool stats` (see pool_stats.h). */
 #include "config.h"
 

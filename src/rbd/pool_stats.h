@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_stats.h - what `rbd pool stats` counts in a namespace of a pool:
  * its images and their snapshots, and the images in its trash. */
 #ifndef RBD_REST_API_POOL_STATS_H

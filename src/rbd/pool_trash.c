@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_trash.c - the trash object made ahead of a quota (see pool_trash.h). */
 #include "config.h"
 

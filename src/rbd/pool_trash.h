@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pool_trash.h - the trash object a removal needs, made ahead of a quota.
  *
  * librbd (16.2) removes an image by moving it to the trash first: an entry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rbd_features.c - feature names and rules (see rbd_features.h). */
 #include "config.h"
 

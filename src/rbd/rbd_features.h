@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rbd_features.h - RBD feature names <-> bits, and their dependency rules.
  *
  * Names are librbd's own ("layering", "exclusive-lock", ...), so what a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* snapshot.c - the user snapshots of an open image (see snapshot.h). */
 #include "config.h"
 

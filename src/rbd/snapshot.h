@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* snapshot.h - the user snapshots of an open image as librbd keeps them:
  * finding one by name, reading what a Snapshot shows, its clones, and the
  * changes (create, protect, unprotect, rename, remove, rollback). Plain

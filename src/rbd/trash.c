@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* trash.c - the RBD trash of a pool across its namespaces (see trash.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* trash.h - the RBD trash of a pool across its namespaces: its entries
  * listed and found, an image moved there, an entry restored or removed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* unfinished.c - names of images being made (see unfinished.h). */
 #include "config.h"
 

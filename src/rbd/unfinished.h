@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* unfinished.h - images that are being made, and what is left of them.
  *
  * A copy (synchronous or a task), a clone or a create from an upload is

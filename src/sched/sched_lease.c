@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_lease.c - a lease in the cluster (see sched_lease.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_lease.h - a lease in the cluster: at most one holder at a time
  * among every process of every replica, and a holder that dies (kill -9,
  * a lost host) is waited out within the lease's duration.

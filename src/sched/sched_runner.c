@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_runner.c - "rbd-rest-api --run-scheduler": makes and prunes the
  * snapshots that snapshot schedules (sched_store.h) ask for.
  *

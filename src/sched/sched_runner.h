@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_runner.h - the snapshot-schedule process (see sched_runner.c). */
 #ifndef RBD_REST_API_SCHED_RUNNER_H
 #define RBD_REST_API_SCHED_RUNNER_H

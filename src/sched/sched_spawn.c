@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_spawn.c - the master starts the scheduler (see sched_spawn.h). */
 #include "config.h"
 

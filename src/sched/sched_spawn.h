@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_spawn.h - how the master starts the scheduler process: a fresh
  * exec of this program (sched_runner.h), so the master itself never
  * touches Ceph and the scheduler inherits none of its sockets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_spec.c - snapshot schedules: parsing, slots, names, retention
  * (see sched_spec.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_spec.h - what a snapshot schedule says, and the arithmetic of it:
  * intervals, slots, the names of the snapshots it makes, and which of
  * them its retention keeps. Pure code (no cluster), shared by the API

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_store.c - snapshot schedules in the cluster (see sched_store.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sched_store.h - snapshot schedules and their state, kept in the
  * cluster: the omap of one object in each pool's default namespace
  * (SCHED_OBJECT), so every replica of the service sees the same, and they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task_procs.c - the master's children that are not workers: task
  * runners (task_procs.h). */
 #include "config.h"

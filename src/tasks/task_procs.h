@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task_procs.h - the master's children that are not workers: task
  * runners.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task_runner.c - "rbd-rest-api --run-task POOL ID": runs one task of this
  * service's own (copy, import from a URL, rollback, sparsify, trash purge:
  * work Ceph's manager cannot queue) outside the worker that accepted it.

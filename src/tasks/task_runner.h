@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task_runner.h - the process that runs one of this service's own tasks
  * (see task_runner.c). */
 #ifndef RBD_REST_API_TASK_RUNNER_H

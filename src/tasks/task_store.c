@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task_store.c - task records in the pool's "rbd_rest_api.tasks" object
  * (see task_store.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* task_store.h - where the tasks this service runs itself (copy and
  * rollback, which Ceph's manager cannot run) keep their state.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """t/bench/bench.py - the measuring half of t/bench/run (which starts the
 stack, the dashboard and builds the tools, then calls this).
 

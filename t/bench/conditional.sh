@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # t/bench/conditional.sh - what entity tags, Idempotency-Key and the image
 # change lease add per request (issue 17), measured straight on the
 # daemon's FastCGI socket so nginx and TLS do not blur it.

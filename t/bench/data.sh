@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # t/bench/data.sh - image content through the API against the rbd CLI, on
 # the same cluster in one run (issue 27's benchmark rows):
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """t/bench/fcgi_time.py - latency of requests sent straight to a daemon's
 FastCGI socket (no nginx, no TLS: only what the daemon adds).
 

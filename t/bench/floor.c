@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* floor - the least work librbd needs for each benchmarked operation, on
  * one cluster connection: what an HTTP service built on librbd's calls
  * cannot beat. (rbd-rest-api goes below it for get and detail: it reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* httpc - a small keep-alive HTTPS load client for t/bench/run.
  *
  *   httpc --url https://HOST:PORT [--cacert FILE] [--header 'K: V']...

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """t/bench/load.py - the daemon under load (issue 15), run by t/bench/run
 after the comparison table, on the same stack.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: request bodies through the strict JSON validator with
  * the image-create field table, and the typed getters afterwards. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the response writer. A response is built from the
  * input the way handlers build one (an error or a JSON body, a Location, an
  * Allow list, Retry-After), rendered the way http.c renders it (the body

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: request paths through splitting, percent-decoding and
  * the route walk, over a table shaped like the real one. */
 #include "config.h"

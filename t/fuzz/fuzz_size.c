@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the size parser must never crash, and whatever it
  * accepts must follow the grammar ("<digits>[KMGTP][i][B]"). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: any bytes through the UTF-8 checker and repair, and
  * through the output path (json_add_name, json_add_text, a message, and
  * response_json_text): what goes out is always valid UTF-8 JSON, and text

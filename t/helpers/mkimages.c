@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mkimages - create many small images fast, for listing tests.
  *
  *   mkimages POOL PREFIX COUNT [THREADS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* notify-listen - stands in for systemd's notify socket in tests.
  *
  *   notify-listen PATH SECONDS

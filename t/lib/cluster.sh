@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/cluster.sh - a throw-away single-node Ceph cluster for tests.

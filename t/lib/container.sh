@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/container.sh - what the container tests share: the Dockerfile as

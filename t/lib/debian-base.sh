@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/debian-base.sh - a Debian 12 root made with debootstrap (minbase),

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """t/lib/layers.py SRC_DIR - checks the layers of the daemon's source.
 
 The folders of src/ are its layers, top to bottom:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/nginx.sh - run a private nginx in front of rbd-rest-api for tests.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """t/lib/openapi_check.py - check recorded API answers against the OpenAPI
 document (t/99-schemas.t runs it).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/ports.sh - hand out free TCP ports on 127.0.0.1 for tests.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """t/lib/range_server.py DIR PORTFILE [DELAY] - serves DIR over HTTP on 127.0.0.1
 with byte ranges (206), as librbd's import from a URL needs: Python's own
 http.server answers every GET whole. Binds a free port and writes it to

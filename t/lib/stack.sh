@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/stack.sh - the whole stack for tests and for trying the API:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """t/lib/surface.py - holds the OpenAPI document to the route table.
 
     surface.py SURFACE OPENAPI [--allow FILE] [--src SRC_DIR] [--docs API_MD]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 #
 # t/lib/test-lib.sh - what every t/NN-*.t sources: TAP output, a stack to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dispatch_seams.c - the api layer's cluster side, cut off for
  * t/unit/test_dispatch.c.
  *

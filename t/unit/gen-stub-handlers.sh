@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # t/unit/gen-stub-handlers.sh ROUTES_H [LINKED.c...] - writes to stdout
 # a stub for every handler routes.h declares, for t/unit/test_dispatch.c,
 # and an empty field list for every body rule the table names

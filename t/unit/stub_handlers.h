@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* stub_handlers.h - what the generated stub handlers (t/unit/
  * gen-stub-handlers.sh) call: test_dispatch.c records which handler the
  * dispatch reached and answers as the test asks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tap.h - the Test Anything Protocol in a header, for the unit tests.
  * automake's tap-driver.sh reads what these print. */
 #ifndef RBD_REST_API_TAP_H

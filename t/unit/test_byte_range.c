@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Range and Content-Range of the data routes: one range of bytes, what
  * is unsatisfiable, and what is malformed. */
 #include "config.h"

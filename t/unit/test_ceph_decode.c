@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Ceph's wire encoding as the rbd class answers in it: values, strings,
  * and every way an answer can end too soon. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Configuration keys: defaults, values, and the errors that stop start-up. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_dispatch.c - from FastCGI parameters to the answer's bytes,
  * without a cluster.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The contract's errno -> HTTP table, row by row. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The response header block: any length of Location, the request id rule,
  * and no header value that could split the block. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Strict request bodies: type, syntax, unknown fields, field types. */
 #include "config.h"
 

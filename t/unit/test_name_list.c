@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* name_list_next: walking the NUL-separated name lists of librados and
  * librbd. */
 #include "config.h"

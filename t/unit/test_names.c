@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The name rule for pools, images, snapshots and namespaces. */
 #include "config.h"
 

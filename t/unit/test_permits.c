@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Permits: at most max taken at once, a bounded wait, and a give that
  * wakes a waiter. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The policy file: its grammar, line-numbered errors, built-in and
  * custom roles, scopes with globs, groups, and what a missing file means. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Path splitting, percent-decoding and the route table walk. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Snapshot schedules: intervals, times, slots, snapshot names, retention. */
 #include "config.h"
 

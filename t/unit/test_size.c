@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Size strings: the contract's grammar, overflow, and what is refused. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* import_url_allow: what a URL must look like before it is matched, and
  * how patterns match it part by part (src/core/url_allow.h). */
 #include "config.h"

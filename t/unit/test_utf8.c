@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Strict UTF-8 (RFC 3629) checking and repair with U+FFFD. */
 #include "config.h"
 
