@@ -15,6 +15,12 @@ import type { components, paths } from "./schema.js";
 type Status = components["schemas"]["Status"];
 type Image = components["schemas"]["Image"];
 
+// POST .../images answers an Image (201) or, for an import from a URL, a
+// Task (202): the Kind tells them apart.
+function asImage(data: { Kind: string } | undefined): Image | undefined {
+	return data?.Kind === "Image" ? (data as Image) : undefined;
+}
+
 function env(name: string): string {
 	const value = process.env[name];
 	if (value === undefined || value === "") {
@@ -60,7 +66,7 @@ async function tour(): Promise<void> {
 		params: { path: { pool } },
 		body: { name: vol, size: "16M" },
 	});
-	const image: Image | undefined = created.data;
+	const image = asImage(created.data);
 	check(created.response.status === 201 && image?.name === vol && image.size === 16 << 20,
 		`POST .../images: 201 Image ${vol} of 16 MiB`);
 
@@ -106,8 +112,9 @@ async function tour(): Promise<void> {
 		params: { path: { pool } },
 		body: { name: clone, parent: { pool, image: vol, snapshot: snap } },
 	});
-	check(cloned.response.status === 201 && cloned.data?.name === clone &&
-		cloned.data.parent?.image === vol && cloned.data.parent.snapshot === snap,
+	const clonedImage = asImage(cloned.data);
+	check(cloned.response.status === 201 && clonedImage?.name === clone &&
+		clonedImage.parent?.image === vol && clonedImage.parent.snapshot === snap,
 		`POST .../images with a parent: 201, ${clone} a clone of ${vol}@${snap}`);
 
 	const children = await client.GET("/api/v1/pools/{pool}/images/{image}/children", {
