@@ -12,14 +12,14 @@
  * t/15-authz.t, which walks `rbd-rest-api --route-rules`.
  *
  * Then, for routes that read a JSON body, the body column: the field rules
- * the handler checks it against (route_bodies.h), and where fields are
- * objects with rules of their own, those (objects); an upload's typed
- * query parameters (query_fields). t/01-surface.t compares all of it,
+ * the handler checks it against, and where fields are objects with rules
+ * of their own, those (objects); an upload's typed query parameters
+ * (query_fields). The handlers and the rules are declared by route_decls.h,
+ * which route_decls.sh generates from this file at build time. t/01-surface.t compares all of it,
  * printed by `rbd-rest-api --surface`, with src/openapi.json. */
 #include "config.h"
 
 #include "policy.h"
-#include "route_bodies.h"
 #include "routes.h"
 
 /* Only transfers name their flags (the last column); the rest leave it 0. */
