@@ -74,9 +74,9 @@ bad=$(grep -E '^[[:space:]]*(pid|[a-z]+_temp_path)[[:space:]]' "$nd/nginx.conf" 
 is "$bad" "" "nginx writes only under the run directory (pid, temp paths)"
 # The project's files, reused: only the EDIT lines differ.
 changed=$(diff "$top/nginx/rbd-rest-api-location.conf" "$nd/location.conf" | grep -c '^>')
-is "$changed" 5 "the /api/ location is the project's snippet with 5 lines changed (htpasswd, the two sockets, the docs page and Swagger UI)"
+is "$changed" 3 "the /api/ location is the project's snippet with 3 lines changed (htpasswd, the docs page and Swagger UI)"
 changed=$(diff "$top/nginx/rbd-rest-api.conf" "$nd/site.conf" | grep -c '^>')
-is "$changed" 6 "the server config is the project's site with 6 lines changed (ports, cert, key, include, health)"
+is "$changed" 8 "the server config is the project's site with 8 lines changed (ports, cert, key, include, health, the two upstreams' socket)"
 
 # SIGHUP: both reload, and keep serving.
 kill -HUP "$EP_PID"

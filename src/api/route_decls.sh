@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# src/api/route_decls.sh ROUTES_C - writes to stdout route_decls.h: a
+# src/api/route_decls.sh ROUTES_C - writes to stdout route_decls.inc: a
 # prototype for every handler the route table (routes.c) names and an
 # extern for every body rule it names (.body, .query_fields and the
 # {"field", rules} entries of its object lists) that routes.c does not

@@ -14,7 +14,7 @@
  * Then, for routes that read a JSON body, the body column: the field rules
  * the handler checks it against, and where fields are objects with rules
  * of their own, those (objects); an upload's typed query parameters
- * (query_fields). The handlers and the rules are declared by route_decls.h,
+ * (query_fields). The handlers and the rules are declared by route_decls.inc,
  * which route_decls.sh generates from this file at build time. t/01-surface.t compares all of it,
  * printed by `rbd-rest-api --surface`, with src/openapi.json. */
 #include "config.h"

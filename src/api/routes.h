@@ -3,14 +3,14 @@
  *
  * The handlers' prototypes and the body rules the table names are
  * generated from routes.c at build time (route_decls.sh writes
- * route_decls.h), so a new route is declared by its line in the table
+ * route_decls.inc), so a new route is declared by its line in the table
  * alone. Only what the table does not name is declared here. */
 #ifndef RBD_REST_API_ROUTES_H
 #define RBD_REST_API_ROUTES_H
 
 #include <stddef.h>
 
-#include "route_decls.h"
+#include "route_decls.inc"
 #include "router.h"
 
 extern const struct route api_routes[];

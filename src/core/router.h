@@ -61,7 +61,7 @@ struct route {
 	unsigned flags;
 	/* The JSON body the route reads: its fields (json_in.h), the array
 	 * the handler passes to api_request_body, kept beside the handler
-	 * and named here (route_decls.h declares it) so the table is the one list of
+	 * and named here (route_decls.inc declares it) so the table is the one list of
 	 * what every route takes. NULL: the route reads no JSON body. Where a handler
 	 * takes several kinds of body (an image create: plain, a clone's
 	 * "parent"), this is the widest. `rbd-rest-api --surface` prints

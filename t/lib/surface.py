@@ -284,7 +284,7 @@ def check_source(src, report):
                        "field_spec %s is inside a function: the route table cannot name it" % inner.group(1))
             elif m and m.group(1):
                 report(where, m.group(2),
-                       "field_spec %s is static: the route table cannot name it (route_decls.h)" % m.group(2))
+                       "field_spec %s is static: the route table cannot name it (route_decls.inc)" % m.group(2))
             elif m and m.group(2) not in named:
                 report(where, m.group(2),
                        "field_spec %s is named by no route in src/api/routes.c" % m.group(2))

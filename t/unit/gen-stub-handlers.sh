@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # t/unit/gen-stub-handlers.sh ROUTE_DECLS_H [LINKED.c...] - writes to stdout
-# a stub for every handler route_decls.h declares, for t/unit/test_dispatch.c,
+# a stub for every handler route_decls.inc declares, for t/unit/test_dispatch.c,
 # and an empty field list for every body rule it declares: the rules live
 # beside their handlers, and the handlers check bodies, not the dispatch.
-# route_decls.h is itself generated from the route table
+# route_decls.inc is itself generated from the route table
 # (src/api/route_decls.sh), so it names exactly the table's handlers.
 #
 # Generated at build time rather than written by hand or made weak

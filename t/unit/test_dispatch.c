@@ -5,7 +5,7 @@
  * The real route table (routes.c), dispatch (http_dispatch.c), handler
  * contract (api_call.c) and authorization (authz.c, policy.c with the
  * sample policy src/policy.conf.sample, uncommented) run as the daemon
- * runs them; every handler is a stub generated from route_decls.h
+ * runs them; every handler is a stub generated from route_decls.inc
  * (gen-stub-handlers.sh) that says which one it is, and the api layer's
  * cluster side stops at dispatch_seams.c. Requests are parameter arrays
  * with the names nginx sends, as nginx-tests' in-test FastCGI backend
