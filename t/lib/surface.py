@@ -240,6 +240,11 @@ def check_handlers(api, routes, report):
         if name.endswith(".c"):
             files[name] = open(os.path.join(api, name), encoding="utf-8").read()
     reads = re.compile(r"\bapi_(?:request_)?body\(\s*req,\s*resp,\s*([a-z_0-9]+)")
+    # Every handler's definition, found once: {handler: [(file, match)]}.
+    bodies = {}
+    for name, text in files.items():
+        for m in re.finditer(r"^int (api_[a-z0-9_]+)\(.*?^}", text, re.M | re.S):
+            bodies.setdefault(m.group(1), []).append((name, m))
     for entry in table_entries(routes):
         handler = re.search(r"\b(api_[a-z0-9_]+)\b", entry)
         body = re.search(r"\.body\s*=\s*([a-z_0-9]+)", entry)
@@ -247,10 +252,8 @@ def check_handlers(api, routes, report):
             continue
         handler = handler.group(1)
         where = "src/api/routes.c"
-        for name, text in files.items():
-            m = re.search(r"^int %s\(.*?^}" % handler, text, re.M | re.S)
-            if not m:
-                continue
+        for name, m in bodies.get(handler, []):
+            text = files[name]
             if body and body.group(1) != "no_fields" and \
                     not re.search(r"\b%s\b" % body.group(1), text):
                 report(where, handler, "%s reads its body in src/api/%s, which does not use %s" % (
