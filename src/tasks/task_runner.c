@@ -360,6 +360,29 @@ out:
 	return r;
 }
 
+/* Opens the record's image read-write, with spec naming it; on failure
+ * the operation is failed saying why, and nothing is left open. */
+static int open_record_image(rados_t cluster, struct json_object *where, char *spec,
+			     size_t speclen, struct op_shared *sh, rados_ioctx_t *ioctx,
+			     rbd_image_t *image)
+{
+	int r;
+
+	image_spec(where, spec, speclen);
+	r = image_ioctx(cluster, where, ioctx);
+	if (r < 0) {
+		fail_op(sh, "cannot reach the pool of %s: %s", spec, strerror(-r));
+		return r;
+	}
+	r = rbd_open(*ioctx, record_string(where, "name"), image, NULL);
+	if (r < 0) {
+		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
+			spec, strerror(-r));
+		rados_ioctx_destroy(*ioctx);
+	}
+	return r;
+}
+
 static int run_rollback(rados_t cluster, struct json_object *record, struct op_shared *sh)
 {
 	struct json_object *where = record_object(record, "image");
@@ -369,18 +392,9 @@ static int run_rollback(rados_t cluster, struct json_object *record, struct op_s
 	char spec[IMAGE_SPEC_MAX];
 	int r;
 
-	image_spec(where, spec, sizeof(spec));
-	r = image_ioctx(cluster, where, &ioctx);
-	if (r < 0) {
-		fail_op(sh, "cannot reach the pool of %s: %s", spec, strerror(-r));
+	r = open_record_image(cluster, where, spec, sizeof(spec), sh, &ioctx, &image);
+	if (r < 0)
 		return r;
-	}
-	r = rbd_open(ioctx, record_string(where, "name"), &image, NULL);
-	if (r < 0) {
-		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
-			spec, strerror(-r));
-		goto out;
-	}
 	r = rbd_snap_rollback_with_progress(image, snapshot, report_progress, sh);
 	rbd_close(image);
 	if (r == -ECANCELED)
@@ -392,7 +406,6 @@ static int run_rollback(rados_t cluster, struct json_object *record, struct op_s
 	else if (r < 0)
 		fail_op(sh, "rolling back image %s to snapshot %s failed: %s (errno %d)", spec,
 			snapshot, strerror(-r), -r);
-out:
 	rados_ioctx_destroy(ioctx);
 	return r;
 }
@@ -410,18 +423,9 @@ static int run_sparsify(rados_t cluster, struct json_object *record, struct op_s
 
 	if (json_object_object_get_ex(record, "sparse_size", &value))
 		sparse_size = (uint64_t)json_object_get_int64(value);
-	image_spec(where, spec, sizeof(spec));
-	r = image_ioctx(cluster, where, &ioctx);
-	if (r < 0) {
-		fail_op(sh, "cannot reach the pool of %s: %s", spec, strerror(-r));
+	r = open_record_image(cluster, where, spec, sizeof(spec), sh, &ioctx, &image);
+	if (r < 0)
 		return r;
-	}
-	r = rbd_open(ioctx, record_string(where, "name"), &image, NULL);
-	if (r < 0) {
-		fail_op(sh, r == -ENOENT ? "image %s no longer exists" : "cannot open image %s: %s",
-			spec, strerror(-r));
-		goto out;
-	}
 	r = rbd_sparsify_with_progress(image, (size_t)sparse_size, report_progress, sh);
 	rbd_close(image);
 	if (r == -ECANCELED)
@@ -430,7 +434,6 @@ static int run_sparsify(rados_t cluster, struct json_object *record, struct op_s
 			spec);
 	else if (r < 0)
 		fail_op(sh, "sparsifying image %s failed: %s (errno %d)", spec, strerror(-r), -r);
-out:
 	rados_ioctx_destroy(ioctx);
 	return r;
 }
