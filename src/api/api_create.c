@@ -10,8 +10,10 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "api.h"
 #include "api_create.h"
 #include "json_in.h"
+#include "pool_access.h"
 #include "rbd_features.h"
 #include "response.h"
 
@@ -100,4 +102,18 @@ int api_make_failed_early(struct response *resp, int err, const struct image_mak
 	default:
 		return 0;
 	}
+}
+
+int api_create_target(struct request *req, struct response *resp, const struct create_request *c,
+		      struct image_ref *ref, rados_ioctx_t *ioctx)
+{
+	int r;
+
+	api_image_ref(ref, req, c->name);
+	r = api_ioctx(req, resp, ref->pool, ref->ns, ioctx);
+	if (r < 0)
+		return r;
+	if (c->data_pool && !pool_exists_beside(*ioctx, c->data_pool))
+		return response_fail(resp, -ENOENT, "data pool %s does not exist", c->data_pool);
+	return 0;
 }

@@ -11,6 +11,8 @@
 
 #include "image_make.h"
 
+struct image_ref;
+struct request;
 struct response;
 
 /* Fields and rules of an image create request, checked before any
@@ -39,6 +41,12 @@ void api_create_layout(const struct create_request *c, struct image_layout *layo
  * the step was a later one, which the caller words. */
 int api_make_failed_early(struct response *resp, int err, const struct image_make_result *res,
 			  const char *spec, const char *what);
+
+/* Where the image c asks for goes: ref for c->name in the request's pool
+ * and namespace, and its io context; 404 when c's data pool does not
+ * exist. */
+int api_create_target(struct request *req, struct response *resp, const struct create_request *c,
+		      struct image_ref *ref, rados_ioctx_t *ioctx);
 
 /* Sets librbd's create options for c (format 2, features, order, striping,
  * data pool). Returns 0 or a negative errno. */

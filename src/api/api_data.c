@@ -23,7 +23,6 @@
 #include "conf.h"
 #include "image_handle.h"
 #include "image_make.h"
-#include "pool_access.h"
 #include "image_stream.h"
 #include "json_out.h"
 #include "log.h"
@@ -558,12 +557,9 @@ int api_image_create_upload(struct request *req, struct response *resp)
 		return response_fail_http(resp, 413,
 					  "the body has %" PRIu64 " bytes, more than the size asked for (%" PRIu64 "); nothing was created",
 					  req->body_length, size);
-	api_image_ref(&ref, req, c.name);
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_create_target(req, resp, &c, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	if (c.data_pool && !pool_exists_beside(ioctx, c.data_pool))
-		return response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
 	/* As copies: creates onto one name take turns (image_make.h). */
 	r = api_image_lock(req, resp, &ref);
 	if (r < 0)

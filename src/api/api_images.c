@@ -21,7 +21,6 @@
 #include "image_directory.h"
 #include "image_entry.h"
 #include "image_handle.h"
-#include "pool_access.h"
 #include "image_json.h"
 #include "image_query.h"
 #include "api_image_features.h"
@@ -164,13 +163,9 @@ int api_image_create(struct request *req, struct response *resp)
 	if (!is_clone && !json_object_object_get_ex(body, "size", NULL))
 		return response_fail(resp, -EINVAL,
 				     "field \"size\" is required in request body (or \"parent\", to clone)");
-	api_image_ref(&ref, req, c.name);
-
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_create_target(req, resp, &c, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	if (c.data_pool && !pool_exists_beside(ioctx, c.data_pool))
-		return response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
 	api_create_layout(&c, &layout);
 	if (is_clone)
 		return clone_image(req, resp, &ref, &parent, &layout);

@@ -18,6 +18,7 @@
 #include "api_images.h"
 #include "api_tasks.h"
 #include "conf.h"
+#include "image_entry.h"
 #include "image_import.h"
 #include "json_out.h"
 #include "url_allow.h"
@@ -109,13 +110,10 @@ int api_image_import(struct request *req, struct response *resp, struct json_obj
 	 * logs show "?..." in its place; only the runner reads it. */
 	snprintf(shown, sizeof(shown), "%s://%s:%u%s%s", url.scheme, url.host, url.port, url.path,
 		 url.query[0] ? "?..." : "");
-	api_image_ref(&ref, req, c.name);
-	r = api_ioctx(req, resp, ref.pool, ref.ns, &ioctx);
+	r = api_create_target(req, resp, &c, &ref, &ioctx);
 	if (r < 0)
 		return r;
-	if (c.data_pool && image_import_data_pool_exists(ioctx, c.data_pool) < 0)
-		return response_fail(resp, -ENOENT, "data pool %s does not exist", c.data_pool);
-	r = image_import_name_free(ioctx, c.name);
+	r = image_entry_free(ioctx, c.name);
 	if (r == -EEXIST)
 		return response_fail(resp, r, "image %s already exists", ref.spec);
 	if (r < 0)

@@ -6,7 +6,13 @@
 
 #include <rados/librados.h>
 
-/* Is name an image that can be opened (any format)? 1 yes, 0 no. */
+/* Is name free in ioctx's pool and namespace? 0 when no image has it,
+ * -EEXIST when one that can be opened (any format) does, or the error
+ * that kept us from knowing. */
+int image_entry_free(rados_ioctx_t ioctx, const char *name);
+
+/* Is name an image that can be opened (any format)? 1 yes, 0 no (an
+ * error counts as no). */
 int image_entry_taken(rados_ioctx_t ioctx, const char *name);
 
 /* Renames image from to to: -EEXIST when to is taken, -ENOENT when from

@@ -43,23 +43,6 @@ int image_import_source_spec(const char *format, const char *url, char **spec)
 	return *spec ? 0 : -ENOMEM;
 }
 
-int image_import_name_free(rados_ioctx_t ioctx, const char *name)
-{
-	rbd_image_t probe;
-	int r = rbd_open_read_only(ioctx, name, &probe, NULL);
-
-	if (r == 0) {
-		rbd_close(probe);
-		return -EEXIST;
-	}
-	return r == -ENOENT ? 0 : r;
-}
-
-int image_import_data_pool_exists(rados_ioctx_t ioctx, const char *data_pool)
-{
-	return rados_pool_lookup(rados_ioctx_get_cluster(ioctx), data_pool) < 0 ? -ENOENT : 0;
-}
-
 int image_import_prepare(rados_ioctx_t ioctx, const char *name, const char *spec,
 			 rbd_image_options_t opts)
 {

@@ -21,13 +21,6 @@
  * Returns 0, -EINVAL for another format, or -ENOMEM. */
 int image_import_source_spec(const char *format, const char *url, char **spec);
 
-/* Before an import is accepted: 0 when no image is named name in ioctx's
- * pool and namespace, -EEXIST when one is, or another negative errno. */
-int image_import_name_free(rados_ioctx_t ioctx, const char *name);
-
-/* 0 when pool data_pool (for the image's data) exists, -ENOENT when not. */
-int image_import_data_pool_exists(rados_ioctx_t ioctx, const char *data_pool);
-
 /* Makes image name in ioctx's pool and namespace from the source spec,
  * with opts (layout, features, data pool; librbd's defaults for the
  * rest). librbd opens the source here: an unreachable URL or content that
