@@ -31,10 +31,11 @@ void conns_destroy(struct conns *c);
 /* Wakes one thread waiting in conns_wait (it reports CONNS_TAG_STOP). */
 void conns_stop(struct conns *c);
 
-/* Waits up to timeout_ms (-1: no limit). Returns 1 with *tag (a kept
- * connection's, CONNS_TAG_LISTEN or CONNS_TAG_STOP; *hup when a kept
- * connection's peer closed or shut down its side), 0 on a timeout or
- * an interruption, or a negative errno. */
+/* Waits up to timeout_ms (-1: no limit), awake for a moment first (see
+ * SPIN_ROUNDS in conns.c). Returns 1 with *tag (a kept connection's,
+ * CONNS_TAG_LISTEN or CONNS_TAG_STOP; *hup when a kept connection's peer
+ * closed or shut down its side), 0 on a timeout or an interruption, or a
+ * negative errno. */
 int conns_wait(struct conns *c, int timeout_ms, uint64_t *tag, bool *hup);
 
 /* After CONNS_TAG_LISTEN: accepts a connection (1, *fd), 0 when there
