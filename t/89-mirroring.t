@@ -212,11 +212,17 @@ write "$CEPH_B" vol
 papi POST $P/images/vol/mirroring/snapshot
 expect_status 200 "site B: mirror snapshot of the new data"
 sum_b=$(sha "$CEPH_B" vol)
+api GET $P/images/vol
+id_before_resync=$(field .id)
 api POST $P/images/vol/mirroring/resync
 expect_status 202 "site A: resync its copy from site B"
-wait_for 120 '.status.state == "replaying" and (.status.description | test("idle"))' \
-	api GET $P/images/vol/mirroring
-ok $? "site A replays again and is up to date"
+# rbd-mirror resyncs by deleting site A's image and making it anew: until
+# it does, the old image's status still says replaying and up to date,
+# and the image vanishes under the steps that follow.
+wait_for 120 "(.id // \"$id_before_resync\") != \"$id_before_resync\"" api GET $P/images/vol &&
+	wait_for 120 '.status.state == "replaying" and (.status.description | test("idle"))' \
+		api GET $P/images/vol/mirroring
+ok $? "site A replays again (made anew) and is up to date"
 papi POST $P/images/vol/mirroring/demote
 expect_status 200 "site B: demote"
 promote_racing api site-b

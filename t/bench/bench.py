@@ -86,9 +86,10 @@ OURS_STEPS = {
     "health": ["GET|/api/v1/health|200"],
     "version": ["GET|/api/v1/version|200"],
 }
-# The ceiling: nginx answering `return 200` with the health body itself,
-# through the same server block (TLS, basic auth, headers); t/lib/nginx.sh
-# adds the location when RBD_NGINX_CEILING=1. Measured beside these.
+# The ceiling: nginx answering the health body itself (a static file),
+# through the same server block and the same limits and basic auth as
+# /api/ (TLS, headers); t/lib/nginx.sh adds the location when
+# RBD_NGINX_CEILING=1. Measured beside these.
 CEILING_OPS = ("health", "pools", "version")
 
 # The dashboard answers 202 when a task takes longer than its wait (2 s);
@@ -630,13 +631,14 @@ def render(summary, systems, rss, rss_nginx, rss_mgr, rss_cli, rss_floor, leak, 
 
 
 def render_ceiling(summary, systems):
-    """Ours as a share of nginx's own `return 200` of the health body, the
-    most any FastCGI service behind this nginx could reach."""
+    """Ours as a share of nginx's own answer of the health body, the most
+    any FastCGI service behind this nginx could reach."""
     if "ours" not in systems or "nginx" not in systems:
         return []
     L = ["## Against the ceiling: nginx's own answer", "",
-         "nginx answering `return 200` with the health body through the same server "
-         "block (TLS, basic auth, headers), measured in the same run. Share: ceiling "
+         "nginx answering the health body itself (a static file) through the same "
+         "server block, limits and basic auth (TLS, headers), measured in the same "
+         "run. Share: ceiling "
          "median / ours and our throughput / the ceiling's (100%% = as fast as nginx "
          "alone). Targets: health and version at c=%d at least 60%%, medians at most "
          "2x the ceiling's." % CONC, "",
