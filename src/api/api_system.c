@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "ceph.h"
 #include "client_facts.h"
 #include "json_out.h"
 #include "routes.h"
@@ -16,14 +17,12 @@
 int api_health(struct request *req, struct response *resp)
 {
 	struct json_object *body;
-	rados_t cluster;
-	char fsid[64];
+	char fsid[64], why[CEPH_WHY_MAX];
 	int r;
 
-	r = api_cluster(req, resp, &cluster);
-	if (r < 0)
-		return r;
-	r = client_cluster_fsid(cluster, fsid, sizeof(fsid));
+	r = ceph_cluster_fsid(req->env->ceph, fsid, sizeof(fsid), why, sizeof(why));
+	if (r == -ENOTCONN)
+		return response_fail(resp, r, "not connected to the Ceph cluster: %s", why);
 	if (r < 0)
 		return response_fail(resp, r, "cannot read the cluster fsid: %s", strerror(-r));
 	body = json_envelope("Health");

@@ -231,6 +231,8 @@ static void connect_until_connected(struct ceph_conn *conn)
 			conn->state = CEPH_CONNECTED;
 			conn->why[0] = '\0';
 			describe_client(cluster, conn->client, sizeof(conn->client));
+			if (rados_cluster_fsid(cluster, conn->fsid, sizeof(conn->fsid)) < 0)
+				conn->fsid[0] = '\0';
 			publish(conn);
 			pthread_cond_broadcast(&conn->changed);
 			log_info("event=ceph.connected user=client.%s attempts=%u client=\"%s\"",
@@ -484,6 +486,23 @@ void ceph_conn_lost(struct ceph_conn *conn, const char *what, char *client, size
 	snprintf(client, clientlen, "%s", conn->client);
 	mark_lost(conn, what);
 	pthread_mutex_unlock(&conn->lock);
+}
+
+int ceph_cluster_fsid(struct ceph_conn *conn, char *fsid, size_t len, char *why, size_t whylen)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&conn->lock);
+	if (conn->state != CEPH_CONNECTED) {
+		snprintf(why, whylen, "%s", conn->why);
+		r = -ENOTCONN;
+	} else if (!conn->fsid[0]) {
+		r = -ENODATA;
+	} else {
+		snprintf(fsid, len, "%s", conn->fsid);
+	}
+	pthread_mutex_unlock(&conn->lock);
+	return r;
 }
 
 int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t whylen)

@@ -60,6 +60,7 @@ struct ceph_conn {
 	char why[CEPH_WHY_MAX];   /* why we are not connected, for 503 answers */
 	rados_t cluster;          /* valid once state == CEPH_CONNECTED, and while LOST */
 	char client[96];          /* "client.N at ADDR" of the connected client */
+	char fsid[40];            /* the connected cluster's, "" when unread */
 	unsigned busy;            /* request threads in a request */
 	pthread_t thread;
 	bool thread_started;
@@ -93,6 +94,12 @@ void ceph_conn_lost(struct ceph_conn *conn, const char *what, char *client, size
 
 /* Stops the connector thread, closes io contexts and the connection. */
 void ceph_conn_stop(struct ceph_conn *conn);
+
+/* The connected cluster's fsid, read once when connecting: health asks
+ * for it on every probe, and librados answers under a lock of its own
+ * (contended by every request thread). 0, -ENOTCONN with the reason in
+ * why, or -ENODATA when it could not be read. */
+int ceph_cluster_fsid(struct ceph_conn *conn, char *fsid, size_t len, char *why, size_t whylen);
 
 /* The connected cluster handle, or -ENOTCONN with the reason in why. */
 int ceph_cluster(struct ceph_conn *conn, rados_t *cluster, char *why, size_t whylen);

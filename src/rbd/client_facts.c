@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* client_facts.c - the cluster's fsid and the client libraries' versions
- * (client_facts.h). */
+/* client_facts.c - the client libraries' versions (client_facts.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,13 +8,6 @@
 #include <rbd/librbd.h>
 
 #include "client_facts.h"
-
-int client_cluster_fsid(rados_t cluster, char *fsid, size_t len)
-{
-	int r = rados_cluster_fsid(cluster, fsid, len);
-
-	return r < 0 ? r : 0;
-}
 
 void client_library_versions(char *rados, size_t rados_len, char *rbd, size_t rbd_len)
 {
