@@ -417,6 +417,15 @@ int api_request_body(struct request *req, struct response *resp, const struct fi
 	return api_own(req, resp, api_release_json, *body);
 }
 
+int api_request_body_optional(struct request *req, struct response *resp,
+			      const struct field_spec *spec, struct json_object **body)
+{
+	*body = NULL;
+	if (req->body_len == 0)
+		return 0;
+	return api_request_body(req, resp, spec, body);
+}
+
 int api_image_open_owned(struct request *req, struct response *resp, rados_ioctx_t ioctx,
 			 const struct image_ref *ref, int writable, rbd_image_t *image)
 {

@@ -64,6 +64,11 @@ void api_release_json(void *what);
 int api_request_body(struct request *req, struct response *resp, const struct field_spec *spec,
 		     struct json_object **body);
 
+/* The same for a body the route may go without: *body NULL when none
+ * was sent (json_in's readers then find no field). */
+int api_request_body_optional(struct request *req, struct response *resp,
+			      const struct field_spec *spec, struct json_object **body);
+
 /* Room for a percent-encoded name (3 bytes per byte of a 250-byte name). */
 #define ENCODED_NAME_MAX (3 * 250 + 1)
 

@@ -651,11 +651,9 @@ int api_group_snap_rollback(struct request *req, struct response *resp)
 	int r;
 
 	/* No body is needed; one that is sent must be an empty object. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, group_rollback_fields, &body);
-		if (r < 0)
-			return r;
-	}
+	r = api_request_body_optional(req, resp, group_rollback_fields, &body);
+	if (r < 0)
+		return r;
 	r = group_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;

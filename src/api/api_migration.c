@@ -363,12 +363,10 @@ int api_migration_commit(struct request *req, struct response *resp)
 	rbd_image_t image;
 	int force = 0, r;
 
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, commit_fields, &body);
-		if (r < 0)
-			return r;
-		json_in_bool(body, "force", &force);
-	}
+	r = api_request_body_optional(req, resp, commit_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_bool(body, "force", &force);
 	r = migration_step(req, resp, &ref, &ioctx, RBD_IMAGE_MIGRATION_STATE_EXECUTED, "committed",
 			   "execute it first (POST .../migration/execute) and wait for its task");
 	if (r < 0)

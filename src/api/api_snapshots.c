@@ -681,11 +681,9 @@ int api_snapshot_rollback(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	/* No body is needed; one that is sent must be an empty object. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, rollback_fields, &body);
-		if (r < 0)
-			return r;
-	}
+	r = api_request_body_optional(req, resp, rollback_fields, &body);
+	if (r < 0)
+		return r;
 	r = snap_use(req, resp, &ref, &ioctx, &image);
 	if (r < 0)
 		return r;

@@ -85,12 +85,10 @@ int api_image_sparsify(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	/* No body is needed; one that is sent is checked. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, sparsify_fields, &body);
-		if (r < 0)
-			return r;
-		json_in_size(body, "sparse_size", &sparse_size);
-	}
+	r = api_request_body_optional(req, resp, sparsify_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_size(body, "sparse_size", &sparse_size);
 	/* One change of the image at a time (a delete racing it waits). */
 	r = api_image_use_for_change(req, resp, &ref, &ioctx, &image);
 	if (r < 0)

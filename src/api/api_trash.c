@@ -299,16 +299,14 @@ int api_image_trash(struct request *req, struct response *resp)
 	int r;
 
 	/* The body is optional: an empty POST moves with no deferment. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, trash_move_fields, &body);
-		if (r < 0)
-			return r;
-		json_in_u64(body, "delay_seconds", &delay);
-		if (delay > TRASH_DELAY_MAX)
-			return response_fail(resp, -EINVAL,
-					     "field \"delay_seconds\" must be at most %llu (ten years), not %" PRIu64,
-					     TRASH_DELAY_MAX, delay);
-	}
+	r = api_request_body_optional(req, resp, trash_move_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_u64(body, "delay_seconds", &delay);
+	if (delay > TRASH_DELAY_MAX)
+		return response_fail(resp, -EINVAL,
+				     "field \"delay_seconds\" must be at most %llu (ten years), not %" PRIu64,
+				     TRASH_DELAY_MAX, delay);
 	r = api_image_request(req, resp, &ref, &ioctx);
 	if (r < 0)
 		return r;
@@ -390,12 +388,10 @@ int api_trash_restore(struct request *req, struct response *resp)
 	if (r < 0)
 		return r;
 	/* The body is optional: without "name" the original name is used. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, trash_restore_fields, &body);
-		if (r < 0)
-			return r;
-		json_in_string(body, "name", &new_name);
-	}
+	r = api_request_body_optional(req, resp, trash_restore_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_string(body, "name", &new_name);
 	r = trash_entry_request(req, resp, pool, id, &ioctx, &entry, image, sizeof(image));
 	if (r < 0)
 		return r;

@@ -75,13 +75,11 @@ int api_trash_purge(struct request *req, struct response *resp)
 	rados_ioctx_t ioctx;
 
 	/* The body is optional: an empty POST purges what has expired. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, purge_fields, &body);
-		if (r < 0)
-			return r;
-		json_in_bool(body, "expired_only", &expired_only);
-		json_in_string(body, "older_than", &older_than);
-	}
+	r = api_request_body_optional(req, resp, purge_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_bool(body, "expired_only", &expired_only);
+	json_in_string(body, "older_than", &older_than);
 	if (older_than && parse_duration(older_than, &age) < 0)
 		return response_fail(resp, -EINVAL,
 				     "field \"older_than\" must be a number followed by s, m, h, d or w (\"7d\"), at most ten years, not \"%.64s\"",
@@ -322,13 +320,11 @@ int api_trash_schedule_remove(struct request *req, struct response *resp)
 	int r;
 
 	/* Without a body, every schedule of the pool goes. */
-	if (req->body_len > 0) {
-		r = api_request_body(req, resp, schedule_remove_fields, &body);
-		if (r < 0)
-			return r;
-		json_in_string(body, "interval", &interval);
-		json_in_string(body, "start_time", &start);
-	}
+	r = api_request_body_optional(req, resp, schedule_remove_fields, &body);
+	if (r < 0)
+		return r;
+	json_in_string(body, "interval", &interval);
+	json_in_string(body, "start_time", &start);
 	if (start && !interval)
 		return response_fail(resp, -EINVAL, "field \"start_time\" needs \"interval\" beside it");
 	r = schedule_request(req, resp, pool, &cluster);
