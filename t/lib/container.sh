@@ -122,7 +122,10 @@ chown -R "$uid:$uid" "$work/ceph" "$work/tls" "$work/htpasswd" "$work/run" "$wor
 chmod 0600 "$work/ceph/ceph.client.admin.keyring" "$work/tls/tls.key"
 
 https_port=$(free_port) && http_port=$(free_port)
-ep_env=(env -i PATH="$docker_path" LANG=C.UTF-8
+# As a container runtime starts it: a clean environment, and every signal
+# at its default. A CI started under nohup ignores SIGHUP, which a shell
+# started so cannot trap: the entrypoint then never reloaded (t/91).
+ep_env=(env --default-signal -i PATH="$docker_path" LANG=C.UTF-8
 	RBD_API_INSTALL_ROOT="$install_root" RBD_API_RUN_DIR="$work/run"
 	RBD_API_TLS_DIR="$work/tls" RBD_API_HTPASSWD_FILE="$work/htpasswd/htpasswd"
 	RBD_API_CONFIG_FILE="$work/rbd-rest-api.conf" RBD_API_BIND_ADDRESS=127.0.0.1
