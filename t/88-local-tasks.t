@@ -244,7 +244,7 @@ done
 extra=$(unique lcap)
 api POST "$base/$src/copy?async=true" "{\"pool\":\"rbd\",\"name\":\"$extra\"}"
 made+=("$extra")
-expect_error 429 TooManyRequests 'already runs 4 copy, rollback, sparsify or purge tasks \(max_tasks = 4\)' \
+expect_error 429 TooManyRequests 'already runs 4 copy, import, rollback, sparsify or purge tasks \(max_tasks = 4\)' \
 	"a fifth task while four run"
 like "$(header Retry-After)" '^[0-9]+' "with Retry-After"
 for t in "${held[@]}"; do api DELETE "/api/v1/tasks/$t"; done

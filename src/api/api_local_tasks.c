@@ -206,7 +206,7 @@ int api_local_task_start(struct request *req, struct response *resp, struct json
 	running = task_procs_count(getppid(), TASK_RUNNER_NAME);
 	if (running >= (int)req->env->conf->max_tasks) {
 		r = response_fail_http(resp, 429,
-				       "this service already runs %d copy, rollback, sparsify or purge tasks (max_tasks = %u); try again when one has finished",
+				       "this service already runs %d copy, import, rollback, sparsify or purge tasks (max_tasks = %u); try again when one has finished",
 				       running, req->env->conf->max_tasks);
 		resp->retry_after = 10;
 		return r;
