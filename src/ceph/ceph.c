@@ -473,7 +473,7 @@ void ceph_conn_leave(struct ceph_conn *conn)
 	pthread_mutex_lock(&conn->lock);
 	/* Only drop_lost_client waits for the last request to leave. A
 	 * broadcast on every request woke the connector thread out of its
-	 * probe interval each time: a thread switch and four futex calls
+	 * probe interval each time: a thread switch and about six futex calls
 	 * per request (issue 32). */
 	if (--conn->busy == 0 && conn->state == CEPH_LOST)
 		pthread_cond_broadcast(&conn->changed);
